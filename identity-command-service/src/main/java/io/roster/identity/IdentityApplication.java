@@ -1,0 +1,14 @@
+package io.roster.identity;
+
+import org.springframework.boot.SpringApplication;
+import org.springframework.boot.autoconfigure.SpringBootApplication;
+import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
+
+/** Users, credentials and tokens, organizations, memberships, roles and teams: the identity command side. */
+@SpringBootApplication
+@ConfigurationPropertiesScan
+public class IdentityApplication {
+    public static void main(String[] args) {
+        SpringApplication.run(IdentityApplication.class, args);
+    }
+}

@@ -1,0 +1,19 @@
+package io.roster.identity.account;
+
+import io.roster.events.identity.RegistrationSource;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Creates a user account; the credentials are stored beside, never in the events. */
+public record RegisterUserCommand(
+        @TargetAggregateIdentifier UUID userId,
+        String email,
+        String firstName,
+        String lastName,
+        RegistrationSource source,
+        boolean emailVerified,
+        List<String> providerRoles,
+        UUID actorId) {
+}

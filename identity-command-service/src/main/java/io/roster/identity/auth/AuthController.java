@@ -1,0 +1,57 @@
+package io.roster.identity.auth;
+
+import io.roster.identity.account.Accounts;
+import io.roster.kit.web.RuleViolation;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.Map;
+
+/** Login, and the public keys every service checks tokens with. */
+@RestController
+class AuthController {
+
+    /** Compared against when the user is unknown, so both failures take the same time. */
+    private final String decoyHash;
+    private final Accounts accounts;
+    private final PasswordEncoder passwords;
+    private final TokenIssuer tokens;
+    private final SigningKey key;
+
+    AuthController(Accounts accounts, PasswordEncoder passwords, TokenIssuer tokens, SigningKey key) {
+        this.accounts = accounts;
+        this.passwords = passwords;
+        this.tokens = tokens;
+        this.key = key;
+        this.decoyHash = passwords.encode("decoy-password-never-matches");
+    }
+
+    @PostMapping("/api/v1/auth/token")
+    Mono<TokenIssuer.AccessToken> token(@Valid @RequestBody LoginRequest request) {
+        return Mono.fromCallable(() -> {
+            var account = accounts.findByEmail(request.email());
+            String hash = account.map(a -> a.passwordHash()).filter(h -> h != null).orElse(decoyHash);
+            boolean matches = passwords.matches(request.password(), hash);
+            if (account.isEmpty() || !matches || account.get().passwordHash() == null) {
+                throw new RuleViolation("invalid_credentials", "The email or password is wrong.");
+            }
+            return tokens.issue(account.get());
+        }).subscribeOn(Schedulers.boundedElastic());
+    }
+
+    @GetMapping("/.well-known/jwks.json")
+    Map<String, Object> jwks() {
+        return Map.of("keys", java.util.List.of(key.publicKey().toJSONObject()));
+    }
+
+    record LoginRequest(@NotBlank @Size(max = 320) String email, @NotBlank @Size(max = 200) String password) {
+    }
+}

@@ -1,0 +1,59 @@
+package io.roster.identity.auth;
+
+import com.nimbusds.jose.JOSEException;
+import com.nimbusds.jose.JWSAlgorithm;
+import com.nimbusds.jose.JWSHeader;
+import com.nimbusds.jose.crypto.RSASSASigner;
+import com.nimbusds.jwt.JWTClaimsSet;
+import com.nimbusds.jwt.SignedJWT;
+import io.roster.identity.account.Account;
+import io.roster.identity.config.IdentityProperties;
+import io.roster.kit.security.TokenSettings;
+import org.springframework.stereotype.Component;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.Date;
+import java.util.UUID;
+
+/** Mints the RS256 access tokens every service accepts. */
+@Component
+class TokenIssuer {
+
+    private final SigningKey key;
+    private final Duration ttl;
+    private final Clock clock;
+
+    TokenIssuer(SigningKey key, IdentityProperties properties, Clock clock) {
+        this.key = key;
+        this.ttl = properties.tokenTtl();
+        this.clock = clock;
+    }
+
+    AccessToken issue(Account account) {
+        Instant now = clock.instant();
+        JWTClaimsSet claims = new JWTClaimsSet.Builder()
+                .issuer(TokenSettings.ISSUER)
+                .audience(TokenSettings.AUDIENCE)
+                .subject(account.userId().toString())
+                .claim("email", account.email())
+                .claim("providerRoles", account.providerRoles())
+                .issueTime(Date.from(now))
+                .notBeforeTime(Date.from(now))
+                .expirationTime(Date.from(now.plus(ttl)))
+                .jwtID(UUID.randomUUID().toString())
+                .build();
+        try {
+            SignedJWT jwt = new SignedJWT(new JWSHeader.Builder(JWSAlgorithm.RS256).keyID(key.privateKey().getKeyID()).build(), claims);
+            jwt.sign(new RSASSASigner(key.privateKey()));
+            return new AccessToken(jwt.serialize(), "Bearer", ttl.toSeconds());
+        } catch (JOSEException e) {
+            throw new IllegalStateException("cannot sign a token", e);
+        }
+    }
+
+    /** The body of {@code POST /api/v1/auth/token}. */
+    record AccessToken(String accessToken, String tokenType, long expiresIn) {
+    }
+}

@@ -1,0 +1,52 @@
+package io.roster.kit.kafka;
+
+import org.apache.kafka.clients.admin.AdminClient;
+import org.apache.kafka.clients.admin.DescribeClusterOptions;
+import org.apache.kafka.clients.admin.NewTopic;
+import org.apache.kafka.common.config.TopicConfig;
+import io.roster.events.Topics;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.boot.actuate.health.AbstractHealthIndicator;
+import org.springframework.boot.actuate.health.Health;
+import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.core.KafkaAdmin;
+
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The event topics and their dead letter topics, created when missing, and Kafka's health for the
+ * readiness group (the cluster answers within two seconds).
+ */
+@AutoConfiguration(after = KafkaAutoConfiguration.class)
+@EnableConfigurationProperties(TopicsProperties.class)
+public class KafkaConfiguration {
+
+    @Bean
+    KafkaAdmin.NewTopics rosterTopics(TopicsProperties topics) {
+        return new KafkaAdmin.NewTopics(Topics.EVENT_TOPICS.stream()
+                .flatMap(name -> java.util.stream.Stream.of(name, Topics.deadLetter(name)))
+                .map(name -> new NewTopic(name, topics.partitions(), topics.replicationFactor())
+                        .configs(java.util.Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
+                .toArray(NewTopic[]::new));
+    }
+
+    @Bean(destroyMethod = "close")
+    AdminClient healthAdminClient(KafkaAdmin admin) {
+        return AdminClient.create(admin.getConfigurationProperties());
+    }
+
+    @Bean("kafka")
+    HealthIndicator kafkaHealthIndicator(AdminClient healthAdminClient) {
+        return new AbstractHealthIndicator("Kafka health check failed") {
+            @Override
+            protected void doHealthCheck(Health.Builder builder) throws Exception {
+                String clusterId = healthAdminClient.describeCluster(new DescribeClusterOptions().timeoutMs(2000))
+                        .clusterId().get(3, TimeUnit.SECONDS);
+                builder.up().withDetail("clusterId", clusterId);
+            }
+        };
+    }
+}

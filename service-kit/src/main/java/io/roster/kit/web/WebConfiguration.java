@@ -1,0 +1,36 @@
+package io.roster.kit.web;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import io.roster.kit.correlation.CorrelationIdFilter;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.web.reactive.error.ErrorWebFluxAutoConfiguration;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+import org.springframework.core.annotation.Order;
+
+/** The shared web layer: problem+json for every error, body size limit, correlation ids. */
+@AutoConfiguration(before = ErrorWebFluxAutoConfiguration.class)
+@EnableConfigurationProperties(WebLimits.class)
+public class WebConfiguration {
+
+    @Bean
+    ProblemWriter problemWriter(ObjectMapper mapper) {
+        return new ProblemWriter(mapper);
+    }
+
+    @Bean
+    @Order(-2)
+    ProblemWebExceptionHandler problemWebExceptionHandler(ProblemWriter writer) {
+        return new ProblemWebExceptionHandler(writer);
+    }
+
+    @Bean
+    RequestSizeLimitFilter requestSizeLimitFilter(WebLimits limits) {
+        return new RequestSizeLimitFilter(limits.maxBodyBytes());
+    }
+
+    @Bean
+    CorrelationIdFilter correlationIdFilter() {
+        return new CorrelationIdFilter();
+    }
+}

@@ -1,0 +1,54 @@
+package io.roster.testsupport;
+
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.springframework.kafka.test.EmbeddedKafkaKraftBroker;
+import org.springframework.test.context.DynamicPropertyRegistry;
+
+import java.net.InetSocketAddress;
+import java.util.UUID;
+
+/**
+ * One real Kafka broker (KRaft) and one MongoDB-wire server per test JVM, started on first use on
+ * random loopback ports and stopped when the JVM ends. Every Spring test context gets its own
+ * database, so contexts do not see each other's data.
+ */
+public final class EmbeddedInfrastructure {
+
+    private static EmbeddedKafkaKraftBroker kafka;
+    private static MongoServer mongo;
+    private static String mongoUri;
+
+    private EmbeddedInfrastructure() {
+    }
+
+    public static synchronized String kafkaBootstrapServers() {
+        if (kafka == null) {
+            kafka = new EmbeddedKafkaKraftBroker(1, 6);
+            kafka.brokerProperty("auto.create.topics.enable", "true");
+            kafka.afterPropertiesSet();
+            Runtime.getRuntime().addShutdownHook(new Thread(kafka::destroy, "embedded-kafka-stop"));
+        }
+        return kafka.getBrokersAsString();
+    }
+
+    public static synchronized String mongoUri() {
+        if (mongo == null) {
+            mongo = new MongoServer(new MemoryBackend());
+            mongo.bind("127.0.0.1", 0);
+            InetSocketAddress address = mongo.getLocalAddress();
+            mongoUri = "mongodb://127.0.0.1:" + address.getPort();
+            Runtime.getRuntime().addShutdownHook(new Thread(mongo::shutdownNow, "embedded-mongo-stop"));
+        }
+        return mongoUri;
+    }
+
+    /** Points a Spring test context at the embedded servers, with a fresh database of its own. */
+    public static void register(DynamicPropertyRegistry registry, String databasePrefix) {
+        String database = databasePrefix + "-" + UUID.randomUUID().toString().substring(0, 8);
+        registry.add("spring.kafka.bootstrap-servers", EmbeddedInfrastructure::kafkaBootstrapServers);
+        registry.add("roster.mongo.uri", EmbeddedInfrastructure::mongoUri);
+        registry.add("roster.mongo.database", () -> database);
+        registry.add("roster.kafka.topics.partitions", () -> "2");
+    }
+}
