@@ -4,7 +4,6 @@ import io.cloudevents.CloudEvent;
 import io.cloudevents.core.builder.CloudEventBuilder;
 import io.cloudevents.core.message.MessageReader;
 import io.cloudevents.kafka.KafkaMessageFactory;
-import io.cloudevents.rw.CloudEventRWException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 
@@ -83,8 +82,10 @@ public final class CloudEventsKafkaCodec {
         try {
             MessageReader reader = KafkaMessageFactory.createReader(record);
             return reader.toEvent();
-        } catch (CloudEventRWException | IllegalStateException | IllegalArgumentException e) {
-            throw new UnreadableEventException("not a CloudEvent: " + e.getMessage(), e);
+        } catch (RuntimeException e) {
+            // the SDK reports bad input by CloudEventRWException, IllegalStateException, IllegalArgumentException,
+            // and a header with a null value by NullPointerException: all of them mean an unreadable record
+            throw new UnreadableEventException("not a CloudEvent: " + e, e);
         }
     }
 

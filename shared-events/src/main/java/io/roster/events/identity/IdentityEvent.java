@@ -1,7 +1,9 @@
 package io.roster.events.identity;
 
+import io.roster.events.RosterEvent;
+
 /** Events of users, credentials, organizations, memberships, roles and teams (topic {@code roster.identity.v1}). */
-public sealed interface IdentityEvent extends io.roster.events.RosterEvent permits
+public sealed interface IdentityEvent extends RosterEvent permits
         UserRegistered, UserProfileUpdated, UserEmailVerified, EmailVerificationRequested,
         AccountSetupRequested, UserDeleted, ProviderRolesChanged,
         OrganizationCreated, OrganizationRenamed,

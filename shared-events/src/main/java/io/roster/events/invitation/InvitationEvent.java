@@ -1,7 +1,9 @@
 package io.roster.events.invitation;
 
+import io.roster.events.RosterEvent;
+
 /** Events of personal invitations, invitation links and bulk jobs (topic {@code roster.invitation.v1}). */
-public sealed interface InvitationEvent extends io.roster.events.RosterEvent permits
+public sealed interface InvitationEvent extends RosterEvent permits
         InvitationIssued, InvitationResent, InvitationRevoked, InvitationExpired,
         InvitationAccepted, InvitationAcceptRejected,
         InvitationLinkCreated, InvitationLinkUpdated, InvitationLinkEnabled, InvitationLinkDisabled,

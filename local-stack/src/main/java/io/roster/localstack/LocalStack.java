@@ -1,0 +1,451 @@
+package io.roster.localstack;
+
+import java.io.IOException;
+import java.net.ServerSocket;
+import java.net.InetSocketAddress;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.EnumMap;
+import java.util.EnumSet;
+import java.util.Iterator;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.Set;
+import java.util.concurrent.Callable;
+import java.util.concurrent.CountDownLatch;
+import java.util.concurrent.TimeoutException;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The one-command local stack (PRODUCT.md §6): a real Kafka broker (KRaft) in its own process, the Mongo-wire
+ * server and GreenMail inside this JVM, and the four services as separate processes.
+ *
+ * <p>{@link #start(LocalStackConfig)} returns once everything is ready; {@link #close()} stops everything and is
+ * what Ctrl-C runs (through a shutdown hook registered before the first process starts).
+ */
+public final class LocalStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStack.class);
+    private static final Duration SERVICE_STOP_GRACE = Duration.ofSeconds(30);
+    private static final Duration KAFKA_STOP_GRACE = Duration.ofSeconds(60);
+    private static final String HOST = KafkaBroker.HOST;
+
+    private final LocalStackConfig config;
+    private final DataFolder data;
+    private final Thread shutdownHook;
+    private final CountDownLatch terminated = new CountDownLatch(1);
+    private final Object lock = new Object();
+    private boolean closed;
+
+    private ChildProcess kafka;
+    private final Map<RosterService, ChildProcess> services = new EnumMap<>(RosterService.class);
+    private MongoWireServer mongo;
+    private MailCatcher mail;
+    private boolean dataLocked;
+    private volatile Duration startupTime;
+
+    private LocalStack(LocalStackConfig config) {
+        this.config = config;
+        this.data = new DataFolder(config.dataDir());
+        this.shutdownHook = new Thread(this::close, "local-stack-shutdown");
+    }
+
+    public static void main(String[] args) {
+        if (Arrays.asList(args).contains("--help") || Arrays.asList(args).contains("-h")) {
+            log.info("\n{}", LocalStackConfig.usage());
+            return;
+        }
+        LocalStackConfig config;
+        try {
+            config = LocalStackConfig.resolve(args, System.getProperties(), System.getenv(), Path.of(""));
+        } catch (IllegalArgumentException e) {
+            log.error("{}\n{}", e.getMessage(), LocalStackConfig.usage());
+            System.exit(2);
+            return;
+        }
+        try {
+            LocalStack.start(config).awaitTermination();
+        } catch (StartupException e) {
+            log.error("The local stack did not start: {}", e.getMessage());
+            System.exit(1);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * Starts everything and returns when every part is ready.
+     *
+     * @throws StartupException when a part cannot start (everything started so far is stopped again)
+     */
+    public static LocalStack start(LocalStackConfig config) {
+        LocalStack stack = new LocalStack(config);
+        Runtime.getRuntime().addShutdownHook(stack.shutdownHook);
+        try {
+            stack.startAll();
+            return stack;
+        } catch (StartupException e) {
+            stack.close();
+            throw e;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            stack.close();
+            throw new StartupException("interrupted during start-up", e);
+        } catch (TimeoutException | IOException | RuntimeException e) {
+            stack.close();
+            throw new StartupException(e.getMessage(), e);
+        }
+    }
+
+    private void startAll() throws IOException, InterruptedException, TimeoutException {
+        long started = System.nanoTime();
+        long deadline = started + config.startupTimeout().toNanos();
+        log.info("Starting the Roster local stack: repository {}, data folder {}, services {}",
+                config.repositoryRoot(), config.dataDir(),
+                config.services().isEmpty() ? "none" : config.services().stream()
+                        .map(RosterService::module).collect(Collectors.joining(", ")));
+
+        checkPortsAreFree();
+        for (RosterService service : config.services()) {
+            if (!Files.isRegularFile(config.jarOf(service))) {
+                throw new StartupException(service.module() + "'s jar is missing: " + config.jarOf(service)
+                        + ". Build it with ./mvnw -B -DskipTests -pl local-stack -am package (local-stack.sh does), "
+                        + "or start without it (--services=...)");
+            }
+        }
+        String classpath = kafkaClasspath();
+        data.prepareAndLock();
+        dataLocked = true;
+        String tokenKey = data.tokenEncryptionKey();
+
+        List<String> kafkaCommand = KafkaBroker.prepare(config, data, classpath);
+        kafka = guarded(() -> ChildProcess.start("kafka", kafkaCommand, Map.of(), data.kafka(), data.logFile("kafka")));
+        log.info("Kafka broker starting (pid {}), log {}", kafka.pid(), kafka.logFile());
+        mongo = guarded(() -> MongoWireServer.start(data.mongoFile(), config.ports().mongo()));
+        mail = guarded(() -> MailCatcher.start(config.ports().smtp(), config.ports().imap(), config.ports().inbox()));
+
+        KafkaBroker.awaitReady(kafka, config.ports().kafka(), deadline);
+        log.info("Kafka broker ready on {}:{} after {}", HOST, config.ports().kafka(), seconds(System.nanoTime() - started));
+
+        for (RosterService service : config.services()) {
+            List<String> command = new ArrayList<>();
+            command.add(javaExecutable());
+            command.addAll(config.serviceJvmOptions());
+            command.add("-jar");
+            command.add(config.jarOf(service).toString());
+            ChildProcess child = guarded(() -> ChildProcess.start(service.module(), command,
+                    environmentOf(service, tokenKey), data.serviceDir(service), data.logFile(service.module())));
+            synchronized (lock) {
+                services.put(service, child);
+            }
+            log.info("{} starting (pid {}) on port {}, log {}", service.module(), child.pid(),
+                    config.ports().of(service), child.logFile());
+        }
+        awaitServicesReady(started, deadline);
+
+        startupTime = Duration.ofNanos(System.nanoTime() - started);
+        log.info(banner());
+    }
+
+    /** The environment contract of the services (see the module's README section in the root README). */
+    Map<String, String> environmentOf(RosterService service, String tokenEncryptionKey) {
+        Ports ports = config.ports();
+        Map<String, String> env = new LinkedHashMap<>();
+        // inherited ROSTER_* variables must not leak into the children: the stack defines their whole contract
+        System.getenv().keySet().stream().filter(name -> name.startsWith("ROSTER_")).forEach(name -> env.put(name, null));
+        env.put("SERVER_PORT", Integer.toString(ports.of(service)));
+        env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", HOST + ":" + ports.kafka());
+        env.put("ROSTER_MONGO_URI", "mongodb://" + HOST + ":" + ports.mongo());
+        env.put("ROSTER_MONGO_DATABASE", service.database());
+        env.put("ROSTER_JWKS_URI", "http://" + HOST + ":" + ports.identity() + "/.well-known/jwks.json");
+        env.put("ROSTER_DATA_DIR", data.serviceDir(service).toString());
+        env.put("ROSTER_SMTP_HOST", HOST);
+        env.put("ROSTER_SMTP_PORT", Integer.toString(ports.smtp()));
+        env.put("ROSTER_PUBLIC_BASE_URL", "http://" + HOST + ":" + ports.invitation());
+        env.put("ROSTER_BOOTSTRAP_ADMIN_EMAIL", config.adminEmail());
+        env.put("ROSTER_BOOTSTRAP_ADMIN_PASSWORD", config.adminPassword());
+        if (service.receivesTokenEncryptionKey()) {
+            env.put("ROSTER_TOKEN_ENCRYPTION_KEY", tokenEncryptionKey);
+        }
+        return env;
+    }
+
+    private void awaitServicesReady(long started, long deadline) throws InterruptedException {
+        if (config.services().isEmpty()) {
+            return;
+        }
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        Set<RosterService> pending = EnumSet.copyOf(config.services());
+        try {
+            Waits.waitUntil("the services to be ready", deadline, () -> {
+                for (Iterator<RosterService> it = pending.iterator(); it.hasNext(); ) {
+                    RosterService service = it.next();
+                    ChildProcess child = services.get(service);
+                    if (isClosed()) {
+                        throw new StartupException("stopped during start-up");
+                    }
+                    if (!child.isAlive()) {
+                        throw new StartupException(service.module() + " exited during start-up with code "
+                                + child.exitCode() + "; see " + child.logFile()
+                                + "\n--- last lines of " + child.logFile().getFileName() + " ---\n" + child.tailOfLog(40));
+                    }
+                    if (isReady(http, config.ports().of(service))) {
+                        it.remove();
+                        log.info("{} ready after {}", service.module(), seconds(System.nanoTime() - started));
+                    }
+                }
+                return pending.isEmpty();
+            });
+        } catch (TimeoutException e) {
+            String notReady = pending.stream()
+                    .map(service -> service.module() + " (GET http://" + HOST + ":" + config.ports().of(service)
+                            + "/actuator/health/readiness never answered 200; see " + services.get(service).logFile()
+                            + ")\n--- last lines ---\n" + services.get(service).tailOfLog(15))
+                    .collect(Collectors.joining("\n"));
+            throw new StartupException("not ready within " + config.startupTimeout().toSeconds() + " s: " + notReady);
+        }
+    }
+
+    private static boolean isReady(HttpClient http, int port) {
+        HttpRequest request = HttpRequest.newBuilder(
+                        URI.create("http://" + HOST + ":" + port + "/actuator/health/readiness"))
+                .timeout(Duration.ofSeconds(2)).GET().build();
+        try {
+            return http.send(request, HttpResponse.BodyHandlers.discarding()).statusCode() == 200;
+        } catch (IOException e) {
+            return false;
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return false;
+        }
+    }
+
+    private void checkPortsAreFree() {
+        Map<String, Integer> wanted = new LinkedHashMap<>(config.ports().byName());
+        for (RosterService service : RosterService.values()) {
+            if (!config.services().contains(service)) {
+                wanted.remove(service.module());
+            }
+        }
+        List<String> busy = new ArrayList<>();
+        wanted.forEach((name, port) -> {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(new InetSocketAddress(HOST, port));
+            } catch (IOException e) {
+                busy.add(port + " (" + name + ")");
+            }
+        });
+        if (!busy.isEmpty()) {
+            throw new StartupException("port(s) already in use on " + HOST + ": " + String.join(", ", busy)
+                    + ". Is another local stack running? Stop it, or choose other ports (see --help).");
+        }
+    }
+
+    private String kafkaClasspath() {
+        Path file = config.classpathFile();
+        if (Files.isRegularFile(file)) {
+            return KafkaBroker.readClasspath(file);
+        }
+        String own = System.getProperty("java.class.path", "");
+        if (own.contains("kafka_2.13")) {
+            return own;
+        }
+        throw new StartupException("cannot find the Kafka broker's classpath: " + file + " is missing. Build with "
+                + "./mvnw -B -DskipTests -pl local-stack -am package (local-stack.sh does)");
+    }
+
+    /** Starts something unless the stack is being stopped; under the lock, so {@link #close()} always sees it. */
+    private <T> T guarded(Callable<T> starter) throws IOException {
+        synchronized (lock) {
+            if (closed) {
+                throw new StartupException("stopped during start-up");
+            }
+            try {
+                return starter.call();
+            } catch (IOException | RuntimeException e) {
+                throw e;
+            } catch (Exception e) {
+                throw new StartupException(e.getMessage(), e);
+            }
+        }
+    }
+
+    private boolean isClosed() {
+        synchronized (lock) {
+            return closed;
+        }
+    }
+
+    /**
+     * Stops everything: the services first (SIGTERM, then SIGKILL after 30 s), then the broker they write to,
+     * then GreenMail and the Mongo-wire server. Ctrl-C runs exactly this. Idempotent.
+     */
+    @Override
+    public void close() {
+        List<ChildProcess> serviceProcesses;
+        synchronized (lock) {
+            if (closed) {
+                return;
+            }
+            closed = true;
+            serviceProcesses = new ArrayList<>(services.values());
+        }
+        long stopping = System.nanoTime();
+        log.info("Stopping the Roster local stack ...");
+        serviceProcesses.forEach(ChildProcess::requestStop);
+        for (ChildProcess child : serviceProcesses) {
+            stop(child, SERVICE_STOP_GRACE);
+        }
+        if (kafka != null) {
+            stop(kafka, KAFKA_STOP_GRACE);
+        }
+        if (mail != null) {
+            quietly("GreenMail", mail::close);
+        }
+        if (mongo != null) {
+            quietly("the Mongo-wire server", mongo::close);
+        }
+        if (dataLocked) {
+            quietly("the data folder lock", data::close);
+        }
+        if (Thread.currentThread() != shutdownHook) {
+            try {
+                Runtime.getRuntime().removeShutdownHook(shutdownHook);
+            } catch (IllegalStateException e) {
+                // the JVM is already shutting down
+            }
+        }
+        log.info("The Roster local stack stopped in {}; data kept in {}", seconds(System.nanoTime() - stopping),
+                config.dataDir());
+        terminated.countDown();
+    }
+
+    private static void stop(ChildProcess child, Duration grace) {
+        try {
+            boolean gone = child.awaitStop(grace);
+            log.info("{} stopped (exit code {}){}", child, child.exitCode(), gone ? "" : " but a descendant survived");
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            child.handle().destroyForcibly();
+        }
+    }
+
+    private interface Step {
+        void run() throws Exception;
+    }
+
+    private static void quietly(String what, Step step) {
+        try {
+            step.run();
+        } catch (Exception e) {
+            log.warn("stopping {} failed: {}", what, e.toString());
+        }
+    }
+
+    /** Blocks until {@link #close()} has finished. */
+    public void awaitTermination() throws InterruptedException {
+        terminated.await();
+    }
+
+    public LocalStackConfig config() {
+        return config;
+    }
+
+    /** Wall-clock time from the call of {@link #start} until everything answered ready. */
+    public Duration startupTime() {
+        return startupTime;
+    }
+
+    /** Kafka and each started service by name, with their process handles (also after {@link #close()}). */
+    public Map<String, ProcessHandle> childProcesses() {
+        Map<String, ProcessHandle> processes = new LinkedHashMap<>();
+        synchronized (lock) {
+            if (kafka != null) {
+                processes.put(kafka.name(), kafka.handle());
+            }
+            services.forEach((service, child) -> processes.put(service.module(), child.handle()));
+        }
+        return processes;
+    }
+
+    /** Every process handle of the stack's children and their descendants, for "nothing left behind" checks. */
+    public List<ProcessHandle> processTree() {
+        List<ProcessHandle> tree = new ArrayList<>();
+        synchronized (lock) {
+            if (kafka != null) {
+                tree.addAll(kafka.processTree());
+            }
+            services.values().forEach(child -> tree.addAll(child.processTree()));
+        }
+        return tree;
+    }
+
+    /** Resident memory (VmRSS) of the launcher JVM ("launcher") and of every child process, by name. */
+    public Map<String, OptionalLong> residentMemory() {
+        Map<String, OptionalLong> memory = new LinkedHashMap<>();
+        memory.put("launcher", ResidentMemory.bytesOf(ProcessHandle.current().pid()));
+        childProcesses().forEach((name, handle) -> memory.put(name, ResidentMemory.bytesOf(handle.pid())));
+        return memory;
+    }
+
+    /** The log file of a child process ("kafka" or a service's module name). */
+    public Path logFile(String name) {
+        return data.logFile(name);
+    }
+
+    static String javaExecutable() {
+        boolean windows = System.getProperty("os.name", "").toLowerCase(Locale.ROOT).startsWith("windows");
+        return Path.of(System.getProperty("java.home"), "bin", windows ? "java.exe" : "java").toString();
+    }
+
+    private static String seconds(long nanos) {
+        return String.format(Locale.ROOT, "%.1f s", nanos / 1e9);
+    }
+
+    private String banner() {
+        Ports ports = config.ports();
+        String line = "=".repeat(100);
+        StringBuilder text = new StringBuilder("\n").append(line).append('\n')
+                .append(String.format(Locale.ROOT, " Roster local stack is ready (started in %.1f s)%n",
+                        startupTime.toNanos() / 1e9));
+        for (RosterService service : config.services()) {
+            text.append(entry(service.module(), "http://" + HOST + ":" + ports.of(service),
+                    "log " + data.logFile(service.module())));
+        }
+        if (config.services().contains(RosterService.IDENTITY)) {
+            text.append(entry("JWKS", "http://" + HOST + ":" + ports.identity() + "/.well-known/jwks.json", ""));
+        }
+        text.append(entry("Kafka (KRaft)", HOST + ":" + ports.kafka(),
+                "controller " + HOST + ":" + ports.kafkaController() + ", log " + data.logFile("kafka")));
+        text.append(entry("MongoDB (wire)", "mongodb://" + HOST + ":" + ports.mongo(), "data " + data.mongoFile()));
+        text.append(entry("SMTP", HOST + ":" + ports.smtp(), ""));
+        text.append(entry("IMAP", HOST + ":" + ports.imap(), "user and password = the address"));
+        text.append(entry("Inbox", "http://" + HOST + ":" + ports.inbox(), ""));
+        text.append(entry("Bootstrap admin", config.adminEmail() + " / " + config.adminPassword(), ""));
+        text.append(entry("Data folder", config.dataDir().toString(), ""));
+        text.append(entry("Logs", data.logs().toString(), ""));
+        Map<String, OptionalLong> memory = residentMemory();
+        long total = memory.values().stream().mapToLong(value -> value.orElse(0)).sum();
+        text.append(entry("Resident memory", ResidentMemory.format(total) + " in total",
+                memory.entrySet().stream().map(e -> e.getKey() + " " + ResidentMemory.format(e.getValue()))
+                        .collect(Collectors.joining(", "))));
+        return text.append(" Press Ctrl-C to stop everything.\n").append(line).toString();
+    }
+
+    private static String entry(String name, String value, String note) {
+        return String.format(Locale.ROOT, "   %-26s %-44s %s%n", name, value, note);
+    }
+}

@@ -1,0 +1,100 @@
+package io.roster.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.EnumSet;
+import java.util.Map;
+import java.util.Properties;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+class LocalStackConfigTest {
+
+    @TempDir
+    Path repo;
+
+    private Path fakeRepository() throws Exception {
+        Files.writeString(repo.resolve("pom.xml"), """
+                <project><modelVersion>4.0.0</modelVersion>
+                  <parent><artifactId>spring-boot-starter-parent</artifactId></parent>
+                  <artifactId>roster-parent</artifactId></project>""");
+        Path module = Files.createDirectories(repo.resolve("local-stack").resolve("src"));
+        Files.writeString(repo.resolve("local-stack").resolve("pom.xml"), """
+                <project><parent><artifactId>roster-parent</artifactId></parent>
+                  <artifactId>local-stack</artifactId></project>""");
+        return module;
+    }
+
+    @Test
+    void defaultsAreThoseOfTheProductSpecification() throws Exception {
+        Path nested = fakeRepository();
+
+        LocalStackConfig config = LocalStackConfig.resolve(new String[0], new Properties(), Map.of(), nested);
+
+        assertThat(config.repositoryRoot()).isEqualTo(repo);
+        assertThat(config.dataDir()).isEqualTo(repo.resolve(".roster/data"));
+        assertThat(config.ports()).isEqualTo(new Ports(9092, 9093, 27017, 3025, 3143, 8025, 8081, 8082, 8083, 8084));
+        assertThat(config.services()).isEqualTo(EnumSet.allOf(RosterService.class));
+        assertThat(config.adminEmail()).isEqualTo("admin@roster.local");
+        assertThat(config.adminPassword()).isEqualTo("roster-admin");
+        assertThat(config.jarOf(RosterService.QUERY))
+                .isEqualTo(repo.resolve("query-service/target/query-service.jar"));
+    }
+
+    @Test
+    void argumentsOverrideSystemPropertiesWhichOverrideDefaults() throws Exception {
+        fakeRepository();
+        Properties properties = new Properties();
+        properties.setProperty("roster.home", repo.toString());
+        properties.setProperty("roster.kafka-port", "19092");
+        properties.setProperty("roster.query-port", "18083");
+        properties.setProperty("roster.data-dir", "/tmp/from-property");
+
+        LocalStackConfig config = LocalStackConfig.resolve(
+                new String[] {"--query-port=28083", "--services=identity,query-service", "--startup-timeout=90"},
+                properties, Map.of("ROSTER_BOOTSTRAP_ADMIN_EMAIL", "root@example.com"), Path.of("/"));
+
+        assertThat(config.ports().kafka()).isEqualTo(19092);
+        assertThat(config.ports().query()).isEqualTo(28083);
+        assertThat(config.ports().identity()).isEqualTo(8081);
+        assertThat(config.dataDir()).isEqualTo(Path.of("/tmp/from-property"));
+        assertThat(config.services()).containsExactly(RosterService.IDENTITY, RosterService.QUERY);
+        assertThat(config.startupTimeout()).isEqualTo(Duration.ofSeconds(90));
+        assertThat(config.adminEmail()).isEqualTo("root@example.com");
+    }
+
+    @Test
+    void badOptionsAreRefusedWithAMessageThatNamesThem() throws Exception {
+        fakeRepository();
+        Properties home = new Properties();
+        home.setProperty("roster.home", repo.toString());
+
+        assertThatThrownBy(() -> LocalStackConfig.resolve(new String[] {"--kafak-port=1"}, home, Map.of(), repo))
+                .hasMessageContaining("unknown option --kafak-port");
+        assertThatThrownBy(() -> LocalStackConfig.resolve(new String[] {"--mongo-port=x"}, home, Map.of(), repo))
+                .hasMessageContaining("mongo-port must be a number");
+        assertThatThrownBy(() -> LocalStackConfig.resolve(new String[] {"--mongo-port=9092"}, home, Map.of(), repo))
+                .hasMessageContaining("port 9092 is given to both kafka and mongo");
+        assertThatThrownBy(() -> LocalStackConfig.resolve(new String[] {"--services=billing"}, home, Map.of(), repo))
+                .hasMessageContaining("unknown service 'billing'");
+        assertThat(LocalStackConfig.resolve(new String[] {"--services=none"}, home, Map.of(), repo).services())
+                .isEmpty();
+    }
+
+    @Test
+    void outsideTheRepositoryTheRootCannotBeFound() {
+        assertThatThrownBy(() -> LocalStackConfig.findRepositoryRoot(repo))
+                .hasMessageContaining("cannot find the Roster repository root")
+                .hasMessageContaining("--home=");
+    }
+
+    @Test
+    void theRealRepositoryIsFoundFromThisModule() {
+        Path root = LocalStackConfig.findRepositoryRoot(Path.of(""));
+        assertThat(root.resolve("local-stack").resolve("pom.xml")).exists();
+    }
+}

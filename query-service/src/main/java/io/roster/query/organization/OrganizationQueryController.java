@@ -1,0 +1,65 @@
+package io.roster.query.organization;
+
+import io.roster.kit.security.CurrentCaller;
+import io.roster.kit.security.RosterPrincipal;
+import io.roster.kit.web.ApiProblem;
+import io.roster.query.consistency.ConsistencyGate;
+import io.roster.query.web.Page;
+import io.roster.query.web.PageRequest;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.List;
+import java.util.UUID;
+
+/** Organizations a reader may see: those they belong to; provider admins see all. */
+@RestController
+@RequestMapping("/api/v1/organizations")
+class OrganizationQueryController {
+
+    private final OrganizationProjection organizations;
+    private final MembershipProjection memberships;
+    private final ConsistencyGate consistency;
+
+    OrganizationQueryController(OrganizationProjection organizations, MembershipProjection memberships, ConsistencyGate consistency) {
+        this.organizations = organizations;
+        this.memberships = memberships;
+        this.consistency = consistency;
+    }
+
+    @GetMapping("/{organizationId}")
+    Mono<OrganizationView> one(@PathVariable UUID organizationId, ServerWebExchange exchange) {
+        return consistency.await(exchange).then(CurrentCaller.get())
+                .publishOn(Schedulers.boundedElastic())
+                .map(caller -> {
+                    if (!caller.isProviderAdmin() && !memberships.isMember(organizationId, caller.userId())) {
+                        throw ApiProblem.notFound("No organization " + organizationId + " that you belong to.");
+                    }
+                    return organizations.find(organizationId)
+                            .orElseThrow(() -> ApiProblem.notFound("No organization " + organizationId + "."));
+                });
+    }
+
+    @GetMapping
+    Mono<Page<OrganizationView>> mine(@RequestParam(required = false) Integer limit,
+                                      @RequestParam(required = false) String cursor, ServerWebExchange exchange) {
+        PageRequest page = PageRequest.of(limit, cursor);
+        return consistency.await(exchange).then(CurrentCaller.get())
+                .publishOn(Schedulers.boundedElastic())
+                .map(caller -> Page.of(find(caller, page), page, OrganizationView::organizationId));
+    }
+
+    private List<OrganizationView> find(RosterPrincipal caller, PageRequest page) {
+        if (caller.isProviderAdmin()) {
+            return organizations.page(null, page.after(), page.fetchSize());
+        }
+        List<String> ids = memberships.organizationsOf(caller.userId(), page.after(), page.fetchSize());
+        return organizations.page(ids, null, page.fetchSize());
+    }
+}

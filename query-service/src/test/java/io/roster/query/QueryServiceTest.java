@@ -1,0 +1,185 @@
+package io.roster.query;
+
+import io.roster.events.CloudEventsKafkaCodec;
+import io.roster.events.EventEnvelope;
+import io.roster.events.Topics;
+import io.roster.events.identity.JoinPath;
+import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.OrganizationCreated;
+import io.roster.events.identity.OrganizationRenamed;
+import io.roster.kit.consistency.ConsistencyToken;
+import io.roster.testsupport.EmbeddedInfrastructure;
+import io.roster.testsupport.TestTokenIssuer;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.core.KafkaTemplate;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.WebTestClient;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/** Events produced to the real broker become readable organizations, exactly once, behind the reader rules. */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+@AutoConfigureObservability(tracing = false)
+class QueryServiceTest {
+
+    @DynamicPropertySource
+    static void infrastructure(DynamicPropertyRegistry registry) {
+        EmbeddedInfrastructure.register(registry, "query");
+        TestTokenIssuer.register(registry);
+    }
+
+    @Autowired
+    WebTestClient web;
+    @Autowired
+    KafkaTemplate<String, byte[]> kafka;
+
+    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
+    private final UUID admin = UUID.randomUUID();
+
+    @Test
+    void aConsistencyTokenMakesTheReadWaitForTheCommandsEvents() {
+        UUID org = createOrganization("Acme");
+        String token = ConsistencyToken.of(org.toString(), 1).encode();
+
+        web.get().uri("/api/v1/organizations/{id}", org)
+                .headers(h -> h.setBearerAuth(tokenOf(admin)))
+                .header(ConsistencyToken.HEADER, token)
+                .exchange()
+                .expectStatus().isOk()
+                .expectHeader().valueEquals("Consistency-Reached", "true")
+                .expectBody()
+                .jsonPath("$.name").isEqualTo("Acme")
+                .jsonPath("$.organizationId").isEqualTo(org.toString());
+    }
+
+    @Test
+    void withoutATokenTheOrganizationAppearsWithinAMoment() {
+        UUID org = createOrganization("Globex");
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                web.get().uri("/api/v1/organizations/{id}", org).headers(h -> h.setBearerAuth(tokenOf(admin)))
+                        .exchange().expectStatus().isOk());
+    }
+
+    @Test
+    void aRedeliveredOrReplayedEventChangesNothing() {
+        UUID org = UUID.randomUUID();
+        send(new OrganizationCreated(UUID.randomUUID(), Instant.now(), org, admin, "First"), 0);
+        send(new MemberAdded(UUID.randomUUID(), Instant.now(), org, admin, admin, List.of("admin"), List.of(), JoinPath.DIRECT, null), 1);
+        send(new OrganizationRenamed(UUID.randomUUID(), Instant.now(), org, admin, "Second"), 2);
+        // a stale copy of the first event, as a redelivery or a replay would bring it
+        send(new OrganizationCreated(UUID.randomUUID(), Instant.now(), org, admin, "First"), 0);
+        send(new OrganizationRenamed(UUID.randomUUID(), Instant.now(), org, admin, "Third"), 3);
+
+        web.get().uri("/api/v1/organizations/{id}", org)
+                .headers(h -> h.setBearerAuth(tokenOf(admin)))
+                .header(ConsistencyToken.HEADER, ConsistencyToken.of(org.toString(), 3).encode())
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.name").isEqualTo("Third");
+    }
+
+    @Test
+    void readersSeeOnlyTheirOrganizationsAndProviderAdminsSeeAll() {
+        UUID org = createOrganization("Initech");
+        String consistency = ConsistencyToken.of(org.toString(), 1).encode();
+        UUID stranger = UUID.randomUUID();
+        web.get().uri("/api/v1/organizations/{id}", org)
+                .headers(h -> h.setBearerAuth(tokenOf(stranger)))
+                .header(ConsistencyToken.HEADER, consistency)
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().contentType(MediaType.APPLICATION_PROBLEM_JSON)
+                .expectBody().jsonPath("$.code").isEqualTo("not_found");
+        web.get().uri("/api/v1/organizations/{id}", org)
+                .headers(h -> h.setBearerAuth(TestTokenIssuer.get().tokenFor(stranger, "root@x.io", List.of("provider-admin"))))
+                .exchange()
+                .expectStatus().isOk();
+        web.get().uri("/api/v1/organizations").headers(h -> h.setBearerAuth(tokenOf(admin)))
+                .header(ConsistencyToken.HEADER, consistency)
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.items[?(@.name == 'Initech')]").exists();
+        web.get().uri("/api/v1/organizations").headers(h -> h.setBearerAuth(tokenOf(stranger)))
+                .exchange()
+                .expectStatus().isOk()
+                .expectBody().jsonPath("$.items.length()").isEqualTo(0).jsonPath("$.nextCursor").isEmpty();
+    }
+
+    @Test
+    void badTokensAndBadQueriesAreProblemsNotFailures() {
+        web.get().uri("/api/v1/organizations").exchange()
+                .expectStatus().isUnauthorized().expectBody().jsonPath("$.code").isEqualTo("unauthenticated");
+        web.get().uri("/api/v1/organizations").headers(h -> h.setBearerAuth(TestTokenIssuer.get().expiredTokenFor(admin, "a@x.io")))
+                .exchange().expectStatus().isUnauthorized().expectBody().jsonPath("$.code").isEqualTo("unauthenticated");
+        web.get().uri("/api/v1/organizations?limit=500").headers(h -> h.setBearerAuth(tokenOf(admin))).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors[0].field").isEqualTo("limit");
+        web.get().uri("/api/v1/organizations/not-a-uuid").headers(h -> h.setBearerAuth(tokenOf(admin))).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("malformed_request");
+        web.get().uri("/api/v1/organizations/{id}", UUID.randomUUID()).headers(h -> h.setBearerAuth(tokenOf(admin)))
+                .header(ConsistencyToken.HEADER, "%%%not-a-token").exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("malformed_request");
+    }
+
+    @Test
+    void anUnreadableRecordGoesToTheDeadLetterTopicAndTheConsumerGoesOn() {
+        String key = UUID.randomUUID().toString();
+        kafka.send(new ProducerRecord<>(Topics.IDENTITY, key, "not a cloud event".getBytes(StandardCharsets.UTF_8)));
+        UUID org = createOrganization("After the poison");
+
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlt-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.deadLetter(Topics.IDENTITY)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        return true;
+                    }
+                }
+                return false;
+            });
+        }
+        web.get().uri("/api/v1/organizations/{id}", org).headers(h -> h.setBearerAuth(tokenOf(admin)))
+                .header(ConsistencyToken.HEADER, ConsistencyToken.of(org.toString(), 1).encode())
+                .exchange().expectStatus().isOk().expectHeader().valueEquals("Consistency-Reached", "true");
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .contains("roster_consumer_dead_letters_total{reason=\"unreadable\",topic=\"roster.identity.v1\"}"));
+    }
+
+    private UUID createOrganization(String name) {
+        UUID org = UUID.randomUUID();
+        send(new OrganizationCreated(UUID.randomUUID(), Instant.now(), org, admin, name), 0);
+        send(new MemberAdded(UUID.randomUUID(), Instant.now(), org, admin, admin, List.of("admin"), List.of(), JoinPath.DIRECT, null), 1);
+        return org;
+    }
+
+    private void send(io.roster.events.RosterEvent event, long sequence) {
+        kafka.send(codec.encode(EventEnvelope.of(event, sequence))).join();
+    }
+
+    private static String tokenOf(UUID user) {
+        return TestTokenIssuer.get().tokenFor(user, user + "@example.io", List.of());
+    }
+}
