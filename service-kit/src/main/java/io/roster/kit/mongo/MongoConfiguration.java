@@ -42,7 +42,8 @@ public class MongoConfiguration {
         return new AbstractHealthIndicator("MongoDB health check failed") {
             @Override
             protected void doHealthCheck(Health.Builder builder) {
-                database.runCommand(new Document("ping", 1));
+                // bounded, so that a lost MongoDB makes readiness DOWN quickly instead of hanging the probe
+                database.withTimeout(2, TimeUnit.SECONDS).runCommand(new Document("ping", 1));
                 builder.up().withDetail("database", database.getName());
             }
         };
