@@ -35,7 +35,6 @@ final class ChildProcess {
     private final String name;
     private final Process process;
     private final Path logFile;
-    private final Instant startedAt;
     private volatile boolean stopRequested;
     private volatile List<ProcessHandle> descendantsAtStop = List.of();
 
@@ -43,7 +42,6 @@ final class ChildProcess {
         this.name = name;
         this.process = process;
         this.logFile = logFile;
-        this.startedAt = Instant.now();
         process.onExit().thenRun(() -> {
             if (!stopRequested) {
                 log.error("{} (pid {}) exited unexpectedly with code {}; see {}",
@@ -112,10 +110,6 @@ final class ChildProcess {
 
     Path logFile() {
         return logFile;
-    }
-
-    Instant startedAt() {
-        return startedAt;
     }
 
     boolean isAlive() {

@@ -23,6 +23,7 @@ import java.util.Arrays;
 import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
 import java.util.Optional;
 import java.util.Set;
 import java.util.concurrent.ExecutorService;
@@ -261,7 +262,7 @@ final class InboxPage implements AutoCloseable {
 
     private static String recipients(MimeMessage message, String mailbox) throws MessagingException {
         String to = addresses(message.getRecipients(Message.RecipientType.TO));
-        return to.toLowerCase().contains(mailbox.toLowerCase()) ? to : to + " (delivered to " + mailbox + ")";
+        return to.toLowerCase(Locale.ROOT).contains(mailbox.toLowerCase(Locale.ROOT)) ? to : to + " (delivered to " + mailbox + ")";
     }
 
     private static String addresses(Address[] addresses) {

@@ -24,6 +24,7 @@ import java.util.Set;
 import java.util.concurrent.Callable;
 import java.util.concurrent.CountDownLatch;
 import java.util.concurrent.TimeoutException;
+import java.util.function.Consumer;
 import java.util.stream.Collectors;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -131,12 +132,15 @@ public final class LocalStack implements AutoCloseable {
         String tokenKey = data.tokenEncryptionKey();
 
         List<String> kafkaCommand = KafkaBroker.prepare(config, data, classpath);
-        kafka = guarded(() -> ChildProcess.start("kafka", kafkaCommand, Map.of(), data.kafka(), data.logFile("kafka")));
-        log.info("Kafka broker starting (pid {}), log {}", kafka.pid(), kafka.logFile());
-        mongo = guarded(() -> MongoWireServer.start(data.mongoFile(), config.ports().mongo()));
-        mail = guarded(() -> MailCatcher.start(config.ports().smtp(), config.ports().imap(), config.ports().inbox()));
+        ChildProcess broker = guarded(
+                () -> ChildProcess.start("kafka", kafkaCommand, Map.of(), data.kafka(), data.logFile("kafka")),
+                process -> kafka = process);
+        log.info("Kafka broker starting (pid {}), log {}", broker.pid(), broker.logFile());
+        guarded(() -> MongoWireServer.start(data.mongoFile(), config.ports().mongo()), server -> mongo = server);
+        guarded(() -> MailCatcher.start(config.ports().smtp(), config.ports().imap(), config.ports().inbox()),
+                catcher -> mail = catcher);
 
-        KafkaBroker.awaitReady(kafka, config.ports().kafka(), deadline);
+        KafkaBroker.awaitReady(broker, config.ports().kafka(), deadline);
         log.info("Kafka broker ready on {}:{} after {}", HOST, config.ports().kafka(), seconds(System.nanoTime() - started));
 
         for (RosterService service : config.services()) {
@@ -146,10 +150,8 @@ public final class LocalStack implements AutoCloseable {
             command.add("-jar");
             command.add(config.jarOf(service).toString());
             ChildProcess child = guarded(() -> ChildProcess.start(service.module(), command,
-                    environmentOf(service, tokenKey), data.serviceDir(service), data.logFile(service.module())));
-            synchronized (lock) {
-                services.put(service, child);
-            }
+                    environmentOf(service, tokenKey), data.serviceDir(service), data.logFile(service.module())),
+                    process -> services.put(service, process));
             log.info("{} starting (pid {}) on port {}, log {}", service.module(), child.pid(),
                     config.ports().of(service), child.logFile());
         }
@@ -267,19 +269,25 @@ public final class LocalStack implements AutoCloseable {
                 + "./mvnw -B -DskipTests -pl local-stack -am package (local-stack.sh does)");
     }
 
-    /** Starts something unless the stack is being stopped; under the lock, so {@link #close()} always sees it. */
-    private <T> T guarded(Callable<T> starter) throws IOException {
+    /**
+     * Starts something and registers it, both under the lock and only while the stack is not being stopped, so
+     * that {@link #close()} (Ctrl-C may come during start-up) either sees it or it is never started.
+     */
+    private <T> T guarded(Callable<T> starter, Consumer<T> register) throws IOException {
         synchronized (lock) {
             if (closed) {
                 throw new StartupException("stopped during start-up");
             }
+            T started;
             try {
-                return starter.call();
+                started = starter.call();
             } catch (IOException | RuntimeException e) {
                 throw e;
             } catch (Exception e) {
                 throw new StartupException(e.getMessage(), e);
             }
+            register.accept(started);
+            return started;
         }
     }
 
@@ -296,15 +304,24 @@ public final class LocalStack implements AutoCloseable {
     @Override
     public void close() {
         List<ChildProcess> serviceProcesses;
+        ChildProcess kafka;
+        MongoWireServer mongo;
+        MailCatcher mail;
         synchronized (lock) {
             if (closed) {
                 return;
             }
             closed = true;
             serviceProcesses = new ArrayList<>(services.values());
+            kafka = this.kafka;
+            mongo = this.mongo;
+            mail = this.mail;
         }
+        boolean anythingStarted = kafka != null || mongo != null || mail != null;
         long stopping = System.nanoTime();
-        log.info("Stopping the Roster local stack ...");
+        if (anythingStarted) {
+            log.info("Stopping the Roster local stack ...");
+        }
         serviceProcesses.forEach(ChildProcess::requestStop);
         for (ChildProcess child : serviceProcesses) {
             stop(child, SERVICE_STOP_GRACE);
@@ -328,8 +345,10 @@ public final class LocalStack implements AutoCloseable {
                 // the JVM is already shutting down
             }
         }
-        log.info("The Roster local stack stopped in {}; data kept in {}", seconds(System.nanoTime() - stopping),
-                config.dataDir());
+        if (anythingStarted) {
+            log.info("The Roster local stack stopped in {}; data kept in {}", seconds(System.nanoTime() - stopping),
+                    config.dataDir());
+        }
         terminated.countDown();
     }
 

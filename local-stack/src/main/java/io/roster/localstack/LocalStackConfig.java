@@ -43,10 +43,11 @@ public record LocalStackConfig(
     public static final Duration DEFAULT_STARTUP_TIMEOUT = Duration.ofSeconds(180);
 
     /**
-     * Per service JVM. Measured (see the IT's log): a service sits at about 250–330 MiB resident with these,
-     * so the four services, the broker and the launcher stay under 2 GiB together. C1 only
-     * (TieredStopAtLevel=1) because on two cores the C2 compiler threads of four JVMs starting at once
-     * slow the start-up far more than they speed up a local stack's light load.
+     * Per service JVM. Measured on the 2-core reference machine (see the end-to-end IT's log): a service sits at
+     * 175–210 MiB resident after start-up and light use, the whole stack at about 1.1 GiB; the worst case
+     * (every heap full) stays under the 2 GiB budget. C1 only (TieredStopAtLevel=1, one compiler thread): on two
+     * cores the C2 compilations of four JVMs starting at once cost more start-up time than a local stack's
+     * light load gains from them.
      */
     public static final List<String> DEFAULT_SERVICE_JVM_OPTIONS = List.of(
             "-Xms32m", "-Xmx192m", "-Xss512k",

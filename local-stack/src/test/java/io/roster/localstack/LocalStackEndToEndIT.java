@@ -1,0 +1,439 @@
+package io.roster.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.KeyPairGenerator;
+import java.security.Signature;
+import java.time.Duration;
+import java.time.OffsetDateTime;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.Stream;
+import org.apache.kafka.clients.admin.Admin;
+import org.apache.kafka.clients.admin.AdminClientConfig;
+import org.apache.kafka.clients.admin.ConsumerGroupListing;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.clients.consumer.OffsetAndMetadata;
+import org.apache.kafka.common.TopicPartition;
+import org.apache.kafka.common.header.Header;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * End to end: the whole suite as separate processes (Kafka broker and the four services; the Mongo-wire server and
+ * GreenMail inside this JVM, as in the launcher), on ports that do not clash with a running local stack, driven
+ * through HTTP, Kafka and IMAP only. The steps build on each other and run in order.
+ *
+ * <p>The data folder is {@code local-stack/target/e2e-data}: it is wiped at the start and kept afterwards, so the
+ * services' logs ({@code logs/<service>.log}) can be read after a failure.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class LocalStackEndToEndIT {
+
+    private static final Logger log = LoggerFactory.getLogger(LocalStackEndToEndIT.class);
+    private static final Ports PORTS = new Ports(19092, 19093, 17017, 13025, 13143, 18025, 18081, 18082, 18083, 18084);
+    private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
+    private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
+    private static final String TOPIC = "roster.identity.v1";
+    private static final String ORGANIZATION_CREATED = "roster.identity.OrganizationCreated.v1";
+    private static final long TWO_GIB = 2L * 1024 * 1024 * 1024;
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder()
+            .version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5))
+            .build();
+
+    private LocalStackConfig config;
+    private LocalStack stack;
+    private String accessToken;
+    private String acmeId;
+    private String globexId;
+
+    @BeforeAll
+    void startTheStack() throws IOException {
+        Path dataDir = Path.of("target", "e2e-data").toAbsolutePath();
+        deleteRecursively(dataDir);
+        config = LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
+                .withDataDir(dataDir)
+                .withPorts(PORTS);
+        log.info("== starting the whole stack on ports {}, data folder {}", PORTS, dataDir);
+        stack = LocalStack.start(config);
+        logStartupFigures("first start");
+    }
+
+    @AfterAll
+    void stopTheStack() {
+        if (stack != null) {
+            stack.close();
+            logErrorsInServiceLogs();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void theBootstrapAdminLogsIn() throws Exception {
+        accessToken = login();
+
+        assertProblem(post(IDENTITY + "/api/v1/auth/token", null,
+                "{\"email\":\"admin@roster.local\",\"password\":\"wrong\"}"), 401, "invalid_credentials");
+        assertProblem(post(IDENTITY + "/api/v1/auth/token", null,
+                "{\"email\":\"nobody@roster.local\",\"password\":\"roster-admin\"}"), 401, "invalid_credentials");
+    }
+
+    private String login() throws Exception {
+        HttpResponse<String> response = post(IDENTITY + "/api/v1/auth/token", null,
+                "{\"email\":\"admin@roster.local\",\"password\":\"roster-admin\"}");
+        assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
+        JsonNode body = json.readTree(response.body());
+        assertThat(body.path("tokenType").asText()).isEqualTo("Bearer");
+        assertThat(body.path("expiresIn").asLong()).isPositive();
+        assertThat(body.path("accessToken").asText()).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
+        return body.path("accessToken").asText();
+    }
+
+    @Test
+    @Order(2)
+    void anOrganizationIsReadableAtOnceWithTheCommandsConsistencyToken() throws Exception {
+        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Acme\"}");
+        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
+        acmeId = json.readTree(created.body()).path("organizationId").asText();
+        assertThat(UUID.fromString(acmeId)).isNotNull();
+        String consistencyToken = created.headers().firstValue("Consistency-Token").orElse(null);
+        assertThat(consistencyToken).as("Consistency-Token header of " + describe(created)).isNotBlank();
+
+        long asked = System.nanoTime();
+        HttpResponse<String> read = get(QUERY + "/api/v1/organizations/" + acmeId, accessToken,
+                Map.of("Consistency-Token", consistencyToken));
+        log.info("read-your-writes: the query answered in {} ms", (System.nanoTime() - asked) / 1_000_000);
+        assertThat(read.statusCode()).as(describe(read)).isEqualTo(200);
+        JsonNode organization = json.readTree(read.body());
+        assertThat(organization.path("organizationId").asText()).isEqualTo(acmeId);
+        assertThat(organization.path("name").asText()).isEqualTo("Acme");
+    }
+
+    @Test
+    @Order(3)
+    void withoutTheTokenAnOrganizationAppearsWithinMoments() throws Exception {
+        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Globex\"}");
+        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
+        long createdAt = System.nanoTime();
+        globexId = json.readTree(created.body()).path("organizationId").asText();
+
+        HttpResponse<String> read = await("Globex visible on the query service").atMost(Duration.ofSeconds(10))
+                .pollInterval(Duration.ofMillis(50))
+                .until(() -> get(QUERY + "/api/v1/organizations/" + globexId, accessToken, Map.of()),
+                        response -> response.statusCode() == 200);
+        log.info("eventual consistency: visible on the query service {} ms after the 201",
+                (System.nanoTime() - createdAt) / 1_000_000);
+        assertThat(json.readTree(read.body()).path("name").asText()).isEqualTo("Globex");
+    }
+
+    @Test
+    @Order(4)
+    void badRequestsGetProblemDetailsWithACodeNeverA500() throws Exception {
+        String organizations = IDENTITY + "/api/v1/organizations";
+
+        assertProblem(post(organizations, null, "{\"name\":\"NoToken\"}"), 401, "unauthenticated");
+        assertProblem(get(QUERY + "/api/v1/organizations/" + acmeId, null, Map.of()), 401, "unauthenticated");
+        assertProblem(post(organizations, "not-a-jwt", "{\"name\":\"Garbage\"}"), 401, "unauthenticated");
+        assertProblem(post(organizations, signedByAnotherKey(accessToken), "{\"name\":\"Forged\"}"), 401,
+                "unauthenticated");
+        assertProblem(get(QUERY + "/api/v1/organizations/" + acmeId, signedByAnotherKey(accessToken), Map.of()), 401,
+                "unauthenticated");
+        assertProblem(post(organizations, unsigned(accessToken), "{\"name\":\"AlgNone\"}"), 401, "unauthenticated");
+
+        assertProblem(post(organizations, accessToken, "{\"name\": "), 400, "malformed_request");
+        HttpResponse<String> missingName = post(organizations, accessToken, "{}");
+        assertProblem(missingName, 400, "validation_failed");
+        assertThat(json.readTree(missingName.body()).path("errors"))
+                .as(describe(missingName))
+                .anySatisfy(error -> assertThat(error.path("field").asText()).isEqualTo("name"));
+
+        String twoMegabytes = "{\"name\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}";
+        assertProblem(post(organizations, accessToken, twoMegabytes), 413, "payload_too_large");
+    }
+
+    @Test
+    @Order(5)
+    void theOrganizationCreatedRecordCarriesCloudEventsHeadersAndTheEventAsJson() throws Exception {
+        List<ConsumerRecord<String, String>> records = await("OrganizationCreated of Acme on " + TOPIC)
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(this::readIdentityTopic, all -> all.stream().anyMatch(r -> isOrganizationCreated(r, acmeId)));
+        ConsumerRecord<String, String> record = records.stream()
+                .filter(r -> isOrganizationCreated(r, acmeId)).findFirst().orElseThrow();
+        log.info("OrganizationCreated record: key {}, headers {}, value {}", record.key(), headers(record), record.value());
+
+        assertThat(record.key()).as("record key = aggregate id").isEqualTo(acmeId);
+        Map<String, String> headers = headers(record);
+        assertThat(headers).containsEntry("ce_specversion", "1.0")
+                .containsEntry("ce_type", ORGANIZATION_CREATED)
+                .containsEntry("ce_source", "/roster/identity-command-service")
+                .containsEntry("ce_subject", acmeId)
+                .containsEntry("ce_aggregateid", acmeId)
+                .containsKeys("ce_id", "ce_time", "ce_aggregatesequence");
+        assertThat(UUID.fromString(headers.get("ce_id"))).isNotNull();
+        assertThat(OffsetDateTime.parse(headers.get("ce_time"))).isNotNull();
+        assertThat(Long.parseLong(headers.get("ce_aggregatesequence"))).isNotNegative();
+
+        JsonNode value = json.readTree(record.value());
+        assertThat(value.path("name").asText()).isEqualTo("Acme");
+        assertThat(value.path("organizationId").asText()).isEqualTo(acmeId);
+        assertThat(value.path("eventId").asText()).as("eventId = ce_id").isEqualTo(headers.get("ce_id"));
+    }
+
+    @Test
+    @Order(6)
+    void anyAddressLogsInToTheMailCatchersImapWithItselfAsPassword() throws Exception {
+        String address = "anyone-" + UUID.randomUUID() + "@example.com";
+        assertThat(InfrastructureIT.imapSubjects(PORTS, address)).isEmpty();
+    }
+
+    @Test
+    @Order(7)
+    void aRestartKeepsEveryOrganizationTheKafkaOffsetsAndPublishesNoDuplicate() throws Exception {
+        Map<String, Long> offsetsBefore = committedOffsetsOnIdentityTopic();
+        log.info("consumer groups' committed offsets on {} before the restart: {}", TOPIC, offsetsBefore);
+        assertThat(offsetsBefore).as("some service consumes " + TOPIC).isNotEmpty();
+
+        log.info("== stopping the stack (the Ctrl-C code path)");
+        List<ProcessHandle> processes = stack.processTree();
+        stack.close();
+        assertThat(processes).hasSizeGreaterThanOrEqualTo(5)
+                .as("no child process is left behind").noneMatch(ProcessHandle::isAlive);
+        PORTS.byName().forEach((name, port) -> assertThat(isFree(port)).as(name + " port " + port + " is free").isTrue());
+
+        log.info("== starting the stack again on the same data folder");
+        stack = LocalStack.start(config);
+        logStartupFigures("restart");
+
+        assertThat(committedOffsetsOnIdentityTopic()).as("committed offsets survive the restart")
+                .containsAllEntriesOf(offsetsBefore);
+
+        HttpResponse<String> oldTokenStillValid = get(QUERY + "/api/v1/organizations/" + acmeId, accessToken, Map.of());
+        assertThat(oldTokenStillValid.statusCode()).as("a token issued before the restart (signing key kept): "
+                + describe(oldTokenStillValid)).isEqualTo(200);
+        assertThat(json.readTree(oldTokenStillValid.body()).path("name").asText()).isEqualTo("Acme");
+
+        accessToken = login();
+        HttpResponse<String> globex = get(QUERY + "/api/v1/organizations/" + globexId, accessToken, Map.of());
+        assertThat(globex.statusCode()).as(describe(globex)).isEqualTo(200);
+
+        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Initech\"}");
+        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
+        String initechId = json.readTree(created.body()).path("organizationId").asText();
+        HttpResponse<String> initech = get(QUERY + "/api/v1/organizations/" + initechId, accessToken,
+                Map.of("Consistency-Token", created.headers().firstValue("Consistency-Token").orElseThrow()));
+        assertThat(initech.statusCode()).as(describe(initech)).isEqualTo(200);
+        assertThat(json.readTree(initech.body()).path("name").asText()).isEqualTo("Initech");
+
+        List<ConsumerRecord<String, String>> records = await("OrganizationCreated of Initech on " + TOPIC)
+                .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(this::readIdentityTopic, all -> all.stream().anyMatch(r -> isOrganizationCreated(r, initechId)));
+        Map<String, Long> createdPerOrganization = records.stream()
+                .filter(r -> ORGANIZATION_CREATED.equals(headers(r).get("ce_type")))
+                .collect(Collectors.groupingBy(r -> headers(r).get("ce_aggregateid"), Collectors.counting()));
+        log.info("OrganizationCreated records per organization on {}: {}", TOPIC, createdPerOrganization);
+        assertThat(createdPerOrganization).as("exactly one OrganizationCreated per organization, no duplicate")
+                .isEqualTo(Map.of(acmeId, 1L, globexId, 1L, initechId, 1L));
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private void logStartupFigures(String which) {
+        Map<String, OptionalLong> memory = stack.residentMemory();
+        long total = memory.values().stream().mapToLong(value -> value.orElse(0)).sum();
+        StringBuilder table = new StringBuilder();
+        memory.forEach((name, bytes) -> table.append(String.format("%n   %-26s %10s", name, ResidentMemory.format(bytes))));
+        table.append(String.format("%n   %-26s %10s", "total", ResidentMemory.format(total)));
+        log.info("== {}: ready in {} ms. Resident memory (VmRSS; 'launcher' is this test JVM, which hosts the "
+                + "Mongo-wire server and GreenMail as the launcher does):{}", which, stack.startupTime().toMillis(), table);
+        if (stack.startupTime().compareTo(Duration.ofSeconds(60)) > 0) {
+            log.warn("start-up took {} s, more than the 60 s target", stack.startupTime().toSeconds());
+        }
+        assertThat(total).as("all processes together stay under 2 GiB resident").isLessThan(TWO_GIB);
+    }
+
+    private void logErrorsInServiceLogs() {
+        for (String name : stack.childProcesses().keySet()) {
+            Path file = stack.logFile(name);
+            try (Stream<String> lines = Files.lines(file)) {
+                List<String> errors = lines.filter(line -> line.contains(" ERROR ")).limit(20).toList();
+                if (!errors.isEmpty()) {
+                    log.warn("{} logged errors (first {}), see {}:\n{}", name, errors.size(), file,
+                            String.join("\n", errors));
+                }
+            } catch (IOException | UncheckedIOException e) {
+                log.warn("cannot read {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    private HttpResponse<String> post(String url, String bearer, String body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, application/problem+json")
+                .POST(HttpRequest.BodyPublishers.ofString(body));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String url, String bearer, Map<String, String> headers) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(15))
+                .header("Accept", "application/json, application/problem+json")
+                .GET();
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        headers.forEach(request::header);
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private void assertProblem(HttpResponse<String> response, int status, String code) throws IOException {
+        String description = describe(response);
+        assertThat(response.statusCode()).as(description).isEqualTo(status);
+        assertThat(response.headers().firstValue("Content-Type")).as(description)
+                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
+        JsonNode problem = json.readTree(response.body());
+        assertThat(problem.path("code").asText()).as(description).isEqualTo(code);
+        assertThat(problem.path("status").asInt()).as(description).isEqualTo(status);
+        assertThat(problem.path("title").asText()).as(description).isNotBlank();
+    }
+
+    private static String describe(HttpResponse<String> response) {
+        String body = response.body() == null ? "" : response.body();
+        return response.request().method() + " " + response.request().uri() + " -> " + response.statusCode() + " "
+                + response.headers().firstValue("Content-Type").orElse("(no content type)") + " "
+                + (body.length() > 600 ? body.substring(0, 600) + "..." : body);
+    }
+
+    /** The same header and claims, signed by a freshly generated RSA key (kid kept: a forgery attempt). */
+    private static String signedByAnotherKey(String token) throws Exception {
+        String[] parts = token.split("\\.");
+        KeyPairGenerator generator = KeyPairGenerator.getInstance("RSA");
+        generator.initialize(2048);
+        Signature signature = Signature.getInstance("SHA256withRSA");
+        signature.initSign(generator.generateKeyPair().getPrivate());
+        signature.update((parts[0] + "." + parts[1]).getBytes(StandardCharsets.US_ASCII));
+        return parts[0] + "." + parts[1] + "." + Base64.getUrlEncoder().withoutPadding().encodeToString(signature.sign());
+    }
+
+    /** The same claims with {@code "alg":"none"} and no signature. */
+    private static String unsigned(String token) {
+        String header = Base64.getUrlEncoder().withoutPadding()
+                .encodeToString("{\"alg\":\"none\",\"typ\":\"JWT\"}".getBytes(StandardCharsets.UTF_8));
+        return header + "." + token.split("\\.")[1] + ".";
+    }
+
+    private List<ConsumerRecord<String, String>> readIdentityTopic() {
+        Map<String, Object> properties = new HashMap<>();
+        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + PORTS.kafka());
+        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
+        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        try (KafkaConsumer<String, String> consumer =
+                     new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
+            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(10)).stream()
+                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
+            consumer.assign(partitions);
+            consumer.seekToBeginning(partitions);
+            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
+            List<ConsumerRecord<String, String>> records = new ArrayList<>();
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("could not read " + TOPIC + " up to " + end);
+                }
+                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
+            }
+            records.sort(Comparator.comparingLong(ConsumerRecord::offset));
+            return records;
+        }
+    }
+
+    private Map<String, Long> committedOffsetsOnIdentityTopic() throws Exception {
+        try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + PORTS.kafka()))) {
+            Map<String, Long> offsets = new HashMap<>();
+            for (ConsumerGroupListing group : admin.listConsumerGroups().all().get()) {
+                Map<TopicPartition, OffsetAndMetadata> committed =
+                        admin.listConsumerGroupOffsets(group.groupId()).partitionsToOffsetAndMetadata().get();
+                committed.forEach((partition, offset) -> {
+                    if (partition.topic().equals(TOPIC) && offset != null) {
+                        offsets.put(group.groupId() + "/" + partition.partition(), offset.offset());
+                    }
+                });
+            }
+            return offsets;
+        }
+    }
+
+    private static boolean isOrganizationCreated(ConsumerRecord<String, String> record, String organizationId) {
+        Map<String, String> headers = headers(record);
+        return ORGANIZATION_CREATED.equals(headers.get("ce_type")) && organizationId.equals(headers.get("ce_subject"));
+    }
+
+    private static Map<String, String> headers(ConsumerRecord<String, String> record) {
+        Map<String, String> headers = new HashMap<>();
+        for (Header header : record.headers()) {
+            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
+        }
+        return headers;
+    }
+
+    private static boolean isFree(int port) {
+        try (ServerSocket socket = new ServerSocket()) {
+            socket.setReuseAddress(true);
+            socket.bind(new java.net.InetSocketAddress(InetAddress.getLoopbackAddress(), port));
+            return true;
+        } catch (IOException e) {
+            return false;
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+
+}
