@@ -1,6 +1,5 @@
 package io.roster.query;
 
-import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
 import io.roster.events.identity.JoinPath;
@@ -16,14 +15,7 @@ import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
 import org.springframework.http.MediaType;
-import org.springframework.kafka.core.KafkaTemplate;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -36,22 +28,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** Events produced to the real broker become readable organizations, exactly once, behind the reader rules. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-@AutoConfigureObservability(tracing = false)
-class QueryServiceTest {
+class QueryServiceTest extends AbstractServiceTest {
 
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) {
-        EmbeddedInfrastructure.register(registry, "query");
-        TestTokenIssuer.register(registry);
-    }
-
-    @Autowired
-    WebTestClient web;
-    @Autowired
-    KafkaTemplate<String, byte[]> kafka;
-
-    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
     private final UUID admin = UUID.randomUUID();
 
     @Test
@@ -177,9 +155,5 @@ class QueryServiceTest {
 
     private void send(io.roster.events.RosterEvent event, long sequence) {
         kafka.send(codec.encode(EventEnvelope.of(event, sequence))).join();
-    }
-
-    private static String tokenOf(UUID user) {
-        return TestTokenIssuer.get().tokenFor(user, user + "@example.io", List.of());
     }
 }

@@ -3,6 +3,7 @@ package io.roster.query.organization;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -16,13 +17,15 @@ import org.springframework.stereotype.Component;
 
 import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
 /** Organizations by id ({@code organizations-v1}). */
 @Component
-class OrganizationProjection implements Projection {
+public class OrganizationProjection implements Projection {
 
     private final MongoCollection<Document> collection;
 
@@ -46,6 +49,18 @@ class OrganizationProjection implements Projection {
 
     Optional<OrganizationView> find(UUID organizationId) {
         return Optional.ofNullable(collection.find(Filters.eq("_id", organizationId.toString())).first()).map(OrganizationProjection::toView);
+    }
+
+    /** The names of those of {@code organizationIds} that exist, by id. */
+    public Map<UUID, String> namesOf(Collection<UUID> organizationIds) {
+        Map<UUID, String> names = new HashMap<>();
+        if (organizationIds.isEmpty()) {
+            return names;
+        }
+        collection.find(Filters.in("_id", organizationIds.stream().map(UUID::toString).toList()))
+                .projection(Projections.include("name"))
+                .forEach(d -> names.put(UUID.fromString(d.getString("_id")), d.getString("name")));
+        return names;
     }
 
     /** A page in id order, after the cursor (an organization id), limited to {@code ids} when given. */

@@ -25,11 +25,14 @@ class OrganizationQueryController {
 
     private final OrganizationProjection organizations;
     private final MembershipProjection memberships;
+    private final OrganizationAccess access;
     private final ConsistencyGate consistency;
 
-    OrganizationQueryController(OrganizationProjection organizations, MembershipProjection memberships, ConsistencyGate consistency) {
+    OrganizationQueryController(OrganizationProjection organizations, MembershipProjection memberships,
+                                OrganizationAccess access, ConsistencyGate consistency) {
         this.organizations = organizations;
         this.memberships = memberships;
+        this.access = access;
         this.consistency = consistency;
     }
 
@@ -38,9 +41,7 @@ class OrganizationQueryController {
         return consistency.await(exchange).then(CurrentCaller.get())
                 .publishOn(Schedulers.boundedElastic())
                 .map(caller -> {
-                    if (!caller.isProviderAdmin() && !memberships.isMember(organizationId, caller.userId())) {
-                        throw ApiProblem.notFound("No organization " + organizationId + " that you belong to.");
-                    }
+                    access.requireReader(caller, organizationId);
                     return organizations.find(organizationId)
                             .orElseThrow(() -> ApiProblem.notFound("No organization " + organizationId + "."));
                 });

@@ -14,4 +14,9 @@ public record Page<T>(List<T> items, String nextCursor) {
         List<T> items = fetched.subList(0, request.limit());
         return new Page<>(List.copyOf(items), PageRequest.encode(sortKey.apply(items.get(items.size() - 1)).toString()));
     }
+
+    /** The same page with every item turned into what readers see; the cursor stays. */
+    public <R> Page<R> map(Function<T, R> view) {
+        return new Page<>(items.stream().map(view).toList(), nextCursor);
+    }
 }

@@ -15,6 +15,7 @@ public record PageRequest(int limit, String after) {
 
     public static final int DEFAULT_LIMIT = 50;
     public static final int MAX_LIMIT = 200;
+    public static final String NOT_A_CURSOR = "is not a cursor this API issued";
 
     public static PageRequest of(Integer limit, String cursor) {
         int size = limit == null ? DEFAULT_LIMIT : limit;
@@ -35,9 +36,14 @@ public record PageRequest(int limit, String after) {
 
     private static String decode(String cursor) {
         try {
-            return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
+            return decodeOrThrow(cursor);
         } catch (IllegalArgumentException e) {
-            throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("cursor", "is not a cursor this API issued")));
+            throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("cursor", NOT_A_CURSOR)));
         }
+    }
+
+    /** The sort key inside a cursor; IllegalArgumentException when it is not base64url. */
+    static String decodeOrThrow(String cursor) {
+        return new String(Base64.getUrlDecoder().decode(cursor), StandardCharsets.UTF_8);
     }
 }

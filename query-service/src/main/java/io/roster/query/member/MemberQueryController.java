@@ -1,0 +1,53 @@
+package io.roster.query.member;
+
+import io.roster.kit.security.CurrentCaller;
+import io.roster.query.consistency.ConsistencyGate;
+import io.roster.query.organization.OrganizationAccess;
+import io.roster.query.web.Page;
+import io.roster.query.web.PageRequest;
+import io.roster.query.web.QueryParameters;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.UUID;
+
+/** The member list of an organization, filtered and paged, for its members and provider admins. */
+@RestController
+class MemberQueryController {
+
+    private final MemberQuery members;
+    private final OrganizationAccess access;
+    private final ConsistencyGate consistency;
+
+    MemberQueryController(MemberQuery members, OrganizationAccess access, ConsistencyGate consistency) {
+        this.members = members;
+        this.access = access;
+        this.consistency = consistency;
+    }
+
+    @GetMapping("/api/v1/organizations/{organizationId}/members")
+    Mono<Page<MemberView>> list(@PathVariable UUID organizationId,
+                                @RequestParam(required = false) String q,
+                                @RequestParam(required = false) String role,
+                                @RequestParam(required = false) String teamId,
+                                @RequestParam(required = false) String status,
+                                @RequestParam(required = false) String limit,
+                                @RequestParam(required = false) String cursor,
+                                ServerWebExchange exchange) {
+        QueryParameters params = new QueryParameters();
+        PageRequest page = params.page(limit, cursor);
+        MemberFilter filter = MemberFilter.parse(organizationId, q, role, teamId, status, page, params);
+        params.validate();
+        return consistency.await(exchange).then(CurrentCaller.get())
+                .publishOn(Schedulers.boundedElastic())
+                .map(caller -> {
+                    access.requireReader(caller, organizationId);
+                    return Page.of(members.page(filter, page.fetchSize()), page, MemberRow::cursor).map(MemberRow::view);
+                });
+    }
+}

@@ -1,0 +1,143 @@
+package io.roster.query.member;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import io.roster.query.user.UserProfile;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+import static io.roster.query.member.MemberRow.*;
+
+/**
+ * Writes of {@code members-v1}. Each one is a single atomic MongoDB update that sets only the fields its
+ * event owns, never a read-modify-write of the whole row: membership events (organization partition) and
+ * profile events (user partition) may touch the same row at the same time, and neither may undo the other.
+ */
+@Component
+public class MemberRows {
+
+    public static final String COLLECTION = "members-v1";
+
+    private final MongoCollection<Document> collection;
+
+    MemberRows(MongoDatabase database) {
+        this.collection = database.getCollection(COLLECTION);
+        createIndexes(collection);
+    }
+
+    /**
+     * One index behind every query the members endpoints and the projection run. mongo-java-server
+     * ignores non-unique compound indexes (with a warning); production MongoDB uses them.
+     */
+    private static void createIndexes(MongoCollection<Document> collection) {
+        // the unfiltered list and its keyset: equality on the organization, then the sort key
+        collection.createIndex(Indexes.ascending(ORGANIZATION_ID, EMAIL_LOWER, ID), new IndexOptions().name("list"));
+        // each filter puts its equality between the organization and the sort key, so the sort stays an index walk
+        collection.createIndex(Indexes.ascending(ORGANIZATION_ID, STATUS, EMAIL_LOWER, ID), new IndexOptions().name("by_status"));
+        collection.createIndex(Indexes.ascending(ORGANIZATION_ID, ROLES, EMAIL_LOWER, ID), new IndexOptions().name("by_role"));
+        // also behind team renames and deletions, and the team member counts
+        collection.createIndex(Indexes.ascending(ORGANIZATION_ID, TEAM_IDS, EMAIL_LOWER, ID), new IndexOptions().name("by_team"));
+        // ?q=: an anchored regex on the lower-cased terms is a range scan of this (multikey) index
+        collection.createIndex(Indexes.ascending(ORGANIZATION_ID, SEARCH_TERMS), new IndexOptions().name("by_prefix"));
+        // a user's memberships, and spreading a profile change to all of that user's rows
+        collection.createIndex(Indexes.ascending(USER_ID, ORGANIZATION_ID), new IndexOptions().name("by_user"));
+    }
+
+    /**
+     * The membership half of a member's row, created if missing. The profile half starts empty (and at
+     * version -1, below every real profile) and is filled by {@link #copyProfile} or {@link #spreadProfile}.
+     */
+    void join(UUID organizationId, UUID userId, List<String> roles, List<TeamRef> teams, Instant joinedAt) {
+        collection.updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.combine(
+                Updates.set(ORGANIZATION_ID, organizationId.toString()),
+                Updates.set(USER_ID, userId.toString()),
+                Updates.set(STATUS, MemberStatus.ACTIVE.wireName()),
+                Updates.set(ROLES, List.copyOf(roles)),
+                teamsUpdate(teams),
+                Updates.set(JOINED_AT, Date.from(joinedAt)),
+                Updates.setOnInsert(EMAIL_LOWER, ""),
+                Updates.setOnInsert(SEARCH_TERMS, List.of()),
+                Updates.setOnInsert(PROFILE_VERSION, -1L)), new UpdateOptions().upsert(true));
+    }
+
+    /** The profile onto one row, unless the row already holds this or a newer version. */
+    void copyProfile(UUID organizationId, UserProfile profile) {
+        collection.updateOne(Filters.and(Filters.eq(ID, idOf(organizationId, profile.userId())), olderThan(profile)), profileUpdate(profile));
+    }
+
+    /** The profile onto every row of the user that holds an older version. */
+    void spreadProfile(UserProfile profile) {
+        collection.updateMany(Filters.and(Filters.eq(USER_ID, profile.userId().toString()), olderThan(profile)), profileUpdate(profile));
+    }
+
+    void setRoles(UUID organizationId, UUID userId, List<String> roles) {
+        collection.updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.set(ROLES, List.copyOf(roles)));
+    }
+
+    /** @return the team ids the row had before, or empty when there is no such row */
+    Optional<List<String>> setTeams(UUID organizationId, UUID userId, List<TeamRef> teams) {
+        Document before = collection.findOneAndUpdate(Filters.eq(ID, idOf(organizationId, userId)), teamsUpdate(teams),
+                new FindOneAndUpdateOptions().projection(Projections.include(TEAM_IDS)).returnDocument(ReturnDocument.BEFORE));
+        return Optional.ofNullable(before).map(d -> d.getList(TEAM_IDS, String.class, List.of()));
+    }
+
+    /** @return the team ids of the removed row, or empty when there was none */
+    Optional<List<String>> remove(UUID organizationId, UUID userId) {
+        Document removed = collection.findOneAndDelete(Filters.eq(ID, idOf(organizationId, userId)));
+        return Optional.ofNullable(removed).map(d -> d.getList(TEAM_IDS, String.class, List.of()));
+    }
+
+    void renameTeam(UUID organizationId, UUID teamId, String name) {
+        collection.updateMany(inTeam(organizationId, teamId.toString()), Updates.set(TEAMS + ".$[team].name", name),
+                new UpdateOptions().arrayFilters(List.of(Filters.eq("team.teamId", teamId.toString()))));
+    }
+
+    void dropTeam(UUID organizationId, UUID teamId) {
+        collection.updateMany(inTeam(organizationId, teamId.toString()), Updates.combine(
+                Updates.pull(TEAM_IDS, teamId.toString()),
+                Updates.pull(TEAMS, new Document("teamId", teamId.toString()))));
+    }
+
+    long countActiveInTeam(UUID organizationId, String teamId) {
+        return collection.countDocuments(Filters.and(inTeam(organizationId, teamId), Filters.eq(STATUS, MemberStatus.ACTIVE.wireName())));
+    }
+
+    private static Bson inTeam(UUID organizationId, String teamId) {
+        return Filters.and(Filters.eq(ORGANIZATION_ID, organizationId.toString()), Filters.eq(TEAM_IDS, teamId));
+    }
+
+    private static Bson teamsUpdate(List<TeamRef> teams) {
+        return Updates.combine(
+                Updates.set(TEAM_IDS, teams.stream().map(t -> t.teamId().toString()).toList()),
+                Updates.set(TEAMS, teams.stream().map(t -> new Document("teamId", t.teamId().toString()).append("name", t.name())).toList()));
+    }
+
+    private static Bson olderThan(UserProfile profile) {
+        return Filters.lt(PROFILE_VERSION, profile.version());
+    }
+
+    private static Bson profileUpdate(UserProfile profile) {
+        return Updates.combine(
+                Updates.set(EMAIL, profile.email()),
+                Updates.set(EMAIL_LOWER, profile.emailLower()),
+                Updates.set(FIRST_NAME, profile.firstName()),
+                Updates.set(LAST_NAME, profile.lastName()),
+                Updates.set(SEARCH_TERMS, profile.searchTerms()),
+                Updates.set(PROFILE_VERSION, profile.version()));
+    }
+}

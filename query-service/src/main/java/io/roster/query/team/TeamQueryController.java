@@ -1,0 +1,72 @@
+package io.roster.query.team;
+
+import io.roster.kit.security.CurrentCaller;
+import io.roster.query.consistency.ConsistencyGate;
+import io.roster.query.organization.OrganizationAccess;
+import io.roster.query.web.KeysetCursor;
+import io.roster.query.web.Page;
+import io.roster.query.web.PageRequest;
+import io.roster.query.web.QueryParameters;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.UUID;
+
+/** An organization's teams in name order, for its members and provider admins. */
+@RestController
+class TeamQueryController {
+
+    private final TeamProjection teams;
+    private final OrganizationAccess access;
+    private final ConsistencyGate consistency;
+
+    TeamQueryController(TeamProjection teams, OrganizationAccess access, ConsistencyGate consistency) {
+        this.teams = teams;
+        this.access = access;
+        this.consistency = consistency;
+    }
+
+    @GetMapping("/api/v1/organizations/{organizationId}/teams")
+    Mono<Page<TeamView>> list(@PathVariable UUID organizationId,
+                              @RequestParam(required = false) String limit,
+                              @RequestParam(required = false) String cursor,
+                              ServerWebExchange exchange) {
+        QueryParameters params = new QueryParameters();
+        PageRequest page = params.page(limit, cursor);
+        KeysetCursor after = teamCursor(page.after(), params);
+        params.validate();
+        return consistency.await(exchange).then(CurrentCaller.get())
+                .publishOn(Schedulers.boundedElastic())
+                .map(caller -> {
+                    access.requireReader(caller, organizationId);
+                    return Page.of(teams.page(organizationId, after, page.fetchSize()), page, TeamProjection::cursorOf)
+                            .map(TeamProjection::view);
+                });
+    }
+
+    /** A team cursor ends in the last team's id. */
+    private static KeysetCursor teamCursor(String decoded, QueryParameters params) {
+        if (decoded == null) {
+            return null;
+        }
+        KeysetCursor cursor = KeysetCursor.parse(decoded).filter(c -> isUuid(c.id())).orElse(null);
+        if (cursor == null) {
+            params.reject("cursor", PageRequest.NOT_A_CURSOR);
+        }
+        return cursor;
+    }
+
+    private static boolean isUuid(String text) {
+        try {
+            UUID.fromString(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
+    }
+}

@@ -1,0 +1,92 @@
+package io.roster.query.web;
+
+import io.roster.kit.web.ApiProblem;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+
+/**
+ * Reads a list endpoint's query parameters from their raw strings and collects every bad one, so a
+ * 400 {@code validation_failed} names all of them at once (PRODUCT.md §2) instead of failing on the
+ * first, and no malformed value ever reaches a query. Call {@link #validate()} after the last read.
+ */
+public final class QueryParameters {
+
+    private final List<ApiProblem.FieldProblem> problems = new ArrayList<>();
+
+    /** {@code limit} and {@code cursor}; the cursor's sort key is left for the endpoint to check. */
+    public PageRequest page(String limit, String cursor) {
+        int size = PageRequest.DEFAULT_LIMIT;
+        if (limit != null) {
+            try {
+                size = Integer.parseInt(limit.trim());
+            } catch (NumberFormatException e) {
+                size = -1;
+            }
+            if (size < 1 || size > PageRequest.MAX_LIMIT) {
+                reject("limit", "must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
+                size = PageRequest.DEFAULT_LIMIT;
+            }
+        }
+        String after = null;
+        if (cursor != null && !cursor.isBlank()) {
+            try {
+                after = PageRequest.decodeOrThrow(cursor.trim());
+            } catch (IllegalArgumentException e) {
+                reject("cursor", PageRequest.NOT_A_CURSOR);
+            }
+        }
+        return new PageRequest(size, after);
+    }
+
+    /** A UUID, or null when the parameter is absent or blank. */
+    public UUID uuid(String field, String raw) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        try {
+            return UUID.fromString(raw.trim());
+        } catch (IllegalArgumentException e) {
+            reject(field, "must be a UUID");
+            return null;
+        }
+    }
+
+    /** One of the allowed wire values (exact, as the API documents them), or null when absent or blank. */
+    public <T> T oneOf(String field, String raw, Map<String, T> allowed) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        T value = allowed.get(raw.trim());
+        if (value == null) {
+            reject(field, "must be one of " + allowed.keySet().stream().sorted().toList());
+        }
+        return value;
+    }
+
+    /** Free text up to {@code maxLength} characters, trimmed; null when absent or blank. */
+    public String text(String field, String raw, int maxLength) {
+        if (raw == null || raw.isBlank()) {
+            return null;
+        }
+        String text = raw.trim();
+        if (text.length() > maxLength) {
+            reject(field, "must be at most " + maxLength + " characters");
+            return null;
+        }
+        return text;
+    }
+
+    public void reject(String field, String message) {
+        problems.add(new ApiProblem.FieldProblem(field, message));
+    }
+
+    /** @throws ApiProblem validation_failed listing every bad parameter, if there is one */
+    public void validate() {
+        if (!problems.isEmpty()) {
+            throw ApiProblem.validation(problems);
+        }
+    }
+}
