@@ -15,17 +15,11 @@ import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.Test;
-import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
-import org.springframework.test.context.DynamicPropertyRegistry;
-import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -36,18 +30,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 /** The identity service over HTTP, on a real Kafka broker and Mongo-wire server. */
-@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
-class IdentityServiceTest {
-
-    @DynamicPropertySource
-    static void infrastructure(DynamicPropertyRegistry registry) throws Exception {
-        EmbeddedInfrastructure.register(registry, "identity");
-        Path dataDir = Files.createTempDirectory("identity-test");
-        registry.add("roster.identity.data-dir", dataDir::toString);
-    }
-
-    @Autowired
-    WebTestClient web;
+class IdentityServiceTest extends IdentityHttpTest {
 
     @Test
     void bootstrapAdminLogsInCreatesAnOrganizationAndItReachesKafkaAsCloudEvents() {
@@ -149,16 +132,6 @@ class IdentityServiceTest {
                 .jsonPath("$.code").isEqualTo(code)
                 .jsonPath("$.status").isEqualTo(status.value())
                 .jsonPath("$.type").isEqualTo("urn:roster:problem:" + code);
-    }
-
-    private String login(String email, String password) {
-        return web.post().uri("/api/v1/auth/token")
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("email", email, "password", password))
-                .exchange()
-                .expectStatus().isOk()
-                .expectBody(JsonNode.class).returnResult().getResponseBody()
-                .get("accessToken").asText();
     }
 
     private static String header(ConsumerRecord<String, byte[]> record, String name) {

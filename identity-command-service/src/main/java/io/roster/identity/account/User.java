@@ -1,7 +1,14 @@
 package io.roster.identity.account;
 
+import io.roster.events.identity.AccountSetupRequested;
+import io.roster.events.identity.EmailVerificationRequested;
 import io.roster.events.identity.ProviderRolesChanged;
+import io.roster.events.identity.UserDeleted;
+import io.roster.events.identity.UserEmailVerified;
+import io.roster.events.identity.UserProfileUpdated;
 import io.roster.events.identity.UserRegistered;
+import io.roster.kit.web.ProblemCodes;
+import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
@@ -11,13 +18,21 @@ import java.time.Clock;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+import static org.axonframework.modelling.command.AggregateLifecycle.markDeleted;
 
-/** A user account: who the person is, independent of any organization. */
+/**
+ * A user account: who the person is, independent of any organization. Credentials are not here (nor in
+ * any event): {@link Accounts} keeps them. A deleted user is gone for every later command (not found).
+ */
 @Aggregate
 class User {
 
     @AggregateIdentifier
     private UUID userId;
+    private String email;
+    private String firstName;
+    private String lastName;
+    private boolean emailVerified;
 
     User() {
         // for Axon
@@ -34,8 +49,78 @@ class User {
         }
     }
 
+    @CommandHandler
+    void handle(RequestAccountSetupCommand command, Clock clock) {
+        apply(new AccountSetupRequested(UUID.randomUUID(), clock.instant(), command.organizationId(), command.actorId(),
+                userId, email, firstName, command.setupToken(), command.expiresAt()));
+    }
+
+    @CommandHandler
+    void handle(RequestEmailVerificationCommand command, Clock clock) {
+        if (emailVerified) {
+            throw new RuleViolation("email_already_verified", email + " is already verified.");
+        }
+        apply(new EmailVerificationRequested(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email,
+                command.verificationToken(), command.expiresAt()));
+    }
+
+    @CommandHandler
+    void handle(VerifyEmailCommand command, Clock clock) {
+        if (emailVerified) {
+            return;
+        }
+        apply(new UserEmailVerified(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email, command.method()));
+    }
+
+    @CommandHandler
+    UpdateUserProfileCommand.Profile handle(UpdateUserProfileCommand command, Clock clock) {
+        if (!command.actor().providerAdmin() && !command.actor().userId().equals(userId)) {
+            throw new RuleViolation(ProblemCodes.FORBIDDEN, "Only the user themselves or a provider admin may change a user's name.");
+        }
+        String newFirst = command.firstName() == null ? firstName : command.firstName().strip();
+        String newLast = command.lastName() == null ? lastName : command.lastName().strip();
+        if (newFirst.isEmpty() || newLast.isEmpty()) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "A name cannot be blank.");
+        }
+        if (!newFirst.equals(firstName) || !newLast.equals(lastName)) {
+            apply(new UserProfileUpdated(UUID.randomUUID(), clock.instant(), null, command.actor().userId(), userId, newFirst, newLast));
+        }
+        return new UpdateUserProfileCommand.Profile(userId, newFirst, newLast);
+    }
+
+    @CommandHandler
+    void handle(DeleteUserCommand command, Clock clock) {
+        if (command.actor().userId().equals(userId)) {
+            throw new RuleViolation("cannot_delete_self", "Nobody can delete their own account.");
+        }
+        if (!command.actor().providerAdmin()) {
+            throw new RuleViolation(ProblemCodes.FORBIDDEN, "Only a provider admin may delete an account.");
+        }
+        apply(new UserDeleted(UUID.randomUUID(), clock.instant(), null, command.actor().userId(), userId, email));
+    }
+
     @EventSourcingHandler
     void on(UserRegistered event) {
         this.userId = event.userId();
+        this.email = event.email();
+        this.firstName = event.firstName();
+        this.lastName = event.lastName();
+        this.emailVerified = event.emailVerified();
+    }
+
+    @EventSourcingHandler
+    void on(UserProfileUpdated event) {
+        this.firstName = event.firstName();
+        this.lastName = event.lastName();
+    }
+
+    @EventSourcingHandler
+    void on(UserEmailVerified event) {
+        this.emailVerified = true;
+    }
+
+    @EventSourcingHandler
+    void on(UserDeleted event) {
+        markDeleted();
     }
 }

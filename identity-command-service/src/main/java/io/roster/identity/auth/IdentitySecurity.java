@@ -16,7 +16,8 @@ class IdentitySecurity {
 
     @Bean
     PublicPaths identityPublicPaths() {
-        return PublicPaths.of("/api/v1/auth/token", "/.well-known/jwks.json");
+        return PublicPaths.of("/api/v1/auth/token", "/.well-known/jwks.json", "/api/v1/auth/sign-up",
+                "/api/v1/auth/verify-email", "/api/v1/auth/account-setup");
     }
 
     @Bean

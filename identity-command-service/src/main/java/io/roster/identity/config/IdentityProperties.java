@@ -1,6 +1,7 @@
 package io.roster.identity.config;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
+import org.springframework.boot.context.properties.bind.DefaultValue;
 
 import java.nio.file.Path;
 import java.time.Duration;
@@ -8,9 +9,36 @@ import java.time.Duration;
 /**
  * The identity service's settings. The signing key comes from configuration in production
  * ({@code signingKeyPem}); the local stack lets the service generate one into its data folder.
+ *
+ * @param openSignUp           anyone may sign up without an invitation (PRODUCT.md §4)
+ * @param verificationTokenTtl how long an email verification link works
+ * @param accountSetupTokenTtl how long the link to set a first password works
+ * @param passwordHashCost     bcrypt cost factor (tests lower it)
+ * @param organizations        how organization aggregates are kept fast
+ * @param commandRetries       how a command that lost an optimistic-locking race is retried
  */
 @ConfigurationProperties("roster.identity")
-public record IdentityProperties(Path dataDir, String signingKeyPem, Duration tokenTtl, BootstrapAdmin bootstrapAdmin) {
+public record IdentityProperties(Path dataDir, String signingKeyPem, Duration tokenTtl, BootstrapAdmin bootstrapAdmin,
+                                 @DefaultValue("false") boolean openSignUp,
+                                 @DefaultValue("PT48H") Duration verificationTokenTtl,
+                                 @DefaultValue("P7D") Duration accountSetupTokenTtl,
+                                 @DefaultValue("12") int passwordHashCost,
+                                 @DefaultValue Organizations organizations,
+                                 @DefaultValue CommandRetries commandRetries) {
+
+    /**
+     * @param snapshotThreshold a snapshot every this many events
+     * @param cacheSize         organizations kept in memory between commands
+     */
+    public record Organizations(@DefaultValue("500") int snapshotThreshold, @DefaultValue("256") int cacheSize) {
+    }
+
+    /**
+     * @param maxRetries how often a command is sent again after a ConcurrencyException
+     * @param interval   the pause before each retry
+     */
+    public record CommandRetries(@DefaultValue("5") int maxRetries, @DefaultValue("PT0.025S") Duration interval) {
+    }
 
     /** The provider admin created at first start. */
     public record BootstrapAdmin(String email, String password, String firstName, String lastName) {

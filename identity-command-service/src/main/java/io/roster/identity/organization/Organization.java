@@ -1,27 +1,69 @@
 package io.roster.identity.organization;
 
+import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberRemoved;
+import io.roster.events.identity.MemberRolesChanged;
+import io.roster.events.identity.MemberTeamsChanged;
 import io.roster.events.identity.OrganizationCreated;
+import io.roster.events.identity.OrganizationRenamed;
+import io.roster.events.identity.RemovalReason;
+import io.roster.events.identity.TeamCreated;
+import io.roster.events.identity.TeamDeleted;
+import io.roster.events.identity.TeamRenamed;
+import io.roster.identity.access.Actor;
+import io.roster.kit.web.ProblemCodes;
+import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
 import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
+import java.util.ArrayList;
+import java.util.Collection;
+import java.util.Comparator;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
+import java.util.Objects;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
-/** An organization and the facts its rules need: who is a member, with which roles. */
-@Aggregate
+/**
+ * An organization and only the facts its rules need: each member's roles (as bits), the teams of the
+ * members that have some, the teams' names, and the number of admins. At ten thousand members this is a
+ * few hundred kilobytes; it is cached between commands and snapshotted every
+ * {@code roster.identity.organizations.snapshot-threshold} (500) events by the {@code serializer} bean (Jackson, fields).
+ * Bump {@link Revision} when the state's shape changes: older snapshots are then ignored.
+ */
+@Aggregate(snapshotTriggerDefinition = OrganizationStore.SNAPSHOT_TRIGGER, cache = OrganizationStore.CACHE)
+@Revision("1")
+@JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
+        isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
 class Organization {
 
-    static final String ADMIN = "admin";
+    static final String ADMIN = OrganizationRoles.ADMIN;
 
     @AggregateIdentifier
     private UUID organizationId;
+    private String name;
+    /** Member → role bits ({@link OrganizationRoles}). */
+    private MemberRoles members = new MemberRoles();
+    /** Member → teams, only for members in at least one team. */
+    private Map<UUID, List<UUID>> memberTeams = new HashMap<>();
+    private Map<UUID, Team> teams = new LinkedHashMap<>();
+    private int admins;
+
+    /** A team as the rules need it (the description only to keep it when a rename leaves it out). */
+    record Team(String name, String description) {
+    }
 
     Organization() {
         // for Axon
@@ -35,8 +77,275 @@ class Organization {
                 command.creatorId(), List.of(ADMIN), List.of(), JoinPath.DIRECT, null));
     }
 
+    @CommandHandler
+    void handle(RenameOrganizationCommand command, Clock clock) {
+        requireManager(command.actor());
+        String newName = command.name() == null ? "" : command.name().strip();
+        if (newName.isEmpty()) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "An organization needs a name.");
+        }
+        if (newName.equals(name)) {
+            return;
+        }
+        apply(new OrganizationRenamed(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(), newName));
+    }
+
+    @CommandHandler
+    void handle(CheckMemberAdmissionCommand command) {
+        requireManager(command.actor());
+        validRoles(command.roles());
+        existingTeams(command.teamIds());
+    }
+
+    @CommandHandler
+    void handle(AddMemberCommand command, Clock clock) {
+        requireManager(command.actor());
+        List<String> roles = validRoles(command.roles());
+        List<UUID> teamIds = existingTeams(command.teamIds());
+        if (members.contains(command.userId())) {
+            throw new RuleViolation("already_member", "User " + command.userId() + " is already a member.");
+        }
+        apply(new MemberAdded(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
+                command.userId(), roles, teamIds, JoinPath.DIRECT, null));
+    }
+
+    @CommandHandler
+    MemberRemoval handle(RemoveMembersCommand command, Clock clock) {
+        requireManager(command.actor());
+        List<UUID> removed = new ArrayList<>();
+        List<UUID> notMembers = new ArrayList<>();
+        for (UUID userId : new LinkedHashSet<>(command.userIds())) {
+            (members.contains(userId) ? removed : notMembers).add(userId);
+        }
+        long removedAdmins = removed.stream().filter(this::isAdmin).count();
+        if (removedAdmins > 0 && removedAdmins >= admins) {
+            throw new RuleViolation("last_admin", "Removing " + (removed.size() == 1 ? "this member" : "these members")
+                    + " would leave the organization without an admin; make someone else an admin first.");
+        }
+        if (!command.dryRun()) {
+            for (UUID userId : removed) {
+                apply(new MemberRemoved(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
+                        userId, command.actor().userId(), command.reason(), command.batchId()));
+            }
+        }
+        return new MemberRemoval(List.copyOf(removed), List.copyOf(notMembers));
+    }
+
+    @CommandHandler
+    void handle(ChangeMemberRolesCommand command, Clock clock) {
+        requireManager(command.actor());
+        List<String> roles = validRoles(command.roles());
+        Integer current = requireMember(command.userId());
+        int wanted = OrganizationRoles.bits(roles);
+        if (current == wanted) {
+            return;
+        }
+        if (isAdmin(current) && !isAdmin(wanted) && admins <= 1) {
+            throw new RuleViolation("last_admin", "This member is the organization's last admin; make someone else an admin first.");
+        }
+        apply(new MemberRolesChanged(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
+                command.userId(), roles));
+    }
+
+    @CommandHandler
+    void handle(SetMemberTeamsCommand command, Clock clock) {
+        requireManager(command.actor());
+        List<UUID> teamIds = existingTeams(command.teamIds());
+        requireMember(command.userId());
+        if (new LinkedHashSet<>(teamIds).equals(new LinkedHashSet<>(memberTeams.getOrDefault(command.userId(), List.of())))) {
+            return;
+        }
+        apply(new MemberTeamsChanged(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
+                command.userId(), teamIds));
+    }
+
+    @CommandHandler
+    void handle(LeaveOrganizationCommand command, Clock clock) {
+        Integer roles = requireMember(command.userId());
+        if (isAdmin(roles) && admins <= 1) {
+            throw new RuleViolation("last_admin", "You are the organization's last admin; make someone else an admin before leaving.");
+        }
+        apply(new MemberRemoved(UUID.randomUUID(), clock.instant(), organizationId, command.userId(), command.userId(),
+                command.userId(), RemovalReason.LEFT, null));
+    }
+
+    @CommandHandler
+    void handle(CreateTeamCommand command, Clock clock) {
+        requireManager(command.actor());
+        String teamName = teamName(command.name());
+        requireFreeTeamName(teamName, null);
+        apply(new TeamCreated(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
+                command.teamId(), teamName, description(command.description())));
+    }
+
+    @CommandHandler
+    void handle(UpdateTeamCommand command, Clock clock) {
+        requireManager(command.actor());
+        Team team = requireTeam(command.teamId());
+        String newName = command.name() == null ? team.name() : teamName(command.name());
+        String newDescription = command.description() == null ? team.description() : description(command.description());
+        requireFreeTeamName(newName, command.teamId());
+        if (newName.equals(team.name()) && Objects.equals(newDescription, team.description())) {
+            return;
+        }
+        apply(new TeamRenamed(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
+                command.teamId(), newName, newDescription));
+    }
+
+    @CommandHandler
+    void handle(DeleteTeamCommand command, Clock clock) {
+        requireManager(command.actor());
+        requireTeam(command.teamId());
+        List<Map.Entry<UUID, List<UUID>>> affected = memberTeams.entrySet().stream()
+                .filter(entry -> entry.getValue().contains(command.teamId()))
+                .sorted(Map.Entry.comparingByKey(Comparator.comparing(UUID::toString)))
+                .map(entry -> Map.entry(entry.getKey(), entry.getValue().stream().filter(id -> !id.equals(command.teamId())).toList()))
+                .toList();
+        for (Map.Entry<UUID, List<UUID>> member : affected) {
+            apply(new MemberTeamsChanged(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
+                    member.getKey(), member.getValue()));
+        }
+        apply(new TeamDeleted(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(), command.teamId()));
+    }
+
+    // --- rules ---
+
+    private void requireManager(Actor actor) {
+        if (actor.providerAdmin() || isAdmin(members.get(actor.userId()))) {
+            return;
+        }
+        throw new RuleViolation(ProblemCodes.FORBIDDEN, "Only an admin of the organization or a provider admin may do this.");
+    }
+
+    private Integer requireMember(UUID userId) {
+        Integer roles = members.get(userId);
+        if (roles == null) {
+            throw new RuleViolation(ProblemCodes.NOT_FOUND, "User " + userId + " is not a member of this organization.");
+        }
+        return roles;
+    }
+
+    private Team requireTeam(UUID teamId) {
+        Team team = teams.get(teamId);
+        if (team == null) {
+            throw new RuleViolation(ProblemCodes.NOT_FOUND, "There is no team " + teamId + " in this organization.");
+        }
+        return team;
+    }
+
+    private static List<String> validRoles(Collection<String> roles) {
+        if (roles == null || roles.isEmpty()) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "A member needs at least one role.");
+        }
+        List<String> unknown = OrganizationRoles.unknown(roles);
+        if (!unknown.isEmpty()) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "Unknown roles " + unknown + "; the roles are " + OrganizationRoles.ALL + ".");
+        }
+        return OrganizationRoles.names(OrganizationRoles.bits(roles));
+    }
+
+    private List<UUID> existingTeams(Collection<UUID> teamIds) {
+        if (teamIds == null) {
+            return List.of();
+        }
+        List<UUID> distinct = List.copyOf(new LinkedHashSet<>(teamIds));
+        for (UUID teamId : distinct) {
+            requireTeam(teamId);
+        }
+        return distinct;
+    }
+
+    private static String teamName(String name) {
+        String stripped = name == null ? "" : name.strip();
+        if (stripped.isEmpty()) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "A team needs a name.");
+        }
+        return stripped;
+    }
+
+    private static String description(String description) {
+        return description == null || description.isBlank() ? null : description.strip();
+    }
+
+    private void requireFreeTeamName(String teamName, UUID exceptTeam) {
+        String wanted = teamName.toLowerCase(Locale.ROOT);
+        teams.forEach((teamId, team) -> {
+            if (!teamId.equals(exceptTeam) && team.name().toLowerCase(Locale.ROOT).equals(wanted)) {
+                throw new RuleViolation("team_name_taken", "The organization already has a team named \"" + team.name() + "\".");
+            }
+        });
+    }
+
+    private boolean isAdmin(UUID userId) {
+        return isAdmin(members.get(userId));
+    }
+
+    private static boolean isAdmin(Integer roles) {
+        return roles != null && (roles & OrganizationRoles.ADMIN_BIT) != 0;
+    }
+
+    // --- state ---
+
     @EventSourcingHandler
     void on(OrganizationCreated event) {
         this.organizationId = event.organizationId();
+        this.name = event.name();
+    }
+
+    @EventSourcingHandler
+    void on(OrganizationRenamed event) {
+        this.name = event.name();
+    }
+
+    @EventSourcingHandler
+    void on(MemberAdded event) {
+        setRoles(event.userId(), OrganizationRoles.bits(event.roles()));
+        setTeams(event.userId(), event.teamIds());
+    }
+
+    @EventSourcingHandler
+    void on(MemberRolesChanged event) {
+        setRoles(event.userId(), OrganizationRoles.bits(event.roles()));
+    }
+
+    @EventSourcingHandler
+    void on(MemberTeamsChanged event) {
+        setTeams(event.userId(), event.teamIds());
+    }
+
+    @EventSourcingHandler
+    void on(MemberRemoved event) {
+        if (isAdmin(members.remove(event.userId()))) {
+            admins--;
+        }
+        memberTeams.remove(event.userId());
+    }
+
+    @EventSourcingHandler
+    void on(TeamCreated event) {
+        teams.put(event.teamId(), new Team(event.name(), event.description()));
+    }
+
+    @EventSourcingHandler
+    void on(TeamRenamed event) {
+        teams.put(event.teamId(), new Team(event.name(), event.description()));
+    }
+
+    @EventSourcingHandler
+    void on(TeamDeleted event) {
+        teams.remove(event.teamId());
+    }
+
+    private void setRoles(UUID userId, int roles) {
+        Integer previous = members.put(userId, roles);
+        admins += (isAdmin(roles) ? 1 : 0) - (isAdmin(previous) ? 1 : 0);
+    }
+
+    private void setTeams(UUID userId, List<UUID> teamIds) {
+        if (teamIds == null || teamIds.isEmpty()) {
+            memberTeams.remove(userId);
+        } else {
+            memberTeams.put(userId, new ArrayList<>(teamIds));
+        }
     }
 }

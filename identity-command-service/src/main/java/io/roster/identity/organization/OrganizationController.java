@@ -1,12 +1,15 @@
 package io.roster.identity.organization;
 
-import io.roster.kit.axon.CommandSender;
-import io.roster.kit.consistency.ConsistencyToken;
+import io.roster.identity.access.Actor;
+import io.roster.identity.membership.SingleOrganizationPolicy;
+import io.roster.identity.web.CommandFlow;
 import io.roster.kit.security.CurrentCaller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.PatchMapping;
+import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -17,31 +20,67 @@ import reactor.core.publisher.Mono;
 import java.net.URI;
 import java.util.UUID;
 
-/** Organizations: any authenticated user may create one and becomes its admin. */
+/** Organizations: any authenticated user may create one and becomes its admin; admins rename; members leave. */
 @RestController
 @RequestMapping("/api/v1/organizations")
 class OrganizationController {
 
-    private final CommandSender commands;
+    private final CommandFlow flow;
+    private final SingleOrganizationPolicy singleOrganization;
 
-    OrganizationController(CommandSender commands) {
-        this.commands = commands;
+    OrganizationController(CommandFlow flow, SingleOrganizationPolicy singleOrganization) {
+        this.flow = flow;
+        this.singleOrganization = singleOrganization;
     }
 
     @PostMapping
-    Mono<ResponseEntity<Created>> create(@Valid @RequestBody CreateOrganizationRequest request, ServerWebExchange exchange) {
+    Mono<ResponseEntity<Created>> create(@Valid @RequestBody OrganizationRequest request, ServerWebExchange exchange) {
         UUID organizationId = UUID.randomUUID();
         return CurrentCaller.get()
-                .flatMap(caller -> commands.send(new CreateOrganizationCommand(organizationId, request.name(), caller.userId()),
-                        organizationId, exchange))
-                .map(sent -> ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId))
-                        .header(ConsistencyToken.HEADER, sent.consistencyToken())
-                        .body(new Created(organizationId)));
+                .flatMap(caller -> flow.run(exchange, steps -> {
+                    SingleOrganizationPolicy.Admission admission = caller.isProviderAdmin()
+                            ? () -> { } : singleOrganization.admit(caller.userId(), organizationId);
+                    try {
+                        return steps.send(new CreateOrganizationCommand(organizationId, request.name(), caller.userId()),
+                                organizationId, "organization");
+                    } catch (RuntimeException e) {
+                        admission.release();
+                        throw e;
+                    }
+                }))
+                .map(outcome -> outcome.respond(ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId)),
+                        new Created(organizationId)));
     }
 
-    record CreateOrganizationRequest(@NotBlank @Size(max = 200) String name) {
+    @PatchMapping("/{organizationId}")
+    Mono<ResponseEntity<Renamed>> rename(@PathVariable UUID organizationId, @Valid @RequestBody OrganizationRequest request,
+                                         ServerWebExchange exchange) {
+        return CurrentCaller.get()
+                .flatMap(caller -> flow.run(exchange, steps -> steps.send(
+                        new RenameOrganizationCommand(organizationId, request.name(), Actor.of(caller)), organizationId, "organization")))
+                .map(outcome -> outcome.respond(ResponseEntity.ok(), new Renamed(organizationId, request.name().strip())));
+    }
+
+    /** The caller ends their own membership (never the last admin's). */
+    @PostMapping("/{organizationId}/leave")
+    Mono<ResponseEntity<Left>> leave(@PathVariable UUID organizationId, ServerWebExchange exchange) {
+        return CurrentCaller.get()
+                .flatMap(caller -> flow.run(exchange, steps -> {
+                    steps.send(new LeaveOrganizationCommand(organizationId, caller.userId()), organizationId, "organization");
+                    return caller.userId();
+                }))
+                .map(outcome -> outcome.respond(ResponseEntity.ok(), new Left(organizationId, outcome.result())));
+    }
+
+    record OrganizationRequest(@NotBlank @Size(max = 200) String name) {
     }
 
     record Created(UUID organizationId) {
+    }
+
+    record Renamed(UUID organizationId, String name) {
+    }
+
+    record Left(UUID organizationId, UUID userId) {
     }
 }

@@ -19,6 +19,7 @@ import org.springframework.web.server.ResponseStatusException;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.ServerWebInputException;
 import org.springframework.web.server.UnsupportedMediaTypeStatusException;
+import org.springframework.web.reactive.HandlerMapping;
 import reactor.core.publisher.Mono;
 
 import java.util.Comparator;
@@ -42,7 +43,9 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
         ApiProblem problem = toProblem(error);
         if (problem.status().is5xxServerError()) {
-            log.error("{} {} failed", exchange.getRequest().getMethod(), exchange.getRequest().getPath(), error);
+            // the route pattern, not the path: paths can carry secrets (invitation tokens)
+            Object route = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+            log.error("{} {} failed", exchange.getRequest().getMethod(), route != null ? route : "(no route)", error);
         }
         return writer.write(exchange, problem);
     }

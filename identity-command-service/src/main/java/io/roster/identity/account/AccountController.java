@@ -1,0 +1,161 @@
+package io.roster.identity.account;
+
+import io.roster.events.identity.RegistrationSource;
+import io.roster.events.identity.VerificationMethod;
+import io.roster.identity.config.IdentityProperties;
+import io.roster.identity.web.CommandFlow;
+import io.roster.kit.security.CurrentCaller;
+import io.roster.kit.web.ApiProblem;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotBlank;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.HttpStatus;
+import org.springframework.http.ResponseEntity;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * What a person does with their own account: sign up, prove their address, ask for a new verification link,
+ * and set the first password of an account an admin created for them.
+ */
+@RestController
+@RequestMapping("/api/v1/auth")
+class AccountController {
+
+    static final String INVITATION_REQUIRED = "invitation_required";
+
+    private final CommandFlow flow;
+    private final Accounts accounts;
+    private final AccountTokens tokens;
+    private final PasswordEncoder passwords;
+    private final TokenSeal tokenSeal;
+    private final IdentityProperties properties;
+
+    AccountController(CommandFlow flow, Accounts accounts, AccountTokens tokens, PasswordEncoder passwords, TokenSeal tokenSeal,
+                      IdentityProperties properties) {
+        this.flow = flow;
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.passwords = passwords;
+        this.tokenSeal = tokenSeal;
+        this.properties = properties;
+    }
+
+    /**
+     * PRODUCT.md §4. Invitations are redeemed by a later issue; until then a sign-up that carries an invitation
+     * token is refused ({@code invitation_not_found}) rather than silently leaving the invitation unaccepted,
+     * and without open sign-up a sign-up without one is refused ({@code invitation_required}).
+     */
+    @PostMapping("/sign-up")
+    Mono<ResponseEntity<SignedUp>> signUp(@Valid @RequestBody SignUpRequest request, ServerWebExchange exchange) {
+        if (request.invitationToken() != null) {
+            throw new ApiProblem(HttpStatus.NOT_FOUND, "invitation_not_found",
+                    "This service cannot redeem invitation tokens at sign-up yet; sign up without one, then accept the invitation.");
+        }
+        if (!properties.openSignUp()) {
+            throw new ApiProblem(HttpStatus.FORBIDDEN, INVITATION_REQUIRED, "Signing up needs an invitation.");
+        }
+        List<ApiProblem.FieldProblem> problems = Passwords.check("password", request.password());
+        if (!problems.isEmpty()) {
+            throw ApiProblem.validation(problems);
+        }
+        return flow.run(exchange, steps -> {
+                    UUID userId = UUID.randomUUID();
+                    String email = Account.normalize(request.email());
+                    accounts.claim(new Account(userId, email, passwords.encode(request.password()), List.of()));
+                    try {
+                        steps.send(new RegisterUserCommand(userId, email, request.firstName().strip(), request.lastName().strip(),
+                                RegistrationSource.SIGN_UP, false, List.of(), userId), userId, "user");
+                    } catch (RuntimeException e) {
+                        accounts.release(userId);
+                        throw e;
+                    }
+                    accounts.confirm(userId);
+                    requestVerification(userId, userId, steps);
+                    return userId;
+                })
+                .map(outcome -> outcome.respond(ResponseEntity.created(URI.create("/api/v1/users/" + outcome.result())),
+                        new SignedUp(outcome.result())));
+    }
+
+    @PostMapping("/verify-email")
+    Mono<ResponseEntity<EmailVerified>> verifyEmail(@Valid @RequestBody TokenRequest request, ServerWebExchange exchange) {
+        return flow.run(exchange, steps -> {
+                    UUID userId = tokens.redeem(request.token(), AccountTokens.Purpose.VERIFICATION);
+                    steps.send(new VerifyEmailCommand(userId, VerificationMethod.LINK, userId), userId, "user");
+                    return userId;
+                })
+                .map(outcome -> outcome.respond(ResponseEntity.ok(), new EmailVerified(outcome.result(), true)));
+    }
+
+    /** Sends a new verification link to the caller's address; the older links stop working. */
+    @PostMapping("/verification-email")
+    Mono<ResponseEntity<VerificationSent>> resendVerification(ServerWebExchange exchange) {
+        return CurrentCaller.get()
+                .flatMap(caller -> flow.run(exchange, steps -> requestVerification(caller.userId(), caller.userId(), steps)))
+                .map(outcome -> outcome.respond(ResponseEntity.accepted(), new VerificationSent(outcome.result())));
+    }
+
+    /** The first password of an account created without one; proves the address too. */
+    @PostMapping("/account-setup")
+    Mono<ResponseEntity<AccountReady>> setUpAccount(@Valid @RequestBody AccountSetupRequest request, ServerWebExchange exchange) {
+        List<ApiProblem.FieldProblem> problems = Passwords.check("password", request.password());
+        if (!problems.isEmpty()) {
+            throw ApiProblem.validation(problems);
+        }
+        return flow.run(exchange, steps -> {
+                    UUID userId = tokens.redeem(request.token(), AccountTokens.Purpose.SETUP);
+                    if (!accounts.setPassword(userId, passwords.encode(request.password()))) {
+                        throw new ApiProblem(HttpStatus.NOT_FOUND, AccountTokens.NOT_FOUND, "This account no longer exists.");
+                    }
+                    steps.send(new VerifyEmailCommand(userId, VerificationMethod.LINK, userId), userId, "user");
+                    return userId;
+                })
+                .map(outcome -> outcome.respond(ResponseEntity.ok(), new AccountReady(outcome.result())));
+    }
+
+    private Instant requestVerification(UUID userId, UUID actorId, CommandFlow.Steps steps) {
+        AccountTokens.Issued issued = tokens.issue(userId, AccountTokens.Purpose.VERIFICATION, properties.verificationTokenTtl());
+        steps.send(new RequestEmailVerificationCommand(userId, actorId, tokenSeal.seal(issued.token()), issued.expiresAt()), userId, "user");
+        return issued.expiresAt();
+    }
+
+    record SignUpRequest(@NotBlank @Email @Size(max = 320) String email,
+                         @NotBlank @Size(max = 200) String password,
+                         @NotBlank @Size(max = 100) String firstName,
+                         @NotBlank @Size(max = 100) String lastName,
+                         @Size(max = 200) String invitationToken) {
+        SignUpRequest {
+            email = email == null ? null : email.strip();
+        }
+    }
+
+    record TokenRequest(@NotBlank @Size(max = 200) String token) {
+    }
+
+    record AccountSetupRequest(@NotBlank @Size(max = 200) String token, @NotBlank @Size(max = 200) String password) {
+    }
+
+    record SignedUp(UUID userId) {
+    }
+
+    record EmailVerified(UUID userId, boolean emailVerified) {
+    }
+
+    record VerificationSent(Instant expiresAt) {
+    }
+
+    record AccountReady(UUID userId) {
+    }
+}

@@ -1,0 +1,131 @@
+package io.roster.identity.account;
+
+import io.roster.events.identity.RegistrationSource;
+import io.roster.events.identity.RemovalReason;
+import io.roster.identity.access.Actor;
+import io.roster.identity.config.IdentityProperties;
+import io.roster.identity.membership.SingleOrganizationPolicy;
+import io.roster.identity.organization.AddMemberCommand;
+import io.roster.identity.organization.CheckMemberAdmissionCommand;
+import io.roster.identity.organization.RemoveMembersCommand;
+import io.roster.identity.web.CommandFlow;
+import io.roster.kit.web.ApiProblem;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.security.crypto.password.PasswordEncoder;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * An admin creates a user (PRODUCT.md §4 {@code POST /api/v1/users}), in an order that never leaves half a
+ * user behind when a rule refuses:
+ * <ol>
+ *   <li>the caller's rights: provider roles only from a provider admin, a user outside any organization
+ *       only by a provider admin, and each organization is asked (a check command that changes nothing)
+ *       whether the caller may add a member with those roles and teams;</li>
+ *   <li>the address is claimed in {@link Accounts} (unique index: {@code email_taken});</li>
+ *   <li>the User is registered, then gets its account-setup link (no password) or verification link;</li>
+ *   <li>the memberships are added. Should one be refused now (the caller was demoted in between), the user
+ *       is taken out of the organizations it joined, deleted, and the address released.</li>
+ * </ol>
+ */
+@Component
+class UserCreation {
+
+    private static final Logger log = LoggerFactory.getLogger(UserCreation.class);
+
+    private final Accounts accounts;
+    private final AccountTokens tokens;
+    private final PasswordEncoder passwords;
+    private final TokenSeal tokenSeal;
+    private final SingleOrganizationPolicy singleOrganization;
+    private final IdentityProperties properties;
+
+    UserCreation(Accounts accounts, AccountTokens tokens, PasswordEncoder passwords, TokenSeal tokenSeal,
+                 SingleOrganizationPolicy singleOrganization, IdentityProperties properties) {
+        this.accounts = accounts;
+        this.tokens = tokens;
+        this.passwords = passwords;
+        this.tokenSeal = tokenSeal;
+        this.singleOrganization = singleOrganization;
+        this.properties = properties;
+    }
+
+    /** A user to create. */
+    record NewUser(String firstName, String lastName, String email, String password, List<String> providerRoles,
+                   List<Membership> memberships) {
+    }
+
+    /** A membership the new user starts with. */
+    record Membership(UUID organizationId, List<String> roles, List<UUID> teamIds) {
+    }
+
+    UUID create(NewUser user, Actor actor, CommandFlow.Steps steps) {
+        if (!user.providerRoles().isEmpty() && !actor.providerAdmin()) {
+            throw ApiProblem.forbidden("Only a provider admin may grant provider roles.");
+        }
+        if (user.memberships().isEmpty() && !actor.providerAdmin()) {
+            throw ApiProblem.forbidden("Only a provider admin may create a user outside an organization; name the organization in memberships.");
+        }
+        for (Membership membership : user.memberships()) {
+            steps.check(new CheckMemberAdmissionCommand(membership.organizationId(), membership.roles(), membership.teamIds(), actor),
+                    membership.organizationId(), "organization");
+        }
+
+        UUID userId = UUID.randomUUID();
+        String email = Account.normalize(user.email());
+        accounts.claim(new Account(userId, email, user.password() == null ? null : passwords.encode(user.password()),
+                List.copyOf(user.providerRoles())));
+        try {
+            steps.send(new RegisterUserCommand(userId, email, user.firstName().strip(), user.lastName().strip(),
+                    RegistrationSource.ADMIN, false, List.copyOf(user.providerRoles()), actor.userId()), userId, "user");
+        } catch (RuntimeException e) {
+            accounts.release(userId);
+            throw e;
+        }
+        accounts.confirm(userId);
+
+        UUID firstOrganization = user.memberships().isEmpty() ? null : user.memberships().get(0).organizationId();
+        if (user.password() == null) {
+            AccountTokens.Issued setup = tokens.issue(userId, AccountTokens.Purpose.SETUP, properties.accountSetupTokenTtl());
+            steps.send(new RequestAccountSetupCommand(userId, firstOrganization, actor.userId(), tokenSeal.seal(setup.token()),
+                    setup.expiresAt()), userId, "user");
+        } else {
+            AccountTokens.Issued verification = tokens.issue(userId, AccountTokens.Purpose.VERIFICATION, properties.verificationTokenTtl());
+            steps.send(new RequestEmailVerificationCommand(userId, actor.userId(), tokenSeal.seal(verification.token()),
+                    verification.expiresAt()), userId, "user");
+        }
+
+        List<UUID> joined = new ArrayList<>();
+        for (Membership membership : user.memberships()) {
+            SingleOrganizationPolicy.Admission admission = singleOrganization.admit(userId, membership.organizationId());
+            try {
+                steps.send(new AddMemberCommand(membership.organizationId(), userId, membership.roles(), membership.teamIds(), actor),
+                        membership.organizationId(), "organization");
+                joined.add(membership.organizationId());
+            } catch (RuntimeException e) {
+                admission.release();
+                undo(userId, joined, actor, steps, e);
+                throw e;
+            }
+        }
+        return userId;
+    }
+
+    /** Takes back a user whose memberships could not all be added. */
+    private void undo(UUID userId, List<UUID> joined, Actor actor, CommandFlow.Steps steps, RuntimeException cause) {
+        log.warn("Creating user {} failed after registration ({}); removing it again", userId, cause.getMessage());
+        // the creator's own rights may be what just changed: the undo, in the creator's name, acts with the system's
+        Actor system = new Actor(actor.userId(), true);
+        UUID batchId = UUID.randomUUID();
+        for (UUID organizationId : joined) {
+            steps.send(new RemoveMembersCommand(organizationId, List.of(userId), RemovalReason.ACCOUNT_DELETED, batchId, false, system),
+                    organizationId, "organization");
+        }
+        steps.send(new DeleteUserCommand(userId, system), userId, "user");
+        accounts.remove(userId);
+    }
+}

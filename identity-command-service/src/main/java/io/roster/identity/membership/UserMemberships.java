@@ -1,0 +1,86 @@
+package io.roster.identity.membership;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+import java.util.LinkedHashSet;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+
+/**
+ * The identity service's own answer to "which organizations is this user in?" (deleting an account, the
+ * single-organization policy), in {@code user-memberships-v1}: one document per user, always read and
+ * written by its id, {@code {_id: userId, organizations: {<orgId>: 2 * seq + (member ? 1 : 0)}, claim: {...}}}.
+ *
+ * <p>Fed by {@link UserMembershipsProjection} from the organizations' MemberAdded / MemberRemoved events.
+ * An entry encodes the sequence number of the event that wrote it and is written with {@code $max}, so the
+ * latest event of a membership wins whatever order the events are applied in, and applying one twice
+ * changes nothing: one atomic update, no read. The {@code claim} belongs to {@link SingleOrganizationPolicy};
+ * a membership's end gives it back.
+ */
+@Component
+public class UserMemberships {
+
+    static final String COLLECTION = "user-memberships-v1";
+
+    private final MongoCollection<Document> collection;
+
+    UserMemberships(MongoDatabase database) {
+        this.collection = database.getCollection(COLLECTION);
+    }
+
+    /** The organizations the user is a member of. */
+    public Set<UUID> organizationsOf(UUID userId) {
+        Set<UUID> organizations = new LinkedHashSet<>();
+        Document entries = find(userId).map(user -> user.get("organizations", Document.class)).orElse(null);
+        if (entries != null) {
+            entries.forEach((organizationId, entry) -> {
+                if (((Number) entry).longValue() % 2 == 1) {
+                    organizations.add(UUID.fromString(organizationId));
+                }
+            });
+        }
+        return organizations;
+    }
+
+    void joined(UUID userId, UUID organizationId, long sequence) {
+        record(userId, organizationId, 2 * sequence + 1);
+    }
+
+    void left(UUID userId, UUID organizationId, long sequence) {
+        record(userId, organizationId, 2 * sequence);
+        claimOf(userId, organizationId).ifPresent(lease ->
+                collection.updateOne(Filters.and(byUser(userId), Filters.eq("claim.lease", lease)), Updates.unset("claim")));
+    }
+
+    Optional<Document> find(UUID userId) {
+        return Optional.ofNullable(collection.find(byUser(userId)).first());
+    }
+
+    MongoCollection<Document> collection() {
+        return collection;
+    }
+
+    static Bson byUser(UUID userId) {
+        return Filters.eq("_id", userId.toString());
+    }
+
+    private void record(UUID userId, UUID organizationId, long entry) {
+        collection.updateOne(byUser(userId), Updates.max("organizations." + organizationId, entry), new UpdateOptions().upsert(true));
+    }
+
+    /** The lease of the user's single-organization claim on this organization, if there is one. */
+    private Optional<String> claimOf(UUID userId, UUID organizationId) {
+        return find(userId)
+                .map(user -> user.get("claim", Document.class))
+                .filter(claim -> organizationId.toString().equals(claim.getString("organizationId")))
+                .map(claim -> claim.getString("lease"));
+    }
+}

@@ -1,0 +1,161 @@
+package io.roster.identity.organization;
+
+import io.roster.events.identity.RemovalReason;
+import io.roster.identity.access.Actor;
+import io.roster.identity.membership.SingleOrganizationPolicy;
+import io.roster.identity.web.CommandFlow;
+import io.roster.kit.security.CurrentCaller;
+import io.roster.kit.web.ApiProblem;
+import jakarta.validation.Valid;
+import jakarta.validation.constraints.Email;
+import jakarta.validation.constraints.NotNull;
+import jakarta.validation.constraints.Size;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+
+import java.net.URI;
+import java.util.ArrayList;
+import java.util.LinkedHashSet;
+import java.util.List;
+import java.util.Set;
+import java.util.UUID;
+
+/** An organization's members: add existing users, remove one or many, change roles, set teams. */
+@RestController
+@RequestMapping("/api/v1/organizations/{organizationId}/members")
+class MemberController {
+
+    static final int MAX_REMOVALS = 100;
+
+    private final CommandFlow flow;
+    private final UserDirectory users;
+    private final SingleOrganizationPolicy singleOrganization;
+
+    MemberController(CommandFlow flow, UserDirectory users, SingleOrganizationPolicy singleOrganization) {
+        this.flow = flow;
+        this.users = users;
+        this.singleOrganization = singleOrganization;
+    }
+
+    @PostMapping
+    Mono<ResponseEntity<Membership>> add(@PathVariable UUID organizationId, @Valid @RequestBody AddMemberRequest request,
+                                         ServerWebExchange exchange) {
+        List<ApiProblem.FieldProblem> problems = new ArrayList<>(OrganizationRoles.problems("roles", request.roles()));
+        if ((request.userId() == null) == (request.email() == null)) {
+            problems.add(new ApiProblem.FieldProblem("userId", "give either userId or email"));
+        }
+        if (!problems.isEmpty()) {
+            throw ApiProblem.validation(problems);
+        }
+        List<String> roles = OrganizationRoles.normalize(request.roles());
+        List<UUID> teamIds = request.teamIds() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.teamIds()));
+        return CurrentCaller.get()
+                .flatMap(caller -> flow.run(exchange, steps -> {
+                    UUID userId = resolve(request);
+                    SingleOrganizationPolicy.Admission admission = singleOrganization.admit(userId, organizationId);
+                    try {
+                        steps.send(new AddMemberCommand(organizationId, userId, roles, teamIds, Actor.of(caller)), organizationId, "organization");
+                    } catch (RuntimeException e) {
+                        admission.release();
+                        throw e;
+                    }
+                    return userId;
+                }))
+                .map(outcome -> outcome.respond(
+                        ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId + "/members/" + outcome.result())),
+                        new Membership(organizationId, outcome.result(), roles, teamIds)));
+    }
+
+    /** One user id or up to {@value #MAX_REMOVALS}, comma-separated; all or none are removed. */
+    @DeleteMapping("/{userIds}")
+    Mono<ResponseEntity<MemberRemoval>> remove(@PathVariable UUID organizationId, @PathVariable String userIds,
+                                               ServerWebExchange exchange) {
+        List<UUID> ids = parseIds(userIds);
+        UUID batchId = UUID.randomUUID();
+        return CurrentCaller.get()
+                .flatMap(caller -> flow.run(exchange, steps -> steps.<MemberRemoval>send(
+                        new RemoveMembersCommand(organizationId, ids, RemovalReason.REMOVED, batchId, false, Actor.of(caller)),
+                        organizationId, "organization")))
+                .map(outcome -> outcome.respond(ResponseEntity.ok(), outcome.result()));
+    }
+
+    @PutMapping("/{userId}/roles")
+    Mono<ResponseEntity<MemberRoles>> changeRoles(@PathVariable UUID organizationId, @PathVariable UUID userId,
+                                                 @Valid @RequestBody RolesRequest request, ServerWebExchange exchange) {
+        List<ApiProblem.FieldProblem> problems = OrganizationRoles.problems("roles", request.roles());
+        if (!problems.isEmpty()) {
+            throw ApiProblem.validation(problems);
+        }
+        List<String> roles = OrganizationRoles.normalize(request.roles());
+        return CurrentCaller.get()
+                .flatMap(caller -> flow.run(exchange, steps -> steps.send(
+                        new ChangeMemberRolesCommand(organizationId, userId, roles, Actor.of(caller)), organizationId, "organization")))
+                .map(outcome -> outcome.respond(ResponseEntity.ok(), new MemberRoles(organizationId, userId, roles)));
+    }
+
+    @PutMapping("/{userId}/teams")
+    Mono<ResponseEntity<MemberTeams>> setTeams(@PathVariable UUID organizationId, @PathVariable UUID userId,
+                                              @Valid @RequestBody TeamsRequest request, ServerWebExchange exchange) {
+        List<UUID> teamIds = List.copyOf(new LinkedHashSet<>(request.teamIds()));
+        return CurrentCaller.get()
+                .flatMap(caller -> flow.run(exchange, steps -> steps.send(
+                        new SetMemberTeamsCommand(organizationId, userId, teamIds, Actor.of(caller)), organizationId, "organization")))
+                .map(outcome -> outcome.respond(ResponseEntity.ok(), new MemberTeams(organizationId, userId, teamIds)));
+    }
+
+    private UUID resolve(AddMemberRequest request) {
+        if (request.email() != null) {
+            return users.activeUserIdByEmail(request.email())
+                    .orElseThrow(() -> ApiProblem.notFound("There is no user with the address " + request.email().strip() + "."));
+        }
+        if (!users.isActiveUser(request.userId())) {
+            throw ApiProblem.notFound("There is no user " + request.userId() + ".");
+        }
+        return request.userId();
+    }
+
+    static List<UUID> parseIds(String userIds) {
+        Set<UUID> ids = new LinkedHashSet<>();
+        for (String part : userIds.split(",", -1)) {
+            try {
+                ids.add(UUID.fromString(part.strip()));
+            } catch (IllegalArgumentException e) {
+                throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("userIds", "\"" + part.strip() + "\" is not a user id")));
+            }
+        }
+        if (ids.size() > MAX_REMOVALS) {
+            throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("userIds", "at most " + MAX_REMOVALS + " users per call")));
+        }
+        return List.copyOf(ids);
+    }
+
+    record AddMemberRequest(UUID userId, @Email @Size(max = 320) String email, List<String> roles,
+                            @Size(max = 100) List<@NotNull UUID> teamIds) {
+        AddMemberRequest {
+            email = email == null ? null : email.strip();
+        }
+    }
+
+    record RolesRequest(List<String> roles) {
+    }
+
+    record TeamsRequest(@NotNull @Size(max = 100) List<@NotNull UUID> teamIds) {
+    }
+
+    record Membership(UUID organizationId, UUID userId, List<String> roles, List<UUID> teamIds) {
+    }
+
+    record MemberRoles(UUID organizationId, UUID userId, List<String> roles) {
+    }
+
+    record MemberTeams(UUID organizationId, UUID userId, List<UUID> teamIds) {
+    }
+}
