@@ -1,0 +1,159 @@
+package io.roster.invitation.directory;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import io.roster.events.EventEnvelope;
+import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberRemoved;
+import io.roster.events.identity.MemberRolesChanged;
+import io.roster.events.identity.OrganizationCreated;
+import io.roster.events.identity.OrganizationRenamed;
+import io.roster.events.identity.TeamCreated;
+import io.roster.events.identity.TeamDeleted;
+import io.roster.events.identity.UserDeleted;
+import io.roster.events.identity.UserEmailVerified;
+import io.roster.events.identity.UserRegistered;
+import io.roster.invitation.invitation.EmailAddresses;
+import org.bson.Document;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.stereotype.Component;
+
+import java.util.Collection;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * The invitation service's own projection of {@code roster.identity.v1}: organizations (name, teams),
+ * memberships (roles) and users (email, verified). Authorization and {@code already_member} are decided
+ * from it, never by calling the identity service. Each event is applied once: an event at or below its
+ * aggregate's last applied sequence number is a redelivery or replay and changes nothing.
+ */
+@Component
+public class IdentityDirectory {
+
+    private static final Logger log = LoggerFactory.getLogger(IdentityDirectory.class);
+    static final String ADMIN = "admin";
+
+    private final MongoCollection<Document> organizations;
+    private final MongoCollection<Document> memberships;
+    private final MongoCollection<Document> users;
+    private final MongoCollection<Document> teams;
+    private final MongoCollection<Document> applied;
+
+    IdentityDirectory(MongoDatabase database) {
+        this.organizations = database.getCollection("directory-organizations-v1");
+        this.memberships = database.getCollection("directory-memberships-v1");
+        this.users = database.getCollection("directory-users-v1");
+        this.teams = database.getCollection("directory-teams-v1");
+        this.applied = database.getCollection("directory-applied-sequences-v1");
+        users.createIndex(Indexes.ascending("email"), new IndexOptions().name("by_email"));
+    }
+
+    /** @return whether the event was new */
+    public boolean apply(EventEnvelope envelope) {
+        Document last = applied.find(Filters.eq("_id", envelope.aggregateId())).first();
+        long lastSequence = last == null ? -1 : last.getLong("sequence");
+        if (envelope.sequenceNumber() <= lastSequence) {
+            log.debug("Skipping #{} of {}: already applied", envelope.sequenceNumber(), envelope.aggregateId());
+            return false;
+        }
+        project(envelope);
+        applied.updateOne(Filters.eq("_id", envelope.aggregateId()), Updates.max("sequence", envelope.sequenceNumber()),
+                new UpdateOptions().upsert(true));
+        return true;
+    }
+
+    private void project(EventEnvelope envelope) {
+        Object event = envelope.event();
+        if (event instanceof OrganizationCreated e) {
+            organizations.replaceOne(Filters.eq("_id", e.organizationId().toString()),
+                    new Document("_id", e.organizationId().toString()).append("name", e.name()), new ReplaceOptions().upsert(true));
+        } else if (event instanceof OrganizationRenamed e) {
+            organizations.updateOne(Filters.eq("_id", e.organizationId().toString()),
+                    Updates.set("name", e.name()), new UpdateOptions().upsert(true));
+        } else if (event instanceof MemberAdded e) {
+            memberships.replaceOne(Filters.eq("_id", key(e.organizationId(), e.userId())),
+                    new Document("_id", key(e.organizationId(), e.userId()))
+                            .append("organizationId", e.organizationId().toString())
+                            .append("userId", e.userId().toString())
+                            .append("roles", e.roles()),
+                    new ReplaceOptions().upsert(true));
+        } else if (event instanceof MemberRolesChanged e) {
+            memberships.updateOne(Filters.eq("_id", key(e.organizationId(), e.userId())), Updates.set("roles", e.roles()));
+        } else if (event instanceof MemberRemoved e) {
+            memberships.deleteOne(Filters.eq("_id", key(e.organizationId(), e.userId())));
+        } else if (event instanceof TeamCreated e) {
+            teams.replaceOne(Filters.eq("_id", e.teamId().toString()),
+                    new Document("_id", e.teamId().toString()).append("organizationId", e.organizationId().toString()),
+                    new ReplaceOptions().upsert(true));
+        } else if (event instanceof TeamDeleted e) {
+            teams.deleteOne(Filters.eq("_id", e.teamId().toString()));
+        } else if (event instanceof UserRegistered e) {
+            users.replaceOne(Filters.eq("_id", e.userId().toString()),
+                    new Document("_id", e.userId().toString())
+                            .append("email", EmailAddresses.normalize(e.email()))
+                            .append("verified", e.emailVerified()),
+                    new ReplaceOptions().upsert(true));
+        } else if (event instanceof UserEmailVerified e) {
+            users.updateOne(Filters.eq("_id", e.userId().toString()),
+                    Updates.combine(Updates.set("email", EmailAddresses.normalize(e.email())), Updates.set("verified", true)));
+        } else if (event instanceof UserDeleted e) {
+            users.deleteOne(Filters.eq("_id", e.userId().toString()));
+        }
+        // the other identity events change nothing the invitation rules look at
+    }
+
+    public Optional<String> organizationName(UUID organizationId) {
+        Document organization = organizations.find(Filters.eq("_id", organizationId.toString())).first();
+        return organization == null ? Optional.empty() : Optional.ofNullable(organization.getString("name"));
+    }
+
+    public boolean isAdmin(UUID organizationId, UUID userId) {
+        Document membership = memberships.find(Filters.eq("_id", key(organizationId, userId))).first();
+        return membership != null && membership.getList("roles", String.class, List.of()).contains(ADMIN);
+    }
+
+    public boolean isMember(UUID organizationId, UUID userId) {
+        return memberships.find(Filters.eq("_id", key(organizationId, userId))).first() != null;
+    }
+
+    public boolean knows(UUID userId) {
+        return users.find(Filters.eq("_id", userId.toString())).first() != null;
+    }
+
+    /** Whether the user proved their address (registered verified, or a UserEmailVerified since). */
+    public boolean isVerified(UUID userId) {
+        Document user = users.find(Filters.eq("_id", userId.toString())).first();
+        return user != null && user.getBoolean("verified", false);
+    }
+
+    /** Whether an account with this (normalized) address belongs to the organization. */
+    public boolean isMemberByEmail(UUID organizationId, String normalizedEmail) {
+        for (Document user : users.find(Filters.eq("email", normalizedEmail))) {
+            if (memberships.find(Filters.eq("_id", organizationId + ":" + user.getString("_id"))).first() != null) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    /** The ids among {@code teamIds} that are not teams of the organization. */
+    public List<UUID> unknownTeams(UUID organizationId, Collection<UUID> teamIds) {
+        return teamIds.stream()
+                .filter(id -> teams.find(Filters.and(Filters.eq("_id", id.toString()),
+                        Filters.eq("organizationId", organizationId.toString()))).first() == null)
+                .toList();
+    }
+
+    private static String key(UUID organizationId, UUID userId) {
+        return organizationId + ":" + userId;
+    }
+}

@@ -1,0 +1,181 @@
+package io.roster.invitation.invitation;
+
+import io.roster.events.invitation.InvitationAcceptRejected;
+import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationExpired;
+import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationRevoked;
+import io.roster.kit.web.ProblemCodes;
+import io.roster.kit.web.RuleViolation;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * A personal invitation of one address to one organization. Only the SHA-256 of the current token is
+ * kept; a resend replaces it, so the old token stops working. Optimistic locking on the event stream makes
+ * racing commands (two instances expiring it, an accept against a revoke) produce one outcome.
+ */
+@Aggregate
+class Invitation {
+
+    static final String EMAIL_MISMATCH = "email_mismatch";
+    static final String NOT_FOUND = "invitation_not_found";
+    static final String EXPIRED = "invitation_expired";
+    static final String REVOKED = "invitation_revoked";
+    static final String USED = "invitation_used";
+
+    @AggregateIdentifier
+    private UUID invitationId;
+    private UUID organizationId;
+    private String email;
+    private List<String> roles;
+    private List<UUID> teamIds;
+    private Duration validity;
+    private Instant expiresAt;
+    private String tokenHash;
+    private InvitationStatus status;
+    private UUID acceptedBy;
+    private int resendCount;
+
+    Invitation() {
+        // for Axon
+    }
+
+    @CommandHandler
+    Invitation(IssueInvitationCommand command, Clock clock) {
+        Instant now = clock.instant();
+        if (!command.expiresAt().isAfter(now)) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "An invitation must expire in the future.");
+        }
+        if (!EmailAddresses.isValid(command.email())) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "Not a valid email address.");
+        }
+        apply(new InvitationIssued(UUID.randomUUID(), now, command.organizationId(), command.actorId(),
+                command.invitationId(), command.email(), command.firstName(), command.lastName(),
+                List.copyOf(command.roles()), List.copyOf(command.teamIds()), command.expiresAt(),
+                command.tokenHash(), command.token(), null));
+    }
+
+    @CommandHandler
+    ResendOutcome handle(ResendInvitationCommand command, Clock clock) {
+        requireOrganization(command.organizationId());
+        if (status == InvitationStatus.ACCEPTED) {
+            throw new RuleViolation(USED, "This invitation was already accepted.");
+        }
+        if (status == InvitationStatus.REVOKED) {
+            throw new RuleViolation(REVOKED, "This invitation was revoked.");
+        }
+        Instant now = clock.instant();
+        Instant newExpiry = now.plus(validity);
+        apply(new InvitationResent(UUID.randomUUID(), now, organizationId, command.actorId(), invitationId, email,
+                newExpiry, command.tokenHash(), command.token(), resendCount + 1));
+        return new ResendOutcome(newExpiry);
+    }
+
+    @CommandHandler
+    void handle(RevokeInvitationCommand command, Clock clock) {
+        requireOrganization(command.organizationId());
+        if (status == InvitationStatus.REVOKED) {
+            return;
+        }
+        if (status == InvitationStatus.ACCEPTED) {
+            throw new RuleViolation(USED, "This invitation was already accepted.");
+        }
+        if (status == InvitationStatus.EXPIRED) {
+            throw new RuleViolation(EXPIRED, "This invitation already expired.");
+        }
+        apply(new InvitationRevoked(UUID.randomUUID(), clock.instant(), organizationId, command.actorId(), invitationId, email));
+    }
+
+    @CommandHandler
+    void handle(ExpireInvitationCommand command, Clock clock) {
+        Instant now = clock.instant();
+        if (status != InvitationStatus.PENDING || now.isBefore(expiresAt)) {
+            throw new RuleViolation(ProblemCodes.CONFLICT, "Invitation " + invitationId + " is not due to expire.");
+        }
+        apply(new InvitationExpired(UUID.randomUUID(), now, organizationId, null, invitationId, email));
+    }
+
+    @CommandHandler
+    AcceptOutcome handle(AcceptInvitationCommand command, Clock clock) {
+        if (!command.tokenHash().equals(tokenHash)) {
+            throw new RuleViolation(NOT_FOUND, "This invitation link is not valid.");
+        }
+        if (status == InvitationStatus.ACCEPTED) {
+            if (command.userId().equals(acceptedBy)) {
+                return AcceptOutcome.accepted(organizationId);
+            }
+            throw new RuleViolation(USED, "This invitation was already used.");
+        }
+        if (status == InvitationStatus.REVOKED) {
+            throw new RuleViolation(REVOKED, "This invitation was revoked.");
+        }
+        Instant now = clock.instant();
+        if (status == InvitationStatus.EXPIRED || !now.isBefore(expiresAt)) {
+            throw new RuleViolation(EXPIRED, "This invitation has expired; ask for a new one.");
+        }
+        String callerEmail = EmailAddresses.normalize(command.email());
+        if (!email.equals(callerEmail)) {
+            apply(new InvitationAcceptRejected(UUID.randomUUID(), now, organizationId, command.userId(), invitationId,
+                    null, command.userId(), callerEmail, EMAIL_MISMATCH));
+            return new AcceptOutcome(organizationId, EMAIL_MISMATCH);
+        }
+        apply(new InvitationAccepted(UUID.randomUUID(), now, organizationId, command.userId(), invitationId,
+                command.userId(), email, roles, teamIds));
+        return AcceptOutcome.accepted(organizationId);
+    }
+
+    private void requireOrganization(UUID organization) {
+        if (!organizationId.equals(organization)) {
+            throw new RuleViolation(ProblemCodes.NOT_FOUND, "No such invitation in this organization.");
+        }
+    }
+
+    @EventSourcingHandler
+    void on(InvitationIssued event) {
+        invitationId = event.invitationId();
+        organizationId = event.organizationId();
+        email = event.email();
+        roles = event.roles();
+        teamIds = event.teamIds() == null ? List.of() : event.teamIds();
+        validity = Duration.between(event.occurredAt(), event.expiresAt());
+        expiresAt = event.expiresAt();
+        tokenHash = event.tokenHash();
+        status = InvitationStatus.PENDING;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationResent event) {
+        expiresAt = event.expiresAt();
+        tokenHash = event.tokenHash();
+        resendCount = event.resendCount();
+        status = InvitationStatus.PENDING;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationRevoked event) {
+        status = InvitationStatus.REVOKED;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationExpired event) {
+        status = InvitationStatus.EXPIRED;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationAccepted event) {
+        status = InvitationStatus.ACCEPTED;
+        acceptedBy = event.userId();
+    }
+}

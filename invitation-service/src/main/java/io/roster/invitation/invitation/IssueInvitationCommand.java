@@ -1,0 +1,14 @@
+package io.roster.invitation.invitation;
+
+import io.roster.events.EncryptedSecret;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+/** Invite one (normalized) address; the token is given only as its hash and sealed for the notification service. */
+record IssueInvitationCommand(@TargetAggregateIdentifier UUID invitationId, UUID organizationId, UUID actorId,
+                              String email, String firstName, String lastName, List<String> roles, List<UUID> teamIds,
+                              Instant expiresAt, String tokenHash, EncryptedSecret token) {
+}

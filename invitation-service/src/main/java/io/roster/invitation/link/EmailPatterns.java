@@ -1,0 +1,43 @@
+package io.roster.invitation.link;
+
+import io.roster.invitation.invitation.EmailAddresses;
+
+import java.util.List;
+
+/** A link's audience: no entries = anyone; {@code *@domain} = that domain; otherwise those exact addresses. */
+final class EmailPatterns {
+
+    private EmailPatterns() {
+    }
+
+    static String normalize(String pattern) {
+        return EmailAddresses.normalize(pattern);
+    }
+
+    static boolean isValid(String normalized) {
+        if (normalized != null && normalized.startsWith("*@")) {
+            return EmailAddresses.isValid("x" + normalized.substring(1));
+        }
+        return EmailAddresses.isValid(normalized);
+    }
+
+    static boolean admits(List<String> patterns, String normalizedEmail) {
+        if (patterns.isEmpty()) {
+            return true;
+        }
+        if (normalizedEmail == null) {
+            return false;
+        }
+        return patterns.stream().anyMatch(p -> p.startsWith("*@")
+                ? normalizedEmail.endsWith(p.substring(1))
+                : p.equals(normalizedEmail));
+    }
+
+    /** How the preview shows the audience without giving addresses away. */
+    static String hint(List<String> patterns) {
+        if (patterns.isEmpty()) {
+            return null;
+        }
+        return String.join(", ", patterns.stream().map(p -> p.startsWith("*@") ? p : EmailAddresses.mask(p)).toList());
+    }
+}

@@ -1,0 +1,198 @@
+package io.roster.invitation.link;
+
+import io.roster.events.invitation.InvitationAcceptRejected;
+import io.roster.events.invitation.InvitationLinkCreated;
+import io.roster.events.invitation.InvitationLinkDisabled;
+import io.roster.events.invitation.InvitationLinkEnabled;
+import io.roster.events.invitation.InvitationLinkUpdated;
+import io.roster.events.invitation.InvitationLinkUsed;
+import io.roster.invitation.invitation.EmailAddresses;
+import io.roster.kit.web.ProblemCodes;
+import io.roster.kit.web.RuleViolation;
+import org.axonframework.commandhandling.CommandHandler;
+import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.modelling.command.AggregateIdentifier;
+import org.axonframework.spring.stereotype.Aggregate;
+
+import java.time.Clock;
+import java.time.Instant;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Objects;
+import java.util.Set;
+import java.util.UUID;
+
+import static org.axonframework.modelling.command.AggregateLifecycle.apply;
+
+/**
+ * A reusable invitation link. Every join is an event on this aggregate's stream, so the quota is exact under
+ * concurrency: commands on one link are serialized in a process, and across processes the event store's
+ * unique (aggregate, sequence) index refuses the second of two racing appends, whose command is retried
+ * against the new count.
+ */
+@Aggregate
+class InvitationLink {
+
+    static final String DISABLED = "invitation_disabled";
+    static final String EXPIRED = "invitation_expired";
+    static final String EXHAUSTED = "quota_exhausted";
+    static final String NOT_FOUND = "invitation_not_found";
+    static final String EMAIL_MISMATCH = "email_mismatch";
+    static final String EMAIL_NOT_VERIFIED = "email_not_verified";
+    static final String ALREADY_MEMBER = "already_member";
+
+    @AggregateIdentifier
+    private UUID linkId;
+    private UUID organizationId;
+    private String name;
+    private String description;
+    private List<String> emails;
+    private Instant expiresAt;
+    private Integer quota;
+    private List<String> roles;
+    private List<UUID> teamIds;
+    private String tokenHash;
+    private boolean enabled;
+    private int used;
+    private Set<UUID> members = new HashSet<>();
+
+    InvitationLink() {
+        // for Axon
+    }
+
+    @CommandHandler
+    InvitationLink(CreateInvitationLinkCommand command, Clock clock) {
+        Instant now = clock.instant();
+        validate(command.emails(), command.expiresAt(), command.quota(), 0, now);
+        apply(new InvitationLinkCreated(UUID.randomUUID(), now, command.organizationId(), command.actorId(), command.linkId(),
+                command.name(), command.description(), List.copyOf(command.emails()), command.expiresAt(), command.quota(),
+                List.copyOf(command.roles()), List.copyOf(command.teamIds()), command.tokenHash(), command.token()));
+    }
+
+    @CommandHandler
+    void handle(UpdateInvitationLinkCommand command, Clock clock) {
+        requireOrganization(command.organizationId());
+        Instant now = clock.instant();
+        String newName = command.name() != null ? command.name() : name;
+        String newDescription = command.description() != null ? command.description() : description;
+        List<String> newEmails = command.emails() != null ? List.copyOf(command.emails()) : emails;
+        Instant newExpiry = command.expiresAt() != null ? command.expiresAt() : expiresAt;
+        Integer newQuota = command.quota() != null ? command.quota() : quota;
+        List<String> newRoles = command.roles() != null ? List.copyOf(command.roles()) : roles;
+        List<UUID> newTeams = command.teamIds() != null ? List.copyOf(command.teamIds()) : teamIds;
+        validate(newEmails, command.expiresAt(), newQuota, used, now);
+        if (Objects.equals(newName, name) && Objects.equals(newDescription, description) && newEmails.equals(emails)
+                && Objects.equals(newExpiry, expiresAt) && Objects.equals(newQuota, quota) && newRoles.equals(roles)
+                && newTeams.equals(teamIds)) {
+            return;
+        }
+        apply(new InvitationLinkUpdated(UUID.randomUUID(), now, organizationId, command.actorId(), linkId, newName,
+                newDescription, newEmails, newExpiry, newQuota, newRoles, newTeams));
+    }
+
+    @CommandHandler
+    void handle(SetInvitationLinkStatusCommand command, Clock clock) {
+        requireOrganization(command.organizationId());
+        if (command.enabled() == enabled) {
+            return;
+        }
+        apply(command.enabled()
+                ? new InvitationLinkEnabled(UUID.randomUUID(), clock.instant(), organizationId, command.actorId(), linkId)
+                : new InvitationLinkDisabled(UUID.randomUUID(), clock.instant(), organizationId, command.actorId(), linkId));
+    }
+
+    @CommandHandler
+    LinkUse handle(UseInvitationLinkCommand command, Clock clock) {
+        if (!command.tokenHash().equals(tokenHash)) {
+            throw new RuleViolation(NOT_FOUND, "This invitation link is not valid.");
+        }
+        if (members.contains(command.userId())) {
+            return new LinkUse(organizationId, null);
+        }
+        if (command.alreadyMember()) {
+            throw new RuleViolation(ALREADY_MEMBER, "You are already a member of this organization.");
+        }
+        if (!enabled) {
+            throw new RuleViolation(DISABLED, "This invitation link is disabled.");
+        }
+        Instant now = clock.instant();
+        if (expiresAt != null && !now.isBefore(expiresAt)) {
+            throw new RuleViolation(EXPIRED, "This invitation link has expired.");
+        }
+        String email = EmailAddresses.normalize(command.email());
+        String refusal = !EmailPatterns.admits(emails, email) ? EMAIL_MISMATCH
+                : !emails.isEmpty() && !command.emailVerified() ? EMAIL_NOT_VERIFIED : null;
+        if (refusal != null) {
+            apply(new InvitationAcceptRejected(UUID.randomUUID(), now, organizationId, command.userId(), null, linkId,
+                    command.userId(), email, refusal));
+            return new LinkUse(organizationId, refusal);
+        }
+        if (quota != null && used >= quota) {
+            throw new RuleViolation(EXHAUSTED, "This invitation link has been used as often as it may be.");
+        }
+        apply(new InvitationLinkUsed(UUID.randomUUID(), now, organizationId, command.userId(), linkId, command.userId(),
+                email, roles, teamIds, used + 1));
+        return new LinkUse(organizationId, null);
+    }
+
+    private static void validate(List<String> emails, Instant expiresAt, Integer quota, int used, Instant now) {
+        if (emails.stream().anyMatch(e -> !EmailPatterns.isValid(e))) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "emails: each must be an address or *@domain.");
+        }
+        if (expiresAt != null && !expiresAt.isAfter(now)) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "expiresAt: must be in the future.");
+        }
+        if (quota != null && (quota < 1 || quota < used)) {
+            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "quota: must be at least 1 and at least the "
+                    + used + " uses so far.");
+        }
+    }
+
+    private void requireOrganization(UUID organization) {
+        if (!organizationId.equals(organization)) {
+            throw new RuleViolation(ProblemCodes.NOT_FOUND, "No such invitation link in this organization.");
+        }
+    }
+
+    @EventSourcingHandler
+    void on(InvitationLinkCreated event) {
+        linkId = event.linkId();
+        organizationId = event.organizationId();
+        name = event.name();
+        description = event.description();
+        emails = event.emails();
+        expiresAt = event.expiresAt();
+        quota = event.quota();
+        roles = event.roles();
+        teamIds = event.teamIds();
+        tokenHash = event.tokenHash();
+        enabled = true;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationLinkUpdated event) {
+        name = event.name();
+        description = event.description();
+        emails = event.emails();
+        expiresAt = event.expiresAt();
+        quota = event.quota();
+        roles = event.roles();
+        teamIds = event.teamIds();
+    }
+
+    @EventSourcingHandler
+    void on(InvitationLinkEnabled event) {
+        enabled = true;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationLinkDisabled event) {
+        enabled = false;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationLinkUsed event) {
+        used = event.used();
+        members.add(event.userId());
+    }
+}

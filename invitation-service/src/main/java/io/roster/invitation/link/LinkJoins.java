@@ -1,0 +1,62 @@
+package io.roster.invitation.link;
+
+import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.kit.axon.CommandSender;
+import io.roster.kit.security.RosterPrincipal;
+import io.roster.kit.web.RuleViolation;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Preview of and joining through an invitation link, for the accept endpoints that serve both kinds of token. */
+@Component
+public class LinkJoins {
+
+    private final LinkLookup lookup;
+    private final IdentityDirectory directory;
+    private final CommandSender commands;
+    private final Clock clock;
+
+    LinkJoins(LinkLookup lookup, IdentityDirectory directory, CommandSender commands, Clock clock) {
+        this.lookup = lookup;
+        this.directory = directory;
+        this.commands = commands;
+        this.clock = clock;
+    }
+
+    public record Preview(String organizationName, List<String> roles, String status, String emailHint) {
+    }
+
+    public record Joined(UUID organizationId, String consistencyToken) {
+    }
+
+    public Optional<Preview> preview(String tokenHash) {
+        return lookup.byTokenHash(tokenHash).map(link -> new Preview(directory.organizationName(link.organizationId()).orElse(null),
+                link.roles(), link.status(clock.instant()), EmailPatterns.hint(link.emails())));
+    }
+
+    /**
+     * Joins the caller through the link of this token hash, if there is one. An existing member is refused
+     * with {@code already_member} without using the quota.
+     */
+    public Optional<Joined> join(String tokenHash, RosterPrincipal caller, ServerWebExchange exchange) {
+        Optional<LinkLookup.Entry> found = lookup.byTokenHash(tokenHash);
+        if (found.isEmpty()) {
+            return Optional.empty();
+        }
+        LinkLookup.Entry link = found.get();
+        CommandSender.Sent<LinkUse> sent = commands.<LinkUse>send(new UseInvitationLinkCommand(link.linkId(), tokenHash,
+                caller.userId(), caller.email(), directory.isVerified(caller.userId()),
+                directory.isMember(link.organizationId(), caller.userId())), link.linkId(), exchange).block();
+        if (sent.result().rejected()) {
+            throw new RuleViolation(sent.result().rejectedCode(), InvitationLink.EMAIL_NOT_VERIFIED.equals(sent.result().rejectedCode())
+                    ? "Verify your email address before joining through this link."
+                    : "This invitation link is not for the address you are logged in with.");
+        }
+        return Optional.of(new Joined(sent.result().organizationId(), sent.consistencyToken()));
+    }
+}

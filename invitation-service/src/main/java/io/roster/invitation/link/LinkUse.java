@@ -1,0 +1,10 @@
+package io.roster.invitation.link;
+
+import java.util.UUID;
+
+/** What a use of a link did; a refusal recorded as InvitationAcceptRejected is answered as {@code rejectedCode}. */
+record LinkUse(UUID organizationId, String rejectedCode) {
+    boolean rejected() {
+        return rejectedCode != null;
+    }
+}

@@ -1,0 +1,42 @@
+package io.roster.invitation;
+
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.time.ZoneId;
+import java.time.ZoneOffset;
+import java.util.concurrent.atomic.AtomicReference;
+
+/** A clock that follows real time plus an offset that tests move forward (to make invitations expire). */
+public final class MutableClock extends Clock {
+
+    private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
+    private final Clock base;
+
+    public MutableClock(Clock base) {
+        this.base = base;
+    }
+
+    public static MutableClock fixedAt(Instant instant) {
+        return new MutableClock(Clock.fixed(instant, ZoneOffset.UTC));
+    }
+
+    public void advance(Duration duration) {
+        offset.accumulateAndGet(duration, Duration::plus);
+    }
+
+    @Override
+    public ZoneId getZone() {
+        return ZoneOffset.UTC;
+    }
+
+    @Override
+    public Clock withZone(ZoneId zone) {
+        return this;
+    }
+
+    @Override
+    public Instant instant() {
+        return base.instant().plus(offset.get());
+    }
+}

@@ -1,0 +1,191 @@
+package io.roster.invitation.invitation;
+
+import io.roster.events.EncryptedSecret;
+import io.roster.events.invitation.InvitationAcceptRejected;
+import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationExpired;
+import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationRevoked;
+import io.roster.invitation.MutableClock;
+import io.roster.kit.web.RuleViolation;
+import org.axonframework.test.aggregate.AggregateTestFixture;
+import org.hamcrest.Description;
+import org.hamcrest.Matcher;
+import org.hamcrest.TypeSafeMatcher;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/** The rules of a personal invitation: issue, resend, revoke, expiry and accept. */
+class InvitationTest {
+
+    private static final Instant T0 = Instant.parse("2026-03-01T10:00:00Z");
+
+    private final UUID invitationId = UUID.randomUUID();
+    private final UUID organizationId = UUID.randomUUID();
+    private final UUID admin = UUID.randomUUID();
+    private final UUID invitee = UUID.randomUUID();
+    private final EncryptedSecret sealed = new EncryptedSecret("k1", "c2VhbGVk");
+    private final MutableClock clock = MutableClock.fixedAt(T0);
+    private AggregateTestFixture<Invitation> fixture;
+
+    @BeforeEach
+    void setUp() {
+        fixture = new AggregateTestFixture<>(Invitation.class);
+        fixture.registerInjectableResource(clock);
+        for (Class<?> type : List.of(InvitationIssued.class, InvitationResent.class, InvitationRevoked.class,
+                InvitationExpired.class, InvitationAccepted.class, InvitationAcceptRejected.class)) {
+            fixture.registerIgnoredField(type, "eventId");
+        }
+    }
+
+    private InvitationIssued issued() {
+        return new InvitationIssued(UUID.randomUUID(), T0, organizationId, admin, invitationId, "ann@example.com",
+                "Ann", null, List.of("member"), List.of(), T0.plus(Duration.ofHours(72)), "hash-1", sealed, null);
+    }
+
+    @Test
+    void issuingRecordsOnlyTheHashAndTheSealedToken() {
+        fixture.givenNoPriorActivity()
+                .when(new IssueInvitationCommand(invitationId, organizationId, admin, "ann@example.com", "Ann", null,
+                        List.of("member"), List.of(), T0.plus(Duration.ofHours(72)), "hash-1", sealed))
+                .expectEvents(issued());
+    }
+
+    @Test
+    void anInvitationMustExpireInTheFuture() {
+        fixture.givenNoPriorActivity()
+                .when(new IssueInvitationCommand(invitationId, organizationId, admin, "ann@example.com", null, null,
+                        List.of("member"), List.of(), T0, "hash-1", sealed))
+                .expectNoEvents()
+                .expectException(code("validation_failed"));
+    }
+
+    @Test
+    void resendRotatesTheTokenAndExtendsTheExpiryEvenWhenExpired() {
+        clock.advance(Duration.ofHours(100));
+        Instant now = T0.plus(Duration.ofHours(100));
+        fixture.given(issued(), new InvitationExpired(UUID.randomUUID(), T0.plus(Duration.ofHours(72)), organizationId, null,
+                        invitationId, "ann@example.com"))
+                .when(new ResendInvitationCommand(invitationId, organizationId, admin, "hash-2", sealed))
+                .expectEvents(new InvitationResent(null, now, organizationId, admin, invitationId, "ann@example.com",
+                        now.plus(Duration.ofHours(72)), "hash-2", sealed, 1))
+                .expectResultMessagePayload(new ResendOutcome(now.plus(Duration.ofHours(72))));
+    }
+
+    @Test
+    void theOldTokenDiesWithAResend() {
+        fixture.given(issued(), new InvitationResent(UUID.randomUUID(), T0, organizationId, admin, invitationId,
+                        "ann@example.com", T0.plus(Duration.ofHours(72)), "hash-2", sealed, 1))
+                .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "ann@example.com"))
+                .expectNoEvents()
+                .expectException(code("invitation_not_found"));
+    }
+
+    @Test
+    void aRevokedInvitationCannotBeResentNorAccepted() {
+        InvitationRevoked revoked = new InvitationRevoked(UUID.randomUUID(), T0, organizationId, admin, invitationId, "ann@example.com");
+        fixture.given(issued(), revoked)
+                .when(new ResendInvitationCommand(invitationId, organizationId, admin, "hash-2", sealed))
+                .expectNoEvents().expectException(code("invitation_revoked"));
+        fixture.given(issued(), revoked)
+                .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "ann@example.com"))
+                .expectNoEvents().expectException(code("invitation_revoked"));
+    }
+
+    @Test
+    void revokingTwiceRecordsOneRevocation() {
+        fixture.given(issued())
+                .when(new RevokeInvitationCommand(invitationId, organizationId, admin))
+                .expectEvents(new InvitationRevoked(null, T0, organizationId, admin, invitationId, "ann@example.com"));
+        fixture.given(issued(), new InvitationRevoked(UUID.randomUUID(), T0, organizationId, admin, invitationId, "ann@example.com"))
+                .when(new RevokeInvitationCommand(invitationId, organizationId, admin))
+                .expectSuccessfulHandlerExecution().expectNoEvents();
+    }
+
+    @Test
+    void anInvitationOfAnotherOrganizationIsNotFound() {
+        fixture.given(issued())
+                .when(new RevokeInvitationCommand(invitationId, UUID.randomUUID(), admin))
+                .expectNoEvents().expectException(code("not_found"));
+    }
+
+    @Test
+    void expiryHappensOnlyWhenDueAndOnlyOnce() {
+        fixture.given(issued())
+                .when(new ExpireInvitationCommand(invitationId))
+                .expectNoEvents().expectException(RuleViolation.class);
+        clock.advance(Duration.ofHours(72));
+        Instant due = T0.plus(Duration.ofHours(72));
+        fixture.given(issued())
+                .when(new ExpireInvitationCommand(invitationId))
+                .expectEvents(new InvitationExpired(null, due, organizationId, null, invitationId, "ann@example.com"));
+        fixture.given(issued(), new InvitationExpired(UUID.randomUUID(), due, organizationId, null, invitationId, "ann@example.com"))
+                .when(new ExpireInvitationCommand(invitationId))
+                .expectNoEvents().expectException(RuleViolation.class);
+    }
+
+    @Test
+    void acceptingWithAnotherAddressIsRecordedAndConsumesNothing() {
+        fixture.given(issued())
+                .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "Bob@Example.com"))
+                .expectEvents(new InvitationAcceptRejected(null, T0, organizationId, invitee, invitationId, null, invitee,
+                        "bob@example.com", "email_mismatch"))
+                .expectResultMessagePayload(new AcceptOutcome(organizationId, "email_mismatch"));
+        fixture.given(issued(), new InvitationAcceptRejected(UUID.randomUUID(), T0, organizationId, invitee, invitationId, null,
+                        invitee, "bob@example.com", "email_mismatch"))
+                .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, " ANN@example.com "))
+                .expectEvents(new InvitationAccepted(null, T0, organizationId, invitee, invitationId, invitee,
+                        "ann@example.com", List.of("member"), List.of()));
+    }
+
+    @Test
+    void acceptingAgainAsTheSameUserChangesNothingAndAnyoneElseFindsItUsed() {
+        InvitationAccepted accepted = new InvitationAccepted(UUID.randomUUID(), T0, organizationId, invitee, invitationId,
+                invitee, "ann@example.com", List.of("member"), List.of());
+        fixture.given(issued(), accepted)
+                .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "ann@example.com"))
+                .expectNoEvents()
+                .expectResultMessagePayload(AcceptOutcome.accepted(organizationId));
+        fixture.given(issued(), accepted)
+                .when(new AcceptInvitationCommand(invitationId, "hash-1", UUID.randomUUID(), "ann@example.com"))
+                .expectNoEvents().expectException(code("invitation_used"));
+    }
+
+    @Test
+    void anInvitationPastItsExpiryCannotBeAcceptedEvenBeforeItsExpiredEvent() {
+        clock.advance(Duration.ofHours(73));
+        fixture.given(issued())
+                .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "ann@example.com"))
+                .expectNoEvents().expectException(code("invitation_expired"));
+    }
+
+    @Test
+    void masksTheAddressInThePreview() {
+        assertThat(EmailAddresses.mask("ann@example.com")).isEqualTo("a***@example.com");
+        assertThat(EmailAddresses.isValid(EmailAddresses.normalize(" Ann@Example.COM "))).isTrue();
+        assertThat(EmailAddresses.isValid("not-an-email")).isFalse();
+        assertThat(EmailAddresses.isValid("a@b")).isFalse();
+    }
+
+    private static Matcher<Throwable> code(String expected) {
+        return new TypeSafeMatcher<>() {
+            @Override
+            protected boolean matchesSafely(Throwable item) {
+                return item instanceof RuleViolation rule && rule.code().equals(expected);
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText("a RuleViolation with code " + expected);
+            }
+        };
+    }
+}
