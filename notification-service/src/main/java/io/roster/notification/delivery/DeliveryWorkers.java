@@ -1,0 +1,296 @@
+package io.roster.notification.delivery;
+
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.context.SmartLifecycle;
+import org.springframework.stereotype.Component;
+
+import java.lang.management.ManagementFactory;
+import java.time.Clock;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayDeque;
+import java.util.ArrayList;
+import java.util.Deque;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Optional;
+import java.util.Set;
+import java.util.UUID;
+import java.util.concurrent.Executors;
+import java.util.concurrent.ScheduledExecutorService;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The threads that send the emails, apart from the Kafka consumer (which only records deliveries, so a
+ * slow or dead SMTP server never holds up the reading of events). Each worker claims the most overdue
+ * delivery of a route the {@link OrganizationGate} lets through, processes it, and waits for the next
+ * (woken at once when the consumer records one, otherwise polling). A maintenance task turns deliveries
+ * whose worker stopped mid-send into {@code unknown} and publishes outcome events a crash left behind.
+ * Several instances can run side by side: claims are atomic in MongoDB and every write is lease-fenced.
+ */
+@Component
+public class DeliveryWorkers implements SmartLifecycle {
+
+    private static final Logger log = LoggerFactory.getLogger(DeliveryWorkers.class);
+
+    private final DeliveryStore store;
+    private final DeliveryProcessor processor;
+    private final OutcomePublisher publisher;
+    private final DeliveryProperties properties;
+    private final Clock clock;
+    private final OrganizationGate gate;
+    private final String owner;
+    private final Object signal = new Object();
+    private final Object claimLock = new Object();
+    private static final int CANDIDATES = 100;
+    private static final Duration REFILL_INTERVAL = Duration.ofMillis(100);
+    private long lastRefill = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
+    private long wakeupsAtLastRefill = -1;
+    private boolean lastRefillWasFull;
+    /** Due deliveries fetched but not yet claimed, in due order (guarded by claimLock). */
+    private final Deque<Delivery> candidates = new ArrayDeque<>();
+    private final List<Thread> threads = new ArrayList<>();
+    private ScheduledExecutorService maintenance;
+    private long wakeups;
+    private volatile boolean running;
+    private volatile boolean storeDown;
+    private volatile boolean heldBack;
+
+    DeliveryWorkers(DeliveryStore store, DeliveryProcessor processor, OutcomePublisher publisher,
+                    DeliveryProperties properties, Clock clock) {
+        this.store = store;
+        this.processor = processor;
+        this.publisher = publisher;
+        this.properties = properties;
+        this.clock = clock;
+        this.gate = new OrganizationGate(properties.perOrganizationConcurrency(), new RetryPolicy(properties));
+        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+    }
+
+    /** A delivery was recorded: one idle worker takes it now rather than at its next poll. */
+    public void wake() {
+        synchronized (signal) {
+            wakeups++;
+            signal.notify();
+        }
+    }
+
+    @Override
+    public synchronized void start() {
+        if (running || !properties.enabled()) {
+            return;
+        }
+        running = true;
+        for (int i = 0; i < properties.workers(); i++) {
+            Thread thread = new Thread(this::work, "notification-worker-" + i);
+            thread.setDaemon(true);
+            threads.add(thread);
+            thread.start();
+        }
+        maintenance = Executors.newScheduledThreadPool(2, r -> {
+            Thread thread = new Thread(r, "notification-maintenance");
+            thread.setDaemon(true);
+            return thread;
+        });
+        long every = properties.maintenanceInterval().toMillis();
+        // apart, so that a Kafka outage (republishing waits for it) never delays the recovery of stalled sends
+        maintenance.scheduleWithFixedDelay(() -> maintain(this::recoverInFlight), every, every, TimeUnit.MILLISECONDS);
+        maintenance.scheduleWithFixedDelay(() -> maintain(this::republishOutcomes), every, every, TimeUnit.MILLISECONDS);
+        log.info("{} notification workers started ({} per organization, lease {}, up to {} attempts)",
+                properties.workers(), properties.perOrganizationConcurrency(), properties.lease(), properties.maxAttempts());
+    }
+
+    @Override
+    public synchronized void stop() {
+        if (!running) {
+            return;
+        }
+        running = false;
+        synchronized (signal) {
+            signal.notifyAll();
+        }
+        maintenance.shutdownNow();
+        long deadline = System.nanoTime() + properties.shutdownWait().toNanos();
+        for (Thread thread : threads) {
+            try {
+                thread.join(Math.max(1, TimeUnit.NANOSECONDS.toMillis(deadline - System.nanoTime())));
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+                break;
+            }
+            if (thread.isAlive()) {
+                log.warn("{} still busy at shutdown; its delivery is recovered by lease", thread.getName());
+            }
+        }
+        threads.clear();
+    }
+
+    @Override
+    public boolean isRunning() {
+        return running;
+    }
+
+    /** Stops after the Kafka listeners (which stop in a later phase) and before MongoDB closes. */
+    @Override
+    public int getPhase() {
+        return Integer.MAX_VALUE - 200;
+    }
+
+    private void work() {
+        while (running && !Thread.currentThread().isInterrupted()) {
+            long seen;
+            synchronized (signal) {
+                seen = wakeups;
+            }
+            Optional<Delivery> claim;
+            try {
+                claim = claim(seen);
+                if (storeDown) {
+                    storeDown = false;
+                    log.info("Looking for due emails again");
+                }
+            } catch (RuntimeException e) {
+                if (!storeDown) {
+                    storeDown = true;
+                    log.warn("Cannot look for due emails (retrying every {}): {}", properties.pollInterval(), e.toString());
+                }
+                claim = Optional.empty();
+            }
+            if (claim.isEmpty()) {
+                idle(seen);
+                continue;
+            }
+            Delivery delivery = claim.get();
+            Attempt attempt = Attempt.LOST;
+            // the slot reserved at the claim is given back in the finally below
+            try {
+                attempt = processor.process(delivery, true);
+            } catch (RuntimeException e) {
+                // MongoDB or Kafka trouble while recording: the lease brings the delivery back
+                log.error("Notification {}: processing failed; it is taken again after its lease", delivery.notificationId(), e);
+                idle(seen);
+            } finally {
+                gate.leave(delivery.route(), attempt, clock.instant());
+            }
+        }
+    }
+
+    /**
+     * Claims the next delivery: takes the first candidate fetched earlier (one query serves many claims)
+     * whose route the gate lets through, reserving its slot, and fetches new candidates when none is left.
+     * The claim itself (one atomic update) runs outside the lock, so workers claim in parallel.
+     */
+    private Optional<Delivery> claim(long wakeupsSeen) {
+        while (true) {
+            Delivery candidate;
+            Instant now;
+            synchronized (claimLock) {
+                now = clock.instant();
+                Set<String> excluded = gate.excluded(now);
+                candidate = nextCandidate(excluded);
+                if (candidate == null && mayRefill(wakeupsSeen)) {
+                    refill(excluded, now, wakeupsSeen);
+                    candidate = nextCandidate(excluded);
+                }
+                heldBack = !candidates.isEmpty();
+                if (candidate == null) {
+                    return Optional.empty();
+                }
+                gate.enter(candidate.route());
+            }
+            Optional<Delivery> claimed = store.claim(candidate.notificationId().toString(), now, properties.lease(), owner);
+            if (claimed.isPresent()) {
+                return claimed;
+            }
+            // another worker or instance took it, or it was cancelled: give the slot back and try the next
+            gate.leave(candidate.route(), Attempt.LOST, now);
+        }
+    }
+
+    private void refill(Set<String> excluded, Instant now, long wakeupsSeen) {
+        lastRefill = System.nanoTime();
+        wakeupsAtLastRefill = wakeupsSeen;
+        if (candidates.size() > 10 * CANDIDATES) {
+            // only held-back routes' candidates are left, and many: fetch afresh rather than grow
+            candidates.clear();
+        }
+        Set<String> known = new HashSet<>();
+        candidates.forEach(c -> known.add(c.notificationId().toString()));
+        List<Delivery> due = store.dueCandidates(excluded, now, CANDIDATES);
+        lastRefillWasFull = due.size() == CANDIDATES;
+        due.stream().filter(c -> known.add(c.notificationId().toString())).forEach(candidates::addLast);
+    }
+
+    private Delivery nextCandidate(Set<String> excluded) {
+        for (var it = candidates.iterator(); it.hasNext(); ) {
+            Delivery candidate = it.next();
+            if (!excluded.contains(candidate.route())) {
+                it.remove();
+                return candidate;
+            }
+        }
+        return null;
+    }
+
+    /**
+     * Whether to query for candidates again. With none left: when the last query may have left some
+     * behind (it was full), when a delivery was recorded since, or once per poll interval (retries coming
+     * due) for the whole instance, not per worker. With only held-back routes' candidates left: at most
+     * every {@link #REFILL_INTERVAL}, so that another organization's email waits no longer than that while
+     * one organization's emails fill every slot they are allowed.
+     */
+    private boolean mayRefill(long wakeupsSeen) {
+        long since = System.nanoTime() - lastRefill;
+        if (candidates.isEmpty()) {
+            return lastRefillWasFull || wakeupsSeen != wakeupsAtLastRefill || since >= properties.pollInterval().toNanos();
+        }
+        return since >= REFILL_INTERVAL.toNanos();
+    }
+
+    private void idle(long seen) {
+        synchronized (signal) {
+            if (running && wakeups == seen) {
+                try {
+                    // while candidates are held back, look again soon: another organization's email may be due
+                    signal.wait(heldBack ? REFILL_INTERVAL.toMillis() : properties.pollInterval().toMillis());
+                } catch (InterruptedException e) {
+                    Thread.currentThread().interrupt();
+                }
+            }
+        }
+    }
+
+    private void maintain(Runnable task) {
+        try {
+            task.run();
+        } catch (RuntimeException e) {
+            if (!storeDown) {
+                log.warn("Delivery maintenance failed: {}", e.toString());
+            }
+        }
+    }
+
+    /** Deliveries whose worker stopped during the SMTP transaction become unknown (see {@link DeliveryProcessor}). */
+    void recoverInFlight() {
+        Optional<Delivery> expired;
+        while ((expired = store.expireOneInFlight(clock.instant())).isPresent()) {
+            Delivery unknown = expired.get();
+            log.warn("Notification {} ({}) to {}: its worker stopped mid-send; outcome unknown, not sent again",
+                    unknown.notificationId(), unknown.kind(), unknown.recipient());
+            processor.count(unknown, DeliveryStatus.UNKNOWN);
+            publisher.publish(unknown);
+        }
+    }
+
+    private void republishOutcomes() {
+        for (Delivery delivery : store.unpublishedOutcomes(clock.instant().minus(properties.outboxRetryAfter()), 100)) {
+            try {
+                publisher.publishNow(delivery);
+            } catch (Exception e) {
+                log.warn("Outcome of notification {} still not published: {}", delivery.notificationId(), e.toString());
+                return;
+            }
+        }
+    }
+}

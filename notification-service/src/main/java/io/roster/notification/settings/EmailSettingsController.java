@@ -1,0 +1,114 @@
+package io.roster.notification.settings;
+
+import io.roster.kit.secrets.SecretBox;
+import io.roster.kit.web.ApiProblem;
+import io.roster.notification.access.OrganizationAccess;
+import io.roster.notification.config.RequiredSecrets;
+import io.roster.notification.smtp.TlsMode;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.http.ResponseEntity;
+import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.PostMapping;
+import org.springframework.web.bind.annotation.PutMapping;
+import org.springframework.web.bind.annotation.RequestBody;
+import org.springframework.web.bind.annotation.RequestHeader;
+import org.springframework.web.bind.annotation.RequestMapping;
+import org.springframework.web.bind.annotation.RestController;
+import reactor.core.publisher.Mono;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * An organization's own SMTP server and sender ({@code .../email-settings}): read, replace, remove (back
+ * to the platform server), and send a test email. Admins of the organization and provider admins only.
+ * The password is sealed with the service's key before it is stored and is never returned.
+ */
+@RestController
+@RequestMapping("/api/v1/organizations/{organizationId}/email-settings")
+class EmailSettingsController {
+
+    private static final Logger log = LoggerFactory.getLogger(EmailSettingsController.class);
+
+    private final EmailSettingsStore store;
+    private final SmtpRouting routing;
+    private final OrganizationAccess access;
+    private final TestEmailSender tester;
+    private final EmailSettingsProperties limits;
+    private final SecretBox secrets;
+    private final Clock clock;
+
+    EmailSettingsController(EmailSettingsStore store, SmtpRouting routing, OrganizationAccess access, TestEmailSender tester,
+                            EmailSettingsProperties limits, ObjectProvider<SecretBox> secrets, Clock clock) {
+        this.store = store;
+        this.routing = routing;
+        this.access = access;
+        this.tester = tester;
+        this.limits = limits;
+        this.secrets = RequiredSecrets.of(secrets);
+        this.clock = clock;
+    }
+
+    @GetMapping
+    Mono<EmailSettingsView> get(@PathVariable UUID organizationId) {
+        return access.admin(organizationId).map(caller -> store.find(organizationId).map(EmailSettingsView::of)
+                .orElseThrow(() -> ApiProblem.notFound("Organization " + organizationId
+                        + " has no email settings of its own; it sends through the platform SMTP server.")));
+    }
+
+    @PutMapping
+    Mono<EmailSettingsView> put(@PathVariable UUID organizationId, @RequestBody EmailSettingsRequest request) {
+        return access.admin(organizationId).map(caller -> {
+            Optional<EmailSettings> stored = store.find(organizationId);
+            EmailSettingsValidation.check(request, limits.allowedPorts(), stored.map(s -> s.password() != null).orElse(false));
+            boolean hasUsername = request.username() != null && !request.username().isEmpty();
+            var password = !hasUsername ? null
+                    : request.password() == null ? stored.map(EmailSettings::password).orElse(null)
+                    : secrets.seal(request.password());
+            EmailSettings settings = new EmailSettings(organizationId, request.host().trim(), request.port(),
+                    TlsMode.parse(request.tlsMode()).orElseThrow(), hasUsername ? request.username() : null, password,
+                    request.senderAddress().trim(), blankToNull(request.senderName()), clock.instant(), caller.userId());
+            store.save(settings);
+            routing.forget(organizationId);
+            log.info("Email settings of organization {} set by {}: {}:{} {}", organizationId, caller.userId(),
+                    settings.host(), settings.port(), settings.tlsMode().value());
+            return EmailSettingsView.of(settings);
+        });
+    }
+
+    @DeleteMapping
+    Mono<ResponseEntity<Void>> delete(@PathVariable UUID organizationId) {
+        return access.admin(organizationId).map(caller -> {
+            boolean deleted = store.delete(organizationId);
+            routing.forget(organizationId);
+            if (deleted) {
+                log.info("Email settings of organization {} removed by {}", organizationId, caller.userId());
+            }
+            return ResponseEntity.noContent().build();
+        });
+    }
+
+    @PostMapping("/test")
+    Mono<TestEmailSender.TestEmailResult> test(@PathVariable UUID organizationId, @RequestBody TestEmailRequest request,
+                                               @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
+        return access.admin(organizationId).map(caller -> {
+            if (request.to() == null || !EmailSettingsValidation.isAddress(request.to().trim())) {
+                throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("to", "must be an email address")));
+            }
+            return tester.send(organizationId, request.to().trim(), idempotencyKey);
+        });
+    }
+
+    record TestEmailRequest(String to) {
+    }
+
+    private static String blankToNull(String text) {
+        return text == null || text.isBlank() ? null : text.trim();
+    }
+}

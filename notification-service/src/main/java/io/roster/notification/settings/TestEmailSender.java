@@ -1,0 +1,58 @@
+package io.roster.notification.settings;
+
+import io.roster.kit.web.RuleViolation;
+import io.roster.notification.delivery.Delivery;
+import io.roster.notification.delivery.DeliveryProcessor;
+import io.roster.notification.delivery.DeliveryProperties;
+import io.roster.notification.delivery.DeliveryStore;
+import org.springframework.stereotype.Component;
+
+import java.nio.charset.StandardCharsets;
+import java.time.Clock;
+import java.time.Instant;
+import java.util.UUID;
+
+/**
+ * Sends a test email through an organization's current SMTP settings while the caller waits: one
+ * attempt, no retries, its outcome in the answer, in the delivery log and on Kafka. With an
+ * Idempotency-Key a retry returns the first outcome and sends nothing.
+ */
+@Component
+class TestEmailSender {
+
+    private final DeliveryStore deliveries;
+    private final DeliveryProcessor processor;
+    private final DeliveryProperties properties;
+    private final Clock clock;
+
+    TestEmailSender(DeliveryStore deliveries, DeliveryProcessor processor, DeliveryProperties properties, Clock clock) {
+        this.deliveries = deliveries;
+        this.processor = processor;
+        this.properties = properties;
+        this.clock = clock;
+    }
+
+    TestEmailResult send(UUID organizationId, String to, String idempotencyKey) {
+        UUID notificationId = idempotencyKey == null ? UUID.randomUUID()
+                : UUID.nameUUIDFromBytes(("test-email:" + organizationId + ":" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
+        Instant now = clock.instant();
+        Delivery delivery = Delivery.testEmail(notificationId, organizationId, to, UUID.randomUUID().toString(), now,
+                now.plus(properties.lease()));
+        if (!deliveries.insert(delivery, "test-send")) {
+            Delivery first = deliveries.find(notificationId).orElseThrow();
+            if (!to.equals(first.recipient()) || !organizationId.equals(first.organizationId())) {
+                throw new RuleViolation("idempotency_key_reused", "This Idempotency-Key was used with another request.");
+            }
+            return TestEmailResult.of(first);
+        }
+        processor.process(delivery, false);
+        return TestEmailResult.of(deliveries.find(notificationId).orElseThrow());
+    }
+
+    /** What the test send gave: {@code sent}, or {@code failed} with the SMTP server's answer. */
+    record TestEmailResult(UUID notificationId, String recipient, String status, String error) {
+        static TestEmailResult of(Delivery d) {
+            return new TestEmailResult(d.notificationId(), d.recipient(), d.status().value(), d.lastError());
+        }
+    }
+}
