@@ -81,6 +81,7 @@ class LocalStackEndToEndIT {
     private String accessToken;
     private String acmeId;
     private String globexId;
+    private String membershipCoId;
 
     @BeforeAll
     void startTheStack() throws IOException {
@@ -221,8 +222,101 @@ class LocalStackEndToEndIT {
         assertThat(InfrastructureIT.imapSubjects(PORTS, address)).isEmpty();
     }
 
+    /** Issue 3's scenario: every step is visible at once in the query API with the command's consistency token. */
     @Test
     @Order(7)
+    void anAdminManagesMembersRolesAndTeamsAndTheRulesHold() throws Exception {
+        String adminId = json.readTree(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])).path("sub").asText();
+        HttpResponse<String> org = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Membership Co\"}");
+        assertThat(org.statusCode()).as(describe(org)).isEqualTo(201);
+        String orgId = json.readTree(org.body()).path("organizationId").asText();
+        membershipCoId = orgId;
+        String members = IDENTITY + "/api/v1/organizations/" + orgId + "/members";
+
+        HttpResponse<String> team = post(IDENTITY + "/api/v1/organizations/" + orgId + "/teams", accessToken, "{\"name\":\"Core\"}");
+        assertThat(team.statusCode()).as(describe(team)).isEqualTo(201);
+        String teamId = json.readTree(team.body()).path("teamId").asText();
+
+        String ann = createUser("Ann", "ann.e2e@example.io");
+        String bob = createUser("Bob", "bob.e2e@example.io");
+        HttpResponse<String> addAnn = post(members, accessToken,
+                "{\"userId\":\"" + ann + "\",\"roles\":[\"member\"],\"teamIds\":[\"" + teamId + "\"]}");
+        assertThat(addAnn.statusCode()).as(describe(addAnn)).isEqualTo(201);
+        HttpResponse<String> addBob = post(members, accessToken, "{\"email\":\"BOB.e2e@example.io\",\"roles\":[\"billing-manager\"]}");
+        assertThat(addBob.statusCode()).as(describe(addBob)).isEqualTo(201);
+        JsonNode rows = membersSeenAfter(orgId, addBob);
+        assertThat(rows.findValuesAsText("userId")).containsExactlyInAnyOrder(adminId, ann, bob);
+        JsonNode annRow = row(rows, ann);
+        assertThat(annRow.path("roles").toString()).isEqualTo("[\"member\"]");
+        assertThat(annRow.path("teams").get(0).path("name").asText()).isEqualTo("Core");
+        assertThat(annRow.path("firstName").asText()).isEqualTo("Ann");
+        assertThat(annRow.path("email").asText()).isEqualTo("ann.e2e@example.io");
+        assertThat(row(rows, bob).path("roles").toString()).isEqualTo("[\"billing-manager\"]");
+
+        HttpResponse<String> promote = send("PUT", members + "/" + ann + "/roles", "{\"roles\":[\"admin\"]}");
+        assertThat(promote.statusCode()).as(describe(promote)).isEqualTo(200);
+        assertThat(row(membersSeenAfter(orgId, promote), ann).path("roles").toString()).isEqualTo("[\"admin\"]");
+
+        HttpResponse<String> removeBoth = send("DELETE", members + "/" + ann + "," + bob, null);
+        assertThat(removeBoth.statusCode()).as(describe(removeBoth)).isEqualTo(200);
+        JsonNode removed = json.readTree(removeBoth.body());
+        assertThat(textsOf(removed.path("removed"))).containsExactlyInAnyOrder(ann, bob);
+        assertThat(removed.path("notMembers").size()).isZero();
+        assertThat(membersSeenAfter(orgId, removeBoth).findValuesAsText("userId")).containsExactly(adminId);
+
+        assertProblem(send("DELETE", members + "/" + adminId, null), 409, "last_admin");
+        assertProblem(send("PUT", members + "/" + adminId + "/roles", "{\"roles\":[\"member\"]}"), 409, "last_admin");
+        assertProblem(send("DELETE", IDENTITY + "/api/v1/users/" + adminId, null), 409, "cannot_delete_self");
+        assertThat(membersSeenAfter(orgId, removeBoth).findValuesAsText("userId")).containsExactly(adminId);
+    }
+
+    private String createUser(String firstName, String email) throws Exception {
+        HttpResponse<String> created = post(IDENTITY + "/api/v1/users", accessToken,
+                "{\"firstName\":\"" + firstName + "\",\"lastName\":\"Tester\",\"email\":\"" + email
+                        + "\",\"password\":\"correct horse battery\"}");
+        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
+        return json.readTree(created.body()).path("userId").asText();
+    }
+
+    /** The organization's members as the query service answers right after a command, with its consistency token. */
+    private JsonNode membersSeenAfter(String orgId, HttpResponse<String> command) throws Exception {
+        String consistencyToken = command.headers().firstValue("Consistency-Token").orElseThrow(
+                () -> new AssertionError("no Consistency-Token on " + describe(command)));
+        HttpResponse<String> read = get(QUERY + "/api/v1/organizations/" + orgId + "/members", accessToken,
+                Map.of("Consistency-Token", consistencyToken));
+        assertThat(read.statusCode()).as(describe(read)).isEqualTo(200);
+        assertThat(read.headers().firstValue("Consistency-Reached")).hasValue("true");
+        return json.readTree(read.body()).path("items");
+    }
+
+    private static JsonNode row(JsonNode rows, String userId) {
+        for (JsonNode row : rows) {
+            if (userId.equals(row.path("userId").asText())) {
+                return row;
+            }
+        }
+        throw new AssertionError("no member " + userId + " in " + rows);
+    }
+
+    private static List<String> textsOf(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(node -> texts.add(node.asText()));
+        return texts;
+    }
+
+    private HttpResponse<String> send(String method, String url, String body) throws Exception {
+        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
+                .timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .header("Accept", "application/json, application/problem+json")
+                .header("Authorization", "Bearer " + accessToken)
+                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
+                .build();
+        return http.send(request, HttpResponse.BodyHandlers.ofString());
+    }
+
+    @Test
+    @Order(8)
     void aRestartKeepsEveryOrganizationTheKafkaOffsetsAndPublishesNoDuplicate() throws Exception {
         Map<String, Long> offsetsBefore = committedOffsetsOnIdentityTopic();
         log.info("consumer groups' committed offsets on {} before the restart: {}", TOPIC, offsetsBefore);
@@ -267,7 +361,7 @@ class LocalStackEndToEndIT {
                 .collect(Collectors.groupingBy(r -> headers(r).get("ce_aggregateid"), Collectors.counting()));
         log.info("OrganizationCreated records per organization on {}: {}", TOPIC, createdPerOrganization);
         assertThat(createdPerOrganization).as("exactly one OrganizationCreated per organization, no duplicate")
-                .isEqualTo(Map.of(acmeId, 1L, globexId, 1L, initechId, 1L));
+                .isEqualTo(Map.of(acmeId, 1L, globexId, 1L, membershipCoId, 1L, initechId, 1L));
     }
 
     // ---------------------------------------------------------------------------------------------------------
