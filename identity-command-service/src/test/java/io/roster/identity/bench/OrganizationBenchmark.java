@@ -105,7 +105,7 @@ public final class OrganizationBenchmark {
         try (MongoClient mongo = MongoClients.create(EmbeddedInfrastructure.mongoUri())) {
             run(app, mongo.getDatabase(database).getCollection("raw-baseline"), members, clients);
         } catch (Exception | AssertionError e) {
-            e.printStackTrace();
+            org.slf4j.LoggerFactory.getLogger(OrganizationBenchmark.class).error("The benchmark failed", e);
             exitCode = 1;
         } finally {
             app.close();

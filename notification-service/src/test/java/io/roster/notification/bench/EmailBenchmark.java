@@ -180,7 +180,7 @@ public final class EmailBenchmark {
                 service.close();
             }
         } catch (Exception e) {
-            e.printStackTrace();
+            org.slf4j.LoggerFactory.getLogger(EmailBenchmark.class).error("The benchmark failed", e);
             exit = 2;
         }
         System.exit(exit);

@@ -84,7 +84,7 @@ public final class MemberListBenchmark {
                 new MemberListBenchmark(context).run(sizes);
             }
         } catch (Exception e) {
-            e.printStackTrace();
+            org.slf4j.LoggerFactory.getLogger(MemberListBenchmark.class).error("The benchmark failed", e);
             status = 1;
         }
         // the embedded broker's threads would keep the JVM alive; it and the Mongo-wire server stop in shutdown hooks
