@@ -309,8 +309,9 @@ class NotificationServiceTest {
             assertThat(PLATFORM.all()).isEmpty();
 
             // the platform's emails wait and retry with backoff, visibly in the delivery log
-            await().atMost(WAIT).untilAsserted(() -> {
-                assertThat(Duration.between(down, Instant.now())).isGreaterThan(Duration.ofSeconds(5));
+            // the outage lasts 30 s (the scenario), far longer than the test's fast backoff steps
+            await().atMost(Duration.ofSeconds(60)).untilAsserted(() -> {
+                assertThat(Duration.between(down, Instant.now())).isGreaterThan(Duration.ofSeconds(30));
                 logOf(platformOrg, "").jsonPath("$.items[?(@.recipient == '" + a1 + "')].status").isEqualTo("retrying")
                         .jsonPath("$.items[?(@.recipient == '" + a1 + "')].lastError").value(errors ->
                                 assertThat(errors.toString()).contains("cannot reach the SMTP server"))
