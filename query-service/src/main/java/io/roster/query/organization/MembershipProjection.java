@@ -53,6 +53,11 @@ public class MembershipProjection implements Projection {
         }
     }
 
+    public boolean isAdmin(UUID organizationId, UUID userId) {
+        return collection.find(Filters.and(Filters.eq("_id", key(organizationId, userId)), Filters.eq("roles", "admin")))
+                .projection(Projections.include("_id")).first() != null;
+    }
+
     public boolean isMember(UUID organizationId, UUID userId) {
         // a find by _id rather than countDocuments, whose aggregation mongo-java-server runs as a full scan
         return collection.find(Filters.eq("_id", key(organizationId, userId))).projection(Projections.include("_id")).first() != null;

@@ -30,4 +30,12 @@ public class OrganizationAccess {
             throw ApiProblem.notFound("No organization " + organizationId + " that you belong to.");
         }
     }
+
+    /** Invitations and delivery details are for the organization's admins and provider admins. Blocking. */
+    public void requireAdmin(RosterPrincipal caller, UUID organizationId) {
+        requireReader(caller, organizationId);
+        if (!caller.isProviderAdmin() && !memberships.isAdmin(organizationId, caller.userId())) {
+            throw ApiProblem.forbidden("Only the organization's admins see its invitations.");
+        }
+    }
 }

@@ -1,0 +1,111 @@
+package io.roster.query.invitation;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import io.roster.events.EventEnvelope;
+import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationExpired;
+import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationRevoked;
+import io.roster.events.notification.NotificationSent;
+import io.roster.query.consumer.Projection;
+import io.roster.query.web.KeysetCursor;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Personal invitations ({@code invitations-v1}), one document per invitation. Invitation events and the
+ * notification service's NotificationSent come on different topics and may arrive in either order, so
+ * every event sets only its own fields with an upsert, and counters and times only move forward.
+ */
+@Component
+class InvitationProjection implements Projection {
+
+    private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
+    private final MongoCollection<Document> collection;
+
+    InvitationProjection(MongoDatabase database) {
+        this.collection = database.getCollection("invitations-v1");
+        collection.createIndex(Indexes.ascending("organizationId", "emailLower", "_id"), new IndexOptions().name("list"));
+        collection.createIndex(Indexes.ascending("organizationId", "status", "emailLower", "_id"), new IndexOptions().name("by_status"));
+    }
+
+    @Override
+    public void apply(EventEnvelope envelope) {
+        if (envelope.event() instanceof InvitationIssued issued) {
+            update(issued.invitationId(), Updates.combine(
+                    Updates.set("organizationId", issued.organizationId().toString()),
+                    Updates.set("email", issued.email()),
+                    Updates.set("emailLower", issued.email().toLowerCase(Locale.ROOT)),
+                    Updates.set("roles", issued.roles()),
+                    Updates.set("teamIds", issued.teamIds().stream().map(UUID::toString).toList()),
+                    Updates.set("invitedBy", issued.actorId() == null ? null : issued.actorId().toString()),
+                    Updates.set("createdAt", Date.from(issued.occurredAt())),
+                    Updates.max("expiresAt", Date.from(issued.expiresAt())),
+                    Updates.setOnInsert("resendCount", 0),
+                    Updates.setOnInsert("status", "pending")));
+        } else if (envelope.event() instanceof InvitationResent resent) {
+            update(resent.invitationId(), Updates.combine(
+                    Updates.set("expiresAt", Date.from(resent.expiresAt())),
+                    Updates.max("resendCount", resent.resendCount()),
+                    Updates.set("status", "pending")));
+        } else if (envelope.event() instanceof InvitationRevoked revoked) {
+            update(revoked.invitationId(), Updates.set("status", "revoked"));
+        } else if (envelope.event() instanceof InvitationExpired expired) {
+            update(expired.invitationId(), Updates.set("status", "expired"));
+        } else if (envelope.event() instanceof InvitationAccepted accepted) {
+            update(accepted.invitationId(), Updates.set("status", "accepted"));
+        } else if (envelope.event() instanceof NotificationSent sent && sent.invitationId() != null) {
+            update(sent.invitationId(), Updates.max("lastSentAt", Date.from(sent.occurredAt())));
+        }
+    }
+
+    private void update(UUID invitationId, Bson update) {
+        collection.updateOne(Filters.eq("_id", invitationId.toString()), update, UPSERT);
+    }
+
+    /** A page in (email, id) order; only documents whose InvitationIssued arrived are listed. */
+    List<Document> page(UUID organizationId, String status, String emailLower, KeysetCursor after, int limit) {
+        List<Bson> filters = new ArrayList<>(List.of(Filters.eq("organizationId", organizationId.toString())));
+        if (status != null) {
+            filters.add(Filters.eq("status", status));
+        }
+        if (emailLower != null) {
+            filters.add(Filters.eq("emailLower", emailLower));
+        }
+        if (after != null) {
+            filters.add(after.after("emailLower", "_id"));
+        }
+        return collection.find(Filters.and(filters)).sort(Sorts.ascending("emailLower", "_id")).limit(limit)
+                .into(new ArrayList<>());
+    }
+
+    static String cursorOf(Document d) {
+        return KeysetCursor.of(d.getString("emailLower"), d.getString("_id"));
+    }
+
+    static InvitationView view(Document d) {
+        String invitedBy = d.getString("invitedBy");
+        Date lastSentAt = d.getDate("lastSentAt");
+        return new InvitationView(UUID.fromString(d.getString("_id")), d.getString("email"),
+                d.getList("roles", String.class, List.of()),
+                d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList(),
+                d.getString("status"), invitedBy == null ? null : UUID.fromString(invitedBy),
+                d.getDate("createdAt").toInstant(), d.getDate("expiresAt").toInstant(),
+                d.getInteger("resendCount", 0), lastSentAt == null ? null : lastSentAt.toInstant());
+    }
+}

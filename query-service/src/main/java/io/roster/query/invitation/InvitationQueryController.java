@@ -1,0 +1,73 @@
+package io.roster.query.invitation;
+
+import io.roster.kit.security.CurrentCaller;
+import io.roster.query.consistency.ConsistencyGate;
+import io.roster.query.organization.OrganizationAccess;
+import io.roster.query.web.KeysetCursor;
+import io.roster.query.web.Page;
+import io.roster.query.web.PageRequest;
+import io.roster.query.web.QueryParameters;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.Locale;
+import java.util.Map;
+import java.util.UUID;
+
+/** An organization's personal invitations, for its admins and provider admins. */
+@RestController
+class InvitationQueryController {
+
+    private static final Map<String, String> STATUSES = Map.of(
+            "pending", "pending", "accepted", "accepted", "revoked", "revoked", "expired", "expired");
+    private static final int MAX_EMAIL = 320;
+
+    private final InvitationProjection invitations;
+    private final OrganizationAccess access;
+    private final ConsistencyGate consistency;
+
+    InvitationQueryController(InvitationProjection invitations, OrganizationAccess access, ConsistencyGate consistency) {
+        this.invitations = invitations;
+        this.access = access;
+        this.consistency = consistency;
+    }
+
+    @GetMapping("/api/v1/organizations/{organizationId}/invitations")
+    Mono<Page<InvitationView>> list(@PathVariable UUID organizationId,
+                                    @RequestParam(required = false) String status,
+                                    @RequestParam(required = false) String email,
+                                    @RequestParam(required = false) String limit,
+                                    @RequestParam(required = false) String cursor,
+                                    ServerWebExchange exchange) {
+        QueryParameters params = new QueryParameters();
+        PageRequest page = params.page(limit, cursor);
+        String statusFilter = params.oneOf("status", status, STATUSES);
+        String emailText = params.text("email", email, MAX_EMAIL);
+        String emailFilter = emailText == null ? null : emailText.toLowerCase(Locale.ROOT);
+        KeysetCursor after = cursorOf(page.after(), params);
+        params.validate();
+        return consistency.await(exchange).then(CurrentCaller.get())
+                .publishOn(Schedulers.boundedElastic())
+                .map(caller -> {
+                    access.requireAdmin(caller, organizationId);
+                    return Page.of(invitations.page(organizationId, statusFilter, emailFilter, after, page.fetchSize()),
+                            page, InvitationProjection::cursorOf).map(InvitationProjection::view);
+                });
+    }
+
+    private static KeysetCursor cursorOf(String decoded, QueryParameters params) {
+        if (decoded == null) {
+            return null;
+        }
+        KeysetCursor cursor = KeysetCursor.parse(decoded).orElse(null);
+        if (cursor == null) {
+            params.reject("cursor", PageRequest.NOT_A_CURSOR);
+        }
+        return cursor;
+    }
+}

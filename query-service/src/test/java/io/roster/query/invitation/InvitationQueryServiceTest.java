@@ -1,0 +1,83 @@
+package io.roster.query.invitation;
+
+import io.roster.events.EncryptedSecret;
+import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationRevoked;
+import io.roster.events.notification.NotificationKind;
+import io.roster.events.notification.NotificationSent;
+import io.roster.query.AbstractServiceTest;
+import org.junit.jupiter.api.Test;
+
+import java.time.Instant;
+import java.time.temporal.ChronoUnit;
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * The invitations list: invitation events and the notification service's NotificationSent meet in one
+ * row whatever order they arrive in, and only the organization's admins read it.
+ */
+class InvitationQueryServiceTest extends AbstractServiceTest {
+
+    private final UUID org = UUID.randomUUID();
+    private final UUID admin = UUID.randomUUID();
+    private final UUID member = UUID.randomUUID();
+    private final Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
+
+    @Test
+    void statusesResendCountAndLastSentAtFollowTheEventsInEitherOrder() {
+        publish(log.organizationCreated(org, "Invites Inc"), log.memberAdded(org, admin, List.of("admin")),
+                log.memberAdded(org, member, List.of("member")));
+        UUID ann = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        // Bob's email went out before his invitation reached the query service: a different topic, a different partition
+        publish(log.next(sent(bob, now.plusSeconds(1))));
+        publish(log.next(issued(ann, "Ann@Example.io")), log.next(issued(bob, "bob@example.io")),
+                log.next(sent(ann, now.plusSeconds(2))),
+                log.next(new InvitationResent(UUID.randomUUID(), now.plusSeconds(3), org, admin, ann, "Ann@Example.io",
+                        now.plus(3, ChronoUnit.DAYS), "b".repeat(64), new EncryptedSecret("k", "c2VhbGVk"), 1)),
+                log.next(sent(ann, now.plusSeconds(4))));
+        String consistency = publish(log.next(new InvitationRevoked(UUID.randomUUID(), now.plusSeconds(5), org, admin, bob, "bob@example.io")));
+
+        get(tokenOf(admin), consistency, "/api/v1/organizations/{org}/invitations", org)
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.items.length()").isEqualTo(2)
+                .jsonPath("$.items[0].email").isEqualTo("Ann@Example.io")
+                .jsonPath("$.items[0].status").isEqualTo("pending")
+                .jsonPath("$.items[0].resendCount").isEqualTo(1)
+                .jsonPath("$.items[0].lastSentAt").isEqualTo(now.plusSeconds(4).toString())
+                .jsonPath("$.items[0].invitedBy").isEqualTo(admin.toString())
+                .jsonPath("$.items[1].status").isEqualTo("revoked")
+                .jsonPath("$.items[1].lastSentAt").isEqualTo(now.plusSeconds(1).toString())
+                .jsonPath("$..token").doesNotExist()
+                .jsonPath("$..tokenHash").doesNotExist();
+
+        get(tokenOf(admin), consistency, "/api/v1/organizations/{org}/invitations?status=revoked", org)
+                .expectStatus().isOk().expectBody().jsonPath("$.items[*].email").isEqualTo(List.of("bob@example.io"));
+        get(tokenOf(admin), consistency, "/api/v1/organizations/{org}/invitations?email=ANN@example.io", org)
+                .expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(1);
+        get(tokenOf(admin), consistency, "/api/v1/organizations/{org}/invitations?limit=1", org)
+                .expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(1).jsonPath("$.nextCursor").isNotEmpty();
+        // refusals answer at once: the rows were read above
+        get(tokenOf(member), null, "/api/v1/organizations/{org}/invitations", org)
+                .expectStatus().isForbidden().expectBody().jsonPath("$.code").isEqualTo("forbidden");
+        get(tokenOf(UUID.randomUUID()), null, "/api/v1/organizations/{org}/invitations", org)
+                .expectStatus().isNotFound();
+        get(providerAdminToken(), consistency, "/api/v1/organizations/{org}/invitations", org).expectStatus().isOk();
+        get(tokenOf(admin), null, "/api/v1/organizations/{org}/invitations?status=lost", org)
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors[0].field").isEqualTo("status");
+    }
+
+    private InvitationIssued issued(UUID invitationId, String email) {
+        return new InvitationIssued(UUID.randomUUID(), now, org, admin, invitationId, email, null, null, List.of("member"),
+                List.of(), now.plus(3, ChronoUnit.DAYS), "a".repeat(64), new EncryptedSecret("k", "c2VhbGVk"), null);
+    }
+
+    private NotificationSent sent(UUID invitationId, Instant at) {
+        return new NotificationSent(UUID.randomUUID(), at, org, null, UUID.randomUUID(), UUID.randomUUID(),
+                NotificationKind.INVITATION, "someone@example.io", invitationId, 1);
+    }
+}
