@@ -1,0 +1,101 @@
+package io.roster.query.link;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import io.roster.events.EventEnvelope;
+import io.roster.events.invitation.InvitationLinkCreated;
+import io.roster.events.invitation.InvitationLinkDisabled;
+import io.roster.events.invitation.InvitationLinkEnabled;
+import io.roster.events.invitation.InvitationLinkUpdated;
+import io.roster.events.invitation.InvitationLinkUsed;
+import io.roster.query.consumer.Projection;
+import io.roster.query.web.KeysetCursor;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.List;
+import java.util.Locale;
+import java.util.UUID;
+
+/**
+ * Invitation links ({@code invitation-links-v1}). All events of a link are on its own aggregate, so they
+ * arrive in order; {@code used} only moves forward, so a replayed InvitationLinkUsed changes nothing.
+ */
+@Component
+class LinkProjection implements Projection {
+
+    private final MongoCollection<Document> collection;
+
+    LinkProjection(MongoDatabase database) {
+        this.collection = database.getCollection("invitation-links-v1");
+        collection.createIndex(Indexes.ascending("organizationId", "nameLower", "_id"), new IndexOptions().name("list"));
+    }
+
+    @Override
+    public void apply(EventEnvelope envelope) {
+        if (envelope.event() instanceof InvitationLinkCreated created) {
+            update(created.linkId(), Updates.combine(
+                    Updates.set("organizationId", created.organizationId().toString()),
+                    settings(created.name(), created.description(), created.emails(), created.expiresAt(), created.quota(),
+                            created.roles(), created.teamIds()),
+                    Updates.setOnInsert("status", "enabled"),
+                    Updates.setOnInsert("used", 0)));
+        } else if (envelope.event() instanceof InvitationLinkUpdated updated) {
+            update(updated.linkId(), settings(updated.name(), updated.description(), updated.emails(), updated.expiresAt(),
+                    updated.quota(), updated.roles(), updated.teamIds()));
+        } else if (envelope.event() instanceof InvitationLinkEnabled enabled) {
+            update(enabled.linkId(), Updates.set("status", "enabled"));
+        } else if (envelope.event() instanceof InvitationLinkDisabled disabled) {
+            update(disabled.linkId(), Updates.set("status", "disabled"));
+        } else if (envelope.event() instanceof InvitationLinkUsed used) {
+            update(used.linkId(), Updates.max("used", used.used()));
+        }
+    }
+
+    private static Bson settings(String name, String description, List<String> emails, Instant expiresAt, Integer quota,
+                                 List<String> roles, List<UUID> teamIds) {
+        return Updates.combine(
+                Updates.set("name", name),
+                Updates.set("nameLower", name == null ? "" : name.toLowerCase(Locale.ROOT)),
+                Updates.set("description", description),
+                Updates.set("emails", emails == null ? List.of() : emails),
+                Updates.set("expiresAt", expiresAt == null ? null : Date.from(expiresAt)),
+                Updates.set("quota", quota),
+                Updates.set("roles", roles == null ? List.of() : roles),
+                Updates.set("teamIds", teamIds == null ? List.of() : teamIds.stream().map(UUID::toString).toList()));
+    }
+
+    private void update(UUID linkId, Bson update) {
+        collection.updateOne(Filters.eq("_id", linkId.toString()), update, new UpdateOptions().upsert(true));
+    }
+
+    List<Document> page(UUID organizationId, KeysetCursor after, int limit) {
+        Bson filter = Filters.eq("organizationId", organizationId.toString());
+        if (after != null) {
+            filter = Filters.and(filter, after.after("nameLower", "_id"));
+        }
+        return collection.find(filter).sort(Sorts.ascending("nameLower", "_id")).limit(limit).into(new ArrayList<>());
+    }
+
+    static String cursorOf(Document d) {
+        return KeysetCursor.of(d.getString("nameLower"), d.getString("_id"));
+    }
+
+    static LinkView view(Document d) {
+        Date expiresAt = d.getDate("expiresAt");
+        return new LinkView(UUID.fromString(d.getString("_id")), d.getString("name"), d.getString("description"),
+                d.getList("emails", String.class, List.of()), expiresAt == null ? null : expiresAt.toInstant(),
+                d.getInteger("quota"), d.getInteger("used", 0), d.getList("roles", String.class, List.of()),
+                d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList(), d.getString("status"));
+    }
+}

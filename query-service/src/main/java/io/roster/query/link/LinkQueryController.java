@@ -1,0 +1,54 @@
+package io.roster.query.link;
+
+import io.roster.kit.security.CurrentCaller;
+import io.roster.query.consistency.ConsistencyGate;
+import io.roster.query.organization.OrganizationAccess;
+import io.roster.query.web.KeysetCursor;
+import io.roster.query.web.Page;
+import io.roster.query.web.PageRequest;
+import io.roster.query.web.QueryParameters;
+import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.PathVariable;
+import org.springframework.web.bind.annotation.RequestParam;
+import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
+import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
+
+import java.util.UUID;
+
+/** An organization's invitation links in name order, for its admins and provider admins. */
+@RestController
+class LinkQueryController {
+
+    private final LinkProjection links;
+    private final OrganizationAccess access;
+    private final ConsistencyGate consistency;
+
+    LinkQueryController(LinkProjection links, OrganizationAccess access, ConsistencyGate consistency) {
+        this.links = links;
+        this.access = access;
+        this.consistency = consistency;
+    }
+
+    @GetMapping("/api/v1/organizations/{organizationId}/invitation-links")
+    Mono<Page<LinkView>> list(@PathVariable UUID organizationId,
+                              @RequestParam(required = false) String limit,
+                              @RequestParam(required = false) String cursor,
+                              ServerWebExchange exchange) {
+        QueryParameters params = new QueryParameters();
+        PageRequest page = params.page(limit, cursor);
+        KeysetCursor after = page.after() == null ? null : KeysetCursor.parse(page.after()).orElse(null);
+        if (page.after() != null && after == null) {
+            params.reject("cursor", PageRequest.NOT_A_CURSOR);
+        }
+        params.validate();
+        return consistency.await(exchange).then(CurrentCaller.get())
+                .publishOn(Schedulers.boundedElastic())
+                .map(caller -> {
+                    access.requireAdmin(caller, organizationId);
+                    return Page.of(links.page(organizationId, after, page.fetchSize()), page, LinkProjection::cursorOf)
+                            .map(LinkProjection::view);
+                });
+    }
+}
