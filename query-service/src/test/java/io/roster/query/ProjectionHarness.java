@@ -25,7 +25,7 @@ public final class ProjectionHarness implements AutoCloseable {
 
     private static final String[] PROJECTION_PACKAGES = {
             "io.roster.query.consumer", "io.roster.query.organization", "io.roster.query.user",
-            "io.roster.query.team", "io.roster.query.member"};
+            "io.roster.query.team", "io.roster.query.member", "io.roster.query.invitation", "io.roster.query.link"};
 
     private final MongoServer server;
     private final MongoClient client;

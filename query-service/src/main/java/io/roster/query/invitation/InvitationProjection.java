@@ -25,6 +25,7 @@ import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -33,7 +34,7 @@ import java.util.UUID;
  * every event sets only its own fields with an upsert, and counters and times only move forward.
  */
 @Component
-class InvitationProjection implements Projection {
+public class InvitationProjection implements Projection {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
     private final MongoCollection<Document> collection;
@@ -50,6 +51,8 @@ class InvitationProjection implements Projection {
             update(issued.invitationId(), Updates.combine(
                     Updates.set("organizationId", issued.organizationId().toString()),
                     Updates.set("email", issued.email()),
+                    Updates.set("firstName", issued.firstName()),
+                    Updates.set("lastName", issued.lastName()),
                     Updates.set("emailLower", issued.email().toLowerCase(Locale.ROOT)),
                     Updates.set("roles", issued.roles()),
                     Updates.set("teamIds", issued.teamIds().stream().map(UUID::toString).toList()),
@@ -76,6 +79,18 @@ class InvitationProjection implements Projection {
 
     private void update(UUID invitationId, Bson update) {
         collection.updateOne(Filters.eq("_id", invitationId.toString()), update, UPSERT);
+    }
+
+    /** What a pending member row needs of an invitation whose InvitationIssued was applied. */
+    public Optional<Invitee> invitee(UUID invitationId) {
+        Document d = collection.find(Filters.and(Filters.eq("_id", invitationId.toString()), Filters.exists("email"))).first();
+        return Optional.ofNullable(d).map(doc -> new Invitee(doc.getString("email"), doc.getString("firstName"),
+                doc.getString("lastName"), doc.getList("roles", String.class, List.of()),
+                doc.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList()));
+    }
+
+    /** An invitee as the members list shows them while the invitation is pending. */
+    public record Invitee(String email, String firstName, String lastName, List<String> roles, List<UUID> teamIds) {
     }
 
     /** A page in (email, id) order; only documents whose InvitationIssued arrived are listed. */

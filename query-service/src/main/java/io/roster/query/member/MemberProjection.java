@@ -15,8 +15,6 @@ import org.springframework.stereotype.Component;
 import java.util.Collection;
 import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -59,7 +57,7 @@ class MemberProjection implements Projection {
 
     private void joined(MemberAdded added) {
         UUID organizationId = added.organizationId();
-        List<TeamRef> teamRefs = resolve(organizationId, added.teamIds());
+        List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, added.teamIds());
         // Write the row first, then read the profile: the user's events may be applied at this very moment
         // on another thread or instance, and they write the profile first and then look for rows. Whichever
         // runs second sees the other's write, and the version check keeps an older profile from winning.
@@ -70,7 +68,7 @@ class MemberProjection implements Projection {
 
     private void teamsChanged(MemberTeamsChanged changed) {
         UUID organizationId = changed.organizationId();
-        List<TeamRef> teamRefs = resolve(organizationId, changed.teamIds());
+        List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, changed.teamIds());
         List<String> now = teamRefs.stream().map(t -> t.teamId().toString()).toList();
         rows.setTeams(organizationId, changed.userId(), teamRefs).ifPresent(before -> {
             if (new HashSet<>(before).equals(new HashSet<>(now))) {
@@ -84,16 +82,6 @@ class MemberProjection implements Projection {
         });
     }
 
-    /** The teams that exist, with their current names, in the event's order; deleted ones are dropped. */
-    private List<TeamRef> resolve(UUID organizationId, List<UUID> teamIds) {
-        if (teamIds == null || teamIds.isEmpty()) {
-            return List.of();
-        }
-        Map<String, String> names = teams.namesOf(organizationId, teamIds.stream().map(UUID::toString).toList());
-        return teamIds.stream().distinct()
-                .map(id -> names.containsKey(id.toString()) ? new TeamRef(id, names.get(id.toString())) : null)
-                .filter(Objects::nonNull).toList();
-    }
 
     /**
      * Counts are recomputed from the rows rather than incremented, so applying an event twice cannot

@@ -75,6 +75,36 @@ public class MemberRows {
                 Updates.setOnInsert(PROFILE_VERSION, -1L)), new UpdateOptions().upsert(true));
     }
 
+    /**
+     * The row of a pending invitee, keyed {@code organizationId:invitation:invitationId}: no user id yet,
+     * the invited address and name as typed by the admin.
+     */
+    void invite(UUID organizationId, UUID invitationId, String email, String firstName, String lastName,
+                List<String> roles, List<TeamRef> teams, Instant invitedAt) {
+        // the search terms of a profile are exactly what ?q= must match on an invitee's row too
+        List<String> searchTerms = new UserProfile(invitationId, email, firstName, lastName, 0).searchTerms();
+        collection.updateOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)), Updates.combine(
+                Updates.set(ORGANIZATION_ID, organizationId.toString()),
+                Updates.set(STATUS, MemberStatus.PENDING.wireName()),
+                Updates.set(EMAIL, email),
+                Updates.set(EMAIL_LOWER, UserProfile.lower(email)),
+                Updates.set(FIRST_NAME, firstName),
+                Updates.set(LAST_NAME, lastName),
+                Updates.set(SEARCH_TERMS, searchTerms),
+                Updates.set(ROLES, List.copyOf(roles)),
+                teamsUpdate(teams),
+                Updates.set(INVITED_AT, Date.from(invitedAt))), new UpdateOptions().upsert(true));
+    }
+
+    /** The invitation was accepted, revoked or expired: its invitee is no longer pending. */
+    void withdrawInvitation(UUID organizationId, UUID invitationId) {
+        collection.deleteOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)));
+    }
+
+    static String invitationRowId(UUID organizationId, UUID invitationId) {
+        return organizationId + ":invitation:" + invitationId;
+    }
+
     /** The profile onto one row, unless the row already holds this or a newer version. */
     void copyProfile(UUID organizationId, UserProfile profile) {
         collection.updateOne(Filters.and(Filters.eq(ID, idOf(organizationId, profile.userId())), olderThan(profile)), profileUpdate(profile));

@@ -1,6 +1,10 @@
 package io.roster.query.invitation;
 
 import io.roster.events.EncryptedSecret;
+import io.roster.events.identity.JoinPath;
+import io.roster.events.identity.MemberAdded;
+import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
@@ -69,6 +73,43 @@ class InvitationQueryServiceTest extends AbstractServiceTest {
         get(tokenOf(admin), null, "/api/v1/organizations/{org}/invitations?status=lost", org)
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("validation_failed")
                 .jsonPath("$.errors[0].field").isEqualTo("status");
+    }
+
+    @Test
+    void pendingInviteesAreListedAsMembersUntilTheyAcceptAndNeverTwice() {
+        publish(log.organizationCreated(org, "Pending Co"), log.memberAdded(org, admin, List.of("admin")));
+        UUID carla = UUID.randomUUID();
+        UUID dave = UUID.randomUUID();
+        UUID carlaUser = UUID.randomUUID();
+        String consistency = publish(log.next(issued(carla, "carla@example.io")), log.next(issued(dave, "dave@example.io")));
+        get(tokenOf(admin), consistency, "/api/v1/organizations/{org}/members?status=pending", org)
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.items[*].email").isEqualTo(List.of("carla@example.io", "dave@example.io"))
+                .jsonPath("$.items[0].status").isEqualTo("pending")
+                .jsonPath("$.items[0].invitedAt").isEqualTo(now.toString())
+                .jsonPath("$.items[0].roles[0]").isEqualTo("member");
+        get(tokenOf(admin), consistency, "/api/v1/organizations/{org}/members?q=CAR", org)
+                .expectStatus().isOk().expectBody().jsonPath("$.items[*].email").isEqualTo(List.of("carla@example.io"));
+
+        // Carla accepts and the identity service adds her; Dave's invitation expires, then is resent
+        publish(log.next(new InvitationAccepted(UUID.randomUUID(), now, org, carlaUser, carla, carlaUser, "carla@example.io",
+                        List.of("member"), List.of())),
+                log.userRegistered(carlaUser, "carla@example.io", "Carla", "C"),
+                log.next(new MemberAdded(UUID.randomUUID(), now, org, carlaUser, carlaUser, List.of("member"), List.of(),
+                        JoinPath.INVITATION, carla)),
+                log.next(new InvitationExpired(UUID.randomUUID(), now, org, null, dave, "dave@example.io")));
+        consistency = publish();
+        get(tokenOf(admin), consistency, "/api/v1/organizations/{org}/members", org)
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.items[?(@.email == 'carla@example.io')].status").isEqualTo(List.of("active"))
+                .jsonPath("$.items[?(@.email == 'dave@example.io')]").isEmpty();
+
+        consistency = publish(log.next(new InvitationResent(UUID.randomUUID(), now.plusSeconds(9), org, admin, dave,
+                "dave@example.io", now.plus(3, ChronoUnit.DAYS), "d".repeat(64), new EncryptedSecret("k", "c2VhbGVk"), 1)));
+        get(tokenOf(admin), consistency, "/api/v1/organizations/{org}/members?status=pending", org)
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.items[*].email").isEqualTo(List.of("dave@example.io"))
+                .jsonPath("$.items[0].invitedAt").isEqualTo(now.plusSeconds(9).toString());
     }
 
     private InvitationIssued issued(UUID invitationId, String email) {

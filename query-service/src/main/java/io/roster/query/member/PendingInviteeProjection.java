@@ -1,0 +1,57 @@
+package io.roster.query.member;
+
+import io.roster.events.EventEnvelope;
+import io.roster.events.identity.MemberAdded;
+import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationExpired;
+import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationRevoked;
+import io.roster.query.consumer.Projection;
+import io.roster.query.invitation.InvitationProjection;
+import io.roster.query.team.TeamProjection;
+import org.springframework.stereotype.Component;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Pending invitees in the members list ({@code status: pending}) until they accept; then the identity
+ * service's MemberAdded brings the active row. Accepting removes the pending row, so an invitee is never
+ * listed twice. A revoked or expired invitation is no longer pending; a resend makes it pending again.
+ */
+@Component
+class PendingInviteeProjection implements Projection {
+
+    private final MemberRows rows;
+    private final TeamProjection teams;
+    private final InvitationProjection invitations;
+
+    PendingInviteeProjection(MemberRows rows, TeamProjection teams, InvitationProjection invitations) {
+        this.rows = rows;
+        this.teams = teams;
+        this.invitations = invitations;
+    }
+
+    @Override
+    public void apply(EventEnvelope envelope) {
+        if (envelope.event() instanceof InvitationIssued issued) {
+            rows.invite(issued.organizationId(), issued.invitationId(), issued.email(), issued.firstName(), issued.lastName(),
+                    issued.roles(), TeamRefs.resolve(teams, issued.organizationId(), issued.teamIds()), issued.occurredAt());
+        } else if (envelope.event() instanceof InvitationResent resent) {
+            // after an expiry the row is gone; the invitation's own read model still knows the invitee
+            invitations.invitee(resent.invitationId()).ifPresent(invitee -> rows.invite(resent.organizationId(),
+                    resent.invitationId(), invitee.email(), invitee.firstName(), invitee.lastName(), invitee.roles(),
+                    TeamRefs.resolve(teams, resent.organizationId(), invitee.teamIds()), resent.occurredAt()));
+        } else if (envelope.event() instanceof InvitationAccepted accepted) {
+            rows.withdrawInvitation(accepted.organizationId(), accepted.invitationId());
+        } else if (envelope.event() instanceof InvitationRevoked revoked) {
+            rows.withdrawInvitation(revoked.organizationId(), revoked.invitationId());
+        } else if (envelope.event() instanceof InvitationExpired expired) {
+            rows.withdrawInvitation(expired.organizationId(), expired.invitationId());
+        } else if (envelope.event() instanceof MemberAdded added && added.invitationId() != null) {
+            rows.withdrawInvitation(added.organizationId(), added.invitationId());
+        }
+    }
+
+}

@@ -1,0 +1,25 @@
+package io.roster.query.member;
+
+import io.roster.query.team.TeamProjection;
+
+import java.util.List;
+import java.util.Map;
+import java.util.Objects;
+import java.util.UUID;
+
+/** Team ids as rows show them: the teams that exist, with their current names, in the event's order. */
+final class TeamRefs {
+
+    private TeamRefs() {
+    }
+
+    static List<TeamRef> resolve(TeamProjection teams, UUID organizationId, List<UUID> teamIds) {
+        if (teamIds == null || teamIds.isEmpty()) {
+            return List.of();
+        }
+        Map<String, String> names = teams.namesOf(organizationId, teamIds.stream().map(UUID::toString).toList());
+        return teamIds.stream().distinct()
+                .map(id -> names.containsKey(id.toString()) ? new TeamRef(id, names.get(id.toString())) : null)
+                .filter(Objects::nonNull).toList();
+    }
+}
