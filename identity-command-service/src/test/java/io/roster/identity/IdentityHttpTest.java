@@ -1,13 +1,21 @@
 package io.roster.identity;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import io.roster.events.CloudEventsKafkaCodec;
+import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.EmbeddedInfrastructure;
+import org.apache.kafka.clients.producer.KafkaProducer;
+import org.apache.kafka.clients.producer.ProducerConfig;
+import org.apache.kafka.clients.producer.ProducerRecord;
+import org.apache.kafka.common.serialization.ByteArraySerializer;
+import org.apache.kafka.common.serialization.StringSerializer;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.Message;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -22,6 +30,7 @@ import java.nio.file.Path;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -48,12 +57,18 @@ public abstract class IdentityHttpTest {
         Path dataDir = Files.createTempDirectory("identity-test");
         registry.add("roster.identity.data-dir", dataDir::toString);
         registry.add("roster.secrets.token-encryption-key", () -> TOKEN_KEY);
+        // each context (and database) its own invitation topic and consumer (see InvitationEventConsumer)
+        String context = UUID.randomUUID().toString();
+        registry.add("roster.invitation-joins.topic", () -> "roster.invitation.v1.test-" + context);
+        registry.add("roster.invitation-joins.consumer-group", () -> "identity-invitations-test-" + context);
     }
 
     @Autowired
     protected WebTestClient web;
     @Autowired
     protected EventStore eventStore;
+    @Value("${roster.invitation-joins.topic}")
+    private String invitationTopic;
 
     protected final SecretBox secretBox = new SecretBox(TOKEN_KEY);
 
@@ -143,5 +158,19 @@ public abstract class IdentityHttpTest {
 
     protected <E> List<E> eventsOf(UUID aggregateId, Class<E> type) {
         return eventsOf(aggregateId).stream().filter(type::isInstance).map(type::cast).toList();
+    }
+
+    /** Publishes an invitation service event where this context's identity service reads them, and waits for the broker. */
+    protected void publishInvitationEvent(EventEnvelope envelope) {
+        ProducerRecord<String, byte[]> encoded = new CloudEventsKafkaCodec().encode(envelope);
+        try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
+                EmbeddedInfrastructure.kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
+            producer.send(new ProducerRecord<>(invitationTopic, null, encoded.key(), encoded.value(), encoded.headers())).get();
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            throw new IllegalStateException(e);
+        } catch (ExecutionException e) {
+            throw new IllegalStateException(e.getCause());
+        }
     }
 }

@@ -7,6 +7,7 @@ import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserProfileUpdated;
 import io.roster.events.identity.UserRegistered;
+import io.roster.events.identity.VerificationMethod;
 import io.roster.kit.web.ProblemCodes;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
@@ -70,6 +71,16 @@ class User {
             return;
         }
         apply(new UserEmailVerified(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email, command.method()));
+    }
+
+    @CommandHandler
+    boolean handle(VerifyInvitedEmailCommand command, Clock clock) {
+        if (emailVerified || command.email() == null || !Account.normalize(command.email()).equals(email)) {
+            return false;
+        }
+        apply(new UserEmailVerified(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email,
+                VerificationMethod.INVITATION));
+        return true;
     }
 
     @CommandHandler

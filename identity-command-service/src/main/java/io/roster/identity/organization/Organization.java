@@ -110,6 +110,19 @@ class Organization {
     }
 
     @CommandHandler
+    boolean handle(AcceptInvitationMembershipCommand command, Clock clock) {
+        if (members.contains(command.userId())) {
+            return false;
+        }
+        List<String> roles = validRoles(command.roles());
+        List<UUID> teamIds = command.teamIds() == null ? List.of()
+                : command.teamIds().stream().distinct().filter(teams::containsKey).toList();
+        apply(new MemberAdded(UUID.randomUUID(), clock.instant(), organizationId, command.userId(),
+                command.userId(), roles, teamIds, command.via(), command.invitationId()));
+        return true;
+    }
+
+    @CommandHandler
     MemberRemoval handle(RemoveMembersCommand command, Clock clock) {
         requireManager(command.actor());
         List<UUID> removed = new ArrayList<>();

@@ -127,4 +127,26 @@ class UserTest {
                 .when(new DeleteUserCommand(USER, new Actor(SOMEONE, false)))
                 .expectException(violation("forbidden"));
     }
+    @Test
+    void acceptingAnInvitationAtTheUsersOwnAddressVerifiesIt() {
+        fixture.given(registered(false))
+                .when(new VerifyInvitedEmailCommand(USER, " ANN@acme.io ", USER))
+                .expectResultMessagePayload(true)
+                .expectEvents(new UserEmailVerified(null, NOW, null, USER, USER, "ann@acme.io", VerificationMethod.INVITATION));
+    }
+
+    @Test
+    void anInvitationAtAnotherAddressOrAnAlreadyVerifiedOneChangesNothing() {
+        fixture.given(registered(false))
+                .when(new VerifyInvitedEmailCommand(USER, "ann@elsewhere.io", USER))
+                .expectResultMessagePayload(false)
+                .expectNoEvents();
+        fixture.given(registered(true))
+                .when(new VerifyInvitedEmailCommand(USER, "ann@acme.io", USER))
+                .expectResultMessagePayload(false)
+                .expectNoEvents();
+        fixture.given(registered(false), new UserEmailVerified(null, NOW, null, USER, USER, "ann@acme.io", VerificationMethod.LINK))
+                .when(new VerifyInvitedEmailCommand(USER, "ann@acme.io", USER))
+                .expectNoEvents();
+    }
 }

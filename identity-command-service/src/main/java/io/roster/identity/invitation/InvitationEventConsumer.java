@@ -1,0 +1,35 @@
+package io.roster.identity.invitation;
+
+import io.roster.events.CloudEventsKafkaCodec;
+import io.roster.events.Topics;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.stereotype.Component;
+
+/**
+ * Feeds {@link InvitationJoins} from {@code roster.invitation.v1} in identity's own consumer group
+ * ({@value #GROUP}). An unreadable record throws, and the shared error handler sends it to the dead letter
+ * topic; so does a join that keeps failing (a user or organization identity does not know), after retries.
+ * {@code roster.invitation-joins.topic} and {@code .consumer-group} exist only for tests, whose Spring contexts
+ * each have a database of their own: each context reads a topic of its own, so that one context never sees
+ * (and retries) joins of users only another context's database knows.
+ */
+@Component
+class InvitationEventConsumer {
+
+    static final String GROUP = "identity-invitations-v1";
+    static final String LISTENER = "identity-invitation-joins";
+
+    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
+    private final InvitationJoins joins;
+
+    InvitationEventConsumer(InvitationJoins joins) {
+        this.joins = joins;
+    }
+
+    @KafkaListener(id = LISTENER, groupId = "${roster.invitation-joins.consumer-group:" + GROUP + "}",
+            topics = "${roster.invitation-joins.topic:" + Topics.INVITATION + "}")
+    void consume(ConsumerRecord<String, byte[]> record) {
+        joins.apply(codec.decode(record));
+    }
+}

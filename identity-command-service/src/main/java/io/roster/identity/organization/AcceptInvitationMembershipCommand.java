@@ -1,0 +1,26 @@
+package io.roster.identity.organization;
+
+import io.roster.events.identity.JoinPath;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Makes a user a member because they accepted an invitation or used an invitation link (an
+ * {@code InvitationAccepted} / {@code InvitationLinkUsed} event of the invitation service, not an HTTP
+ * caller): the invitation service already checked that its admin may invite, so no admin caller is
+ * required here; the accepting user is the actor. Every other rule holds, except that teams the
+ * organization no longer has are dropped rather than refusing the join. Answers whether the user was
+ * added ({@code false}: already a member, a redelivered event).
+ */
+public record AcceptInvitationMembershipCommand(@TargetAggregateIdentifier UUID organizationId, UUID userId,
+                                                List<String> roles, List<UUID> teamIds, JoinPath via,
+                                                UUID invitationId) {
+
+    public AcceptInvitationMembershipCommand {
+        if (via != JoinPath.INVITATION && via != JoinPath.LINK) {
+            throw new IllegalArgumentException("An accepted invitation joins by invitation or link, not " + via);
+        }
+    }
+}

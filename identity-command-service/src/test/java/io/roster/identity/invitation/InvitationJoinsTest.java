@@ -1,0 +1,163 @@
+package io.roster.identity.invitation;
+
+import io.roster.events.CloudEventsKafkaCodec;
+import io.roster.events.EventEnvelope;
+import io.roster.events.RosterEvent;
+import io.roster.events.Topics;
+import io.roster.events.UnreadableEventException;
+import io.roster.events.identity.JoinPath;
+import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.UserEmailVerified;
+import io.roster.events.identity.VerificationMethod;
+import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationLinkUsed;
+import io.roster.identity.IdentityHttpTest;
+import io.roster.testsupport.EmbeddedInfrastructure;
+import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.serialization.ByteArrayDeserializer;
+import org.apache.kafka.common.serialization.StringDeserializer;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.function.Predicate;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+/**
+ * The invitation service's joins, end to end: {@code InvitationAccepted} / {@code InvitationLinkUsed} on
+ * {@code roster.invitation.v1} make the identity service add the member, and its events reach
+ * {@code roster.identity.v1}.
+ */
+class InvitationJoinsTest extends IdentityHttpTest {
+
+    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
+    private KafkaConsumer<String, byte[]> identityTopic;
+    private final List<RosterEvent> published = new ArrayList<>();
+
+    @BeforeEach
+    void connect() {
+        identityTopic = new KafkaConsumer<>(Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest"), new StringDeserializer(), new ByteArrayDeserializer());
+        identityTopic.subscribe(List.of(Topics.IDENTITY));
+    }
+
+    @AfterEach
+    void disconnect() {
+        identityTopic.close();
+    }
+
+    @Test
+    void anAcceptedInvitationAddsTheMemberWithItsRolesAndTeamsAndVerifiesTheAddress() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Invited");
+        UUID teamId = createTeam(admin, organizationId, "Red");
+        TestUser invitee = createUser("invitee", List.of());
+        UUID invitationId = UUID.randomUUID();
+
+        produce(EventEnvelope.of(accepted(organizationId, invitationId, invitee, List.of("member", "billing-manager"), List.of(teamId)), 0));
+
+        MemberAdded added = awaitPublished(MemberAdded.class, e -> e.userId().equals(invitee.userId()));
+        assertThat(added.organizationId()).isEqualTo(organizationId);
+        assertThat(added.via()).isEqualTo(JoinPath.INVITATION);
+        assertThat(added.invitationId()).isEqualTo(invitationId);
+        assertThat(added.actorId()).isEqualTo(invitee.userId());
+        assertThat(added.roles()).containsExactlyInAnyOrder("member", "billing-manager");
+        assertThat(added.teamIds()).containsExactly(teamId);
+        UserEmailVerified verified = awaitPublished(UserEmailVerified.class, e -> e.userId().equals(invitee.userId()));
+        assertThat(verified.method()).isEqualTo(VerificationMethod.INVITATION);
+        assertThat(verified.email()).isEqualTo(invitee.email());
+    }
+
+    @Test
+    void aRedeliveredAcceptanceAddsTheMemberOnceAndVerifiesOnce() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Twice");
+        TestUser invitee = createUser("twice", List.of());
+        TestUser marker = createUser("marker", List.of());
+        UUID invitationId = UUID.randomUUID();
+        InvitationAccepted event = accepted(organizationId, invitationId, invitee, List.of("member"), List.of());
+
+        produce(EventEnvelope.of(event, 0));
+        produce(EventEnvelope.of(event, 0));
+        // same key, so the same partition: handled after both deliveries of the acceptance
+        produce(new EventEnvelope(accepted(organizationId, invitationId, marker, List.of("member"), List.of()),
+                invitationId.toString(), 1, null, null));
+
+        awaitPublished(MemberAdded.class, e -> e.userId().equals(marker.userId()));
+        assertThat(eventsOf(organizationId, MemberAdded.class)).filteredOn(e -> e.userId().equals(invitee.userId())).hasSize(1);
+        assertThat(eventsOf(invitee.userId(), UserEmailVerified.class)).hasSize(1);
+        assertThat(published).filteredOn(e -> e instanceof MemberAdded added && added.userId().equals(invitee.userId())).hasSize(1);
+    }
+
+    @Test
+    void aUsedLinkAddsTheMemberViaLinkWithoutVerifyingTheAddress() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Linked");
+        UUID teamId = createTeam(admin, organizationId, "Blue");
+        TestUser joiner = createUser("joiner", List.of());
+        UUID linkId = UUID.randomUUID();
+
+        produce(EventEnvelope.of(new InvitationLinkUsed(UUID.randomUUID(), Instant.now(), organizationId, joiner.userId(), linkId,
+                joiner.userId(), joiner.email(), List.of("member"), List.of(teamId, UUID.randomUUID()), 1), 0));
+
+        MemberAdded added = awaitPublished(MemberAdded.class, e -> e.userId().equals(joiner.userId()));
+        assertThat(added.via()).isEqualTo(JoinPath.LINK);
+        assertThat(added.invitationId()).isEqualTo(linkId);
+        assertThat(added.roles()).containsExactly("member");
+        assertThat(added.teamIds()).as("an unknown team is dropped").containsExactly(teamId);
+        assertThat(eventsOf(joiner.userId(), UserEmailVerified.class)).isEmpty();
+    }
+
+    @Test
+    void anInvitationAcceptedAtAnotherAddressJoinsWithoutVerifying() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Elsewhere");
+        TestUser invitee = createUser("elsewhere", List.of());
+        UUID invitationId = UUID.randomUUID();
+
+        produce(EventEnvelope.of(new InvitationAccepted(UUID.randomUUID(), Instant.now(), organizationId, invitee.userId(),
+                invitationId, invitee.userId(), uniqueEmail("other"), List.of("member"), List.of()), 0));
+
+        awaitPublished(MemberAdded.class, e -> e.userId().equals(invitee.userId()));
+        assertThat(eventsOf(invitee.userId(), UserEmailVerified.class)).isEmpty();
+    }
+
+    private static InvitationAccepted accepted(UUID organizationId, UUID invitationId, TestUser user, List<String> roles, List<UUID> teamIds) {
+        return new InvitationAccepted(UUID.randomUUID(), Instant.now(), organizationId, user.userId(), invitationId,
+                user.userId(), user.email().toUpperCase(), roles, teamIds);
+    }
+
+    private void produce(EventEnvelope envelope) {
+        publishInvitationEvent(envelope);
+    }
+
+    private <E> E awaitPublished(Class<E> type, Predicate<E> which) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> {
+            identityTopic.poll(Duration.ofMillis(200)).forEach(record -> {
+                try {
+                    published.add(codec.decode(record).event());
+                } catch (UnreadableEventException e) {
+                    // another test's deliberately broken record: not an event of this one
+                }
+            });
+            return published.stream().filter(type::isInstance).map(type::cast).anyMatch(which);
+        });
+        return published.stream().filter(type::isInstance).map(type::cast).filter(which).findFirst().orElseThrow();
+    }
+
+    private UUID createTeam(String token, UUID organizationId, String name) {
+        return UUID.fromString(body(post(token, "/api/v1/organizations/" + organizationId + "/teams", Map.of("name", name))
+                .expectStatus().isCreated()).get("teamId").asText());
+    }
+}
