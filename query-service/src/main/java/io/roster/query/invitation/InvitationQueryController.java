@@ -49,7 +49,7 @@ class InvitationQueryController {
         String statusFilter = params.oneOf("status", status, STATUSES);
         String emailText = params.text("email", email, MAX_EMAIL);
         String emailFilter = emailText == null ? null : emailText.toLowerCase(Locale.ROOT);
-        KeysetCursor after = cursorOf(page.after(), params);
+        KeysetCursor after = params.keyset(page.after(), QueryParameters::isUuid);
         params.validate();
         return consistency.await(exchange).then(CurrentCaller.get())
                 .publishOn(Schedulers.boundedElastic())
@@ -60,14 +60,4 @@ class InvitationQueryController {
                 });
     }
 
-    private static KeysetCursor cursorOf(String decoded, QueryParameters params) {
-        if (decoded == null) {
-            return null;
-        }
-        KeysetCursor cursor = KeysetCursor.parse(decoded).orElse(null);
-        if (cursor == null) {
-            params.reject("cursor", PageRequest.NOT_A_CURSOR);
-        }
-        return cursor;
-    }
 }

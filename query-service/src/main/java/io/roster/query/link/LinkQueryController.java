@@ -38,10 +38,7 @@ class LinkQueryController {
                               ServerWebExchange exchange) {
         QueryParameters params = new QueryParameters();
         PageRequest page = params.page(limit, cursor);
-        KeysetCursor after = page.after() == null ? null : KeysetCursor.parse(page.after()).orElse(null);
-        if (page.after() != null && after == null) {
-            params.reject("cursor", PageRequest.NOT_A_CURSOR);
-        }
+        KeysetCursor after = params.keyset(page.after(), QueryParameters::isUuid);
         params.validate();
         return consistency.await(exchange).then(CurrentCaller.get())
                 .publishOn(Schedulers.boundedElastic())

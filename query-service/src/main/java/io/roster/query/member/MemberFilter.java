@@ -41,22 +41,9 @@ public record MemberFilter(UUID organizationId, String prefix, String role, UUID
         String prefix = params.text("q", q, MAX_PREFIX_LENGTH);
         return new MemberFilter(organizationId, prefix == null ? null : UserProfile.lower(prefix),
                 params.oneOf("role", role, ORGANIZATION_ROLES), params.uuid("teamId", teamId),
-                params.oneOf("status", status, MemberStatus.BY_WIRE_NAME), cursor(organizationId, page.after(), params));
+                params.oneOf("status", status, MemberStatus.BY_WIRE_NAME), params.keyset(page.after(), id -> id.startsWith(organizationId + ":")));
     }
 
-    /** A cursor of another organization's list, or not a member cursor at all, is refused. */
-    private static KeysetCursor cursor(UUID organizationId, String decoded, QueryParameters params) {
-        if (decoded == null) {
-            return null;
-        }
-        KeysetCursor cursor = KeysetCursor.parse(decoded)
-                .filter(c -> c.id().startsWith(organizationId + ":"))
-                .orElse(null);
-        if (cursor == null) {
-            params.reject("cursor", PageRequest.NOT_A_CURSOR);
-        }
-        return cursor;
-    }
 
     public Bson toBson() {
         List<Bson> conditions = new ArrayList<>();

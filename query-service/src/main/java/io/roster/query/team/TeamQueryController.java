@@ -38,7 +38,8 @@ class TeamQueryController {
                               ServerWebExchange exchange) {
         QueryParameters params = new QueryParameters();
         PageRequest page = params.page(limit, cursor);
-        KeysetCursor after = teamCursor(page.after(), params);
+        // a team cursor ends in the last team's id
+        KeysetCursor after = params.keyset(page.after(), QueryParameters::isUuid);
         params.validate();
         return consistency.await(exchange).then(CurrentCaller.get())
                 .publishOn(Schedulers.boundedElastic())
@@ -47,26 +48,5 @@ class TeamQueryController {
                     return Page.of(teams.page(organizationId, after, page.fetchSize()), page, TeamProjection::cursorOf)
                             .map(TeamProjection::view);
                 });
-    }
-
-    /** A team cursor ends in the last team's id. */
-    private static KeysetCursor teamCursor(String decoded, QueryParameters params) {
-        if (decoded == null) {
-            return null;
-        }
-        KeysetCursor cursor = KeysetCursor.parse(decoded).filter(c -> isUuid(c.id())).orElse(null);
-        if (cursor == null) {
-            params.reject("cursor", PageRequest.NOT_A_CURSOR);
-        }
-        return cursor;
-    }
-
-    private static boolean isUuid(String text) {
-        try {
-            UUID.fromString(text);
-            return true;
-        } catch (IllegalArgumentException e) {
-            return false;
-        }
     }
 }

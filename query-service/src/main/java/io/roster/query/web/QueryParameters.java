@@ -6,6 +6,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.function.Predicate;
 
 /**
  * Reads a list endpoint's query parameters from their raw strings and collects every bad one, so a
@@ -39,6 +40,31 @@ public final class QueryParameters {
             }
         }
         return new PageRequest(size, after);
+    }
+
+    /**
+     * The keyset position inside a decoded cursor, or null on the first page. A cursor whose row id fails
+     * {@code validId} (another list's or another organization's) is rejected like a malformed one.
+     */
+    public KeysetCursor keyset(String decoded, Predicate<String> validId) {
+        if (decoded == null) {
+            return null;
+        }
+        KeysetCursor cursor = KeysetCursor.parse(decoded).filter(c -> validId.test(c.id())).orElse(null);
+        if (cursor == null) {
+            reject("cursor", PageRequest.NOT_A_CURSOR);
+        }
+        return cursor;
+    }
+
+    /** Whether a cursor's row id is a UUID: the rule of lists keyed by one. */
+    public static boolean isUuid(String text) {
+        try {
+            UUID.fromString(text);
+            return true;
+        } catch (IllegalArgumentException e) {
+            return false;
+        }
     }
 
     /** A UUID, or null when the parameter is absent or blank. */

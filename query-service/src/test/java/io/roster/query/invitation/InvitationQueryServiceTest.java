@@ -73,6 +73,13 @@ class InvitationQueryServiceTest extends AbstractServiceTest {
         get(tokenOf(admin), null, "/api/v1/organizations/{org}/invitations?status=lost", org)
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("validation_failed")
                 .jsonPath("$.errors[0].field").isEqualTo("status");
+        // a cursor this list never issued: not base64, and a well-formed one whose row id is not an invitation id
+        String foreign = java.util.Base64.getUrlEncoder().withoutPadding()
+                .encodeToString(("ann@example.io\n" + org + ":" + admin).getBytes(java.nio.charset.StandardCharsets.UTF_8));
+        for (String cursor : List.of("%%%", foreign)) {
+            get(tokenOf(admin), null, "/api/v1/organizations/{org}/invitations?cursor={cursor}", org, cursor)
+                    .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("cursor");
+        }
     }
 
     @Test
