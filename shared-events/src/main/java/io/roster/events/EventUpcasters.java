@@ -1,6 +1,7 @@
 package io.roster.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roster.events.identity.UserRegisteredUpcasters;
 
 import java.util.HashMap;
 import java.util.List;
@@ -9,8 +10,9 @@ import java.util.Map;
 /** The upcasters of the catalogue, applied in revision order. */
 public final class EventUpcasters {
 
-    /** Every upcaster of the contract. Empty while every event is at its first revision. */
-    public static final EventUpcasters CATALOGUE = new EventUpcasters(List.of());
+    /** Every upcaster of the contract. */
+    public static final EventUpcasters CATALOGUE = new EventUpcasters(List.of(
+            UserRegisteredUpcasters.V1_ADDS_INVITATION_TOKEN_HASH));
 
     private final Map<String, EventUpcaster> byKey = new HashMap<>();
 
