@@ -3,6 +3,7 @@ package io.roster.identity.account;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.VerificationMethod;
 import io.roster.identity.config.IdentityProperties;
+import io.roster.identity.invitation.SignUpInvitation;
 import io.roster.identity.web.CommandFlow;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
@@ -19,6 +20,7 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
+import reactor.core.scheduler.Schedulers;
 
 import java.net.URI;
 import java.time.Instant;
@@ -34,6 +36,7 @@ import java.util.UUID;
 class AccountController {
 
     static final String INVITATION_REQUIRED = "invitation_required";
+    private static final SignUpInvitation.Admitted NO_INVITATION = new SignUpInvitation.Admitted(null, false);
 
     private final CommandFlow flow;
     private final Accounts accounts;
@@ -41,9 +44,11 @@ class AccountController {
     private final PasswordEncoder passwords;
     private final TokenSeal tokenSeal;
     private final IdentityProperties properties;
+    private final SignUpInvitation invitations;
 
     AccountController(CommandFlow flow, Accounts accounts, AccountTokens tokens, PasswordEncoder passwords, TokenSeal tokenSeal,
-                      IdentityProperties properties) {
+                      IdentityProperties properties, SignUpInvitation invitations) {
+        this.invitations = invitations;
         this.flow = flow;
         this.accounts = accounts;
         this.tokens = tokens;
@@ -53,38 +58,42 @@ class AccountController {
     }
 
     /**
-     * PRODUCT.md §4. Invitations are redeemed by a later issue; until then a sign-up that carries an invitation
-     * token is refused ({@code invitation_not_found}) rather than silently leaving the invitation unaccepted,
-     * and without open sign-up a sign-up without one is refused ({@code invitation_required}).
+     * PRODUCT.md §4. Without open sign-up a sign-up needs a valid invitation token ({@code invitation_required});
+     * with one, the token is checked against identity's projection of the invitation tokens (the accept endpoint's
+     * codes), its hash goes into {@code UserRegistered}, and the invitation service accepts it from there: the new
+     * user lands as a member without further steps. A personal invitation's token was mailed to its address, so
+     * holding it proves the address (no verification email); a link does not, so its sign-ups verify by email.
      */
     @PostMapping("/sign-up")
     Mono<ResponseEntity<SignedUp>> signUp(@Valid @RequestBody SignUpRequest request, ServerWebExchange exchange) {
-        if (request.invitationToken() != null) {
-            throw new ApiProblem(HttpStatus.NOT_FOUND, "invitation_not_found",
-                    "This service cannot redeem invitation tokens at sign-up yet; sign up without one, then accept the invitation.");
-        }
-        if (!properties.openSignUp()) {
+        if (request.invitationToken() == null && !properties.openSignUp()) {
             throw new ApiProblem(HttpStatus.FORBIDDEN, INVITATION_REQUIRED, "Signing up needs an invitation.");
         }
         List<ApiProblem.FieldProblem> problems = Passwords.check("password", request.password());
         if (!problems.isEmpty()) {
             throw ApiProblem.validation(problems);
         }
-        return flow.run(exchange, steps -> {
+        return Mono.fromCallable(() -> request.invitationToken() == null ? NO_INVITATION
+                        : invitations.check(request.invitationToken(), request.email()))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(invitation -> flow.run(exchange, steps -> {
                     UUID userId = UUID.randomUUID();
                     String email = Account.normalize(request.email());
                     accounts.claim(new Account(userId, email, passwords.encode(request.password()), List.of()));
                     try {
                         steps.send(new RegisterUserCommand(userId, email, request.firstName().strip(), request.lastName().strip(),
-                                RegistrationSource.SIGN_UP, false, List.of(), userId), userId, "user");
+                                RegistrationSource.SIGN_UP, invitation.provesAddress(), List.of(), userId,
+                                invitation.tokenHash()), userId, "user");
                     } catch (RuntimeException e) {
                         accounts.release(userId);
                         throw e;
                     }
                     accounts.confirm(userId);
-                    requestVerification(userId, userId, steps);
+                    if (!invitation.provesAddress()) {
+                        requestVerification(userId, userId, steps);
+                    }
                     return userId;
-                })
+                }))
                 .map(outcome -> outcome.respond(ResponseEntity.created(URI.create("/api/v1/users/" + outcome.result())),
                         new SignedUp(outcome.result())));
     }

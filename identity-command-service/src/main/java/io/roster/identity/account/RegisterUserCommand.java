@@ -6,7 +6,10 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import java.util.List;
 import java.util.UUID;
 
-/** Creates a user account; the credentials are stored beside, never in the events. */
+/**
+ * Creates a user account; the credentials are stored beside, never in the events. {@code invitationTokenHash} is
+ * the hash of the invitation token of a sign-up, which the invitation service then accepts; null otherwise.
+ */
 public record RegisterUserCommand(
         @TargetAggregateIdentifier UUID userId,
         String email,
@@ -15,5 +18,11 @@ public record RegisterUserCommand(
         RegistrationSource source,
         boolean emailVerified,
         List<String> providerRoles,
-        UUID actorId) {
+        UUID actorId,
+        String invitationTokenHash) {
+
+    public RegisterUserCommand(UUID userId, String email, String firstName, String lastName, RegistrationSource source,
+                               boolean emailVerified, List<String> providerRoles, UUID actorId) {
+        this(userId, email, firstName, lastName, source, emailVerified, providerRoles, actorId, null);
+    }
 }

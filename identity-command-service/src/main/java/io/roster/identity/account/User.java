@@ -43,7 +43,7 @@ class User {
     User(RegisterUserCommand command, Clock clock) {
         apply(new UserRegistered(UUID.randomUUID(), clock.instant(), null, command.actorId(), command.userId(),
                 Account.normalize(command.email()), command.firstName(), command.lastName(), command.source(),
-                command.emailVerified()));
+                command.emailVerified(), command.invitationTokenHash()));
         if (!command.providerRoles().isEmpty()) {
             apply(new ProviderRolesChanged(UUID.randomUUID(), clock.instant(), null, command.actorId(),
                     command.userId(), command.providerRoles().stream().distinct().sorted().toList()));

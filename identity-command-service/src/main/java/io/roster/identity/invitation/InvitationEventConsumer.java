@@ -1,13 +1,14 @@
 package io.roster.identity.invitation;
 
 import io.roster.events.CloudEventsKafkaCodec;
+import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
 import org.springframework.stereotype.Component;
 
 /**
- * Feeds {@link InvitationJoins} from {@code roster.invitation.v1} in identity's own consumer group
+ * Feeds {@link InvitationTokens} and {@link InvitationJoins} from {@code roster.invitation.v1} in identity's own consumer group
  * ({@value #GROUP}). An unreadable record throws, and the shared error handler sends it to the dead letter
  * topic; so does a join that keeps failing (a user or organization identity does not know), after retries.
  * {@code roster.invitation-joins.topic} and {@code .consumer-group} exist only for tests, whose Spring contexts
@@ -21,15 +22,19 @@ class InvitationEventConsumer {
     static final String LISTENER = "identity-invitation-joins";
 
     private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
+    private final InvitationTokens tokens;
     private final InvitationJoins joins;
 
-    InvitationEventConsumer(InvitationJoins joins) {
+    InvitationEventConsumer(InvitationTokens tokens, InvitationJoins joins) {
+        this.tokens = tokens;
         this.joins = joins;
     }
 
     @KafkaListener(id = LISTENER, groupId = "${roster.invitation-joins.consumer-group:" + GROUP + "}",
             topics = "${roster.invitation-joins.topic:" + Topics.INVITATION + "}")
     void consume(ConsumerRecord<String, byte[]> record) {
-        joins.apply(codec.decode(record));
+        EventEnvelope envelope = codec.decode(record);
+        tokens.apply(envelope);
+        joins.apply(envelope);
     }
 }

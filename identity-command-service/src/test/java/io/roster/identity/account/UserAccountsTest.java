@@ -212,7 +212,7 @@ class UserAccountsTest extends IdentityHttpTest {
     }
 
     @Test
-    void aSignUpWithAnInvitationTokenIsRefusedUntilInvitationsCanBeRedeemed() {
+    void aSignUpWithAnUnknownInvitationTokenIsRefused() {
         problem(web.post().uri("/api/v1/auth/sign-up").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("email", uniqueEmail("ivan"), "password", PASSWORD, "firstName", "I", "lastName", "V",
                         "invitationToken", "abc")).exchange(), HttpStatus.NOT_FOUND, "invitation_not_found");

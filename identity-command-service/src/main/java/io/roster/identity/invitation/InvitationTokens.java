@@ -1,0 +1,133 @@
+package io.roster.identity.invitation;
+
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Updates;
+import io.roster.events.EventEnvelope;
+import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationExpired;
+import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationLinkCreated;
+import io.roster.events.invitation.InvitationLinkDisabled;
+import io.roster.events.invitation.InvitationLinkEnabled;
+import io.roster.events.invitation.InvitationLinkUpdated;
+import io.roster.events.invitation.InvitationLinkUsed;
+import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationRevoked;
+import io.roster.identity.account.Account;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+import java.time.Instant;
+import java.util.Date;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Identity's own projection of the invitation tokens of {@code roster.invitation.v1} ({@code invitation-tokens-v1},
+ * keyed by the token's SHA-256): what a sign-up with an invitation token must check before it creates the account
+ * (PRODUCT.md §4: sign-up needs a valid invitation token). Services share facts only through Kafka, so identity
+ * keeps this rather than asking the invitation service; the invitation service still decides the acceptance itself
+ * (quota, races) when it reads the sign-up's {@code UserRegistered}.
+ *
+ * <p>Every write is a replace or a set keyed by the event's own facts, so a redelivered event changes nothing.
+ */
+@Component
+public class InvitationTokens {
+
+    static final String INVITATION = "invitation";
+    static final String LINK = "link";
+
+    private final MongoCollection<Document> tokens;
+
+    InvitationTokens(MongoDatabase database) {
+        this.tokens = database.getCollection("invitation-tokens-v1");
+        tokens.createIndex(Indexes.ascending("sourceId"), new IndexOptions().name("by_source"));
+    }
+
+    /** What the token stands for. For an invitation, {@code audience} is its one address; for a link, its patterns. */
+    public record Token(String kind, UUID sourceId, UUID organizationId, List<String> audience, String status,
+                        Instant expiresAt, Integer quota, int used) {
+
+        public boolean isLink() {
+            return LINK.equals(kind);
+        }
+    }
+
+    public Optional<Token> byHash(String tokenHash) {
+        Document d = tokens.find(Filters.eq("_id", tokenHash)).first();
+        if (d == null) {
+            return Optional.empty();
+        }
+        Date expiresAt = d.getDate("expiresAt");
+        return Optional.of(new Token(d.getString("kind"), UUID.fromString(d.getString("sourceId")),
+                UUID.fromString(d.getString("organizationId")), d.getList("audience", String.class, List.of()),
+                d.getString("status"), expiresAt == null ? null : expiresAt.toInstant(), d.getInteger("quota"),
+                d.getInteger("used", 0)));
+    }
+
+    void apply(EventEnvelope envelope) {
+        Object event = envelope.event();
+        if (event instanceof InvitationIssued e) {
+            put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(Account.normalize(e.email())),
+                    e.expiresAt(), null);
+        } else if (event instanceof InvitationResent e) {
+            // the old token dies with the resend: only the newest hash of an invitation stays
+            tokens.deleteMany(Filters.and(bySource(e.invitationId()), Filters.ne("_id", e.tokenHash())));
+            put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(Account.normalize(e.email())),
+                    e.expiresAt(), null);
+        } else if (event instanceof InvitationRevoked e) {
+            status(e.invitationId(), "revoked");
+        } else if (event instanceof InvitationExpired e) {
+            status(e.invitationId(), "expired");
+        } else if (event instanceof InvitationAccepted e) {
+            status(e.invitationId(), "accepted");
+        } else if (event instanceof InvitationLinkCreated e) {
+            put(e.tokenHash(), LINK, e.linkId(), e.organizationId(), audience(e.emails()), e.expiresAt(), e.quota());
+        } else if (event instanceof InvitationLinkUpdated e) {
+            tokens.updateMany(bySource(e.linkId()), Updates.combine(
+                    Updates.set("audience", audience(e.emails())),
+                    Updates.set("expiresAt", e.expiresAt() == null ? null : Date.from(e.expiresAt())),
+                    Updates.set("quota", e.quota())));
+        } else if (event instanceof InvitationLinkDisabled e) {
+            status(e.linkId(), "disabled");
+        } else if (event instanceof InvitationLinkEnabled e) {
+            status(e.linkId(), "enabled");
+        } else if (event instanceof InvitationLinkUsed e) {
+            tokens.updateMany(bySource(e.linkId()), Updates.max("used", e.used()));
+        }
+        // rejections and bulk jobs change no token
+    }
+
+    private void put(String tokenHash, String kind, UUID sourceId, UUID organizationId, List<String> audience,
+                     Instant expiresAt, Integer quota) {
+        Document existing = tokens.find(Filters.eq("_id", tokenHash)).first();
+        tokens.replaceOne(Filters.eq("_id", tokenHash), new Document("_id", tokenHash)
+                .append("kind", kind)
+                .append("sourceId", sourceId.toString())
+                .append("organizationId", organizationId.toString())
+                .append("audience", audience)
+                .append("status", existing != null ? existing.getString("status") : kind.equals(LINK) ? "enabled" : "pending")
+                .append("expiresAt", expiresAt == null ? null : Date.from(expiresAt))
+                .append("quota", quota)
+                .append("used", existing != null ? existing.getInteger("used", 0) : 0), new ReplaceOptions().upsert(true));
+    }
+
+    private void status(UUID sourceId, String status) {
+        tokens.updateMany(bySource(sourceId), Updates.set("status", status));
+    }
+
+    private static Bson bySource(UUID sourceId) {
+        return Filters.eq("sourceId", sourceId.toString());
+    }
+
+    private static List<String> audience(List<String> emails) {
+        return emails == null ? List.of() : emails.stream().map(Account::normalize).toList();
+    }
+}
