@@ -4,6 +4,9 @@ import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.kit.axon.CommandSender;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.RuleViolation;
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
 
@@ -20,8 +23,10 @@ public class LinkJoins {
     private final IdentityDirectory directory;
     private final CommandSender commands;
     private final Clock clock;
+    private final CommandGateway gateway;
 
-    LinkJoins(LinkLookup lookup, IdentityDirectory directory, CommandSender commands, Clock clock) {
+    LinkJoins(LinkLookup lookup, IdentityDirectory directory, CommandSender commands, Clock clock, CommandGateway gateway) {
+        this.gateway = gateway;
         this.lookup = lookup;
         this.directory = directory;
         this.commands = commands;
@@ -58,5 +63,21 @@ public class LinkJoins {
                     : "This invitation link is not for the address you are logged in with.");
         }
         return Optional.of(new Joined(sent.result().organizationId(), sent.consistencyToken()));
+    }
+
+    /**
+     * Joins a user who signed up with this link's token: a new account, so not yet a member. Same command and
+     * rules as the accept endpoint, started by the sign-up's event instead of a request.
+     *
+     * @return empty when no link has this token hash; else no refusal when joined (or already joined by this user), or
+     * the code of a refusal recorded as InvitationAcceptRejected (e.g. {@code email_not_verified})
+     */
+    public Optional<Optional<String>> joinAtSignUp(String tokenHash, UUID userId, String email, boolean emailVerified,
+                                                   MetaData metaData) {
+        return lookup.byTokenHash(tokenHash).map(link -> {
+            LinkUse use = gateway.sendAndWait(GenericCommandMessage.asCommandMessage(new UseInvitationLinkCommand(link.linkId(),
+                    tokenHash, userId, email, emailVerified, false)).andMetaData(metaData));
+            return Optional.ofNullable(use.rejectedCode());
+        });
     }
 }

@@ -1,0 +1,37 @@
+package io.roster.invitation.invitation;
+
+import org.axonframework.commandhandling.GenericCommandMessage;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.messaging.MetaData;
+import org.springframework.stereotype.Component;
+
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Accepts a personal invitation for a user who signed up with its token: the same command and rules as
+ * {@code POST /api/v1/invitations/{token}/accept}, started by the sign-up's event instead of a request.
+ */
+@Component
+public class SignUpAcceptance {
+
+    private final InvitationLookup lookup;
+    private final CommandGateway gateway;
+
+    SignUpAcceptance(InvitationLookup lookup, CommandGateway gateway) {
+        this.lookup = lookup;
+        this.gateway = gateway;
+    }
+
+    /**
+     * @return empty when no personal invitation has this token hash (it may be a link's); else no refusal when accepted
+     * (again by the same user: nothing changes) or the code of a refusal recorded as InvitationAcceptRejected
+     */
+    public Optional<Optional<String>> accept(String tokenHash, UUID userId, String email, MetaData metaData) {
+        return lookup.byTokenHash(tokenHash).map(entry -> {
+            AcceptOutcome outcome = gateway.sendAndWait(GenericCommandMessage.asCommandMessage(
+                    new AcceptInvitationCommand(entry.invitationId(), tokenHash, userId, email)).andMetaData(metaData));
+            return Optional.ofNullable(outcome.rejectedCode());
+        });
+    }
+}
