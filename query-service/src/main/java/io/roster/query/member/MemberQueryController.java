@@ -1,6 +1,7 @@
 package io.roster.query.member;
 
 import io.roster.kit.security.CurrentCaller;
+import io.roster.query.audit.AuditLog;
 import io.roster.query.consistency.ConsistencyGate;
 import io.roster.query.organization.OrganizationAccess;
 import io.roster.query.web.Page;
@@ -16,18 +17,23 @@ import reactor.core.scheduler.Schedulers;
 
 import java.util.UUID;
 
-/** The member list of an organization, filtered and paged, for its members and provider admins. */
+/**
+ * The member list of an organization, filtered and paged, for its members and provider admins; with
+ * {@code ?asOf=} the members at that past instant ({@link MembershipAsOf}).
+ */
 @RestController
 class MemberQueryController {
 
     private final MemberQuery members;
     private final OrganizationAccess access;
     private final ConsistencyGate consistency;
+    private final MembershipAsOf membershipAsOf;
 
-    MemberQueryController(MemberQuery members, OrganizationAccess access, ConsistencyGate consistency) {
+    MemberQueryController(MemberQuery members, OrganizationAccess access, ConsistencyGate consistency, AuditLog audit) {
         this.members = members;
         this.access = access;
         this.consistency = consistency;
+        this.membershipAsOf = new MembershipAsOf(audit, access, consistency);
     }
 
     @GetMapping("/api/v1/organizations/{organizationId}/members")
@@ -38,7 +44,11 @@ class MemberQueryController {
                                 @RequestParam(required = false) String status,
                                 @RequestParam(required = false) String limit,
                                 @RequestParam(required = false) String cursor,
+                                @RequestParam(required = false) String asOf,
                                 ServerWebExchange exchange) {
+        if (asOf != null && !asOf.isBlank()) {
+            return membershipAsOf.list(organizationId, asOf, q, role, teamId, status, limit, cursor, exchange);
+        }
         QueryParameters params = new QueryParameters();
         PageRequest page = params.page(limit, cursor);
         MemberFilter filter = MemberFilter.parse(organizationId, q, role, teamId, status, page, params);

@@ -1,0 +1,24 @@
+package io.roster.query.audit;
+
+import io.roster.events.EventEnvelope;
+import io.roster.query.consumer.Projection;
+import org.springframework.stereotype.Component;
+
+/**
+ * Every event of every topic into the audit log, with or without an organization: events of a user's own
+ * account (a sign-up's UserRegistered) are kept too, though no organization's timeline shows them.
+ */
+@Component
+class AuditProjection implements Projection {
+
+    private final AuditLog log;
+
+    AuditProjection(AuditLog log) {
+        this.log = log;
+    }
+
+    @Override
+    public void apply(EventEnvelope envelope) {
+        log.record(AuditEntry.of(envelope));
+    }
+}
