@@ -1,0 +1,82 @@
+package io.roster.invitation.invitation;
+
+import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.invitation.link.LinkJoins;
+import io.roster.kit.axon.CommandSender;
+import io.roster.kit.secrets.SecretBox;
+import io.roster.kit.security.RosterPrincipal;
+import io.roster.kit.web.RuleViolation;
+import org.springframework.stereotype.Component;
+import org.springframework.web.server.ServerWebExchange;
+
+import java.time.Clock;
+import java.util.List;
+import java.util.Optional;
+import java.util.UUID;
+
+/**
+ * Preview and accept of an invitation token, personal or link, for every door an invitee comes through: the
+ * API ({@link AcceptController}) and the {@code /invite} pages. Tokens are looked up by their SHA-256 only and
+ * never echoed. Blocking (lookups and the command bus): call it off the event loop.
+ */
+@Component
+public class InvitationAcceptance {
+
+    private final CommandSender commands;
+    private final InvitationLookup lookup;
+    private final IdentityDirectory directory;
+    private final LinkJoins links;
+    private final Clock clock;
+
+    InvitationAcceptance(CommandSender commands, InvitationLookup lookup, IdentityDirectory directory, LinkJoins links, Clock clock) {
+        this.commands = commands;
+        this.lookup = lookup;
+        this.directory = directory;
+        this.links = links;
+        this.clock = clock;
+    }
+
+    /** What an invitee may see before logging in: no address, only a hint of it. */
+    public record Preview(String organizationName, List<String> roles, String status, String emailHint) {
+    }
+
+    public record Accepted(UUID organizationId, String consistencyToken) {
+    }
+
+    /** @return empty for a token that is no invitation's nor link's (current) token */
+    public Optional<Preview> preview(String token) {
+        String hash = SecretBox.hash(token);
+        return lookup.byTokenHash(hash)
+                .map(entry -> new Preview(directory.organizationName(entry.organizationId()).orElse(null), entry.roles(),
+                        entry.effectiveStatus(clock.instant()), EmailAddresses.mask(entry.email())))
+                .or(() -> links.preview(hash).map(link -> new Preview(link.organizationName(), link.roles(), link.status(),
+                        link.emailHint())));
+    }
+
+    /**
+     * Accepts as {@code caller}: the caller's address must be the invited one. Accepting again as the user who
+     * already accepted answers the same result and changes nothing.
+     *
+     * @throws RuleViolation with the refusal's code ({@code invitation_not_found}, {@code email_mismatch}, …)
+     */
+    public Accepted accept(String token, RosterPrincipal caller, ServerWebExchange exchange) {
+        String hash = SecretBox.hash(token);
+        var personal = lookup.byTokenHash(hash);
+        if (personal.isEmpty()) {
+            LinkJoins.Joined joined = links.join(hash, caller, exchange).orElseThrow(InvitationAcceptance::notFound);
+            return new Accepted(joined.organizationId(), joined.consistencyToken());
+        }
+        InvitationLookup.Entry entry = personal.get();
+        CommandSender.Sent<AcceptOutcome> sent = commands.<AcceptOutcome>send(new AcceptInvitationCommand(entry.invitationId(),
+                hash, caller.userId(), caller.email()), entry.invitationId(), exchange).block();
+        if (sent.result().rejected()) {
+            throw new RuleViolation(sent.result().rejectedCode(),
+                    "This invitation was sent to another address than the one you are logged in with.");
+        }
+        return new Accepted(sent.result().organizationId(), sent.consistencyToken());
+    }
+
+    static RuleViolation notFound() {
+        return new RuleViolation(Invitation.NOT_FOUND, "This invitation link is not valid.");
+    }
+}

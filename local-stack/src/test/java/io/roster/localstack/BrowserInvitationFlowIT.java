@@ -1,0 +1,380 @@
+package io.roster.localstack;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import jakarta.mail.BodyPart;
+import jakarta.mail.Folder;
+import jakarta.mail.Message;
+import jakarta.mail.Multipart;
+import jakarta.mail.Part;
+import jakarta.mail.Session;
+import jakarta.mail.Store;
+import java.io.IOException;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.security.SecureRandom;
+import java.time.Duration;
+import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Base64;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.Properties;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import java.util.stream.Stream;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.WebDriver;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.chrome.ChromeDriverService;
+import org.openqa.selenium.chrome.ChromeOptions;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 5's browser flow in a real browser: the whole suite as separate processes, an invitation email read over
+ * IMAP, and its link opened in headless Chromium (Debian's {@code /usr/bin/chromium} driven by its
+ * {@code /usr/bin/chromedriver}; Selenium Manager is never asked for anything, so nothing is downloaded). The
+ * pages are the invitation service's; their script signs up and logs in at the identity service, another origin,
+ * through its CORS. Steps build on each other and run in order.
+ *
+ * <p>The data folder is {@code local-stack/target/browser-flow-data}: wiped at the start, kept afterwards with
+ * the services' logs and {@code chromedriver.log}.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class BrowserInvitationFlowIT {
+
+    private static final Logger log = LoggerFactory.getLogger(BrowserInvitationFlowIT.class);
+    private static final Ports PORTS = new Ports(29092, 29093, 27117, 23025, 23143, 28025, 28081, 28082, 28083, 28084);
+    private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
+    private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
+    private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
+    private static final Path CHROMIUM = Path.of("/usr/bin/chromium");
+    private static final Path CHROMEDRIVER = Path.of("/usr/bin/chromedriver");
+    private static final Pattern INVITE_LINK = Pattern.compile(Pattern.quote(INVITATION) + "/invite/[A-Za-z0-9_-]+");
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+
+    private final ObjectMapper json = new ObjectMapper();
+    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+            .connectTimeout(Duration.ofSeconds(5)).build();
+
+    private Path dataDir;
+    private LocalStack stack;
+    private WebDriver browser;
+    private String adminToken;
+    private String newcomer;
+
+    @BeforeAll
+    void startTheStackAndTheBrowser() throws Exception {
+        assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
+                "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver); .ci/run installs them");
+        dataDir = Path.of("target", "browser-flow-data").toAbsolutePath();
+        deleteRecursively(dataDir);
+        LocalStackConfig defaults = LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
+                .withDataDir(dataDir).withPorts(PORTS);
+        // the pages' script reaches identity on this stack's port, and identity lets this stack's pages in
+        List<String> serviceJvmOptions = new ArrayList<>(defaults.serviceJvmOptions());
+        serviceJvmOptions.add("-Droster.invitation.pages.identity-url=" + IDENTITY);
+        serviceJvmOptions.add("-Droster.browser.origins=" + INVITATION);
+        LocalStackConfig config = new LocalStackConfig(defaults.repositoryRoot(), defaults.dataDir(), defaults.ports(),
+                defaults.services(), defaults.adminEmail(), defaults.adminPassword(), defaults.startupTimeout(),
+                serviceJvmOptions, defaults.kafkaJvmOptions());
+        log.info("== starting the whole stack on ports {}, data folder {}", PORTS, dataDir);
+        stack = LocalStack.start(config);
+        log.info("== stack ready in {} ms", stack.startupTime().toMillis());
+        browser = headlessChromium(dataDir);
+        adminToken = login(config.adminEmail(), config.adminPassword());
+    }
+
+    /** A fresh profile, no sandbox (containers), nothing fetched from the network but the pages under test. */
+    private static WebDriver headlessChromium(Path dataDir) throws IOException {
+        ChromeOptions options = new ChromeOptions();
+        options.setBinary(CHROMIUM.toFile());
+        options.addArguments("--headless=new", "--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run",
+                "--disable-background-networking", "--disable-component-update", "--disable-sync",
+                "--disable-dev-shm-usage", "--window-size=1024,900",
+                "--user-data-dir=" + Files.createDirectories(dataDir.resolve("chromium-profile")));
+        ChromeDriverService driver = new ChromeDriverService.Builder()
+                .usingDriverExecutable(CHROMEDRIVER.toFile())
+                .usingAnyFreePort()
+                .withLogFile(dataDir.resolve("chromedriver.log").toFile())
+                .build();
+        ChromeDriver chromium = new ChromeDriver(driver, options);
+        chromium.manage().timeouts().pageLoadTimeout(PATIENCE);
+        return chromium;
+    }
+
+    @AfterAll
+    void stopEverything() {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (stack != null) {
+            stack.close();
+        }
+    }
+
+    @Test
+    @Order(1)
+    void anUnknownTokenShowsTheNotFoundPage() throws Exception {
+        String unknown = INVITATION + "/invite/" + randomToken();
+        browser.get(unknown);
+        assertThat(text(By.id("problem-title"))).isEqualTo("This invitation link is not valid");
+        assertThat(browser.findElement(By.id("problem-code")).getDomAttribute("data-code")).isEqualTo("invitation_not_found");
+        assertThat(browser.manage().getCookieNamed("roster_invitation")).isNull();
+        assertThat(http.send(HttpRequest.newBuilder(URI.create(unknown)).GET().build(), HttpResponse.BodyHandlers.discarding())
+                .statusCode()).isEqualTo(404);
+    }
+
+    @Test
+    @Order(2)
+    void aVisitorWhoIsNotLoggedInIsSentToSignUpSignsUpReturnsToTheAcceptanceAndBecomesAMember() throws Exception {
+        String organizationId = createOrganization("Browser Co");
+        newcomer = "newcomer-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        String link = invite(organizationId, newcomer, "Browser Co");
+
+        browser.get(link);
+        awaitPath("/invite/sign-up");
+        Cookie invitation = browser.manage().getCookieNamed("roster_invitation");
+        assertThat(invitation).as("the invitation cookie").isNotNull();
+        assertThat(invitation.isHttpOnly()).isTrue();
+        assertThat(invitation.getSameSite()).isEqualTo("Lax");
+        assertThat(invitation.getPath()).isEqualTo("/invite");
+        assertThat(invitation.getExpiry().toInstant())
+                .isBetween(Instant.now().plus(Duration.ofMinutes(29)), Instant.now().plus(Duration.ofMinutes(31)));
+        assertThat(text(By.id("organization-name"))).isEqualTo("Browser Co");
+
+        type("email", newcomer);
+        type("firstName", "Nora");
+        type("lastName", "Newcomer");
+        type("password", "short");
+        browser.findElement(By.id("submit")).click();
+        // identity's validation problem, read across origins, shown next to the field
+        await("the password problem on the form").atMost(PATIENCE).until(
+                () -> browser.findElement(By.cssSelector("[data-error-for=password]")).isDisplayed());
+        assertThat(browser.findElement(By.id("form-error")).getDomAttribute("data-code")).isEqualTo("validation_failed");
+
+        type("password", PASSWORD);
+        browser.findElement(By.id("submit")).click();
+        awaitPath(URI.create(link).getPath());
+        assertThat(text(By.id("organization-name"))).isEqualTo("Browser Co");
+        assertThat(text(By.id("caller-email"))).isEqualTo(newcomer);
+        Cookie session = browser.manage().getCookieNamed("roster_session");
+        assertThat(session).as("the session cookie").isNotNull();
+        assertThat(session.isHttpOnly()).isTrue();
+        assertThat(session.getSameSite()).isEqualTo("Lax");
+
+        browser.findElement(By.id("accept")).click();
+        await("the joined page").atMost(PATIENCE).until(() -> !browser.findElements(By.id("joined")).isEmpty());
+        assertThat(text(By.id("organization-name"))).isEqualTo("Browser Co");
+        assertThat(browser.findElement(By.id("joined")).getDomAttribute("data-organization-id")).isEqualTo(organizationId);
+        awaitActiveMember(organizationId, newcomer);
+        assertThat(login(newcomer, PASSWORD)).isNotBlank();
+    }
+
+    @Test
+    @Order(3)
+    void anAlreadyLoggedInUserSeesTheOrganizationAndAcceptAtOnce() throws Exception {
+        String organizationId = createOrganization("Second Co");
+        String link = invite(organizationId, newcomer, "Second Co");
+
+        browser.get(link);
+        assertThat(URI.create(browser.getCurrentUrl()).getPath()).as("no detour through login").isEqualTo(URI.create(link).getPath());
+        assertThat(text(By.id("organization-name"))).isEqualTo("Second Co");
+        assertThat(text(By.id("roles"))).isEqualTo("member");
+        assertThat(text(By.id("caller-email"))).isEqualTo(newcomer);
+        browser.findElement(By.id("accept")).click();
+        await("the joined page").atMost(PATIENCE).until(() -> !browser.findElements(By.id("joined")).isEmpty());
+        awaitActiveMember(organizationId, newcomer);
+    }
+
+    @Test
+    @Order(4)
+    void anExistingUserLogsInThroughTheInvitationAndSeesAWrongPasswordRefused() throws Exception {
+        String carol = "carol-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        HttpResponse<String> created = post(IDENTITY + "/api/v1/users", adminToken, Map.of("firstName", "Carol",
+                "lastName", "Existing", "email", carol, "password", PASSWORD));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        String organizationId = createOrganization("Third Co");
+        String link = invite(organizationId, carol, "Third Co");
+
+        browser.manage().deleteAllCookies();
+        browser.get(link);
+        awaitPath("/invite/sign-up");
+        browser.findElement(By.id("to-login")).click();
+        awaitPath("/invite/login");
+        assertThat(text(By.id("organization-name"))).isEqualTo("Third Co");
+
+        type("email", carol);
+        type("password", "not her password");
+        browser.findElement(By.id("submit")).click();
+        await("the refusal on the form").atMost(PATIENCE).until(() -> browser.findElement(By.id("form-error")).isDisplayed());
+        assertThat(browser.findElement(By.id("form-error")).getDomAttribute("data-code")).isEqualTo("invalid_credentials");
+        assertThat(text(By.id("form-error"))).contains("The email or password is wrong.");
+
+        type("password", PASSWORD);
+        browser.findElement(By.id("submit")).click();
+        awaitPath(URI.create(link).getPath());
+        assertThat(text(By.id("caller-email"))).isEqualTo(carol);
+        browser.findElement(By.id("accept")).click();
+        await("the joined page").atMost(PATIENCE).until(() -> !browser.findElements(By.id("joined")).isEmpty());
+        awaitActiveMember(organizationId, carol);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private String text(By locator) {
+        return browser.findElement(locator).getText().strip();
+    }
+
+    private void type(String fieldId, String value) {
+        WebElement field = browser.findElement(By.id(fieldId));
+        field.clear();
+        field.sendKeys(value);
+    }
+
+    private void awaitPath(String path) {
+        await("the browser at " + path).atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> URI.create(browser.getCurrentUrl()).getPath(), path::equals);
+        await("the page at " + path + " loaded").atMost(PATIENCE)
+                .until(() -> "complete".equals(((ChromeDriver) browser).executeScript("return document.readyState")));
+    }
+
+    private String createOrganization(String name) throws Exception {
+        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", adminToken, Map.of("name", name));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        return json.readTree(created.body()).path("organizationId").asText();
+    }
+
+    /**
+     * Invites {@code email} (once the invitation service has heard of the organization and its admin) and returns
+     * the link of the invitation email.
+     */
+    private String invite(String organizationId, String email, String organizationName) throws Exception {
+        HttpResponse<String> invited = await("the invitation service knows " + organizationName).atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations", adminToken,
+                        Map.of("emails", List.of(email), "roles", List.of("member"))), response -> response.statusCode() == 201);
+        assertThat(json.readTree(invited.body()).path("invitations")).as(invited.body()).hasSize(1);
+        String text = await("the invitation email to " + email).atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> invitationEmail(email, organizationName), body -> body != null);
+        Matcher link = INVITE_LINK.matcher(text);
+        assertThat(link.find()).as("a link to the invitation service's /invite page in:\n" + text).isTrue();
+        return link.group();
+    }
+
+    /** The plain-text part of the invitation email to {@code address} about {@code organization}, if it arrived. */
+    private String invitationEmail(String address, String organization) throws Exception {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", PORTS.imap(), address, address);
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            try {
+                for (Message message : inbox.getMessages()) {
+                    if (message.getSubject() != null && message.getSubject().contains(organization)) {
+                        return plainText(message);
+                    }
+                }
+                return null;
+            } finally {
+                inbox.close(false);
+            }
+        } finally {
+            store.close();
+        }
+    }
+
+    private static String plainText(Part part) throws Exception {
+        if (part.isMimeType("text/plain")) {
+            return part.getContent().toString();
+        }
+        if (part.getContent() instanceof Multipart multipart) {
+            for (int i = 0; i < multipart.getCount(); i++) {
+                BodyPart child = multipart.getBodyPart(i);
+                String text = plainText(child);
+                if (text != null) {
+                    return text;
+                }
+            }
+        }
+        return null;
+    }
+
+    private void awaitActiveMember(String organizationId, String email) {
+        await(email + " an active member of " + organizationId + " in the query API").atMost(PATIENCE)
+                .pollInterval(Duration.ofMillis(250))
+                .until(() -> {
+                    HttpResponse<String> members = get(QUERY + "/api/v1/organizations/" + organizationId + "/members", adminToken);
+                    if (members.statusCode() != 200) {
+                        return false;
+                    }
+                    for (JsonNode row : json.readTree(members.body()).path("items")) {
+                        if (email.equals(row.path("email").asText()) && "active".equals(row.path("status").asText())
+                                && !row.path("userId").asText().isEmpty()) {
+                            return true;
+                        }
+                    }
+                    return false;
+                });
+    }
+
+    private String login(String email, String password) throws Exception {
+        HttpResponse<String> response = post(IDENTITY + "/api/v1/auth/token", null, Map.of("email", email, "password", password));
+        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
+        return json.readTree(response.body()).path("accessToken").asText();
+    }
+
+    private HttpResponse<String> post(String url, String bearer, Object body) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
+        if (bearer != null) {
+            request.header("Authorization", "Bearer " + bearer);
+        }
+        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private HttpResponse<String> get(String url, String bearer) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String randomToken() {
+        byte[] raw = new byte[32];
+        new SecureRandom().nextBytes(raw);
+        return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
