@@ -176,6 +176,9 @@ public final class LocalStack implements AutoCloseable {
         env.put("ROSTER_SMTP_HOST", HOST);
         env.put("ROSTER_SMTP_PORT", Integer.toString(ports.smtp()));
         env.put("ROSTER_PUBLIC_BASE_URL", "http://" + HOST + ":" + ports.invitation());
+        // the /invite pages' script calls identity from the browser: its address, and identity's CORS origins
+        env.put("ROSTER_IDENTITY_PUBLIC_URL", "http://" + HOST + ":" + ports.identity());
+        env.put("ROSTER_BROWSER_ORIGINS", "http://" + HOST + ":" + ports.invitation() + ",http://localhost:" + ports.invitation());
         env.put("ROSTER_BOOTSTRAP_ADMIN_EMAIL", config.adminEmail());
         env.put("ROSTER_BOOTSTRAP_ADMIN_PASSWORD", config.adminPassword());
         if (service.receivesTokenEncryptionKey()) {
