@@ -16,6 +16,7 @@ import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.OrganizationRenamed;
 import io.roster.events.identity.TeamCreated;
 import io.roster.events.identity.TeamDeleted;
+import io.roster.events.identity.TeamRenamed;
 import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserRegistered;
@@ -26,8 +27,13 @@ import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -35,6 +41,10 @@ import java.util.UUID;
  * memberships (roles) and users (email, verified). Authorization and {@code already_member} are decided
  * from it, never by calling the identity service. Each event is applied once: an event at or below its
  * aggregate's last applied sequence number is a redelivery or replay and changes nothing.
+ *
+ * <p>The collections are {@code -v2}, read by the consumer group {@code invitation-service-v2}: v2 added the
+ * team names (bulk CSV rows name their teams), and teams projected by v1 have none, so the directory is
+ * rebuilt from the start of {@code roster.identity.v1} (unlimited retention) into new collections.
  */
 @Component
 public class IdentityDirectory {
@@ -49,12 +59,13 @@ public class IdentityDirectory {
     private final MongoCollection<Document> applied;
 
     IdentityDirectory(MongoDatabase database) {
-        this.organizations = database.getCollection("directory-organizations-v1");
-        this.memberships = database.getCollection("directory-memberships-v1");
-        this.users = database.getCollection("directory-users-v1");
-        this.teams = database.getCollection("directory-teams-v1");
-        this.applied = database.getCollection("directory-applied-sequences-v1");
+        this.organizations = database.getCollection("directory-organizations-v2");
+        this.memberships = database.getCollection("directory-memberships-v2");
+        this.users = database.getCollection("directory-users-v2");
+        this.teams = database.getCollection("directory-teams-v2");
+        this.applied = database.getCollection("directory-applied-sequences-v2");
         users.createIndex(Indexes.ascending("email"), new IndexOptions().name("by_email"));
+        teams.createIndex(Indexes.ascending("organizationId", "nameKey"), new IndexOptions().name("by_organization_name"));
     }
 
     /** @return whether the event was new */
@@ -92,8 +103,12 @@ public class IdentityDirectory {
             memberships.deleteOne(Filters.eq("_id", key(e.organizationId(), e.userId())));
         } else if (event instanceof TeamCreated e) {
             teams.replaceOne(Filters.eq("_id", e.teamId().toString()),
-                    new Document("_id", e.teamId().toString()).append("organizationId", e.organizationId().toString()),
+                    new Document("_id", e.teamId().toString()).append("organizationId", e.organizationId().toString())
+                            .append("name", e.name()).append("nameKey", teamNameKey(e.name())),
                     new ReplaceOptions().upsert(true));
+        } else if (event instanceof TeamRenamed e) {
+            teams.updateOne(Filters.eq("_id", e.teamId().toString()),
+                    Updates.combine(Updates.set("name", e.name()), Updates.set("nameKey", teamNameKey(e.name()))));
         } else if (event instanceof TeamDeleted e) {
             teams.deleteOne(Filters.eq("_id", e.teamId().toString()));
         } else if (event instanceof UserRegistered e) {
@@ -143,6 +158,51 @@ public class IdentityDirectory {
             }
         }
         return false;
+    }
+
+    /**
+     * Which of these (normalized) addresses belong to accounts that are members of the organization: two
+     * queries for the whole batch, however many addresses.
+     */
+    public Set<String> membersByEmail(UUID organizationId, Collection<String> normalizedEmails) {
+        if (normalizedEmails.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, String> emailByMembershipKey = new HashMap<>();
+        for (Document user : users.find(Filters.in("email", Set.copyOf(normalizedEmails)))) {
+            emailByMembershipKey.put(organizationId + ":" + user.getString("_id"), user.getString("email"));
+        }
+        if (emailByMembershipKey.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> members = new HashSet<>();
+        for (Document membership : memberships.find(Filters.in("_id", emailByMembershipKey.keySet()))) {
+            members.add(emailByMembershipKey.get(membership.getString("_id")));
+        }
+        return members;
+    }
+
+    /**
+     * The organization's teams among these names, by {@link #teamNameKey(String) name key}: names match
+     * case-insensitively, as the identity service keeps them unique (PRODUCT.md §4). One query.
+     */
+    public Map<String, UUID> teamsByName(UUID organizationId, Collection<String> names) {
+        Set<String> keys = new HashSet<>();
+        names.forEach(name -> keys.add(teamNameKey(name)));
+        if (keys.isEmpty()) {
+            return Map.of();
+        }
+        Map<String, UUID> found = new HashMap<>();
+        for (Document team : teams.find(Filters.and(Filters.eq("organizationId", organizationId.toString()),
+                Filters.in("nameKey", keys)))) {
+            found.put(team.getString("nameKey"), UUID.fromString(team.getString("_id")));
+        }
+        return found;
+    }
+
+    /** How team names are compared: surrounding spaces dropped, case ignored. */
+    public static String teamNameKey(String name) {
+        return name == null ? "" : name.strip().toLowerCase(Locale.ROOT);
     }
 
     /** The ids among {@code teamIds} that are not teams of the organization. */

@@ -13,7 +13,8 @@ import org.springframework.stereotype.Component;
 @Component
 class IdentityEventConsumer {
 
-    static final String GROUP = "invitation-service-v1";
+    /** v2: the directory's collections were renamed for the team names, so it reads the topic from the start again. */
+    static final String GROUP = "invitation-service-v2";
 
     private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
     private final IdentityDirectory directory;

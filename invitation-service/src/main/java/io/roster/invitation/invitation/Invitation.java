@@ -64,7 +64,7 @@ class Invitation {
         apply(new InvitationIssued(UUID.randomUUID(), now, command.organizationId(), command.actorId(),
                 command.invitationId(), command.email(), command.firstName(), command.lastName(),
                 List.copyOf(command.roles()), List.copyOf(command.teamIds()), command.expiresAt(),
-                command.tokenHash(), command.token(), null));
+                command.tokenHash(), command.token(), command.bulkJobId()));
     }
 
     @CommandHandler

@@ -2,8 +2,10 @@ package io.roster.invitation.invitation;
 
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.directory.OrganizationAccess;
+import io.roster.kit.axon.CommandConsistency;
 import io.roster.kit.axon.CommandSender;
 import io.roster.kit.consistency.ConsistencyToken;
+import io.roster.kit.correlation.CorrelationIdFilter;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
@@ -33,6 +35,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.Iterator;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -42,24 +45,27 @@ import java.util.UUID;
 @RequestMapping("/api/v1/organizations/{organizationId}/invitations")
 class InvitationController {
 
-    static final String ALREADY_INVITED = "already_invited";
-    static final String ALREADY_MEMBER = "already_member";
-    private static final int DEFAULT_HOURS = 72;
+    static final String ALREADY_INVITED = InvitationIssuer.ALREADY_INVITED;
 
     private final CommandSender commands;
     private final OrganizationAccess access;
     private final IdentityDirectory directory;
     private final InvitationLookup lookup;
     private final InvitationTokens tokens;
+    private final InvitationIssuer issuer;
+    private final CommandConsistency commandConsistency;
     private final Clock clock;
 
     InvitationController(CommandSender commands, OrganizationAccess access, IdentityDirectory directory,
-                         InvitationLookup lookup, InvitationTokens tokens, Clock clock) {
+                         InvitationLookup lookup, InvitationTokens tokens, InvitationIssuer issuer,
+                         CommandConsistency commandConsistency, Clock clock) {
         this.commands = commands;
         this.access = access;
         this.directory = directory;
         this.lookup = lookup;
         this.tokens = tokens;
+        this.issuer = issuer;
+        this.commandConsistency = commandConsistency;
         this.clock = clock;
     }
 
@@ -81,38 +87,40 @@ class InvitationController {
                     "not teams of this organization: " + unknownTeams)));
         }
         List<String> roles = request.roles().stream().distinct().toList();
-        Instant expiresAt = clock.instant().plus(Duration.ofHours(
-                request.expiresInHours() == null ? DEFAULT_HOURS : request.expiresInHours()));
+        Instant expiresAt = clock.instant().plus(request.expiresInHours() == null
+                ? InvitationIssuer.DEFAULT_VALIDITY : Duration.ofHours(request.expiresInHours()));
+        // invalid addresses are refused here; the others go to the issuer together, and are reported in request order
+        Rejected[] invalid = new Rejected[request.emails().size()];
+        List<InvitationIssuer.Invitee> invitees = new ArrayList<>();
+        for (int i = 0; i < invalid.length; i++) {
+            String raw = request.emails().get(i);
+            String email = EmailAddresses.normalize(raw);
+            if (EmailAddresses.isValid(email)) {
+                invitees.add(new InvitationIssuer.Invitee(email, teamIds));
+            } else {
+                invalid[i] = new Rejected(raw, ProblemCodes.VALIDATION_FAILED, "Not a valid email address.");
+            }
+        }
+        InvitationIssuer.Terms terms = new InvitationIssuer.Terms(organizationId, caller.userId(), blankToNull(request.firstName()),
+                blankToNull(request.lastName()), roles, expiresAt, null, CorrelationIdFilter.of(exchange));
+        Iterator<InvitationIssuer.Outcome> outcomes = issuer.issue(terms, invitees).iterator();
+
         List<Issued> issued = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
         Map<String, Long> consistency = new HashMap<>();
-        for (String raw : request.emails()) {
-            String email = EmailAddresses.normalize(raw);
-            if (!EmailAddresses.isValid(email)) {
-                rejected.add(new Rejected(raw, ProblemCodes.VALIDATION_FAILED, "Not a valid email address."));
-                continue;
+        for (Rejected invalidAddress : invalid) {
+            if (invalidAddress != null) {
+                rejected.add(invalidAddress);
+            } else {
+                InvitationIssuer.Outcome outcome = outcomes.next();
+                if (outcome instanceof InvitationIssuer.Issued ok) {
+                    issued.add(new Issued(ok.invitationId(), ok.email(), InvitationStatus.PENDING.json(), ok.expiresAt()));
+                    ConsistencyToken.decode(commandConsistency.tokenFor(ok.invitationId())).sequences()
+                            .forEach((k, v) -> consistency.merge(k, v, Math::max));
+                } else if (outcome instanceof InvitationIssuer.Refused refused) {
+                    rejected.add(new Rejected(refused.email(), refused.code(), refused.detail()));
+                }
             }
-            if (directory.isMemberByEmail(organizationId, email)) {
-                rejected.add(new Rejected(email, ALREADY_MEMBER, email + " is already a member of the organization."));
-                continue;
-            }
-            UUID invitationId = UUID.randomUUID();
-            if (!lookup.claim(organizationId, email, invitationId)) {
-                rejected.add(new Rejected(email, ALREADY_INVITED, email + " already has a pending invitation to the organization."));
-                continue;
-            }
-            try {
-                InvitationTokens.NewToken token = tokens.next();
-                IssueInvitationCommand command = new IssueInvitationCommand(invitationId, organizationId, caller.userId(), email,
-                        blankToNull(request.firstName()), blankToNull(request.lastName()), roles, teamIds, expiresAt,
-                        token.hash(), token.sealed());
-                CommandSender.Sent<Object> sent = commands.send(command, invitationId, exchange).block();
-                ConsistencyToken.decode(sent.consistencyToken()).sequences().forEach((k, v) -> consistency.merge(k, v, Math::max));
-            } catch (RuntimeException e) {
-                lookup.release(organizationId, email, invitationId);
-                throw e;
-            }
-            issued.add(new Issued(invitationId, email, InvitationStatus.PENDING.json(), expiresAt));
         }
         ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.CREATED);
         if (!consistency.isEmpty()) {

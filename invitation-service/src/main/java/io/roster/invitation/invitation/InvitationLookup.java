@@ -1,12 +1,17 @@
 package io.roster.invitation.invitation;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
+import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.InsertManyOptions;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
@@ -16,9 +21,14 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -65,22 +75,81 @@ class InvitationLookup {
         }
     }
 
+    /**
+     * {@link #claim} for many addresses at once: one unordered insert of every claim, so a batch costs one
+     * round trip and the unique {@code _id} still decides each address.
+     *
+     * @param invitationByEmail (normalized) address → the new invitation that would hold it
+     * @return the addresses now held by their invitation
+     */
+    Set<String> claimAll(UUID organizationId, Map<String, UUID> invitationByEmail) {
+        if (invitationByEmail.isEmpty()) {
+            return Set.of();
+        }
+        List<Map.Entry<String, UUID>> wanted = List.copyOf(invitationByEmail.entrySet());
+        List<Document> documents = wanted.stream()
+                .map(e -> new Document("_id", claimKey(organizationId, e.getKey())).append("invitationId", e.getValue().toString()))
+                .toList();
+        Set<String> claimed = new HashSet<>(invitationByEmail.keySet());
+        try {
+            claims.insertMany(documents, new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            for (BulkWriteError error : e.getWriteErrors()) {
+                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
+                    releaseAll(organizationId, invitationByEmail);
+                    throw e;
+                }
+                claimed.remove(wanted.get(error.getIndex()).getKey());
+            }
+        }
+        return claimed;
+    }
+
+    /** Which of these addresses a pending invitation to the organization holds: one query, changes nothing. */
+    Set<String> claimedAmong(UUID organizationId, Collection<String> emails) {
+        Map<String, String> emailByKey = new LinkedHashMap<>();
+        emails.forEach(email -> emailByKey.put(claimKey(organizationId, email), email));
+        Set<String> held = new HashSet<>();
+        if (!emailByKey.isEmpty()) {
+            for (Document claim : claims.find(Filters.in("_id", emailByKey.keySet()))) {
+                held.add(emailByKey.get(claim.getString("_id")));
+            }
+        }
+        return held;
+    }
+
+    /** Gives back every address these invitations hold. */
+    void releaseAll(UUID organizationId, Map<String, UUID> invitationByEmail) {
+        invitationByEmail.forEach((email, invitationId) -> release(organizationId, email, invitationId));
+    }
+
     /** Gives the address back, if this invitation holds it. */
     void release(UUID organizationId, String email, UUID invitationId) {
         claims.deleteOne(Filters.and(Filters.eq("_id", claimKey(organizationId, email)),
                 Filters.eq("invitationId", invitationId.toString())));
     }
 
-    void issued(UUID invitationId, UUID organizationId, String email, List<String> roles, String tokenHash, Instant expiresAt) {
-        invitations.replaceOne(Filters.eq("_id", invitationId.toString()),
-                new Document("_id", invitationId.toString())
-                        .append("organizationId", organizationId.toString())
-                        .append("email", email)
-                        .append("roles", roles)
-                        .append("tokenHash", tokenHash)
-                        .append("status", InvitationStatus.PENDING.json())
-                        .append("expiresAt", Date.from(expiresAt)),
-                new ReplaceOptions().upsert(true));
+    /** A new pending invitation's entry. */
+    record NewEntry(UUID invitationId, UUID organizationId, String email, List<String> roles, String tokenHash,
+                    Instant expiresAt) {
+    }
+
+    /** Records new pending invitations, all in one write. */
+    void issuedAll(List<NewEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        invitations.bulkWrite(entries.stream()
+                .map(entry -> new ReplaceOneModel<>(Filters.eq("_id", entry.invitationId().toString()),
+                        new Document("_id", entry.invitationId().toString())
+                                .append("organizationId", entry.organizationId().toString())
+                                .append("email", entry.email())
+                                .append("roles", entry.roles())
+                                .append("tokenHash", entry.tokenHash())
+                                .append("status", InvitationStatus.PENDING.json())
+                                .append("expiresAt", Date.from(entry.expiresAt())),
+                        new ReplaceOptions().upsert(true)))
+                .toList(), new BulkWriteOptions().ordered(false));
     }
 
     void resent(UUID invitationId, String tokenHash, Instant expiresAt) {

@@ -7,8 +7,18 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-/** Invite one (normalized) address; the token is given only as its hash and sealed for the notification service. */
+/**
+ * Invite one (normalized) address; the token is given only as its hash and sealed for the notification service.
+ * {@code bulkJobId} is the bulk CSV job the row came from, or null for a personal invitation.
+ */
 record IssueInvitationCommand(@TargetAggregateIdentifier UUID invitationId, UUID organizationId, UUID actorId,
                               String email, String firstName, String lastName, List<String> roles, List<UUID> teamIds,
-                              Instant expiresAt, String tokenHash, EncryptedSecret token) {
+                              Instant expiresAt, String tokenHash, EncryptedSecret token, UUID bulkJobId) {
+
+    IssueInvitationCommand(UUID invitationId, UUID organizationId, UUID actorId, String email, String firstName,
+                           String lastName, List<String> roles, List<UUID> teamIds, Instant expiresAt, String tokenHash,
+                           EncryptedSecret token) {
+        this(invitationId, organizationId, actorId, email, firstName, lastName, roles, teamIds, expiresAt, tokenHash,
+                token, null);
+    }
 }
