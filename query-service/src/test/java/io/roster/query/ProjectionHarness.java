@@ -1,6 +1,7 @@
 package io.roster.query;
 
 import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
@@ -8,6 +9,9 @@ import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.roster.events.EventEnvelope;
 import io.roster.query.consumer.EventApplier;
 import io.roster.query.consumer.Projection;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
+import org.bson.Document;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
 import org.springframework.core.type.filter.AnnotationTypeFilter;
@@ -52,6 +56,11 @@ public final class ProjectionHarness implements AutoCloseable {
 
     public MongoDatabase database() {
         return bean(MongoDatabase.class);
+    }
+
+    /** A read model's collection in the active read-model version, by its logical name ({@code MemberRows.COLLECTION}). */
+    public MongoCollection<Document> collection(String name) {
+        return database().getCollection(VersionedCollection.physicalName(name, bean(ProjectionCollections.class).activeVersion()));
     }
 
     /** Through the applier, which skips what it applied before, as the Kafka consumer does. */

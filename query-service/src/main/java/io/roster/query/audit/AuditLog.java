@@ -3,12 +3,13 @@ package io.roster.query.audit;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.MongoIterable;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -18,24 +19,23 @@ import java.util.Collection;
 import java.util.List;
 
 /**
- * Every event of the three topics ({@code audit-events-v1}), one document per event id, secrets removed. It is
+ * Every event of the three topics ({@code audit-events}, versioned like every read model), one document per event id, secrets removed. It is
  * the source of the timeline, the export and the membership at a past instant. Written once per event: the
  * first write of an event id stays, as an audit record should.
  */
 @Component
 public class AuditLog {
 
-    public static final String COLLECTION = "audit-events-v1";
+    public static final String COLLECTION = "audit-events";
     /** Small enough to start streaming at once, large enough not to make a round trip per few events. */
     private static final int BATCH_SIZE = 500;
     private static final Bson TIMELINE_ORDER = Sorts.ascending(AuditEntry.POSITION, AuditEntry.ID);
     private static final Bson STREAM_ORDER = Sorts.ascending(AuditEntry.AGGREGATE_ID, AuditEntry.SEQUENCE);
 
-    private final MongoCollection<Document> collection;
+    private final VersionedCollection collection;
 
-    AuditLog(MongoDatabase database) {
-        this.collection = database.getCollection(COLLECTION);
-        createIndexes(collection);
+    AuditLog(ProjectionCollections collections) {
+        this.collection = collections.declare(COLLECTION, AuditLog::createIndexes);
     }
 
     /**
@@ -57,7 +57,7 @@ public class AuditLog {
     /** @return whether the event was new; a redelivered or replayed event changes nothing */
     boolean record(AuditEntry entry) {
         try {
-            collection.insertOne(entry.toDocument());
+            collection.get().insertOne(entry.toDocument());
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
@@ -69,24 +69,24 @@ public class AuditLog {
 
     /** Up to {@code limit} entries of the filter, in timeline order. */
     List<AuditEntry> page(TimelineFilter filter, int limit) {
-        return collection.find(filter.toBson()).sort(TIMELINE_ORDER).limit(limit)
+        return collection.get().find(filter.toBson()).sort(TIMELINE_ORDER).limit(limit)
                 .map(AuditEntry::from).into(new ArrayList<>(limit));
     }
 
     /** Every entry of the filter in timeline order, fetched batch by batch as the caller iterates. */
     MongoIterable<AuditEntry> stream(TimelineFilter filter) {
-        return collection.find(filter.toBson()).sort(TIMELINE_ORDER).batchSize(BATCH_SIZE).map(AuditEntry::from);
+        return collection.get().find(filter.toBson()).sort(TIMELINE_ORDER).batchSize(BATCH_SIZE).map(AuditEntry::from);
     }
 
     /** The events of one aggregate in stream order (an organization's: its memberships and teams). */
     public MongoIterable<AuditEntry> streamOf(String aggregateId) {
-        return collection.find(Filters.eq(AuditEntry.AGGREGATE_ID, aggregateId)).sort(STREAM_ORDER)
+        return collection.get().find(Filters.eq(AuditEntry.AGGREGATE_ID, aggregateId)).sort(STREAM_ORDER)
                 .batchSize(BATCH_SIZE).map(AuditEntry::from);
     }
 
     /** The events of the given short names of several aggregates, each aggregate's in stream order. */
     public MongoIterable<AuditEntry> streamsOf(Collection<String> aggregateIds, Collection<String> names) {
-        return collection.find(Filters.and(Filters.in(AuditEntry.AGGREGATE_ID, aggregateIds), Filters.in(AuditEntry.NAME, names)))
+        return collection.get().find(Filters.and(Filters.in(AuditEntry.AGGREGATE_ID, aggregateIds), Filters.in(AuditEntry.NAME, names)))
                 .sort(STREAM_ORDER).batchSize(BATCH_SIZE).map(AuditEntry::from);
     }
 }

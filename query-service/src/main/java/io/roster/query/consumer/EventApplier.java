@@ -10,7 +10,8 @@ import java.util.List;
 
 /**
  * Applies an event to every projection once: an event at or below the aggregate's last applied
- * sequence number was seen before and changes nothing.
+ * sequence number was seen before and changes nothing. The whole event goes into one read-model version,
+ * the active one when it starts, even if a rebuild switches versions meanwhile.
  */
 @Component
 public class EventApplier {
@@ -19,14 +20,20 @@ public class EventApplier {
 
     private final List<Projection> projections;
     private final AppliedSequences applied;
+    private final ProjectionCollections collections;
 
-    EventApplier(List<Projection> projections, AppliedSequences applied) {
+    EventApplier(List<Projection> projections, AppliedSequences applied, ProjectionCollections collections) {
         this.projections = projections;
         this.applied = applied;
+        this.collections = collections;
     }
 
     /** @return whether the event was new */
     public boolean apply(EventEnvelope envelope) {
+        return collections.bound(collections.activeVersion(), () -> applyInCurrentVersion(envelope));
+    }
+
+    private boolean applyInCurrentVersion(EventEnvelope envelope) {
         long last = applied.lastApplied(envelope.aggregateId());
         if (envelope.sequenceNumber() <= last) {
             log.debug("Skipping {} #{} of {}: already applied", envelope.type().name(), envelope.sequenceNumber(), envelope.aggregateId());

@@ -11,7 +11,10 @@ import org.springframework.stereotype.Component;
  * sends it to the dead letter topic; nothing is skipped silently.
  */
 @Component
-class EventConsumer {
+public class EventConsumer {
+
+    /** The listener container's id: a rebuild pauses it to switch versions (see the rebuild package). */
+    public static final String LISTENER_ID = "query-projections";
 
     private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
     private final EventApplier applier;
@@ -20,7 +23,10 @@ class EventConsumer {
         this.applier = applier;
     }
 
-    @KafkaListener(id = "query-projections", topics = {Topics.IDENTITY, Topics.INVITATION, Topics.NOTIFICATION})
+    // the group is named explicitly: without it spring-kafka would use the listener's id as the group
+    // ("query-projections"), and spring.kafka.consumer.group-id (ROSTER_QUERY_CONSUMER_GROUP) would do nothing
+    @KafkaListener(id = LISTENER_ID, groupId = "${spring.kafka.consumer.group-id}",
+            topics = {Topics.IDENTITY, Topics.INVITATION, Topics.NOTIFICATION})
     void consume(ConsumerRecord<String, byte[]> record) {
         applier.apply(codec.decode(record));
     }

@@ -1,7 +1,5 @@
 package io.roster.query.invitation;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -16,6 +14,8 @@ import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.notification.NotificationSent;
 import io.roster.query.consumer.Projection;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.web.KeysetCursor;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -29,7 +29,7 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Personal invitations ({@code invitations-v1}), one document per invitation. Invitation events and the
+ * Personal invitations ({@code invitations}), one document per invitation. Invitation events and the
  * notification service's NotificationSent come on different topics and may arrive in either order, so
  * every event sets only its own fields with an upsert, and counters and times only move forward.
  */
@@ -37,12 +37,13 @@ import java.util.UUID;
 public class InvitationProjection implements Projection {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
-    private final MongoCollection<Document> collection;
+    private final VersionedCollection collection;
 
-    InvitationProjection(MongoDatabase database) {
-        this.collection = database.getCollection("invitations-v1");
-        collection.createIndex(Indexes.ascending("organizationId", "emailLower", "_id"), new IndexOptions().name("list"));
-        collection.createIndex(Indexes.ascending("organizationId", "status", "emailLower", "_id"), new IndexOptions().name("by_status"));
+    InvitationProjection(ProjectionCollections collections) {
+        this.collection = collections.declare("invitations", c -> {
+            c.createIndex(Indexes.ascending("organizationId", "emailLower", "_id"), new IndexOptions().name("list"));
+            c.createIndex(Indexes.ascending("organizationId", "status", "emailLower", "_id"), new IndexOptions().name("by_status"));
+        });
     }
 
     @Override
@@ -78,12 +79,12 @@ public class InvitationProjection implements Projection {
     }
 
     private void update(UUID invitationId, Bson update) {
-        collection.updateOne(Filters.eq("_id", invitationId.toString()), update, UPSERT);
+        collection.get().updateOne(Filters.eq("_id", invitationId.toString()), update, UPSERT);
     }
 
     /** What a pending member row needs of an invitation whose InvitationIssued was applied. */
     public Optional<Invitee> invitee(UUID invitationId) {
-        Document d = collection.find(Filters.and(Filters.eq("_id", invitationId.toString()), Filters.exists("email"))).first();
+        Document d = collection.get().find(Filters.and(Filters.eq("_id", invitationId.toString()), Filters.exists("email"))).first();
         return Optional.ofNullable(d).map(doc -> new Invitee(doc.getString("email"), doc.getString("firstName"),
                 doc.getString("lastName"), doc.getList("roles", String.class, List.of()),
                 doc.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList()));
@@ -105,7 +106,7 @@ public class InvitationProjection implements Projection {
         if (after != null) {
             filters.add(after.after("emailLower", "_id"));
         }
-        return collection.find(Filters.and(filters)).sort(Sorts.ascending("emailLower", "_id")).limit(limit)
+        return collection.get().find(Filters.and(filters)).sort(Sorts.ascending("emailLower", "_id")).limit(limit)
                 .into(new ArrayList<>());
     }
 

@@ -1,7 +1,5 @@
 package io.roster.query.link;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -15,6 +13,8 @@ import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.query.consumer.Projection;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.web.KeysetCursor;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -28,17 +28,17 @@ import java.util.Locale;
 import java.util.UUID;
 
 /**
- * Invitation links ({@code invitation-links-v1}). All events of a link are on its own aggregate, so they
+ * Invitation links ({@code invitation-links}). All events of a link are on its own aggregate, so they
  * arrive in order; {@code used} only moves forward, so a replayed InvitationLinkUsed changes nothing.
  */
 @Component
 class LinkProjection implements Projection {
 
-    private final MongoCollection<Document> collection;
+    private final VersionedCollection collection;
 
-    LinkProjection(MongoDatabase database) {
-        this.collection = database.getCollection("invitation-links-v1");
-        collection.createIndex(Indexes.ascending("organizationId", "nameLower", "_id"), new IndexOptions().name("list"));
+    LinkProjection(ProjectionCollections collections) {
+        this.collection = collections.declare("invitation-links",
+                c -> c.createIndex(Indexes.ascending("organizationId", "nameLower", "_id"), new IndexOptions().name("list")));
     }
 
     @Override
@@ -76,7 +76,7 @@ class LinkProjection implements Projection {
     }
 
     private void update(UUID linkId, Bson update) {
-        collection.updateOne(Filters.eq("_id", linkId.toString()), update, new UpdateOptions().upsert(true));
+        collection.get().updateOne(Filters.eq("_id", linkId.toString()), update, new UpdateOptions().upsert(true));
     }
 
     List<Document> page(UUID organizationId, KeysetCursor after, int limit) {
@@ -84,7 +84,7 @@ class LinkProjection implements Projection {
         if (after != null) {
             filter = Filters.and(filter, after.after("nameLower", "_id"));
         }
-        return collection.find(filter).sort(Sorts.ascending("nameLower", "_id")).limit(limit).into(new ArrayList<>());
+        return collection.get().find(filter).sort(Sorts.ascending("nameLower", "_id")).limit(limit).into(new ArrayList<>());
     }
 
     static String cursorOf(Document d) {

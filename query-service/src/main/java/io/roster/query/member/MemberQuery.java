@@ -1,10 +1,9 @@
 package io.roster.query.member;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import io.roster.query.consumer.VersionedCollection;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -15,7 +14,7 @@ import java.util.UUID;
 
 import static io.roster.query.member.MemberRow.*;
 
-/** Reads of {@code members-v1}; each is one query on one of the indexes {@link MemberRows} creates. */
+/** Reads of {@code members} (of the active read-model version); each is one query on one of the indexes {@link MemberRows} creates. */
 @Component
 public class MemberQuery {
 
@@ -24,15 +23,15 @@ public class MemberQuery {
     /** The member list's order: lower-cased email, then the row id, which is unique. */
     public static final Bson LIST_ORDER = Sorts.ascending(EMAIL_LOWER, ID);
 
-    private final MongoCollection<Document> collection;
+    private final VersionedCollection collection;
 
-    MemberQuery(MongoDatabase database) {
-        this.collection = database.getCollection(MemberRows.COLLECTION);
+    MemberQuery(MemberRows rows) {
+        this.collection = rows.collection();
     }
 
     /** Up to {@code limit} rows matching the filter, after its cursor, in list order. */
     public List<MemberRow> page(MemberFilter filter, int limit) {
-        return collection.find(filter.toBson()).projection(VISIBLE).sort(LIST_ORDER).limit(limit)
+        return collection.get().find(filter.toBson()).projection(VISIBLE).sort(LIST_ORDER).limit(limit)
                 .map(MemberRow::from).into(new ArrayList<>(limit));
     }
 
@@ -42,7 +41,7 @@ public class MemberQuery {
         if (afterOrganizationId != null) {
             filter = Filters.and(filter, Filters.gt(ORGANIZATION_ID, afterOrganizationId.toString()));
         }
-        return collection.find(filter).projection(VISIBLE).sort(Sorts.ascending(ORGANIZATION_ID)).limit(limit)
+        return collection.get().find(filter).projection(VISIBLE).sort(Sorts.ascending(ORGANIZATION_ID)).limit(limit)
                 .map(MemberRow::from).into(new ArrayList<>(limit));
     }
 }

@@ -1,7 +1,6 @@
 package io.roster.query.member;
 
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.IndexOptions;
@@ -10,6 +9,8 @@ import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.user.UserProfile;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -24,20 +25,24 @@ import java.util.UUID;
 import static io.roster.query.member.MemberRow.*;
 
 /**
- * Writes of {@code members-v1}. Each one is a single atomic MongoDB update that sets only the fields its
+ * Writes of {@code members}. Each one is a single atomic MongoDB update that sets only the fields its
  * event owns, never a read-modify-write of the whole row: membership events (organization partition) and
  * profile events (user partition) may touch the same row at the same time, and neither may undo the other.
  */
 @Component
 public class MemberRows {
 
-    public static final String COLLECTION = "members-v1";
+    public static final String COLLECTION = "members";
 
-    private final MongoCollection<Document> collection;
+    private final VersionedCollection collection;
 
-    MemberRows(MongoDatabase database) {
-        this.collection = database.getCollection(COLLECTION);
-        createIndexes(collection);
+    MemberRows(ProjectionCollections collections) {
+        this.collection = collections.declare(COLLECTION, MemberRows::createIndexes);
+    }
+
+    /** The same collection, for the reads of {@link MemberQuery}. */
+    VersionedCollection collection() {
+        return collection;
     }
 
     /**
@@ -63,7 +68,7 @@ public class MemberRows {
      * version -1, below every real profile) and is filled by {@link #copyProfile} or {@link #spreadProfile}.
      */
     void join(UUID organizationId, UUID userId, List<String> roles, List<TeamRef> teams, Instant joinedAt) {
-        collection.updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.combine(
+        collection.get().updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.combine(
                 Updates.set(ORGANIZATION_ID, organizationId.toString()),
                 Updates.set(USER_ID, userId.toString()),
                 Updates.set(STATUS, MemberStatus.ACTIVE.wireName()),
@@ -83,7 +88,7 @@ public class MemberRows {
                 List<String> roles, List<TeamRef> teams, Instant invitedAt) {
         // the search terms of a profile are exactly what ?q= must match on an invitee's row too
         List<String> searchTerms = new UserProfile(invitationId, email, firstName, lastName, 0).searchTerms();
-        collection.updateOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)), Updates.combine(
+        collection.get().updateOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)), Updates.combine(
                 Updates.set(ORGANIZATION_ID, organizationId.toString()),
                 Updates.set(STATUS, MemberStatus.PENDING.wireName()),
                 Updates.set(EMAIL, email),
@@ -98,7 +103,7 @@ public class MemberRows {
 
     /** The invitation was accepted, revoked or expired: its invitee is no longer pending. */
     void withdrawInvitation(UUID organizationId, UUID invitationId) {
-        collection.deleteOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)));
+        collection.get().deleteOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)));
     }
 
     static String invitationRowId(UUID organizationId, UUID invitationId) {
@@ -107,44 +112,44 @@ public class MemberRows {
 
     /** The profile onto one row, unless the row already holds this or a newer version. */
     void copyProfile(UUID organizationId, UserProfile profile) {
-        collection.updateOne(Filters.and(Filters.eq(ID, idOf(organizationId, profile.userId())), olderThan(profile)), profileUpdate(profile));
+        collection.get().updateOne(Filters.and(Filters.eq(ID, idOf(organizationId, profile.userId())), olderThan(profile)), profileUpdate(profile));
     }
 
     /** The profile onto every row of the user that holds an older version. */
     void spreadProfile(UserProfile profile) {
-        collection.updateMany(Filters.and(Filters.eq(USER_ID, profile.userId().toString()), olderThan(profile)), profileUpdate(profile));
+        collection.get().updateMany(Filters.and(Filters.eq(USER_ID, profile.userId().toString()), olderThan(profile)), profileUpdate(profile));
     }
 
     void setRoles(UUID organizationId, UUID userId, List<String> roles) {
-        collection.updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.set(ROLES, List.copyOf(roles)));
+        collection.get().updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.set(ROLES, List.copyOf(roles)));
     }
 
     /** @return the team ids the row had before, or empty when there is no such row */
     Optional<List<String>> setTeams(UUID organizationId, UUID userId, List<TeamRef> teams) {
-        Document before = collection.findOneAndUpdate(Filters.eq(ID, idOf(organizationId, userId)), teamsUpdate(teams),
+        Document before = collection.get().findOneAndUpdate(Filters.eq(ID, idOf(organizationId, userId)), teamsUpdate(teams),
                 new FindOneAndUpdateOptions().projection(Projections.include(TEAM_IDS)).returnDocument(ReturnDocument.BEFORE));
         return Optional.ofNullable(before).map(d -> d.getList(TEAM_IDS, String.class, List.of()));
     }
 
     /** @return the team ids of the removed row, or empty when there was none */
     Optional<List<String>> remove(UUID organizationId, UUID userId) {
-        Document removed = collection.findOneAndDelete(Filters.eq(ID, idOf(organizationId, userId)));
+        Document removed = collection.get().findOneAndDelete(Filters.eq(ID, idOf(organizationId, userId)));
         return Optional.ofNullable(removed).map(d -> d.getList(TEAM_IDS, String.class, List.of()));
     }
 
     void renameTeam(UUID organizationId, UUID teamId, String name) {
-        collection.updateMany(inTeam(organizationId, teamId.toString()), Updates.set(TEAMS + ".$[team].name", name),
+        collection.get().updateMany(inTeam(organizationId, teamId.toString()), Updates.set(TEAMS + ".$[team].name", name),
                 new UpdateOptions().arrayFilters(List.of(Filters.eq("team.teamId", teamId.toString()))));
     }
 
     void dropTeam(UUID organizationId, UUID teamId) {
-        collection.updateMany(inTeam(organizationId, teamId.toString()), Updates.combine(
+        collection.get().updateMany(inTeam(organizationId, teamId.toString()), Updates.combine(
                 Updates.pull(TEAM_IDS, teamId.toString()),
                 Updates.pull(TEAMS, new Document("teamId", teamId.toString()))));
     }
 
     long countActiveInTeam(UUID organizationId, String teamId) {
-        return collection.countDocuments(Filters.and(inTeam(organizationId, teamId), Filters.eq(STATUS, MemberStatus.ACTIVE.wireName())));
+        return collection.get().countDocuments(Filters.and(inTeam(organizationId, teamId), Filters.eq(STATUS, MemberStatus.ACTIVE.wireName())));
     }
 
     private static Bson inTeam(UUID organizationId, String teamId) {

@@ -1,7 +1,5 @@
 package io.roster.query.organization;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -14,6 +12,8 @@ import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.query.consumer.Projection;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
@@ -23,23 +23,23 @@ import java.util.List;
 import java.util.UUID;
 
 /**
- * Who belongs to which organization with which roles ({@code memberships-v1}), as far as readers'
+ * Who belongs to which organization with which roles ({@code memberships}), as far as readers'
  * access needs it. One document per membership, keyed {@code organizationId:userId}.
  */
 @Component
 public class MembershipProjection implements Projection {
 
-    private final MongoCollection<Document> collection;
+    private final VersionedCollection collection;
 
-    MembershipProjection(MongoDatabase database) {
-        this.collection = database.getCollection("memberships-v1");
-        collection.createIndex(Indexes.ascending("userId", "organizationId"), new IndexOptions().name("by_user"));
+    MembershipProjection(ProjectionCollections collections) {
+        this.collection = collections.declare("memberships",
+                c -> c.createIndex(Indexes.ascending("userId", "organizationId"), new IndexOptions().name("by_user")));
     }
 
     @Override
     public void apply(EventEnvelope envelope) {
         if (envelope.event() instanceof MemberAdded added) {
-            collection.replaceOne(Filters.eq("_id", key(added.organizationId(), added.userId())),
+            collection.get().replaceOne(Filters.eq("_id", key(added.organizationId(), added.userId())),
                     new Document("_id", key(added.organizationId(), added.userId()))
                             .append("organizationId", added.organizationId().toString())
                             .append("userId", added.userId().toString())
@@ -47,27 +47,27 @@ public class MembershipProjection implements Projection {
                             .append("joinedAt", Date.from(added.occurredAt())),
                     new ReplaceOptions().upsert(true));
         } else if (envelope.event() instanceof MemberRolesChanged changed) {
-            collection.updateOne(Filters.eq("_id", key(changed.organizationId(), changed.userId())), Updates.set("roles", changed.roles()));
+            collection.get().updateOne(Filters.eq("_id", key(changed.organizationId(), changed.userId())), Updates.set("roles", changed.roles()));
         } else if (envelope.event() instanceof MemberRemoved removed) {
-            collection.deleteOne(Filters.eq("_id", key(removed.organizationId(), removed.userId())));
+            collection.get().deleteOne(Filters.eq("_id", key(removed.organizationId(), removed.userId())));
         }
     }
 
     public boolean isAdmin(UUID organizationId, UUID userId) {
-        return collection.find(Filters.and(Filters.eq("_id", key(organizationId, userId)), Filters.eq("roles", "admin")))
+        return collection.get().find(Filters.and(Filters.eq("_id", key(organizationId, userId)), Filters.eq("roles", "admin")))
                 .projection(Projections.include("_id")).first() != null;
     }
 
     public boolean isMember(UUID organizationId, UUID userId) {
         // a find by _id rather than countDocuments, whose aggregation mongo-java-server runs as a full scan
-        return collection.find(Filters.eq("_id", key(organizationId, userId))).projection(Projections.include("_id")).first() != null;
+        return collection.get().find(Filters.eq("_id", key(organizationId, userId))).projection(Projections.include("_id")).first() != null;
     }
 
     /** The organization ids of a user's memberships, in id order after {@code afterId}. */
     List<String> organizationsOf(UUID userId, String afterId, int limit) {
         var filter = afterId == null ? Filters.eq("userId", userId.toString())
                 : Filters.and(Filters.eq("userId", userId.toString()), Filters.gt("organizationId", afterId));
-        return collection.find(filter).projection(Projections.include("organizationId"))
+        return collection.get().find(filter).projection(Projections.include("organizationId"))
                 .sort(Sorts.ascending("organizationId")).limit(limit)
                 .map(d -> d.getString("organizationId")).into(new ArrayList<>());
     }

@@ -1,7 +1,5 @@
 package io.roster.query.organization;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
@@ -11,6 +9,8 @@ import io.roster.events.EventEnvelope;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.OrganizationRenamed;
 import io.roster.query.consumer.Projection;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -23,32 +23,32 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Organizations by id ({@code organizations-v1}). */
+/** Organizations by id ({@code organizations}). */
 @Component
 public class OrganizationProjection implements Projection {
 
-    private final MongoCollection<Document> collection;
+    private final VersionedCollection collection;
 
-    OrganizationProjection(MongoDatabase database) {
-        this.collection = database.getCollection("organizations-v1");
+    OrganizationProjection(ProjectionCollections collections) {
+        this.collection = collections.declare("organizations");
     }
 
     @Override
     public void apply(EventEnvelope envelope) {
         if (envelope.event() instanceof OrganizationCreated created) {
-            collection.replaceOne(Filters.eq("_id", created.organizationId().toString()),
+            collection.get().replaceOne(Filters.eq("_id", created.organizationId().toString()),
                     new Document("_id", created.organizationId().toString())
                             .append("name", created.name())
                             .append("createdAt", Date.from(created.occurredAt()))
                             .append("createdBy", created.actorId() == null ? null : created.actorId().toString()),
                     new ReplaceOptions().upsert(true));
         } else if (envelope.event() instanceof OrganizationRenamed renamed) {
-            collection.updateOne(Filters.eq("_id", renamed.organizationId().toString()), Updates.set("name", renamed.name()));
+            collection.get().updateOne(Filters.eq("_id", renamed.organizationId().toString()), Updates.set("name", renamed.name()));
         }
     }
 
     Optional<OrganizationView> find(UUID organizationId) {
-        return Optional.ofNullable(collection.find(Filters.eq("_id", organizationId.toString())).first()).map(OrganizationProjection::toView);
+        return Optional.ofNullable(collection.get().find(Filters.eq("_id", organizationId.toString())).first()).map(OrganizationProjection::toView);
     }
 
     /** The names of those of {@code organizationIds} that exist, by id. */
@@ -57,7 +57,7 @@ public class OrganizationProjection implements Projection {
         if (organizationIds.isEmpty()) {
             return names;
         }
-        collection.find(Filters.in("_id", organizationIds.stream().map(UUID::toString).toList()))
+        collection.get().find(Filters.in("_id", organizationIds.stream().map(UUID::toString).toList()))
                 .projection(Projections.include("name"))
                 .forEach(d -> names.put(UUID.fromString(d.getString("_id")), d.getString("name")));
         return names;
@@ -69,7 +69,7 @@ public class OrganizationProjection implements Projection {
         if (afterId != null) {
             filter = Filters.and(filter, Filters.gt("_id", afterId));
         }
-        return collection.find(filter).sort(Sorts.ascending("_id")).limit(limit).map(OrganizationProjection::toView).into(new java.util.ArrayList<>());
+        return collection.get().find(filter).sort(Sorts.ascending("_id")).limit(limit).map(OrganizationProjection::toView).into(new java.util.ArrayList<>());
     }
 
     private static OrganizationView toView(Document d) {

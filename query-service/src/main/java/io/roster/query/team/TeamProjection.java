@@ -1,7 +1,5 @@
 package io.roster.query.team;
 
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
@@ -14,6 +12,8 @@ import io.roster.events.identity.TeamCreated;
 import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
 import io.roster.query.consumer.Projection;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.user.UserProfile;
 import io.roster.query.web.KeysetCursor;
 import org.bson.Document;
@@ -29,35 +29,35 @@ import java.util.Map;
 import java.util.UUID;
 
 /**
- * Teams of every organization ({@code teams-v1}), one document per team, sorted for lists by lower-cased
+ * Teams of every organization ({@code teams}), one document per team, sorted for lists by lower-cased
  * name. A deleted team's document goes. The member count is set by the member projection, which knows
  * the rows it counts.
  */
 @Component
 public class TeamProjection implements Projection {
 
-    public static final String COLLECTION = "teams-v1";
+    public static final String COLLECTION = "teams";
 
-    private final MongoCollection<Document> collection;
+    private final VersionedCollection collection;
 
-    TeamProjection(MongoDatabase database) {
-        this.collection = database.getCollection(COLLECTION);
+    TeamProjection(ProjectionCollections collections) {
         // the teams list: one organization, in name order, keyset after (nameLower, _id)
-        collection.createIndex(Indexes.ascending("organizationId", "nameLower", "_id"), new IndexOptions().name("list"));
+        this.collection = collections.declare(COLLECTION,
+                c -> c.createIndex(Indexes.ascending("organizationId", "nameLower", "_id"), new IndexOptions().name("list")));
     }
 
     @Override
     public void apply(EventEnvelope envelope) {
         if (envelope.event() instanceof TeamCreated created) {
-            collection.updateOne(Filters.eq("_id", created.teamId().toString()), Updates.combine(
+            collection.get().updateOne(Filters.eq("_id", created.teamId().toString()), Updates.combine(
                     Updates.set("organizationId", created.organizationId().toString()),
                     named(created.name(), created.description()),
                     Updates.set("createdAt", Date.from(created.occurredAt())),
                     Updates.setOnInsert("memberCount", 0L)), new UpdateOptions().upsert(true));
         } else if (envelope.event() instanceof TeamRenamed renamed) {
-            collection.updateOne(Filters.eq("_id", renamed.teamId().toString()), named(renamed.name(), renamed.description()));
+            collection.get().updateOne(Filters.eq("_id", renamed.teamId().toString()), named(renamed.name(), renamed.description()));
         } else if (envelope.event() instanceof TeamDeleted deleted) {
-            collection.deleteOne(Filters.eq("_id", deleted.teamId().toString()));
+            collection.get().deleteOne(Filters.eq("_id", deleted.teamId().toString()));
         }
     }
 
@@ -72,19 +72,19 @@ public class TeamProjection implements Projection {
         if (teamIds.isEmpty()) {
             return names;
         }
-        collection.find(Filters.and(Filters.in("_id", teamIds), Filters.eq("organizationId", organizationId.toString())))
+        collection.get().find(Filters.and(Filters.in("_id", teamIds), Filters.eq("organizationId", organizationId.toString())))
                 .projection(Projections.include("name"))
                 .forEach(d -> names.put(d.getString("_id"), d.getString("name")));
         return names;
     }
 
     public List<String> idsOf(UUID organizationId) {
-        return collection.find(Filters.eq("organizationId", organizationId.toString())).projection(Projections.include("_id"))
+        return collection.get().find(Filters.eq("organizationId", organizationId.toString())).projection(Projections.include("_id"))
                 .map(d -> d.getString("_id")).into(new ArrayList<>());
     }
 
     public void setMemberCount(String teamId, long count) {
-        collection.updateOne(Filters.eq("_id", teamId), Updates.set("memberCount", count));
+        collection.get().updateOne(Filters.eq("_id", teamId), Updates.set("memberCount", count));
     }
 
     /** A page of the organization's teams in (lower-cased name, id) order, {@code limit} rows after the cursor. */
@@ -93,7 +93,7 @@ public class TeamProjection implements Projection {
         if (after != null) {
             filter = Filters.and(filter, after.after("nameLower", "_id"));
         }
-        return collection.find(filter).sort(Sorts.ascending("nameLower", "_id")).limit(limit).into(new ArrayList<>());
+        return collection.get().find(filter).sort(Sorts.ascending("nameLower", "_id")).limit(limit).into(new ArrayList<>());
     }
 
     static TeamView view(Document d) {

@@ -2,10 +2,10 @@ package io.roster.query.user;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
-import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -14,24 +14,24 @@ import java.util.Optional;
 import java.util.UUID;
 
 /**
- * Every user's current profile ({@code users-v1}), kept so that a membership event can copy the profile
+ * Every user's current profile ({@code users}), kept so that a membership event can copy the profile
  * of a user whose events were applied before it. Writes only move forward: a write carrying an older
  * version than the stored one changes nothing.
  */
 @Component
 public class UserStore {
 
-    public static final String COLLECTION = "users-v1";
+    public static final String COLLECTION = "users";
 
-    private final MongoCollection<Document> collection;
+    private final VersionedCollection collection;
 
-    UserStore(MongoDatabase database) {
-        this.collection = database.getCollection(COLLECTION);
+    UserStore(ProjectionCollections collections) {
+        this.collection = collections.declare(COLLECTION);
     }
 
     /** The profile of a user that exists; empty for unknown and deleted users. */
     public Optional<UserProfile> find(UUID userId) {
-        Document d = collection.find(Filters.eq("_id", userId.toString())).first();
+        Document d = collection.get().find(Filters.eq("_id", userId.toString())).first();
         if (d == null || d.getBoolean("deleted", false)) {
             return Optional.empty();
         }
@@ -55,7 +55,7 @@ public class UserStore {
     private void replaceIfNewer(UUID userId, long version, Document replacement) {
         Bson olderOrAbsent = Filters.and(Filters.eq("_id", userId.toString()), Filters.lt("version", version));
         try {
-            collection.replaceOne(olderOrAbsent, replacement, new ReplaceOptions().upsert(true));
+            collection.get().replaceOne(olderOrAbsent, replacement, new ReplaceOptions().upsert(true));
         } catch (MongoWriteException e) {
             // the upsert found the same or a newer version stored and tried to insert beside it: nothing to do
             if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {

@@ -6,6 +6,7 @@ import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import io.roster.events.EventEnvelope;
 import io.roster.events.identity.OrganizationRenamed;
+import io.roster.query.consumer.ProjectionCollections;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
@@ -20,7 +21,7 @@ class AuditLogTest {
 
     private final MongoServer server = new MongoServer(new MemoryBackend());
     private final MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + server.bind().getPort());
-    private final AuditLog log = new AuditLog(client.getDatabase("audit"));
+    private final AuditLog log = new AuditLog(new ProjectionCollections(client.getDatabase("audit"), "PT1S"));
     private final UUID org = UUID.randomUUID();
 
     @AfterEach

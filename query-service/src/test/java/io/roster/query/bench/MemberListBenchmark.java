@@ -6,6 +6,8 @@ import com.mongodb.client.model.Filters;
 import io.roster.query.EventLog;
 import io.roster.query.QueryApplication;
 import io.roster.query.consumer.EventApplier;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.member.MemberFilter;
 import io.roster.query.member.MemberQuery;
 import io.roster.query.member.MemberRows;
@@ -70,7 +72,8 @@ public final class MemberListBenchmark {
     private MemberListBenchmark(ConfigurableApplicationContext context) {
         this.applier = context.getBean(EventApplier.class);
         this.query = context.getBean(MemberQuery.class);
-        this.rows = context.getBean(MongoDatabase.class).getCollection(MemberRows.COLLECTION);
+        this.rows = context.getBean(MongoDatabase.class).getCollection(VersionedCollection.physicalName(MemberRows.COLLECTION,
+                context.getBean(ProjectionCollections.class).activeVersion()));
         this.baseUri = "http://127.0.0.1:" + context.getEnvironment().getProperty("local.server.port");
         this.bearer = TestTokenIssuer.get().tokenFor(reader, "reader@example.io", List.of());
     }

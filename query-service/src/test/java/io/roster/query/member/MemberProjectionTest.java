@@ -5,6 +5,7 @@ import com.mongodb.client.model.Sorts;
 import io.roster.events.EventEnvelope;
 import io.roster.query.EventLog;
 import io.roster.query.ProjectionHarness;
+import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.team.TeamProjection;
 import io.roster.query.user.UserProfile;
 import io.roster.query.user.UserStore;
@@ -157,7 +158,7 @@ class MemberProjectionTest {
         Runnable beforeCopy = NOTHING;
 
         InterleavingRows(ProjectionHarness harness) {
-            super(harness.database());
+            super(harness.bean(ProjectionCollections.class));
         }
 
         @Override
@@ -196,18 +197,18 @@ class MemberProjectionTest {
     }
 
     private static List<Document> rows(ProjectionHarness harness) {
-        return harness.database().getCollection(MemberRows.COLLECTION).find().sort(Sorts.ascending("_id")).into(new ArrayList<>());
+        return harness.collection(MemberRows.COLLECTION).find().sort(Sorts.ascending("_id")).into(new ArrayList<>());
     }
 
     private static List<String> teamNamesOf(ProjectionHarness harness, UUID user) {
-        Document row = harness.database().getCollection(MemberRows.COLLECTION).find(Filters.eq("userId", user.toString())).first();
+        Document row = harness.collection(MemberRows.COLLECTION).find(Filters.eq("userId", user.toString())).first();
         assertThat(row).isNotNull();
         return row.getList("teams", Document.class).stream().map(t -> t.getString("name")).toList();
     }
 
     private static Map<String, Long> memberCounts(ProjectionHarness harness) {
         Map<String, Long> counts = new java.util.HashMap<>();
-        harness.database().getCollection(TeamProjection.COLLECTION).find()
+        harness.collection(TeamProjection.COLLECTION).find()
                 .forEach(d -> counts.put(d.getString("name"), d.get("memberCount", Number.class).longValue()));
         return counts;
     }

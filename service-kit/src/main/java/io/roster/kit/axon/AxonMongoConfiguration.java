@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClient;
 import io.roster.events.EventJson;
 import io.roster.kit.mongo.MongoProperties;
 import org.axonframework.config.ConfigurerModule;
+import org.axonframework.config.EventProcessingConfiguration;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
 import org.axonframework.eventhandling.tokenstore.TokenStore;
@@ -16,6 +17,7 @@ import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventSto
 import org.axonframework.extensions.mongo.eventsourcing.tokenstore.MongoTokenStore;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.annotation.Qualifier;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -94,6 +96,12 @@ public class AxonMongoConfiguration {
                                 .andBatchSize(relay.batchSize()))
                 .registerListenerInvocationErrorHandler(EventStoreKafkaRelay.PROCESSING_GROUP,
                         c -> PropagatingErrorHandler.instance()));
+    }
+
+    /** Publishes every stored event again (a token reset of the relay), for consumers rebuilding from Kafka. */
+    @Bean
+    RelayRepublisher relayRepublisher(ObjectProvider<EventProcessingConfiguration> processing) {
+        return new RelayRepublisher(processing);
     }
 
     @Bean

@@ -19,6 +19,11 @@ import java.util.concurrent.TimeUnit;
 /**
  * The event topics and their dead letter topics, created when missing, and Kafka's health for the
  * readiness group (the cluster answers within two seconds).
+ *
+ * <p>Every topic is created with {@code retention.ms=-1} (and the broker's default {@code retention.bytes=-1}):
+ * no record is ever deleted, because the topics are the replay source: the query service rebuilds its
+ * projections by reading them from offset 0, and a new consumer starts from the first event. A topic that
+ * exists already keeps its own configuration; docker-compose and the Strimzi {@code KafkaTopic}s set the same.
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties(TopicsProperties.class)
