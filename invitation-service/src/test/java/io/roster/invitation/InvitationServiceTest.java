@@ -107,8 +107,21 @@ class InvitationServiceTest extends AbstractServiceTest {
                 .expectBody().jsonPath("$.errors[0].field").isEqualTo("expiresInHours");
         invite(org, Map.of("emails", List.of("a@x.io"), "roles", List.of("member"), "teamIds", List.of(UUID.randomUUID())))
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("teamIds");
+        invite(org, Map.of("emails", List.of("a@x.io"), "roles", List.of("member"), "expiresAt", clock.instant().minusSeconds(1).toString()))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("expiresAt");
+        invite(org, Map.of("emails", List.of("a@x.io"), "roles", List.of("member"), "expiresAt",
+                clock.instant().plus(java.time.Duration.ofHours(721)).toString()))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("expiresAt");
+        invite(org, Map.of("emails", List.of("a@x.io"), "roles", List.of("member"), "expiresInHours", 2, "expiresAt",
+                clock.instant().plusSeconds(60).toString()))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("expiresAt");
+        invite(org, Map.of("emails", List.of("a@x.io"), "roles", List.of("member"), "expiresAt", "next tuesday"))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("malformed_request");
         invite(org, Map.of("emails", List.of("a@x.io"), "roles", List.of("member"), "expiresInHours", 720))
                 .expectStatus().isCreated().expectBody().jsonPath("$.invitations.length()").isEqualTo(1);
+        java.time.Instant exact = clock.instant().plusSeconds(90).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+        invite(org, Map.of("emails", List.of("b@x.io"), "roles", List.of("member"), "expiresAt", exact.toString()))
+                .expectStatus().isCreated().expectBody().jsonPath("$.invitations[0].expiresAt").isEqualTo(exact.toString());
     }
 
     @Test

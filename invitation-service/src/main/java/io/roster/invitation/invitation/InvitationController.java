@@ -45,6 +45,8 @@ import java.util.UUID;
 @RequestMapping("/api/v1/organizations/{organizationId}/invitations")
 class InvitationController {
 
+    private static final Duration MAX_VALIDITY = Duration.ofHours(720);
+
     static final String ALREADY_INVITED = InvitationIssuer.ALREADY_INVITED;
 
     private final CommandSender commands;
@@ -87,8 +89,7 @@ class InvitationController {
                     "not teams of this organization: " + unknownTeams)));
         }
         List<String> roles = request.roles().stream().distinct().toList();
-        Instant expiresAt = clock.instant().plus(request.expiresInHours() == null
-                ? InvitationIssuer.DEFAULT_VALIDITY : Duration.ofHours(request.expiresInHours()));
+        Instant expiresAt = expiresAt(request, clock.instant());
         // invalid addresses are refused here; the others go to the issuer together, and are reported in request order
         Rejected[] invalid = new Rejected[request.emails().size()];
         List<InvitationIssuer.Invitee> invitees = new ArrayList<>();
@@ -178,6 +179,26 @@ class InvitationController {
                 .orElseThrow(() -> ApiProblem.notFound("No invitation " + invitationId + " in this organization."));
     }
 
+    /**
+     * {@code expiresInHours} (1–720, default 72) or, as invitation links take it, an exact {@code expiresAt} within
+     * the same 720 hours; not both.
+     */
+    private static Instant expiresAt(IssueRequest request, Instant now) {
+        if (request.expiresAt() == null) {
+            return now.plus(request.expiresInHours() == null ? InvitationIssuer.DEFAULT_VALIDITY
+                    : Duration.ofHours(request.expiresInHours()));
+        }
+        if (request.expiresInHours() != null) {
+            throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("expiresAt",
+                    "give expiresAt or expiresInHours, not both")));
+        }
+        if (!request.expiresAt().isAfter(now) || request.expiresAt().isAfter(now.plus(MAX_VALIDITY))) {
+            throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("expiresAt",
+                    "must be in the future and at most 720 hours away")));
+        }
+        return request.expiresAt();
+    }
+
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
@@ -188,7 +209,8 @@ class InvitationController {
             @Size(max = 100) String lastName,
             @NotEmpty List<@NotNull @Pattern(regexp = "admin|billing-manager|member", message = "must be admin, billing-manager or member") String> roles,
             @Size(max = 100) List<@NotNull UUID> teamIds,
-            @Min(1) @Max(720) Integer expiresInHours) {
+            @Min(1) @Max(720) Integer expiresInHours,
+            Instant expiresAt) {
     }
 
     record IssueResponse(List<Issued> invitations, List<Rejected> rejected) {
