@@ -66,6 +66,8 @@ class LocalStackEndToEndIT {
     private static final Ports PORTS = new Ports(19092, 19093, 17017, 13025, 13143, 18025, 18081, 18082, 18083, 18084);
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
+    private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
+    private static final String PASSWORD = "correct horse battery staple";
     private static final String TOPIC = "roster.identity.v1";
     private static final String ORGANIZATION_CREATED = "roster.identity.OrganizationCreated.v1";
     private static final long TWO_GIB = 2L * 1024 * 1024 * 1024;
@@ -362,6 +364,175 @@ class LocalStackEndToEndIT {
         log.info("OrganizationCreated records per organization on {}: {}", TOPIC, createdPerOrganization);
         assertThat(createdPerOrganization).as("exactly one OrganizationCreated per organization, no duplicate")
                 .isEqualTo(Map.of(acmeId, 1L, globexId, 1L, membershipCoId, 1L, initechId, 1L));
+    }
+
+    /**
+     * Issue 5's scenario, read over IMAP as invitees read it: invite two addresses, one email each; the first signs up
+     * through its link and accepts, and is an active member with the invited roles and teams (never also pending); the
+     * second is revoked and its link answers {@code invitation_revoked}.
+     */
+    @Test
+    @Order(9)
+    void invitedPeopleSignUpThroughTheirEmailedLinkAndARevokedLinkIsDead() throws Exception {
+        accessToken = login();
+        String organizationId = createOrganization("Invitco");
+        String teamId = createTeam(organizationId, "Crew");
+        String first = "first-" + UUID.randomUUID() + "@invitees.test";
+        String second = "second-" + UUID.randomUUID() + "@invitees.test";
+
+        JsonNode invited = invite(organizationId, "{\"emails\":[\"" + first + "\",\"" + second + "\"],"
+                + "\"roles\":[\"billing-manager\"],\"teamIds\":[\"" + teamId + "\"]}");
+        assertThat(invited.path("rejected")).isEmpty();
+        String secondInvitation = invited.path("invitations").get(1).path("invitationId").asText();
+
+        String firstLink = awaitInviteLinks(first, 1).get(0);
+        String secondLink = awaitInviteLinks(second, 1).get(0);
+        assertThat(firstLink).startsWith(INVITATION + "/invite/");
+
+        String firstUser = signUp(first, Mailbox.tokenOf(firstLink));
+        String firstToken = login(first, PASSWORD);
+        HttpResponse<String> accepted = post(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(firstLink) + "/accept", firstToken, "");
+        assertThat(accepted.statusCode()).as("accepting again after the sign-up's own acceptance: " + describe(accepted)).isEqualTo(200);
+        assertThat(json.readTree(accepted.body()).path("organizationId").asText()).isEqualTo(organizationId);
+
+        JsonNode member = awaitMember(organizationId, first, "active");
+        assertThat(member.path("userId").asText()).isEqualTo(firstUser);
+        assertThat(member.path("roles")).extracting(JsonNode::asText).containsExactly("billing-manager");
+        assertThat(member.path("teams")).extracting(team -> team.path("name").asText()).containsExactly("Crew");
+        assertThat(members(organizationId, "pending")).extracting(m -> m.path("email").asText())
+                .as("an accepted invitee is not listed as pending too").doesNotContain(first).contains(second);
+
+        HttpResponse<String> revoked = delete(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/" + secondInvitation);
+        assertThat(revoked.statusCode()).as(describe(revoked)).isBetween(200, 204);
+        assertProblem(post(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(secondLink) + "/accept", accessToken, ""),
+                410, "invitation_revoked");
+        await("identity refuses signing up with the revoked token").atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertProblem(signUpResponse(second, Mailbox.tokenOf(secondLink)), 410, "invitation_revoked"));
+    }
+
+    /** A resend sends a new email; the old link stops working and the new one works. */
+    @Test
+    @Order(10)
+    void aResendKillsTheOldLinkAndTheNewOneWorks() throws Exception {
+        String organizationId = createOrganization("Resendco");
+        String third = "third-" + UUID.randomUUID() + "@invitees.test";
+        JsonNode invited = invite(organizationId, "{\"emails\":[\"" + third + "\"],\"roles\":[\"member\"]}");
+        String invitationId = invited.path("invitations").get(0).path("invitationId").asText();
+        String oldLink = awaitInviteLinks(third, 1).get(0);
+
+        HttpResponse<String> resent = post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/"
+                + invitationId + "/resend", accessToken, "");
+        assertThat(resent.statusCode()).as(describe(resent)).isBetween(200, 202);
+        String newLink = awaitInviteLinks(third, 2).get(1);
+        assertThat(newLink).isNotEqualTo(oldLink);
+
+        assertProblem(get(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(oldLink), null, Map.of()), 404, "invitation_not_found");
+        HttpResponse<String> preview = get(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(newLink), null, Map.of());
+        assertThat(preview.statusCode()).as(describe(preview)).isEqualTo(200);
+        assertThat(json.readTree(preview.body()).path("organizationName").asText()).isEqualTo("Resendco");
+        await("identity refuses the old token").atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> assertProblem(signUpResponse(third, Mailbox.tokenOf(oldLink)), 404, "invitation_not_found"));
+
+        signUp(third, Mailbox.tokenOf(newLink));
+        awaitMember(organizationId, third, "active");
+    }
+
+    /** Expiry is an event: an invitation past its expiry shows expired with nobody touching it. */
+    @Test
+    @Order(11)
+    void anInvitationWhoseExpiryPassesShowsExpiredWithNobodyTouchingIt() throws Exception {
+        String organizationId = createOrganization("Expireco");
+        String fourth = "fourth-" + UUID.randomUUID() + "@invitees.test";
+        String expiresAt = java.time.Instant.now().plusSeconds(5).toString();
+        JsonNode invited = invite(organizationId, "{\"emails\":[\"" + fourth + "\"],\"roles\":[\"member\"],"
+                + "\"expiresAt\":\"" + expiresAt + "\"}");
+        String invitationId = invited.path("invitations").get(0).path("invitationId").asText();
+        assertThat(invited.path("invitations").get(0).path("status").asText()).isEqualTo("pending");
+
+        JsonNode expired = await("the invitation expires by itself").atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
+                .until(() -> invitations(organizationId, "expired"),
+                        items -> items.stream().anyMatch(i -> i.path("invitationId").asText().equals(invitationId)))
+                .stream().filter(i -> i.path("invitationId").asText().equals(invitationId)).findFirst().orElseThrow();
+        assertThat(expired.path("email").asText()).isEqualTo(fourth);
+        assertThat(members(organizationId, "pending")).extracting(m -> m.path("email").asText()).doesNotContain(fourth);
+        String link = awaitInviteLinks(fourth, 1).get(0);
+        assertProblem(signUpResponse(fourth, Mailbox.tokenOf(link)), 410, "invitation_expired");
+    }
+
+    private String createOrganization(String name) throws Exception {
+        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"" + name + "\"}");
+        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
+        return json.readTree(created.body()).path("organizationId").asText();
+    }
+
+    private String createTeam(String organizationId, String name) throws Exception {
+        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations/" + organizationId + "/teams", accessToken,
+                "{\"name\":\"" + name + "\"}");
+        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
+        return json.readTree(created.body()).path("teamId").asText();
+    }
+
+    /** The invitation service learns of the organization and its teams from Kafka: it may take a moment. */
+    private JsonNode invite(String organizationId, String body) throws Exception {
+        HttpResponse<String> response = await("the invitation service knows " + organizationId).atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(200))
+                .until(() -> post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations", accessToken, body),
+                        r -> r.statusCode() != 403 && r.statusCode() != 404 && !(r.statusCode() == 400 && r.body().contains("teamIds")));
+        assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
+        return json.readTree(response.body());
+    }
+
+    private List<String> awaitInviteLinks(String address, int count) {
+        return await("invitation emails to " + address).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> Mailbox.inviteLinks(PORTS, address), links -> links.size() >= count);
+    }
+
+    private HttpResponse<String> signUpResponse(String email, String invitationToken) throws Exception {
+        return post(IDENTITY + "/api/v1/auth/sign-up", null, "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD
+                + "\",\"firstName\":\"In\",\"lastName\":\"Vitee\",\"invitationToken\":\"" + invitationToken + "\"}");
+    }
+
+    /** Identity learns of the invitation's token from Kafka: until then it answers invitation_not_found. */
+    private String signUp(String email, String invitationToken) throws Exception {
+        HttpResponse<String> response = await("sign-up of " + email).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
+                .until(() -> signUpResponse(email, invitationToken), r -> r.statusCode() != 404);
+        assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
+        return json.readTree(response.body()).path("userId").asText();
+    }
+
+    private String login(String email, String password) throws Exception {
+        HttpResponse<String> response = post(IDENTITY + "/api/v1/auth/token", null,
+                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
+        assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
+        return json.readTree(response.body()).path("accessToken").asText();
+    }
+
+    private JsonNode awaitMember(String organizationId, String email, String status) {
+        return await(email + " " + status + " in " + organizationId).atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> members(organizationId, status).stream().filter(m -> m.path("email").asText().equals(email)).findFirst(),
+                        java.util.Optional::isPresent)
+                .orElseThrow();
+    }
+
+    private List<JsonNode> members(String organizationId, String status) throws Exception {
+        return items(QUERY + "/api/v1/organizations/" + organizationId + "/members?limit=200&status=" + status);
+    }
+
+    private List<JsonNode> invitations(String organizationId, String status) throws Exception {
+        return items(QUERY + "/api/v1/organizations/" + organizationId + "/invitations?limit=200&status=" + status);
+    }
+
+    private List<JsonNode> items(String url) throws Exception {
+        HttpResponse<String> response = get(url, accessToken, Map.of());
+        assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
+        List<JsonNode> items = new ArrayList<>();
+        json.readTree(response.body()).path("items").forEach(items::add);
+        return items;
+    }
+
+    private HttpResponse<String> delete(String url) throws Exception {
+        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
+                .header("Authorization", "Bearer " + accessToken).DELETE().build(), HttpResponse.BodyHandlers.ofString());
     }
 
     // ---------------------------------------------------------------------------------------------------------
