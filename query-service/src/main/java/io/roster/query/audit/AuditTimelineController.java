@@ -16,6 +16,7 @@ import org.springframework.core.io.buffer.DataBufferFactory;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
 import org.springframework.web.bind.annotation.GetMapping;
+import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
@@ -36,10 +37,10 @@ import java.util.function.Function;
  * history at once.
  */
 @RestController
+@RequestMapping("/api/v1/organizations/{organizationId}/events")
 class AuditTimelineController {
 
     static final String NDJSON = "application/x-ndjson";
-    private static final String EVENTS = "/api/v1/organizations/{organizationId}/events";
 
     private final AuditLog log;
     private final OrganizationAccess access;
@@ -52,7 +53,7 @@ class AuditTimelineController {
         this.consistency = consistency;
     }
 
-    @GetMapping(path = EVENTS, produces = MediaType.APPLICATION_JSON_VALUE)
+    @GetMapping(produces = MediaType.APPLICATION_JSON_VALUE)
     Mono<Page<AuditEntry>> page(@PathVariable UUID organizationId,
                                 @RequestParam(required = false) String from,
                                 @RequestParam(required = false) String to,
@@ -70,7 +71,7 @@ class AuditTimelineController {
     }
 
     /** The same filters, every matching event; paging parameters have no meaning here and are refused. */
-    @GetMapping(path = EVENTS, produces = NDJSON)
+    @GetMapping(produces = NDJSON)
     Flux<DataBuffer> stream(@PathVariable UUID organizationId,
                             @RequestParam(required = false) String from,
                             @RequestParam(required = false) String to,
@@ -98,7 +99,7 @@ class AuditTimelineController {
      * order is the timeline's, which depends only on the events, so exporting again later yields the same lines
      * for the same events.
      */
-    @GetMapping(path = EVENTS + "/export", produces = NDJSON)
+    @GetMapping(path = "/export", produces = NDJSON)
     Flux<DataBuffer> export(@PathVariable UUID organizationId, ServerWebExchange exchange) {
         DataBufferFactory buffers = exchange.getResponse().bufferFactory();
         return admin(organizationId, exchange).flatMapMany(caller -> Flux.defer(() -> {
