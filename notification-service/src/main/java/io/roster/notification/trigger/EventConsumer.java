@@ -24,7 +24,10 @@ class EventConsumer {
         this.intake = intake;
     }
 
-    @KafkaListener(id = "notification-triggers", topics = {Topics.IDENTITY, Topics.INVITATION})
+    // the group is named explicitly: without it spring-kafka uses the listener's id as the group, and
+    // spring.kafka.consumer.group-id (ROSTER_NOTIFICATION_CONSUMER_GROUP) would do nothing
+    @KafkaListener(id = "notification-triggers", groupId = "${spring.kafka.consumer.group-id}",
+            topics = {Topics.IDENTITY, Topics.INVITATION})
     void consume(ConsumerRecord<String, byte[]> record) {
         EventEnvelope envelope = codec.decode(record);
         try (var ignored = MDC.putCloseable("correlationId", envelope.correlationId())) {
