@@ -4,9 +4,12 @@ import io.roster.query.user.UserProfile;
 import io.roster.query.user.UserProfileListener;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
+
 /**
- * A user's new profile onto each of their member rows. Rows created before the user's events were
- * applied get it here; rows created after copy it themselves on MemberAdded.
+ * A user's new profile onto each of their member rows, by the row ids the user's document lists. Rows
+ * created before the user's events were applied get it here; rows created after copy it themselves on
+ * MemberAdded.
  */
 @Component
 class MemberProfileSpreader implements UserProfileListener {
@@ -18,7 +21,7 @@ class MemberProfileSpreader implements UserProfileListener {
     }
 
     @Override
-    public void profileChanged(UserProfile profile) {
-        rows.spreadProfile(profile);
+    public void profileChanged(UserProfile profile, List<String> memberRowIds) {
+        rows.spreadProfile(profile, memberRowIds);
     }
 }

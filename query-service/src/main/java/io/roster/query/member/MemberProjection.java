@@ -9,18 +9,27 @@ import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
 import io.roster.query.consumer.Projection;
 import io.roster.query.team.TeamProjection;
+import io.roster.query.user.UserProfile;
 import io.roster.query.user.UserStore;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * Membership and team events onto member rows ({@code members-v1}), and the team member counts that
- * follow from them. Profile events reach the rows through {@link MemberProfileSpreader}.
+ * Membership and team events onto member rows ({@code members}), and the team member counts that follow
+ * from them. Profile events reach the rows through {@link MemberProfileSpreader}. Every read and write is by
+ * id: the rows of a user and of a team are listed on the user's and the team's documents.
+ *
+ * <p>Where an event moves team counts, the row is read first, the counts move, and the row is written last:
+ * if the consumer dies in between, the redelivered event still finds the old row and computes the same change,
+ * and {@link TeamProjection#countMembers} counts it at most once.
  */
 @Component
 class MemberProjection implements Projection {
@@ -37,61 +46,69 @@ class MemberProjection implements Projection {
 
     @Override
     public void apply(EventEnvelope envelope) {
+        long sequence = envelope.sequenceNumber();
         if (envelope.event() instanceof MemberAdded added) {
-            joined(added);
+            joined(added, sequence);
         } else if (envelope.event() instanceof MemberRolesChanged changed) {
             rows.setRoles(changed.organizationId(), changed.userId(), changed.roles());
         } else if (envelope.event() instanceof MemberTeamsChanged changed) {
-            teamsChanged(changed);
+            teamsChanged(changed, sequence);
         } else if (envelope.event() instanceof MemberRemoved removed) {
-            rows.remove(removed.organizationId(), removed.userId()).ifPresentOrElse(
-                    teamIds -> recount(removed.organizationId(), teamIds),
-                    // no row: a redelivery, maybe after a crash between the delete and the recount
-                    () -> recountAll(removed.organizationId()));
+            removed(removed, sequence);
         } else if (envelope.event() instanceof TeamRenamed renamed) {
-            rows.renameTeam(renamed.organizationId(), renamed.teamId(), renamed.name());
+            rows.renameTeam(teams.memberRowsOf(renamed.teamId()), renamed.teamId(), renamed.name());
         } else if (envelope.event() instanceof TeamDeleted deleted) {
-            rows.dropTeam(deleted.organizationId(), deleted.teamId());
+            // the team's document lists its rows, so it goes only after they no longer show the team
+            rows.dropTeam(teams.memberRowsOf(deleted.teamId()), deleted.teamId());
+            teams.delete(deleted.teamId());
         }
     }
 
-    private void joined(MemberAdded added) {
+    private void joined(MemberAdded added, long sequence) {
         UUID organizationId = added.organizationId();
+        String rowId = MemberRows.memberRowId(organizationId, added.userId());
         List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, added.teamIds());
-        // Write the row first, then read the profile: the user's events may be applied at this very moment
-        // on another thread or instance, and they write the profile first and then look for rows. Whichever
-        // runs second sees the other's write, and the version check keeps an older profile from winning.
+        teams.countMembers(changes(Set.of(), idsOf(teamRefs)), rowId, sequence);
+        // The row first, then the user's document lists it and answers the profile in one atomic step: a profile
+        // saved before that step is answered here, one saved after finds the row listed and writes it itself.
         rows.join(organizationId, added.userId(), added.roles(), teamRefs, added.occurredAt());
-        users.find(added.userId()).ifPresent(profile -> rows.copyProfile(organizationId, profile));
-        recount(organizationId, teamRefs.stream().map(t -> t.teamId().toString()).toList());
+        Optional<UserProfile> profile = users.attachMemberRow(added.userId(), rowId);
+        // the user's partition may have written a newer profile between our read and our write: copy that one
+        while (profile.isPresent() && rows.copyProfile(organizationId, profile.get())) {
+            profile = users.find(added.userId());
+        }
     }
 
-    private void teamsChanged(MemberTeamsChanged changed) {
+    private void teamsChanged(MemberTeamsChanged changed, long sequence) {
         UUID organizationId = changed.organizationId();
         List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, changed.teamIds());
-        List<String> now = teamRefs.stream().map(t -> t.teamId().toString()).toList();
-        rows.setTeams(organizationId, changed.userId(), teamRefs).ifPresent(before -> {
-            if (new HashSet<>(before).equals(new HashSet<>(now))) {
-                // nothing changed: a redelivery, which no longer knows the teams the member left
-                recountAll(organizationId);
-            } else {
-                Set<String> touched = new HashSet<>(before);
-                touched.addAll(now);
-                recount(organizationId, touched);
-            }
+        rows.teamsOf(organizationId, changed.userId()).ifPresent(before -> {
+            teams.countMembers(changes(before, idsOf(teamRefs)), MemberRows.memberRowId(organizationId, changed.userId()), sequence);
+            rows.setTeams(organizationId, changed.userId(), teamRefs);
         });
     }
 
-
-    /**
-     * Counts are recomputed from the rows rather than incremented, so applying an event twice cannot
-     * count a member twice.
-     */
-    private void recount(UUID organizationId, Collection<String> teamIds) {
-        teamIds.forEach(teamId -> teams.setMemberCount(teamId, rows.countActiveInTeam(organizationId, teamId)));
+    private void removed(MemberRemoved removed, long sequence) {
+        UUID organizationId = removed.organizationId();
+        String rowId = MemberRows.memberRowId(organizationId, removed.userId());
+        rows.teamsOf(organizationId, removed.userId()).ifPresent(before -> {
+            teams.countMembers(changes(before, List.of()), rowId, sequence);
+            rows.remove(organizationId, removed.userId());
+        });
+        users.detachMemberRow(removed.userId(), rowId);
     }
 
-    private void recountAll(UUID organizationId) {
-        recount(organizationId, teams.idsOf(organizationId));
+    /** +1 for each team joined, -1 for each team left. */
+    private static Map<String, Integer> changes(Collection<String> before, List<String> after) {
+        Map<String, Integer> changes = new HashMap<>();
+        Set<String> left = new HashSet<>(before);
+        after.forEach(left::remove);
+        left.forEach(team -> changes.put(team, -1));
+        after.stream().filter(team -> !before.contains(team)).forEach(team -> changes.put(team, 1));
+        return changes;
+    }
+
+    private static List<String> idsOf(List<TeamRef> teamRefs) {
+        return teamRefs.stream().map(t -> t.teamId().toString()).toList();
     }
 }

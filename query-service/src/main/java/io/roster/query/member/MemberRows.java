@@ -55,17 +55,18 @@ public class MemberRows {
         // each filter puts its equality between the organization and the sort key, so the sort stays an index walk
         collection.createIndex(Indexes.ascending(ORGANIZATION_ID, STATUS, EMAIL_LOWER, ID), new IndexOptions().name("by_status"));
         collection.createIndex(Indexes.ascending(ORGANIZATION_ID, ROLES, EMAIL_LOWER, ID), new IndexOptions().name("by_role"));
-        // also behind team renames and deletions, and the team member counts
+        // the teamId filter
         collection.createIndex(Indexes.ascending(ORGANIZATION_ID, TEAM_IDS, EMAIL_LOWER, ID), new IndexOptions().name("by_team"));
         // ?q=: an anchored regex on the lower-cased terms is a range scan of this (multikey) index
         collection.createIndex(Indexes.ascending(ORGANIZATION_ID, SEARCH_TERMS), new IndexOptions().name("by_prefix"));
-        // a user's memberships, and spreading a profile change to all of that user's rows
+        // a user's memberships
         collection.createIndex(Indexes.ascending(USER_ID, ORGANIZATION_ID), new IndexOptions().name("by_user"));
     }
 
     /**
      * The membership half of a member's row, created if missing. The profile half starts empty (and at
      * version -1, below every real profile) and is filled by {@link #copyProfile} or {@link #spreadProfile}.
+
      */
     void join(UUID organizationId, UUID userId, List<String> roles, List<TeamRef> teams, Instant joinedAt) {
         collection.get().updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.combine(
@@ -106,64 +107,78 @@ public class MemberRows {
         collection.get().deleteOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)));
     }
 
+    static String memberRowId(UUID organizationId, UUID userId) {
+        return idOf(organizationId, userId);
+    }
+
     static String invitationRowId(UUID organizationId, UUID invitationId) {
         return organizationId + ":invitation:" + invitationId;
     }
 
-    /** The profile onto one row, unless the row already holds this or a newer version. */
-    void copyProfile(UUID organizationId, UserProfile profile) {
-        collection.get().updateOne(Filters.and(Filters.eq(ID, idOf(organizationId, profile.userId())), olderThan(profile)), profileUpdate(profile));
+    /**
+     * The profile onto one row, written by id.
+     *
+     * @return whether the row held a newer profile before (written meanwhile by the user's partition), which the
+     * caller must then copy again: the version check happens after the write, because a condition in the write's
+     * filter would make mongo-java-server scan the collection
+     */
+    boolean copyProfile(UUID organizationId, UserProfile profile) {
+        Document before = collection.get().findOneAndUpdate(Filters.eq(ID, idOf(organizationId, profile.userId())), profileUpdate(profile),
+                new FindOneAndUpdateOptions().projection(Projections.include(PROFILE_VERSION)).returnDocument(ReturnDocument.BEFORE));
+        Number version = before == null ? null : before.get(PROFILE_VERSION, Number.class);
+        return version != null && version.longValue() > profile.version();
     }
 
-    /** The profile onto every row of the user that holds an older version. */
-    void spreadProfile(UserProfile profile) {
-        collection.get().updateMany(Filters.and(Filters.eq(USER_ID, profile.userId().toString()), olderThan(profile)), profileUpdate(profile));
+    /**
+     * The profile onto the given rows of the user (those {@code UserStore} lists), by id. Profile events come
+     * in order, so this is the user's newest profile; a MemberAdded copying an older one at the same moment
+     * notices it in {@link #copyProfile}.
+     */
+    void spreadProfile(UserProfile profile, List<String> rowIds) {
+        if (!rowIds.isEmpty()) {
+            collection.get().updateMany(Filters.in(ID, rowIds), profileUpdate(profile));
+        }
     }
 
     void setRoles(UUID organizationId, UUID userId, List<String> roles) {
         collection.get().updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.set(ROLES, List.copyOf(roles)));
     }
 
-    /** @return the team ids the row had before, or empty when there is no such row */
-    Optional<List<String>> setTeams(UUID organizationId, UUID userId, List<TeamRef> teams) {
-        Document before = collection.get().findOneAndUpdate(Filters.eq(ID, idOf(organizationId, userId)), teamsUpdate(teams),
-                new FindOneAndUpdateOptions().projection(Projections.include(TEAM_IDS)).returnDocument(ReturnDocument.BEFORE));
-        return Optional.ofNullable(before).map(d -> d.getList(TEAM_IDS, String.class, List.of()));
+    /** @return the team ids of the member's row, or empty when there is no such row */
+    Optional<List<String>> teamsOf(UUID organizationId, UUID userId) {
+        Document row = collection.get().find(Filters.eq(ID, idOf(organizationId, userId))).projection(Projections.include(TEAM_IDS)).first();
+        return Optional.ofNullable(row).map(d -> d.getList(TEAM_IDS, String.class, List.of()));
     }
 
-    /** @return the team ids of the removed row, or empty when there was none */
-    Optional<List<String>> remove(UUID organizationId, UUID userId) {
-        Document removed = collection.get().findOneAndDelete(Filters.eq(ID, idOf(organizationId, userId)));
-        return Optional.ofNullable(removed).map(d -> d.getList(TEAM_IDS, String.class, List.of()));
+    void setTeams(UUID organizationId, UUID userId, List<TeamRef> teams) {
+        collection.get().updateOne(Filters.eq(ID, idOf(organizationId, userId)), teamsUpdate(teams));
     }
 
-    void renameTeam(UUID organizationId, UUID teamId, String name) {
-        collection.get().updateMany(inTeam(organizationId, teamId.toString()), Updates.set(TEAMS + ".$[team].name", name),
-                new UpdateOptions().arrayFilters(List.of(Filters.eq("team.teamId", teamId.toString()))));
+    void remove(UUID organizationId, UUID userId) {
+        collection.get().deleteOne(Filters.eq(ID, idOf(organizationId, userId)));
     }
 
-    void dropTeam(UUID organizationId, UUID teamId) {
-        collection.get().updateMany(inTeam(organizationId, teamId.toString()), Updates.combine(
-                Updates.pull(TEAM_IDS, teamId.toString()),
-                Updates.pull(TEAMS, new Document("teamId", teamId.toString()))));
+    /** The team's new name in the given rows (those the team lists), by id. */
+    void renameTeam(List<String> rowIds, UUID teamId, String name) {
+        if (!rowIds.isEmpty()) {
+            collection.get().updateMany(Filters.in(ID, rowIds), Updates.set(TEAMS + ".$[team].name", name),
+                    new UpdateOptions().arrayFilters(List.of(Filters.eq("team.teamId", teamId.toString()))));
+        }
     }
 
-    long countActiveInTeam(UUID organizationId, String teamId) {
-        return collection.get().countDocuments(Filters.and(inTeam(organizationId, teamId), Filters.eq(STATUS, MemberStatus.ACTIVE.wireName())));
-    }
-
-    private static Bson inTeam(UUID organizationId, String teamId) {
-        return Filters.and(Filters.eq(ORGANIZATION_ID, organizationId.toString()), Filters.eq(TEAM_IDS, teamId));
+    /** The team off the given rows (those the team lists), by id. */
+    void dropTeam(List<String> rowIds, UUID teamId) {
+        if (!rowIds.isEmpty()) {
+            collection.get().updateMany(Filters.in(ID, rowIds), Updates.combine(
+                    Updates.pull(TEAM_IDS, teamId.toString()),
+                    Updates.pull(TEAMS, new Document("teamId", teamId.toString()))));
+        }
     }
 
     private static Bson teamsUpdate(List<TeamRef> teams) {
         return Updates.combine(
                 Updates.set(TEAM_IDS, teams.stream().map(t -> t.teamId().toString()).toList()),
                 Updates.set(TEAMS, teams.stream().map(t -> new Document("teamId", t.teamId().toString()).append("name", t.name())).toList()));
-    }
-
-    private static Bson olderThan(UserProfile profile) {
-        return Filters.lt(PROFILE_VERSION, profile.version());
     }
 
     private static Bson profileUpdate(UserProfile profile) {

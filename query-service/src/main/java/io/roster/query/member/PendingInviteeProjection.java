@@ -12,6 +12,7 @@ import io.roster.query.invitation.InvitationProjection;
 import io.roster.query.team.TeamProjection;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -36,13 +37,13 @@ class PendingInviteeProjection implements Projection {
     @Override
     public void apply(EventEnvelope envelope) {
         if (envelope.event() instanceof InvitationIssued issued) {
-            rows.invite(issued.organizationId(), issued.invitationId(), issued.email(), issued.firstName(), issued.lastName(),
-                    issued.roles(), TeamRefs.resolve(teams, issued.organizationId(), issued.teamIds()), issued.occurredAt());
+            invite(issued.organizationId(), issued.invitationId(), issued.email(), issued.firstName(), issued.lastName(),
+                    issued.roles(), issued.teamIds(), issued.occurredAt());
         } else if (envelope.event() instanceof InvitationResent resent) {
             // after an expiry the row is gone; the invitation's own read model still knows the invitee
-            invitations.invitee(resent.invitationId()).ifPresent(invitee -> rows.invite(resent.organizationId(),
+            invitations.invitee(resent.invitationId()).ifPresent(invitee -> invite(resent.organizationId(),
                     resent.invitationId(), invitee.email(), invitee.firstName(), invitee.lastName(), invitee.roles(),
-                    TeamRefs.resolve(teams, resent.organizationId(), invitee.teamIds()), resent.occurredAt()));
+                    invitee.teamIds(), resent.occurredAt()));
         } else if (envelope.event() instanceof InvitationAccepted accepted) {
             rows.withdrawInvitation(accepted.organizationId(), accepted.invitationId());
         } else if (envelope.event() instanceof InvitationRevoked revoked) {
@@ -54,4 +55,11 @@ class PendingInviteeProjection implements Projection {
         }
     }
 
+    private void invite(UUID organizationId, UUID invitationId, String email, String firstName, String lastName,
+                        List<String> roles, List<UUID> teamIds, Instant invitedAt) {
+        List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, teamIds);
+        rows.invite(organizationId, invitationId, email, firstName, lastName, roles, teamRefs, invitedAt);
+        // listed on its teams so that a rename reaches the row by id; not counted, the invitee is no member yet
+        teams.listRow(teamRefs.stream().map(t -> t.teamId().toString()).toList(), MemberRows.invitationRowId(organizationId, invitationId));
+    }
 }

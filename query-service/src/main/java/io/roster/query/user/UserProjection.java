@@ -8,9 +8,13 @@ import io.roster.query.consumer.Projection;
 import org.springframework.stereotype.Component;
 
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
-/** Applies user events to {@code users-v1}, then hands the current profile to the read models that copy it. */
+/**
+ * Applies user events to {@code users}, then hands the current profile to the read models that copy it.
+ * Every write is by id: one read of the stored document, one write that also answers the rows to update.
+ */
 @Component
 class UserProjection implements Projection {
 
@@ -28,20 +32,38 @@ class UserProjection implements Projection {
         UUID userId;
         if (envelope.event() instanceof UserRegistered registered) {
             userId = registered.userId();
-            users.save(new UserProfile(userId, registered.email(), registered.firstName(), registered.lastName(), version));
         } else if (envelope.event() instanceof UserProfileUpdated updated) {
             userId = updated.userId();
-            users.save(users.find(userId)
-                    .map(profile -> profile.withName(updated.firstName(), updated.lastName(), version))
-                    .orElseGet(() -> new UserProfile(updated.userId(), null, updated.firstName(), updated.lastName(), version)));
         } else if (envelope.event() instanceof UserDeleted deleted) {
             // the member rows go with the MemberRemoved events the deletion brings, one per membership
-            users.markDeleted(deleted.userId(), version);
+            if (users.load(deleted.userId()).version() < version) {
+                users.markDeleted(deleted.userId(), version);
+            }
             return;
         } else {
             return;
         }
-        // the stored profile, not the event's: after a stale redelivery it is the newer one that spreads
-        users.find(userId).ifPresent(profile -> listeners.forEach(listener -> listener.profileChanged(profile)));
+        UserStore.Stored stored = users.load(userId);
+        if (stored.version() >= version) {
+            // a redelivery or an older event: the stored profile stays, and spreads again in case the
+            // consumer died between saving it and spreading it
+            stored.profile().ifPresent(profile -> spread(profile, stored.memberRows()));
+            return;
+        }
+        UserProfile profile = newProfile(envelope.event(), userId, stored.profile(), version);
+        spread(profile, users.save(profile));
+    }
+
+    private static UserProfile newProfile(Object event, UUID userId, Optional<UserProfile> stored, long version) {
+        if (event instanceof UserRegistered registered) {
+            return new UserProfile(userId, registered.email(), registered.firstName(), registered.lastName(), version);
+        }
+        UserProfileUpdated updated = (UserProfileUpdated) event;
+        return stored.map(profile -> profile.withName(updated.firstName(), updated.lastName(), version))
+                .orElseGet(() -> new UserProfile(userId, null, updated.firstName(), updated.lastName(), version));
+    }
+
+    private void spread(UserProfile profile, List<String> memberRows) {
+        listeners.forEach(listener -> listener.profileChanged(profile, memberRows));
     }
 }

@@ -1,27 +1,37 @@
 package io.roster.query.user;
 
-import com.mongodb.ErrorCategory;
-import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
 /**
  * Every user's current profile ({@code users}), kept so that a membership event can copy the profile
- * of a user whose events were applied before it. Writes only move forward: a write carrying an older
- * version than the stored one changes nothing.
+ * of a user whose events were applied before it, and the ids of the member rows that show it, so that a
+ * profile change updates exactly those rows by id instead of searching the members by user.
+ *
+ * <p>The profile fields are written by the user's own events only, which arrive in order on one partition;
+ * so a read of the stored version followed by a write by id is enough to keep an older event from winning
+ * (a version condition in the write's filter would make mongo-java-server scan: it uses an index only for a
+ * filter on {@code _id} alone). The row ids are added by membership events on another partition, with
+ * atomic {@code $addToSet}s that never touch the profile fields.
  */
 @Component
 public class UserStore {
 
     public static final String COLLECTION = "users";
+    private static final String MEMBER_ROWS = "memberRows";
 
     private final VersionedCollection collection;
 
@@ -31,36 +41,70 @@ public class UserStore {
 
     /** The profile of a user that exists; empty for unknown and deleted users. */
     public Optional<UserProfile> find(UUID userId) {
+        return profileOf(userId, collection.get().find(Filters.eq("_id", userId.toString())).first());
+    }
+
+    /**
+     * Records that a member row shows the user's profile, and answers the profile it must show, in one
+     * atomic step: a profile saved later finds the row in the list, one saved earlier is answered here.
+     */
+    public Optional<UserProfile> attachMemberRow(UUID userId, String rowId) {
+        Document user = collection.get().findOneAndUpdate(Filters.eq("_id", userId.toString()),
+                Updates.addToSet(MEMBER_ROWS, rowId), upsertAfter());
+        return profileOf(userId, user);
+    }
+
+    /** The row is gone; a profile change no longer needs to reach it. */
+    public void detachMemberRow(UUID userId, String rowId) {
+        collection.get().updateOne(Filters.eq("_id", userId.toString()), Updates.pull(MEMBER_ROWS, rowId));
+    }
+
+    /** The stored document: its profile version (-1 when none) and the rows showing it. */
+    Stored load(UUID userId) {
         Document d = collection.get().find(Filters.eq("_id", userId.toString())).first();
-        if (d == null || d.getBoolean("deleted", false)) {
+        return new Stored(profileOf(userId, d), versionOf(d), memberRowsOf(d));
+    }
+
+    /** Saves the profile and answers the rows that show it, read in the same atomic step. */
+    List<String> save(UserProfile profile) {
+        Document saved = collection.get().findOneAndUpdate(Filters.eq("_id", profile.userId().toString()), Updates.combine(
+                Updates.set("email", profile.email()),
+                Updates.set("firstName", profile.firstName()),
+                Updates.set("lastName", profile.lastName()),
+                Updates.set("version", profile.version()),
+                Updates.unset("deleted")), upsertAfter().projection(Projections.include(MEMBER_ROWS)));
+        return memberRowsOf(saved);
+    }
+
+    /** A deleted account keeps only its id, version and row ids, so no personal data stays and no older event revives it. */
+    void markDeleted(UUID userId, long version) {
+        Bson deleted = Updates.combine(Updates.set("version", version), Updates.set("deleted", true),
+                Updates.unset("email"), Updates.unset("firstName"), Updates.unset("lastName"));
+        collection.get().updateOne(Filters.eq("_id", userId.toString()), deleted, new UpdateOptions().upsert(true));
+    }
+
+    private static FindOneAndUpdateOptions upsertAfter() {
+        return new FindOneAndUpdateOptions().upsert(true).returnDocument(ReturnDocument.AFTER);
+    }
+
+    private static Optional<UserProfile> profileOf(UUID userId, Document d) {
+        // a document holding only row ids (the membership came before the user's first event) is no profile yet
+        if (d == null || d.getBoolean("deleted", false) || d.get("version") == null) {
             return Optional.empty();
         }
         return Optional.of(new UserProfile(userId, d.getString("email"), d.getString("firstName"),
                 d.getString("lastName"), d.getLong("version")));
     }
 
-    void save(UserProfile profile) {
-        replaceIfNewer(profile.userId(), profile.version(), new Document("_id", profile.userId().toString())
-                .append("email", profile.email())
-                .append("firstName", profile.firstName())
-                .append("lastName", profile.lastName())
-                .append("version", profile.version()));
+    private static long versionOf(Document d) {
+        return d == null || d.get("version") == null ? -1 : d.getLong("version");
     }
 
-    /** A deleted account keeps only its id and version, so no personal data stays and no older event revives it. */
-    void markDeleted(UUID userId, long version) {
-        replaceIfNewer(userId, version, new Document("_id", userId.toString()).append("version", version).append("deleted", true));
+    private static List<String> memberRowsOf(Document d) {
+        return d == null ? List.of() : d.getList(MEMBER_ROWS, String.class, List.of());
     }
 
-    private void replaceIfNewer(UUID userId, long version, Document replacement) {
-        Bson olderOrAbsent = Filters.and(Filters.eq("_id", userId.toString()), Filters.lt("version", version));
-        try {
-            collection.get().replaceOne(olderOrAbsent, replacement, new ReplaceOptions().upsert(true));
-        } catch (MongoWriteException e) {
-            // the upsert found the same or a newer version stored and tried to insert beside it: nothing to do
-            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
-                throw e;
-            }
-        }
+    /** What a user event needs to know before it writes: the current profile, its version, the rows showing it. */
+    record Stored(Optional<UserProfile> profile, long version, List<String> memberRows) {
     }
 }

@@ -170,11 +170,11 @@ class MemberProjectionTest {
         }
 
         @Override
-        void copyProfile(UUID organizationId, UserProfile profile) {
+        boolean copyProfile(UUID organizationId, UserProfile profile) {
             Runnable work = beforeCopy;
             beforeCopy = NOTHING;
             work.run();
-            super.copyProfile(organizationId, profile);
+            return super.copyProfile(organizationId, profile);
         }
     }
 
