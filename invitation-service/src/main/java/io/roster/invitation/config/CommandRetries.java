@@ -4,7 +4,9 @@ import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
-import org.axonframework.modelling.command.ConcurrencyException;
+import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.RuleViolation;
+import org.axonframework.common.AxonNonTransientException;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -35,17 +37,15 @@ class CommandRetries {
                         .retryExecutor(commandRetryExecutor)
                         .maxRetryCount(5)
                         .retryInterval(50)
-                        .nonTransientFailurePredicate(failure -> !isConcurrencyFailure(failure))
+                        // Axon asks this of the failure and of each of its causes, and gives up if any is final; so
+                        // name what is final (a rule's refusal, Axon's own non-transient errors), not what is not: a
+                        // lost race is a ConcurrencyException caused by the index's duplicate-key error, both transient
+                        .nonTransientFailurePredicate(CommandRetries::isFinal)
                         .build())
                 .build();
     }
 
-    private static boolean isConcurrencyFailure(Throwable failure) {
-        for (Throwable cause = failure; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
-            if (cause instanceof ConcurrencyException) {
-                return true;
-            }
-        }
-        return false;
+    static boolean isFinal(Throwable failure) {
+        return failure instanceof RuleViolation || failure instanceof ApiProblem || failure instanceof AxonNonTransientException;
     }
 }
