@@ -9,6 +9,8 @@ import org.springframework.boot.context.properties.ConfigurationPropertiesScan;
 @ConfigurationPropertiesScan
 public class IdentityApplication {
     public static void main(String[] args) {
+        // Axon's update checker reports to AxonIQ's servers at every start; Roster does not phone home unless asked to
+        System.setProperty("axoniq.update-checker.disabled", System.getProperty("axoniq.update-checker.disabled", "true"));
         SpringApplication.run(IdentityApplication.class, args);
     }
 }

@@ -168,6 +168,8 @@ public final class LocalStack implements AutoCloseable {
         // inherited ROSTER_* variables must not leak into the children: the stack defines their whole contract
         System.getenv().keySet().stream().filter(name -> name.startsWith("ROSTER_")).forEach(name -> env.put(name, null));
         env.put("SERVER_PORT", Integer.toString(ports.of(service)));
+        // on this machine nothing listens beyond loopback (containers set no address and listen on all)
+        env.put("SERVER_ADDRESS", HOST);
         env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", HOST + ":" + ports.kafka());
         env.put("ROSTER_MONGO_URI", "mongodb://" + HOST + ":" + ports.mongo());
         env.put("ROSTER_MONGO_DATABASE", service.database());
