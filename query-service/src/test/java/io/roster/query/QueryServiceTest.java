@@ -146,6 +146,57 @@ class QueryServiceTest extends AbstractServiceTest {
                         .contains("roster_consumer_dead_letters_total{reason=\"unreadable\",topic=\"roster.identity.v1\"}"));
     }
 
+    /**
+     * The consumer takes a poll's records as one batch: a broken record among good ones of the same partition
+     * goes to the dead letter topic alone, and the good ones before and after it are all applied.
+     */
+    @Test
+    void aBrokenRecordInTheMiddleOfABatchGoesToTheDeadLetterTopicAndTheOthersAreApplied() {
+        UUID org = UUID.randomUUID();
+        String poison = "broken in a batch " + UUID.randomUUID();
+        // one key, one partition, sent without waiting: they arrive together and in this order
+        List<ProducerRecord<String, byte[]>> records = List.of(
+                codec.encode(EventEnvelope.of(new OrganizationCreated(UUID.randomUUID(), Instant.now(), org, admin, "Before"), 0)),
+                codec.encode(EventEnvelope.of(new MemberAdded(UUID.randomUUID(), Instant.now(), org, admin, admin, List.of("admin"), List.of(), JoinPath.DIRECT, null), 1)),
+                new ProducerRecord<>(Topics.IDENTITY, org.toString(), poison.getBytes(StandardCharsets.UTF_8)),
+                codec.encode(EventEnvelope.of(new OrganizationRenamed(UUID.randomUUID(), Instant.now(), org, admin, "After"), 2)));
+        records.forEach(kafka::send);
+        kafka.flush();
+
+        web.get().uri("/api/v1/organizations/{id}", org).headers(h -> h.setBearerAuth(tokenOf(admin)))
+                .header(ConsistencyToken.HEADER, ConsistencyToken.of(org.toString(), 2).encode())
+                .exchange().expectStatus().isOk().expectHeader().valueEquals("Consistency-Reached", "true")
+                .expectBody().jsonPath("$.name").isEqualTo("After");
+        assertThat(deadLetters(org.toString())).containsExactly(poison);
+    }
+
+    /** The values of the identity dead letter topic's records with this key, once at least one arrived. */
+    private List<String> deadLetters(String key) {
+        Map<String, Object> config = Map.of(
+                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.kafkaBootstrapServers(),
+                ConsumerConfig.GROUP_ID_CONFIG, "dlt-" + UUID.randomUUID(),
+                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
+        List<String> values = new java.util.ArrayList<>();
+        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
+            consumer.subscribe(List.of(Topics.deadLetter(Topics.IDENTITY)));
+            await().atMost(Duration.ofSeconds(30)).until(() -> {
+                for (var record : consumer.poll(Duration.ofMillis(200))) {
+                    if (key.equals(record.key())) {
+                        values.add(new String(record.value(), StandardCharsets.UTF_8));
+                    }
+                }
+                return !values.isEmpty();
+            });
+            // whatever else is already there
+            consumer.poll(Duration.ofMillis(500)).forEach(record -> {
+                if (key.equals(record.key())) {
+                    values.add(new String(record.value(), StandardCharsets.UTF_8));
+                }
+            });
+        }
+        return values;
+    }
+
     private UUID createOrganization(String name) {
         UUID org = UUID.randomUUID();
         send(new OrganizationCreated(UUID.randomUUID(), Instant.now(), org, admin, name), 0);

@@ -6,12 +6,18 @@ import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.stereotype.Component;
 
+import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Map;
+import java.util.Set;
 
 /**
- * Applies an event to every projection once: an event at or below the aggregate's last applied
- * sequence number was seen before and changes nothing. The whole event goes into one read-model version,
- * the active one when it starts, even if a rebuild switches versions meanwhile.
+ * Applies events to every projection once: an event at or below its aggregate's last applied sequence
+ * number was seen before and changes nothing. A batch costs two round trips of its own, whatever its size:
+ * one read of the applied sequences of all its aggregates, one bulk write of the new ones after the events
+ * were applied in order (so an aggregate's events keep their order). The whole batch goes into one read-model
+ * version, the active one when it starts, even if a rebuild switches versions meanwhile.
  */
 @Component
 public class EventApplier {
@@ -30,11 +36,56 @@ public class EventApplier {
 
     /** @return whether the event was new */
     public boolean apply(EventEnvelope envelope) {
-        return collections.bound(collections.activeVersion(), () -> applyInCurrentVersion(envelope));
+        try {
+            return apply(List.of(envelope)) == 1;
+        } catch (Failed e) {
+            throw e.getCause() instanceof RuntimeException cause ? cause : e;
+        }
     }
 
-    private boolean applyInCurrentVersion(EventEnvelope envelope) {
-        long last = applied.lastApplied(envelope.aggregateId());
+    /**
+     * Applies the events in order.
+     *
+     * @return how many were new
+     * @throws Failed when an event cannot be applied: the ones before it are applied and recorded, it and the
+     *                ones after it are not recorded (they come again)
+     */
+    public int apply(List<EventEnvelope> events) {
+        if (events.isEmpty()) {
+            return 0;
+        }
+        return collections.bound(collections.activeVersion(), () -> applyInCurrentVersion(events));
+    }
+
+    private int applyInCurrentVersion(List<EventEnvelope> events) {
+        Set<String> aggregates = new HashSet<>();
+        events.forEach(event -> aggregates.add(event.aggregateId()));
+        Map<String, Long> last = new HashMap<>(applied.lastApplied(aggregates));
+        Map<String, Long> newlyApplied = new HashMap<>();
+        int count = 0;
+        Failed failed = null;
+        for (int index = 0; index < events.size() && failed == null; index++) {
+            EventEnvelope envelope = events.get(index);
+            try {
+                if (applyOne(envelope, last.getOrDefault(envelope.aggregateId(), -1L))) {
+                    last.put(envelope.aggregateId(), envelope.sequenceNumber());
+                    newlyApplied.put(envelope.aggregateId(), envelope.sequenceNumber());
+                    count++;
+                }
+            } catch (RuntimeException e) {
+                failed = new Failed(index, e);
+            }
+        }
+        // also when an event failed: the ones before it are applied and will be committed. If this write fails,
+        // its exception (not Failed) makes the whole batch come again, which the projections absorb.
+        applied.markApplied(newlyApplied);
+        if (failed != null) {
+            throw failed;
+        }
+        return count;
+    }
+
+    private boolean applyOne(EventEnvelope envelope, long last) {
         if (envelope.sequenceNumber() <= last) {
             log.debug("Skipping {} #{} of {}: already applied", envelope.type().name(), envelope.sequenceNumber(), envelope.aggregateId());
             return false;
@@ -44,8 +95,22 @@ public class EventApplier {
         }
         try (var ignored = MDC.putCloseable("correlationId", envelope.correlationId())) {
             projections.forEach(projection -> projection.apply(envelope));
-            applied.markApplied(envelope.aggregateId(), envelope.sequenceNumber());
         }
         return true;
+    }
+
+    /** An event of a batch could not be applied; those before it were. */
+    public static final class Failed extends RuntimeException {
+        private final int index;
+
+        Failed(int index, RuntimeException cause) {
+            super("Event " + index + " of the batch could not be applied: " + cause.getMessage(), cause);
+            this.index = index;
+        }
+
+        /** The failed event's position in the batch. */
+        public int index() {
+            return index;
+        }
     }
 }

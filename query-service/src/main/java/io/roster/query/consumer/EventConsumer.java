@@ -1,14 +1,23 @@
 package io.roster.query.consumer;
 
 import io.roster.events.CloudEventsKafkaCodec;
+import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
+import io.roster.events.UnreadableEventException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.kafka.listener.BatchListenerFailedException;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.List;
+
 /**
- * Reads the three event topics. A record that is not a readable event throws, and the error handler
- * sends it to the dead letter topic; nothing is skipped silently.
+ * Reads the three event topics a poll at a time (up to {@code max-poll-records}), so the applied
+ * sequences cost two round trips per batch instead of two per event. A record that is not a readable
+ * event, or whose projections fail, ends the batch with a {@link BatchListenerFailedException} naming it:
+ * the records before it are applied and committed, and the error handler retries or dead-letters exactly
+ * that record and goes on with the ones after it. Nothing is skipped silently.
  */
 @Component
 public class EventConsumer {
@@ -25,9 +34,26 @@ public class EventConsumer {
 
     // the group is named explicitly: without it spring-kafka would use the listener's id as the group
     // ("query-projections"), and spring.kafka.consumer.group-id (ROSTER_QUERY_CONSUMER_GROUP) would do nothing
-    @KafkaListener(id = LISTENER_ID, groupId = "${spring.kafka.consumer.group-id}",
+    @KafkaListener(id = LISTENER_ID, groupId = "${spring.kafka.consumer.group-id}", batch = "true",
             topics = {Topics.IDENTITY, Topics.INVITATION, Topics.NOTIFICATION})
-    void consume(ConsumerRecord<String, byte[]> record) {
-        applier.apply(codec.decode(record));
+    void consume(List<ConsumerRecord<String, byte[]>> records) {
+        List<EventEnvelope> events = new ArrayList<>(records.size());
+        for (ConsumerRecord<String, byte[]> record : records) {
+            try {
+                events.add(codec.decode(record));
+            } catch (UnreadableEventException unreadable) {
+                apply(events);
+                throw new BatchListenerFailedException("Unreadable record", unreadable, events.size());
+            }
+        }
+        apply(events);
+    }
+
+    private void apply(List<EventEnvelope> events) {
+        try {
+            applier.apply(events);
+        } catch (EventApplier.Failed failed) {
+            throw new BatchListenerFailedException("Cannot apply the event", failed.getCause(), failed.index());
+        }
     }
 }

@@ -39,9 +39,10 @@ public class DeadLetterErrorHandling {
         backOff.setMultiplier(2);
         backOff.setMaxInterval(10_000);
         DefaultErrorHandler handler = new DefaultErrorHandler((record, error) -> {
-            String reason = error.getCause() instanceof UnreadableEventException ? "unreadable" : "failed";
+            Throwable cause = listenerFailure(error);
+            String reason = cause instanceof UnreadableEventException ? "unreadable" : "failed";
             log.error("Dead-lettering {}-{}@{} ({}): {}", record.topic(), record.partition(), record.offset(), reason,
-                    error.getCause() != null ? error.getCause().getMessage() : error.getMessage());
+                    cause.getMessage());
             toDeadLetters.accept(record, error);
             Counter.builder("roster.consumer.dead.letters")
                     .description("Records sent to a dead letter topic")
@@ -50,5 +51,23 @@ public class DeadLetterErrorHandling {
         }, backOff);
         handler.addNotRetryableExceptions(UnreadableEventException.class);
         return handler;
+    }
+
+    /**
+     * What went wrong under the listener's wrappers: a record listener's failure comes wrapped once, a batch
+     * listener's twice (in a BatchListenerFailedException naming the record). An unreadable event is found at
+     * any depth (it has causes of its own: the decoder's).
+     */
+    private static Throwable listenerFailure(Throwable error) {
+        for (Throwable cause = error; cause != null; cause = cause.getCause() == cause ? null : cause.getCause()) {
+            if (cause instanceof UnreadableEventException) {
+                return cause;
+            }
+        }
+        Throwable cause = error;
+        while (cause.getCause() != null && cause.getCause() != cause) {
+            cause = cause.getCause();
+        }
+        return cause;
     }
 }
