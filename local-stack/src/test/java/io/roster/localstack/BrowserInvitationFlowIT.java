@@ -5,18 +5,8 @@ import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
-import jakarta.mail.BodyPart;
-import jakarta.mail.Folder;
-import jakarta.mail.Message;
-import jakarta.mail.Multipart;
-import jakarta.mail.Part;
-import jakarta.mail.Session;
-import jakarta.mail.Store;
 import java.io.IOException;
 import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -25,15 +15,14 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
+import java.util.Optional;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -75,12 +64,11 @@ class BrowserInvitationFlowIT {
     private static final String PASSWORD = "correct horse battery staple";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
+    private final StackHttp http = new StackHttp();
 
     private Path dataDir;
-    private LocalStack stack;
+    @AutoClose
+    private RunningStack stack;
     private WebDriver browser;
     private String adminToken;
     private String newcomer;
@@ -89,10 +77,8 @@ class BrowserInvitationFlowIT {
     void startTheStackAndTheBrowser() throws Exception {
         assumeTrue(Files.isExecutable(CHROMIUM) && Files.isExecutable(CHROMEDRIVER),
                 "needs Debian's chromium and chromium-driver (/usr/bin/chromium, /usr/bin/chromedriver); .ci/run installs them");
-        dataDir = Path.of("target", "browser-flow-data").toAbsolutePath();
-        deleteRecursively(dataDir);
-        LocalStackConfig defaults = LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
-                .withDataDir(dataDir).withPorts(PORTS);
+        LocalStackConfig defaults = RunningStack.onWipedDataFolder("browser-flow-data", PORTS);
+        dataDir = defaults.dataDir();
         // the pages' script reaches identity on this stack's port, and identity lets this stack's pages in
         List<String> serviceJvmOptions = new ArrayList<>(defaults.serviceJvmOptions());
         serviceJvmOptions.add("-Droster.invitation.pages.identity-url=" + IDENTITY);
@@ -100,11 +86,9 @@ class BrowserInvitationFlowIT {
         LocalStackConfig config = new LocalStackConfig(defaults.repositoryRoot(), defaults.dataDir(), defaults.ports(),
                 defaults.services(), defaults.adminEmail(), defaults.adminPassword(), defaults.startupTimeout(),
                 serviceJvmOptions, defaults.kafkaJvmOptions());
-        log.info("== starting the whole stack on ports {}, data folder {}", PORTS, dataDir);
-        stack = LocalStack.start(config);
-        log.info("== stack ready in {} ms", stack.startupTime().toMillis());
+        stack = RunningStack.start(config);
         browser = headlessChromium(dataDir);
-        adminToken = login(config.adminEmail(), config.adminPassword());
+        adminToken = http.login(IDENTITY, config.adminEmail(), config.adminPassword());
     }
 
     /** A fresh profile, no sandbox (containers), nothing fetched from the network but the pages under test. */
@@ -130,9 +114,6 @@ class BrowserInvitationFlowIT {
         if (browser != null) {
             browser.quit();
         }
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test
@@ -143,8 +124,7 @@ class BrowserInvitationFlowIT {
         assertThat(text(By.id("problem-title"))).isEqualTo("This invitation link is not valid");
         assertThat(browser.findElement(By.id("problem-code")).getDomAttribute("data-code")).isEqualTo("invitation_not_found");
         assertThat(browser.manage().getCookieNamed("roster_invitation")).isNull();
-        assertThat(http.send(HttpRequest.newBuilder(URI.create(unknown)).GET().build(), HttpResponse.BodyHandlers.discarding())
-                .statusCode()).isEqualTo(404);
+        assertThat(http.page(unknown).statusCode()).isEqualTo(404);
     }
 
     @Test
@@ -190,7 +170,7 @@ class BrowserInvitationFlowIT {
         assertThat(text(By.id("organization-name"))).isEqualTo("Browser Co");
         assertThat(browser.findElement(By.id("joined")).getDomAttribute("data-organization-id")).isEqualTo(organizationId);
         awaitActiveMember(organizationId, newcomer);
-        assertThat(login(newcomer, PASSWORD)).isNotBlank();
+        assertThat(http.login(IDENTITY, newcomer, PASSWORD)).isNotBlank();
     }
 
     @Test
@@ -213,7 +193,7 @@ class BrowserInvitationFlowIT {
     @Order(4)
     void anExistingUserLogsInThroughTheInvitationAndSeesAWrongPasswordRefused() throws Exception {
         String carol = "carol-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
-        HttpResponse<String> created = post(IDENTITY + "/api/v1/users", adminToken, Map.of("firstName", "Carol",
+        HttpResponse<String> created = http.postAsJson(IDENTITY + "/api/v1/users", adminToken, Map.of("firstName", "Carol",
                 "lastName", "Existing", "email", carol, "password", PASSWORD));
         assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
         String organizationId = createOrganization("Third Co");
@@ -262,9 +242,7 @@ class BrowserInvitationFlowIT {
     }
 
     private String createOrganization(String name) throws Exception {
-        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", adminToken, Map.of("name", name));
-        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
-        return json.readTree(created.body()).path("organizationId").asText();
+        return http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", adminToken, Map.of("name", name)), "organizationId");
     }
 
     /**
@@ -274,63 +252,25 @@ class BrowserInvitationFlowIT {
     private String invite(String organizationId, String email, String organizationName) throws Exception {
         HttpResponse<String> invited = await("the invitation service knows " + organizationName).atMost(PATIENCE)
                 .pollInterval(Duration.ofMillis(250))
-                .until(() -> post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations", adminToken,
+                .until(() -> http.postAsJson(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations", adminToken,
                         Map.of("emails", List.of(email), "roles", List.of("member"))), response -> response.statusCode() == 201);
-        assertThat(json.readTree(invited.body()).path("invitations")).as(invited.body()).hasSize(1);
+        assertThat(http.body(invited).path("invitations")).as(invited.body()).hasSize(1);
         String text = await("the invitation email to " + email).atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
-                .until(() -> invitationEmail(email, organizationName), body -> body != null);
+                .until(() -> Mailbox.plainTextAbout(PORTS, email, organizationName), Optional::isPresent).orElseThrow();
         Matcher link = INVITE_LINK.matcher(text);
         assertThat(link.find()).as("a link to the invitation service's /invite page in:\n" + text).isTrue();
         return link.group();
-    }
-
-    /** The plain-text part of the invitation email to {@code address} about {@code organization}, if it arrived. */
-    private String invitationEmail(String address, String organization) throws Exception {
-        Store store = Session.getInstance(new Properties()).getStore("imap");
-        store.connect("127.0.0.1", PORTS.imap(), address, address);
-        try {
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            try {
-                for (Message message : inbox.getMessages()) {
-                    if (message.getSubject() != null && message.getSubject().contains(organization)) {
-                        return plainText(message);
-                    }
-                }
-                return null;
-            } finally {
-                inbox.close(false);
-            }
-        } finally {
-            store.close();
-        }
-    }
-
-    private static String plainText(Part part) throws Exception {
-        if (part.isMimeType("text/plain")) {
-            return part.getContent().toString();
-        }
-        if (part.getContent() instanceof Multipart multipart) {
-            for (int i = 0; i < multipart.getCount(); i++) {
-                BodyPart child = multipart.getBodyPart(i);
-                String text = plainText(child);
-                if (text != null) {
-                    return text;
-                }
-            }
-        }
-        return null;
     }
 
     private void awaitActiveMember(String organizationId, String email) {
         await(email + " an active member of " + organizationId + " in the query API").atMost(PATIENCE)
                 .pollInterval(Duration.ofMillis(250))
                 .until(() -> {
-                    HttpResponse<String> members = get(QUERY + "/api/v1/organizations/" + organizationId + "/members", adminToken);
+                    HttpResponse<String> members = http.get(QUERY + "/api/v1/organizations/" + organizationId + "/members", adminToken);
                     if (members.statusCode() != 200) {
                         return false;
                     }
-                    for (JsonNode row : json.readTree(members.body()).path("items")) {
+                    for (JsonNode row : http.body(members).path("items")) {
                         if (email.equals(row.path("email").asText()) && "active".equals(row.path("status").asText())
                                 && !row.path("userId").asText().isEmpty()) {
                             return true;
@@ -340,41 +280,9 @@ class BrowserInvitationFlowIT {
                 });
     }
 
-    private String login(String email, String password) throws Exception {
-        HttpResponse<String> response = post(IDENTITY + "/api/v1/auth/token", null, Map.of("email", email, "password", password));
-        assertThat(response.statusCode()).as(response.body()).isEqualTo(200);
-        return json.readTree(response.body()).path("accessToken").asText();
-    }
-
-    private HttpResponse<String> post(String url, String bearer, Object body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(body)));
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String url, String bearer) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + bearer).GET().build(), HttpResponse.BodyHandlers.ofString());
-    }
-
     private static String randomToken() {
         byte[] raw = new byte[32];
         new SecureRandom().nextBytes(raw);
         return Base64.getUrlEncoder().withoutPadding().encodeToString(raw);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

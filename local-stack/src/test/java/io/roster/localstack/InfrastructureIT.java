@@ -5,10 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
-import jakarta.mail.Folder;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
-import jakarta.mail.Store;
 import jakarta.mail.Transport;
 import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
@@ -117,10 +115,10 @@ class InfrastructureIT {
                 "<p>Hello <script>alert('x')</script><a href=\"http://127.0.0.1:8082/invite/abc\">accept</a></p>");
         sendMail(ports, "bob@example.com", "Second mail", "for bob", null);
         org.awaitility.Awaitility.await("mail delivered").atMost(Duration.ofSeconds(10)).untilAsserted(() -> {
-            assertThat(imapSubjects(ports, "ann@example.com")).containsExactly("First <b>mail</b>");
-            assertThat(imapSubjects(ports, "bob@example.com")).containsExactly("Second mail");
+            assertThat(Mailbox.subjects(ports, "ann@example.com")).containsExactly("First <b>mail</b>");
+            assertThat(Mailbox.subjects(ports, "bob@example.com")).containsExactly("Second mail");
         });
-        assertThat(imapSubjects(ports, "nobody-" + System.nanoTime() + "@example.org"))
+        assertThat(Mailbox.subjects(ports, "nobody-" + System.nanoTime() + "@example.org"))
                 .as("any address logs in, even one that never received mail").isEmpty();
 
         HttpClient http = HttpClient.newHttpClient();
@@ -263,24 +261,6 @@ class InfrastructureIT {
             message.setContent(new MimeMultipart("alternative", textPart, htmlPart));
         }
         Transport.send(message);
-    }
-
-    /** Logs in over IMAP with the address as user and password and lists the inbox's subjects. */
-    static List<String> imapSubjects(Ports ports, String address) throws Exception {
-        Store store = Session.getInstance(new Properties()).getStore("imap");
-        store.connect("127.0.0.1", ports.imap(), address, address);
-        try {
-            Folder inbox = store.getFolder("INBOX");
-            inbox.open(Folder.READ_ONLY);
-            List<String> subjects = new ArrayList<>();
-            for (Message message : inbox.getMessages()) {
-                subjects.add(message.getSubject());
-            }
-            inbox.close(false);
-            return subjects;
-        } finally {
-            store.close();
-        }
     }
 
     private static HttpResponse<String> get(HttpClient http, String url) throws Exception {

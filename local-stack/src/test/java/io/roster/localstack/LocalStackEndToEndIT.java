@@ -1,46 +1,33 @@
 package io.roster.localstack;
 
+import static io.roster.localstack.StackHttp.describe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
-import java.io.UncheckedIOException;
 import java.net.InetAddress;
 import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.KeyPairGenerator;
 import java.security.Signature;
 import java.time.Duration;
 import java.time.OffsetDateTime;
 import java.util.ArrayList;
 import java.util.Base64;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.OptionalLong;
 import java.util.UUID;
 import java.util.stream.Collectors;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.ConsumerGroupListing;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
@@ -72,14 +59,11 @@ class LocalStackEndToEndIT {
     private static final String ORGANIZATION_CREATED = "roster.identity.OrganizationCreated.v1";
     private static final long TWO_GIB = 2L * 1024 * 1024 * 1024;
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder()
-            .version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5))
-            .build();
+    private final StackHttp http = new StackHttp();
 
     private LocalStackConfig config;
-    private LocalStack stack;
+    @AutoClose
+    private RunningStack stack;
     private String accessToken;
     private String acmeId;
     private String globexId;
@@ -87,22 +71,9 @@ class LocalStackEndToEndIT {
 
     @BeforeAll
     void startTheStack() throws IOException {
-        Path dataDir = Path.of("target", "e2e-data").toAbsolutePath();
-        deleteRecursively(dataDir);
-        config = LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
-                .withDataDir(dataDir)
-                .withPorts(PORTS);
-        log.info("== starting the whole stack on ports {}, data folder {}", PORTS, dataDir);
-        stack = LocalStack.start(config);
-        logStartupFigures("first start");
-    }
-
-    @AfterAll
-    void stopTheStack() {
-        if (stack != null) {
-            stack.close();
-            logErrorsInServiceLogs();
-        }
+        config = RunningStack.onWipedDataFolder("e2e-data", PORTS);
+        stack = RunningStack.start(config);
+        assertUnderTwoGibResident();
     }
 
     @Test
@@ -110,17 +81,17 @@ class LocalStackEndToEndIT {
     void theBootstrapAdminLogsIn() throws Exception {
         accessToken = login();
 
-        assertProblem(post(IDENTITY + "/api/v1/auth/token", null,
+        http.assertProblem(http.post(IDENTITY + "/api/v1/auth/token", null,
                 "{\"email\":\"admin@roster.local\",\"password\":\"wrong\"}"), 401, "invalid_credentials");
-        assertProblem(post(IDENTITY + "/api/v1/auth/token", null,
+        http.assertProblem(http.post(IDENTITY + "/api/v1/auth/token", null,
                 "{\"email\":\"nobody@roster.local\",\"password\":\"roster-admin\"}"), 401, "invalid_credentials");
     }
 
     private String login() throws Exception {
-        HttpResponse<String> response = post(IDENTITY + "/api/v1/auth/token", null,
+        HttpResponse<String> response = http.post(IDENTITY + "/api/v1/auth/token", null,
                 "{\"email\":\"admin@roster.local\",\"password\":\"roster-admin\"}");
         assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
-        JsonNode body = json.readTree(response.body());
+        JsonNode body = http.body(response);
         assertThat(body.path("tokenType").asText()).isEqualTo("Bearer");
         assertThat(body.path("expiresIn").asLong()).isPositive();
         assertThat(body.path("accessToken").asText()).matches("[\\w-]+\\.[\\w-]+\\.[\\w-]+");
@@ -130,19 +101,19 @@ class LocalStackEndToEndIT {
     @Test
     @Order(2)
     void anOrganizationIsReadableAtOnceWithTheCommandsConsistencyToken() throws Exception {
-        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Acme\"}");
+        HttpResponse<String> created = http.post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Acme\"}");
         assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
-        acmeId = json.readTree(created.body()).path("organizationId").asText();
+        acmeId = http.body(created).path("organizationId").asText();
         assertThat(UUID.fromString(acmeId)).isNotNull();
         String consistencyToken = created.headers().firstValue("Consistency-Token").orElse(null);
         assertThat(consistencyToken).as("Consistency-Token header of " + describe(created)).isNotBlank();
 
         long asked = System.nanoTime();
-        HttpResponse<String> read = get(QUERY + "/api/v1/organizations/" + acmeId, accessToken,
+        HttpResponse<String> read = http.get(QUERY + "/api/v1/organizations/" + acmeId, accessToken,
                 Map.of("Consistency-Token", consistencyToken));
         log.info("read-your-writes: the query answered in {} ms", (System.nanoTime() - asked) / 1_000_000);
         assertThat(read.statusCode()).as(describe(read)).isEqualTo(200);
-        JsonNode organization = json.readTree(read.body());
+        JsonNode organization = http.body(read);
         assertThat(organization.path("organizationId").asText()).isEqualTo(acmeId);
         assertThat(organization.path("name").asText()).isEqualTo("Acme");
     }
@@ -150,18 +121,18 @@ class LocalStackEndToEndIT {
     @Test
     @Order(3)
     void withoutTheTokenAnOrganizationAppearsWithinMoments() throws Exception {
-        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Globex\"}");
+        HttpResponse<String> created = http.post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Globex\"}");
         assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
         long createdAt = System.nanoTime();
-        globexId = json.readTree(created.body()).path("organizationId").asText();
+        globexId = http.body(created).path("organizationId").asText();
 
         HttpResponse<String> read = await("Globex visible on the query service").atMost(Duration.ofSeconds(10))
                 .pollInterval(Duration.ofMillis(50))
-                .until(() -> get(QUERY + "/api/v1/organizations/" + globexId, accessToken, Map.of()),
+                .until(() -> http.get(QUERY + "/api/v1/organizations/" + globexId, accessToken),
                         response -> response.statusCode() == 200);
         log.info("eventual consistency: visible on the query service {} ms after the 201",
                 (System.nanoTime() - createdAt) / 1_000_000);
-        assertThat(json.readTree(read.body()).path("name").asText()).isEqualTo("Globex");
+        assertThat(http.body(read).path("name").asText()).isEqualTo("Globex");
     }
 
     @Test
@@ -169,24 +140,24 @@ class LocalStackEndToEndIT {
     void badRequestsGetProblemDetailsWithACodeNeverA500() throws Exception {
         String organizations = IDENTITY + "/api/v1/organizations";
 
-        assertProblem(post(organizations, null, "{\"name\":\"NoToken\"}"), 401, "unauthenticated");
-        assertProblem(get(QUERY + "/api/v1/organizations/" + acmeId, null, Map.of()), 401, "unauthenticated");
-        assertProblem(post(organizations, "not-a-jwt", "{\"name\":\"Garbage\"}"), 401, "unauthenticated");
-        assertProblem(post(organizations, signedByAnotherKey(accessToken), "{\"name\":\"Forged\"}"), 401,
+        http.assertProblem(http.post(organizations, null, "{\"name\":\"NoToken\"}"), 401, "unauthenticated");
+        http.assertProblem(http.get(QUERY + "/api/v1/organizations/" + acmeId, null), 401, "unauthenticated");
+        http.assertProblem(http.post(organizations, "not-a-jwt", "{\"name\":\"Garbage\"}"), 401, "unauthenticated");
+        http.assertProblem(http.post(organizations, signedByAnotherKey(accessToken), "{\"name\":\"Forged\"}"), 401,
                 "unauthenticated");
-        assertProblem(get(QUERY + "/api/v1/organizations/" + acmeId, signedByAnotherKey(accessToken), Map.of()), 401,
+        http.assertProblem(http.get(QUERY + "/api/v1/organizations/" + acmeId, signedByAnotherKey(accessToken)), 401,
                 "unauthenticated");
-        assertProblem(post(organizations, unsigned(accessToken), "{\"name\":\"AlgNone\"}"), 401, "unauthenticated");
+        http.assertProblem(http.post(organizations, unsigned(accessToken), "{\"name\":\"AlgNone\"}"), 401, "unauthenticated");
 
-        assertProblem(post(organizations, accessToken, "{\"name\": "), 400, "malformed_request");
-        HttpResponse<String> missingName = post(organizations, accessToken, "{}");
-        assertProblem(missingName, 400, "validation_failed");
-        assertThat(json.readTree(missingName.body()).path("errors"))
+        http.assertProblem(http.post(organizations, accessToken, "{\"name\": "), 400, "malformed_request");
+        HttpResponse<String> missingName = http.post(organizations, accessToken, "{}");
+        http.assertProblem(missingName, 400, "validation_failed");
+        assertThat(http.body(missingName).path("errors"))
                 .as(describe(missingName))
                 .anySatisfy(error -> assertThat(error.path("field").asText()).isEqualTo("name"));
 
         String twoMegabytes = "{\"name\":\"" + "a".repeat(2 * 1024 * 1024) + "\"}";
-        assertProblem(post(organizations, accessToken, twoMegabytes), 413, "payload_too_large");
+        http.assertProblem(http.post(organizations, accessToken, twoMegabytes), 413, "payload_too_large");
     }
 
     @Test
@@ -194,13 +165,13 @@ class LocalStackEndToEndIT {
     void theOrganizationCreatedRecordCarriesCloudEventsHeadersAndTheEventAsJson() throws Exception {
         List<ConsumerRecord<String, String>> records = await("OrganizationCreated of Acme on " + TOPIC)
                 .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(this::readIdentityTopic, all -> all.stream().anyMatch(r -> isOrganizationCreated(r, acmeId)));
+                .until(() -> TopicRecords.all(PORTS, TOPIC), all -> all.stream().anyMatch(r -> isOrganizationCreated(r, acmeId)));
         ConsumerRecord<String, String> record = records.stream()
                 .filter(r -> isOrganizationCreated(r, acmeId)).findFirst().orElseThrow();
-        log.info("OrganizationCreated record: key {}, headers {}, value {}", record.key(), headers(record), record.value());
+        log.info("OrganizationCreated record: key {}, headers {}, value {}", record.key(), TopicRecords.headers(record), record.value());
 
         assertThat(record.key()).as("record key = aggregate id").isEqualTo(acmeId);
-        Map<String, String> headers = headers(record);
+        Map<String, String> headers = TopicRecords.headers(record);
         assertThat(headers).containsEntry("ce_specversion", "1.0")
                 .containsEntry("ce_type", ORGANIZATION_CREATED)
                 .containsEntry("ce_source", "/roster/identity-command-service")
@@ -211,7 +182,7 @@ class LocalStackEndToEndIT {
         assertThat(OffsetDateTime.parse(headers.get("ce_time"))).isNotNull();
         assertThat(Long.parseLong(headers.get("ce_aggregatesequence"))).isNotNegative();
 
-        JsonNode value = json.readTree(record.value());
+        JsonNode value = http.readTree(record.value());
         assertThat(value.path("name").asText()).isEqualTo("Acme");
         assertThat(value.path("organizationId").asText()).isEqualTo(acmeId);
         assertThat(value.path("eventId").asText()).as("eventId = ce_id").isEqualTo(headers.get("ce_id"));
@@ -221,30 +192,30 @@ class LocalStackEndToEndIT {
     @Order(6)
     void anyAddressLogsInToTheMailCatchersImapWithItselfAsPassword() throws Exception {
         String address = "anyone-" + UUID.randomUUID() + "@example.com";
-        assertThat(InfrastructureIT.imapSubjects(PORTS, address)).isEmpty();
+        assertThat(Mailbox.subjects(PORTS, address)).isEmpty();
     }
 
     /** Issue 3's scenario: every step is visible at once in the query API with the command's consistency token. */
     @Test
     @Order(7)
     void anAdminManagesMembersRolesAndTeamsAndTheRulesHold() throws Exception {
-        String adminId = json.readTree(Base64.getUrlDecoder().decode(accessToken.split("\\.")[1])).path("sub").asText();
-        HttpResponse<String> org = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Membership Co\"}");
+        String adminId = http.subjectOf(accessToken);
+        HttpResponse<String> org = http.post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Membership Co\"}");
         assertThat(org.statusCode()).as(describe(org)).isEqualTo(201);
-        String orgId = json.readTree(org.body()).path("organizationId").asText();
+        String orgId = http.body(org).path("organizationId").asText();
         membershipCoId = orgId;
         String members = IDENTITY + "/api/v1/organizations/" + orgId + "/members";
 
-        HttpResponse<String> team = post(IDENTITY + "/api/v1/organizations/" + orgId + "/teams", accessToken, "{\"name\":\"Core\"}");
+        HttpResponse<String> team = http.post(IDENTITY + "/api/v1/organizations/" + orgId + "/teams", accessToken, "{\"name\":\"Core\"}");
         assertThat(team.statusCode()).as(describe(team)).isEqualTo(201);
-        String teamId = json.readTree(team.body()).path("teamId").asText();
+        String teamId = http.body(team).path("teamId").asText();
 
         String ann = createUser("Ann", "ann.e2e@example.io");
         String bob = createUser("Bob", "bob.e2e@example.io");
-        HttpResponse<String> addAnn = post(members, accessToken,
+        HttpResponse<String> addAnn = http.post(members, accessToken,
                 "{\"userId\":\"" + ann + "\",\"roles\":[\"member\"],\"teamIds\":[\"" + teamId + "\"]}");
         assertThat(addAnn.statusCode()).as(describe(addAnn)).isEqualTo(201);
-        HttpResponse<String> addBob = post(members, accessToken, "{\"email\":\"BOB.e2e@example.io\",\"roles\":[\"billing-manager\"]}");
+        HttpResponse<String> addBob = http.post(members, accessToken, "{\"email\":\"BOB.e2e@example.io\",\"roles\":[\"billing-manager\"]}");
         assertThat(addBob.statusCode()).as(describe(addBob)).isEqualTo(201);
         JsonNode rows = membersSeenAfter(orgId, addBob);
         assertThat(rows.findValuesAsText("userId")).containsExactlyInAnyOrder(adminId, ann, bob);
@@ -255,40 +226,38 @@ class LocalStackEndToEndIT {
         assertThat(annRow.path("email").asText()).isEqualTo("ann.e2e@example.io");
         assertThat(row(rows, bob).path("roles").toString()).isEqualTo("[\"billing-manager\"]");
 
-        HttpResponse<String> promote = send("PUT", members + "/" + ann + "/roles", "{\"roles\":[\"admin\"]}");
+        HttpResponse<String> promote = http.put(members + "/" + ann + "/roles", accessToken, "{\"roles\":[\"admin\"]}");
         assertThat(promote.statusCode()).as(describe(promote)).isEqualTo(200);
         assertThat(row(membersSeenAfter(orgId, promote), ann).path("roles").toString()).isEqualTo("[\"admin\"]");
 
-        HttpResponse<String> removeBoth = send("DELETE", members + "/" + ann + "," + bob, null);
+        HttpResponse<String> removeBoth = http.delete(members + "/" + ann + "," + bob, accessToken);
         assertThat(removeBoth.statusCode()).as(describe(removeBoth)).isEqualTo(200);
-        JsonNode removed = json.readTree(removeBoth.body());
+        JsonNode removed = http.body(removeBoth);
         assertThat(textsOf(removed.path("removed"))).containsExactlyInAnyOrder(ann, bob);
         assertThat(removed.path("notMembers").size()).isZero();
         assertThat(membersSeenAfter(orgId, removeBoth).findValuesAsText("userId")).containsExactly(adminId);
 
-        assertProblem(send("DELETE", members + "/" + adminId, null), 409, "last_admin");
-        assertProblem(send("PUT", members + "/" + adminId + "/roles", "{\"roles\":[\"member\"]}"), 409, "last_admin");
-        assertProblem(send("DELETE", IDENTITY + "/api/v1/users/" + adminId, null), 409, "cannot_delete_self");
+        http.assertProblem(http.delete(members + "/" + adminId, accessToken), 409, "last_admin");
+        http.assertProblem(http.put(members + "/" + adminId + "/roles", accessToken, "{\"roles\":[\"member\"]}"), 409, "last_admin");
+        http.assertProblem(http.delete(IDENTITY + "/api/v1/users/" + adminId, accessToken), 409, "cannot_delete_self");
         assertThat(membersSeenAfter(orgId, removeBoth).findValuesAsText("userId")).containsExactly(adminId);
     }
 
     private String createUser(String firstName, String email) throws Exception {
-        HttpResponse<String> created = post(IDENTITY + "/api/v1/users", accessToken,
+        return http.created(http.post(IDENTITY + "/api/v1/users", accessToken,
                 "{\"firstName\":\"" + firstName + "\",\"lastName\":\"Tester\",\"email\":\"" + email
-                        + "\",\"password\":\"correct horse battery\"}");
-        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
-        return json.readTree(created.body()).path("userId").asText();
+                        + "\",\"password\":\"correct horse battery\"}"), "userId");
     }
 
     /** The organization's members as the query service answers right after a command, with its consistency token. */
     private JsonNode membersSeenAfter(String orgId, HttpResponse<String> command) throws Exception {
         String consistencyToken = command.headers().firstValue("Consistency-Token").orElseThrow(
                 () -> new AssertionError("no Consistency-Token on " + describe(command)));
-        HttpResponse<String> read = get(QUERY + "/api/v1/organizations/" + orgId + "/members", accessToken,
+        HttpResponse<String> read = http.get(QUERY + "/api/v1/organizations/" + orgId + "/members", accessToken,
                 Map.of("Consistency-Token", consistencyToken));
         assertThat(read.statusCode()).as(describe(read)).isEqualTo(200);
         assertThat(read.headers().firstValue("Consistency-Reached")).hasValue("true");
-        return json.readTree(read.body()).path("items");
+        return http.body(read).path("items");
     }
 
     private static JsonNode row(JsonNode rows, String userId) {
@@ -306,17 +275,6 @@ class LocalStackEndToEndIT {
         return texts;
     }
 
-    private HttpResponse<String> send(String method, String url, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, application/problem+json")
-                .header("Authorization", "Bearer " + accessToken)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
     @Test
     @Order(8)
     void aRestartKeepsEveryOrganizationTheKafkaOffsetsAndPublishesNoDuplicate() throws Exception {
@@ -332,35 +290,35 @@ class LocalStackEndToEndIT {
         PORTS.byName().forEach((name, port) -> assertThat(isFree(port)).as(name + " port " + port + " is free").isTrue());
 
         log.info("== starting the stack again on the same data folder");
-        stack = LocalStack.start(config);
-        logStartupFigures("restart");
+        stack = RunningStack.start(config);
+        assertUnderTwoGibResident();
 
         assertThat(committedOffsetsOnIdentityTopic()).as("committed offsets survive the restart")
                 .containsAllEntriesOf(offsetsBefore);
 
-        HttpResponse<String> oldTokenStillValid = get(QUERY + "/api/v1/organizations/" + acmeId, accessToken, Map.of());
+        HttpResponse<String> oldTokenStillValid = http.get(QUERY + "/api/v1/organizations/" + acmeId, accessToken);
         assertThat(oldTokenStillValid.statusCode()).as("a token issued before the restart (signing key kept): "
                 + describe(oldTokenStillValid)).isEqualTo(200);
-        assertThat(json.readTree(oldTokenStillValid.body()).path("name").asText()).isEqualTo("Acme");
+        assertThat(http.body(oldTokenStillValid).path("name").asText()).isEqualTo("Acme");
 
         accessToken = login();
-        HttpResponse<String> globex = get(QUERY + "/api/v1/organizations/" + globexId, accessToken, Map.of());
+        HttpResponse<String> globex = http.get(QUERY + "/api/v1/organizations/" + globexId, accessToken);
         assertThat(globex.statusCode()).as(describe(globex)).isEqualTo(200);
 
-        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Initech\"}");
+        HttpResponse<String> created = http.post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Initech\"}");
         assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
-        String initechId = json.readTree(created.body()).path("organizationId").asText();
-        HttpResponse<String> initech = get(QUERY + "/api/v1/organizations/" + initechId, accessToken,
+        String initechId = http.body(created).path("organizationId").asText();
+        HttpResponse<String> initech = http.get(QUERY + "/api/v1/organizations/" + initechId, accessToken,
                 Map.of("Consistency-Token", created.headers().firstValue("Consistency-Token").orElseThrow()));
         assertThat(initech.statusCode()).as(describe(initech)).isEqualTo(200);
-        assertThat(json.readTree(initech.body()).path("name").asText()).isEqualTo("Initech");
+        assertThat(http.body(initech).path("name").asText()).isEqualTo("Initech");
 
         List<ConsumerRecord<String, String>> records = await("OrganizationCreated of Initech on " + TOPIC)
                 .atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
-                .until(this::readIdentityTopic, all -> all.stream().anyMatch(r -> isOrganizationCreated(r, initechId)));
+                .until(() -> TopicRecords.all(PORTS, TOPIC), all -> all.stream().anyMatch(r -> isOrganizationCreated(r, initechId)));
         Map<String, Long> createdPerOrganization = records.stream()
-                .filter(r -> ORGANIZATION_CREATED.equals(headers(r).get("ce_type")))
-                .collect(Collectors.groupingBy(r -> headers(r).get("ce_aggregateid"), Collectors.counting()));
+                .filter(r -> ORGANIZATION_CREATED.equals(TopicRecords.headers(r).get("ce_type")))
+                .collect(Collectors.groupingBy(r -> TopicRecords.headers(r).get("ce_aggregateid"), Collectors.counting()));
         log.info("OrganizationCreated records per organization on {}: {}", TOPIC, createdPerOrganization);
         assertThat(createdPerOrganization).as("exactly one OrganizationCreated per organization, no duplicate")
                 .isEqualTo(Map.of(acmeId, 1L, globexId, 1L, membershipCoId, 1L, initechId, 1L));
@@ -390,10 +348,10 @@ class LocalStackEndToEndIT {
         assertThat(firstLink).startsWith(INVITATION + "/invite/");
 
         String firstUser = signUp(first, Mailbox.tokenOf(firstLink));
-        String firstToken = login(first, PASSWORD);
-        HttpResponse<String> accepted = post(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(firstLink) + "/accept", firstToken, "");
+        String firstToken = http.login(IDENTITY, first, PASSWORD);
+        HttpResponse<String> accepted = http.post(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(firstLink) + "/accept", firstToken, "");
         assertThat(accepted.statusCode()).as("accepting again after the sign-up's own acceptance: " + describe(accepted)).isEqualTo(200);
-        assertThat(json.readTree(accepted.body()).path("organizationId").asText()).isEqualTo(organizationId);
+        assertThat(http.body(accepted).path("organizationId").asText()).isEqualTo(organizationId);
 
         JsonNode member = awaitMember(organizationId, first, "active");
         assertThat(member.path("userId").asText()).isEqualTo(firstUser);
@@ -402,12 +360,12 @@ class LocalStackEndToEndIT {
         assertThat(members(organizationId, "pending")).extracting(m -> m.path("email").asText())
                 .as("an accepted invitee is not listed as pending too").doesNotContain(first).contains(second);
 
-        HttpResponse<String> revoked = delete(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/" + secondInvitation);
+        HttpResponse<String> revoked = http.delete(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/" + secondInvitation, accessToken);
         assertThat(revoked.statusCode()).as(describe(revoked)).isBetween(200, 204);
-        assertProblem(post(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(secondLink) + "/accept", accessToken, ""),
+        http.assertProblem(http.post(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(secondLink) + "/accept", accessToken, ""),
                 410, "invitation_revoked");
         await("identity refuses signing up with the revoked token").atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertProblem(signUpResponse(second, Mailbox.tokenOf(secondLink)), 410, "invitation_revoked"));
+                .untilAsserted(() -> http.assertProblem(signUpResponse(second, Mailbox.tokenOf(secondLink)), 410, "invitation_revoked"));
     }
 
     /** A resend sends a new email; the old link stops working and the new one works. */
@@ -420,18 +378,18 @@ class LocalStackEndToEndIT {
         String invitationId = invited.path("invitations").get(0).path("invitationId").asText();
         String oldLink = awaitInviteLinks(third, 1).get(0);
 
-        HttpResponse<String> resent = post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/"
+        HttpResponse<String> resent = http.post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/"
                 + invitationId + "/resend", accessToken, "");
         assertThat(resent.statusCode()).as(describe(resent)).isBetween(200, 202);
         String newLink = awaitInviteLinks(third, 2).get(1);
         assertThat(newLink).isNotEqualTo(oldLink);
 
-        assertProblem(get(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(oldLink), null, Map.of()), 404, "invitation_not_found");
-        HttpResponse<String> preview = get(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(newLink), null, Map.of());
+        http.assertProblem(http.get(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(oldLink), null), 404, "invitation_not_found");
+        HttpResponse<String> preview = http.get(INVITATION + "/api/v1/invitations/" + Mailbox.tokenOf(newLink), null);
         assertThat(preview.statusCode()).as(describe(preview)).isEqualTo(200);
-        assertThat(json.readTree(preview.body()).path("organizationName").asText()).isEqualTo("Resendco");
+        assertThat(http.body(preview).path("organizationName").asText()).isEqualTo("Resendco");
         await("identity refuses the old token").atMost(Duration.ofSeconds(20))
-                .untilAsserted(() -> assertProblem(signUpResponse(third, Mailbox.tokenOf(oldLink)), 404, "invitation_not_found"));
+                .untilAsserted(() -> http.assertProblem(signUpResponse(third, Mailbox.tokenOf(oldLink)), 404, "invitation_not_found"));
 
         signUp(third, Mailbox.tokenOf(newLink));
         awaitMember(organizationId, third, "active");
@@ -456,30 +414,26 @@ class LocalStackEndToEndIT {
         assertThat(expired.path("email").asText()).isEqualTo(fourth);
         assertThat(members(organizationId, "pending")).extracting(m -> m.path("email").asText()).doesNotContain(fourth);
         String link = awaitInviteLinks(fourth, 1).get(0);
-        assertProblem(signUpResponse(fourth, Mailbox.tokenOf(link)), 410, "invitation_expired");
+        http.assertProblem(signUpResponse(fourth, Mailbox.tokenOf(link)), 410, "invitation_expired");
     }
 
     private String createOrganization(String name) throws Exception {
-        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"" + name + "\"}");
-        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
-        return json.readTree(created.body()).path("organizationId").asText();
+        return http.created(http.post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"" + name + "\"}"), "organizationId");
     }
 
     private String createTeam(String organizationId, String name) throws Exception {
-        HttpResponse<String> created = post(IDENTITY + "/api/v1/organizations/" + organizationId + "/teams", accessToken,
-                "{\"name\":\"" + name + "\"}");
-        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
-        return json.readTree(created.body()).path("teamId").asText();
+        return http.created(http.post(IDENTITY + "/api/v1/organizations/" + organizationId + "/teams", accessToken,
+                "{\"name\":\"" + name + "\"}"), "teamId");
     }
 
     /** The invitation service learns of the organization and its teams from Kafka: it may take a moment. */
     private JsonNode invite(String organizationId, String body) throws Exception {
         HttpResponse<String> response = await("the invitation service knows " + organizationId).atMost(Duration.ofSeconds(20))
                 .pollInterval(Duration.ofMillis(200))
-                .until(() -> post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations", accessToken, body),
+                .until(() -> http.post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations", accessToken, body),
                         r -> r.statusCode() != 403 && r.statusCode() != 404 && !(r.statusCode() == 400 && r.body().contains("teamIds")));
         assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
-        return json.readTree(response.body());
+        return http.body(response);
     }
 
     private List<String> awaitInviteLinks(String address, int count) {
@@ -488,7 +442,7 @@ class LocalStackEndToEndIT {
     }
 
     private HttpResponse<String> signUpResponse(String email, String invitationToken) throws Exception {
-        return post(IDENTITY + "/api/v1/auth/sign-up", null, "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD
+        return http.post(IDENTITY + "/api/v1/auth/sign-up", null, "{\"email\":\"" + email + "\",\"password\":\"" + PASSWORD
                 + "\",\"firstName\":\"In\",\"lastName\":\"Vitee\",\"invitationToken\":\"" + invitationToken + "\"}");
     }
 
@@ -497,14 +451,7 @@ class LocalStackEndToEndIT {
         HttpResponse<String> response = await("sign-up of " + email).atMost(Duration.ofSeconds(20)).pollInterval(Duration.ofMillis(200))
                 .until(() -> signUpResponse(email, invitationToken), r -> r.statusCode() != 404);
         assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
-        return json.readTree(response.body()).path("userId").asText();
-    }
-
-    private String login(String email, String password) throws Exception {
-        HttpResponse<String> response = post(IDENTITY + "/api/v1/auth/token", null,
-                "{\"email\":\"" + email + "\",\"password\":\"" + password + "\"}");
-        assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
-        return json.readTree(response.body()).path("accessToken").asText();
+        return http.body(response).path("userId").asText();
     }
 
     private JsonNode awaitMember(String organizationId, String email, String status) {
@@ -515,98 +462,14 @@ class LocalStackEndToEndIT {
     }
 
     private List<JsonNode> members(String organizationId, String status) throws Exception {
-        return items(QUERY + "/api/v1/organizations/" + organizationId + "/members?limit=200&status=" + status);
+        return http.items(QUERY + "/api/v1/organizations/" + organizationId + "/members?limit=200&status=" + status, accessToken);
     }
 
     private List<JsonNode> invitations(String organizationId, String status) throws Exception {
-        return items(QUERY + "/api/v1/organizations/" + organizationId + "/invitations?limit=200&status=" + status);
-    }
-
-    private List<JsonNode> items(String url) throws Exception {
-        HttpResponse<String> response = get(url, accessToken, Map.of());
-        assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
-        List<JsonNode> items = new ArrayList<>();
-        json.readTree(response.body()).path("items").forEach(items::add);
-        return items;
-    }
-
-    private HttpResponse<String> delete(String url) throws Exception {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(15))
-                .header("Authorization", "Bearer " + accessToken).DELETE().build(), HttpResponse.BodyHandlers.ofString());
+        return http.items(QUERY + "/api/v1/organizations/" + organizationId + "/invitations?limit=200&status=" + status, accessToken);
     }
 
     // ---------------------------------------------------------------------------------------------------------
-
-    private void logStartupFigures(String which) {
-        Map<String, OptionalLong> memory = stack.residentMemory();
-        long total = memory.values().stream().mapToLong(value -> value.orElse(0)).sum();
-        StringBuilder table = new StringBuilder();
-        memory.forEach((name, bytes) -> table.append(String.format("%n   %-26s %10s", name, ResidentMemory.format(bytes))));
-        table.append(String.format("%n   %-26s %10s", "total", ResidentMemory.format(total)));
-        log.info("== {}: ready in {} ms. Resident memory (VmRSS; 'launcher' is this test JVM, which hosts the "
-                + "Mongo-wire server and GreenMail as the launcher does):{}", which, stack.startupTime().toMillis(), table);
-        if (stack.startupTime().compareTo(Duration.ofSeconds(60)) > 0) {
-            log.warn("start-up took {} s, more than the 60 s target", stack.startupTime().toSeconds());
-        }
-        assertThat(total).as("all processes together stay under 2 GiB resident").isLessThan(TWO_GIB);
-    }
-
-    private void logErrorsInServiceLogs() {
-        for (String name : stack.childProcesses().keySet()) {
-            Path file = stack.logFile(name);
-            try (Stream<String> lines = Files.lines(file)) {
-                List<String> errors = lines.filter(line -> line.contains(" ERROR ")).limit(20).toList();
-                if (!errors.isEmpty()) {
-                    log.warn("{} logged errors (first {}), see {}:\n{}", name, errors.size(), file,
-                            String.join("\n", errors));
-                }
-            } catch (IOException | UncheckedIOException e) {
-                log.warn("cannot read {}: {}", file, e.toString());
-            }
-        }
-    }
-
-    private HttpResponse<String> post(String url, String bearer, String body) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, application/problem+json")
-                .POST(HttpRequest.BodyPublishers.ofString(body));
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String url, String bearer, Map<String, String> headers) throws Exception {
-        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(15))
-                .header("Accept", "application/json, application/problem+json")
-                .GET();
-        if (bearer != null) {
-            request.header("Authorization", "Bearer " + bearer);
-        }
-        headers.forEach(request::header);
-        return http.send(request.build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private void assertProblem(HttpResponse<String> response, int status, String code) throws IOException {
-        String description = describe(response);
-        assertThat(response.statusCode()).as(description).isEqualTo(status);
-        assertThat(response.headers().firstValue("Content-Type")).as(description)
-                .hasValueSatisfying(type -> assertThat(type).startsWith("application/problem+json"));
-        JsonNode problem = json.readTree(response.body());
-        assertThat(problem.path("code").asText()).as(description).isEqualTo(code);
-        assertThat(problem.path("status").asInt()).as(description).isEqualTo(status);
-        assertThat(problem.path("title").asText()).as(description).isNotBlank();
-    }
-
-    private static String describe(HttpResponse<String> response) {
-        String body = response.body() == null ? "" : response.body();
-        return response.request().method() + " " + response.request().uri() + " -> " + response.statusCode() + " "
-                + response.headers().firstValue("Content-Type").orElse("(no content type)") + " "
-                + (body.length() > 600 ? body.substring(0, 600) + "..." : body);
-    }
 
     /** The same header and claims, signed by a freshly generated RSA key (kid kept: a forgery attempt). */
     private static String signedByAnotherKey(String token) throws Exception {
@@ -626,31 +489,6 @@ class LocalStackEndToEndIT {
         return header + "." + token.split("\\.")[1] + ".";
     }
 
-    private List<ConsumerRecord<String, String>> readIdentityTopic() {
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + PORTS.kafka());
-        properties.put(ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false);
-        properties.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
-        try (KafkaConsumer<String, String> consumer =
-                     new KafkaConsumer<>(properties, new StringDeserializer(), new StringDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(TOPIC, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            List<ConsumerRecord<String, String>> records = new ArrayList<>();
-            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                if (System.nanoTime() > deadline) {
-                    throw new AssertionError("could not read " + TOPIC + " up to " + end);
-                }
-                consumer.poll(Duration.ofMillis(200)).forEach(records::add);
-            }
-            records.sort(Comparator.comparingLong(ConsumerRecord::offset));
-            return records;
-        }
-    }
-
     private Map<String, Long> committedOffsetsOnIdentityTopic() throws Exception {
         try (Admin admin = Admin.create(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + PORTS.kafka()))) {
             Map<String, Long> offsets = new HashMap<>();
@@ -668,16 +506,13 @@ class LocalStackEndToEndIT {
     }
 
     private static boolean isOrganizationCreated(ConsumerRecord<String, String> record, String organizationId) {
-        Map<String, String> headers = headers(record);
+        Map<String, String> headers = TopicRecords.headers(record);
         return ORGANIZATION_CREATED.equals(headers.get("ce_type")) && organizationId.equals(headers.get("ce_subject"));
     }
 
-    private static Map<String, String> headers(ConsumerRecord<String, String> record) {
-        Map<String, String> headers = new HashMap<>();
-        for (Header header : record.headers()) {
-            headers.put(header.key(), header.value() == null ? null : new String(header.value(), StandardCharsets.UTF_8));
-        }
-        return headers;
+    /** Every process of the stack together, this JVM included, right after a start. */
+    private void assertUnderTwoGibResident() {
+        assertThat(stack.residentBytesAtStart()).as("all processes together stay under 2 GiB resident").isLessThan(TWO_GIB);
     }
 
     private static boolean isFree(int port) {
@@ -690,15 +525,5 @@ class LocalStackEndToEndIT {
         }
     }
 
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
-    }
 
 }

@@ -10,6 +10,7 @@ import jakarta.mail.Store;
 
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
@@ -22,22 +23,47 @@ final class Mailbox {
     private Mailbox() {
     }
 
-    /** The plain-text part of every message in the inbox, oldest first. */
-    static List<String> plainTexts(Ports ports, String address) throws Exception {
+    /** One message of an inbox: its subject and its plain-text part(s). */
+    record Email(String subject, String plainText) {
+    }
+
+    /** Every message in the inbox, oldest first; any address logs in, one that never received mail sees none. */
+    static List<Email> inbox(Ports ports, String address) throws Exception {
         Store store = Session.getInstance(new Properties()).getStore("imap");
         store.connect("127.0.0.1", ports.imap(), address, address);
         try {
             Folder inbox = store.getFolder("INBOX");
             inbox.open(Folder.READ_ONLY);
-            List<String> texts = new ArrayList<>();
-            for (Message message : inbox.getMessages()) {
-                texts.add(plainText(message));
+            try {
+                List<Email> emails = new ArrayList<>();
+                for (Message message : inbox.getMessages()) {
+                    emails.add(new Email(message.getSubject(), plainText(message)));
+                }
+                return emails;
+            } finally {
+                inbox.close(false);
             }
-            inbox.close(false);
-            return texts;
         } finally {
             store.close();
         }
+    }
+
+    /** The subjects of the inbox's messages, oldest first. */
+    static List<String> subjects(Ports ports, String address) throws Exception {
+        return inbox(ports, address).stream().map(Email::subject).toList();
+    }
+
+    /** The plain-text part of every message in the inbox, oldest first. */
+    static List<String> plainTexts(Ports ports, String address) throws Exception {
+        return inbox(ports, address).stream().map(Email::plainText).toList();
+    }
+
+    /** The plain text of the first message whose subject mentions {@code words}, if it arrived. */
+    static Optional<String> plainTextAbout(Ports ports, String address, String words) throws Exception {
+        return inbox(ports, address).stream()
+                .filter(email -> email.subject() != null && email.subject().contains(words))
+                .map(Email::plainText)
+                .findFirst();
     }
 
     /** The /invite/{token} links of the inbox's messages, oldest first (one per invitation email). */

@@ -1,26 +1,20 @@
 package io.roster.localstack;
 
+import static io.roster.localstack.StackHttp.describe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Sorts;
 import java.io.IOException;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.HashMap;
 import java.util.HexFormat;
 import java.util.List;
@@ -30,18 +24,17 @@ import java.util.TreeMap;
 import java.util.TreeSet;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import java.util.stream.Stream;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
+import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
-import org.apache.kafka.common.header.Header;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.bson.Document;
-import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
@@ -80,59 +73,44 @@ class ReplayEndToEndIT {
     private static final String DORA = "dora.replay@example.io";
     private static final Pattern MESSAGE_COUNT = Pattern.compile("(\\d+) messages?, newest first");
 
-    private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
-            .connectTimeout(Duration.ofSeconds(5)).build();
-    private LocalStack stack;
+    private final StackHttp http = new StackHttp();
+    @AutoClose
+    private RunningStack stack;
+    @AutoClose
     private MongoClient mongo;
     private String token;
 
     @BeforeAll
     void startTheStack() throws IOException {
-        Path dataDir = Path.of("target", "replay-e2e-data").toAbsolutePath();
-        deleteRecursively(dataDir);
-        LocalStackConfig config = LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
-                .withDataDir(dataDir).withPorts(PORTS);
-        log.info("== starting the whole stack on ports {}, data folder {}", PORTS, dataDir);
-        stack = LocalStack.start(config);
+        stack = RunningStack.start(RunningStack.onWipedDataFolder("replay-e2e-data", PORTS));
         mongo = MongoClients.create("mongodb://127.0.0.1:" + PORTS.mongo());
-    }
-
-    @AfterAll
-    void stopTheStack() {
-        if (mongo != null) {
-            mongo.close();
-        }
-        if (stack != null) {
-            stack.close();
-        }
     }
 
     @Test
     void republishedEventsChangeNoProjectionAndSendNoEmailAndARebuildKeepsTheMembers() throws Exception {
-        token = login();
-        String organization = created(post(IDENTITY + "/api/v1/organizations", "{\"name\":\"Replay Co\"}"), "organizationId");
-        String team = created(post(IDENTITY + "/api/v1/organizations/" + organization + "/teams", "{\"name\":\"Core\"}"), "teamId");
+        token = http.login(IDENTITY, "admin@roster.local", "roster-admin");
+        String organization = http.created(http.post(IDENTITY + "/api/v1/organizations", token, "{\"name\":\"Replay Co\"}"), "organizationId");
+        String team = http.created(http.post(IDENTITY + "/api/v1/organizations/" + organization + "/teams", token, "{\"name\":\"Core\"}"), "teamId");
         String ann = createUser("Ann", "ann.replay@example.io",
                 ",\"memberships\":[{\"organizationId\":\"" + organization + "\",\"roles\":[\"member\"],\"teamIds\":[\"" + team + "\"]}]");
         String bob = createUser("Bob", "bob.replay@example.io",
                 ",\"memberships\":[{\"organizationId\":\"" + organization + "\",\"roles\":[\"billing-manager\"]}]");
         String cara = createUser("Cara", "cara.replay@example.io", "");
         String members = IDENTITY + "/api/v1/organizations/" + organization + "/members";
-        assertThat(post(members, "{\"userId\":\"" + cara + "\",\"roles\":[\"member\"]}").statusCode()).isEqualTo(201);
-        assertThat(send("PUT", members + "/" + ann + "/roles", "{\"roles\":[\"admin\"]}").statusCode()).isEqualTo(200);
-        assertThat(send("DELETE", members + "/" + bob, null).statusCode()).isEqualTo(200);
+        assertThat(http.post(members, token, "{\"userId\":\"" + cara + "\",\"roles\":[\"member\"]}").statusCode()).isEqualTo(201);
+        assertThat(http.put(members + "/" + ann + "/roles", token, "{\"roles\":[\"admin\"]}").statusCode()).isEqualTo(200);
+        assertThat(http.delete(members + "/" + bob, token).statusCode()).isEqualTo(200);
         // the invitation service knows the organization and its admin once it read identity's events
         HttpResponse<String> invited = await("the invitation service accepts the invitation").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(300))
-                .until(() -> post(INVITATION + "/api/v1/organizations/" + organization + "/invitations",
+                .until(() -> http.post(INVITATION + "/api/v1/organizations/" + organization + "/invitations", token,
                         "{\"emails\":[\"" + DORA + "\"],\"roles\":[\"member\"],\"teamIds\":[\"" + team + "\"]}"),
                         response -> response.statusCode() == 201);
-        assertThat(json.readTree(invited.body()).path("invitations")).hasSize(1);
+        assertThat(http.body(invited).path("invitations")).hasSize(1);
 
         // Dora's invitation, and whatever the identity events call for (welcomes, Bob's removal notice)
         await("Dora's invitation arrived").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
-                .until(() -> InfrastructureIT.imapSubjects(PORTS, DORA), subjects -> subjects.size() == 1);
+                .until(() -> Mailbox.subjects(PORTS, DORA), subjects -> subjects.size() == 1);
         awaitConsumersCaughtUp(IDENTITY_READERS, EVENT_TOPICS);
         int[] settled = {inboxCount()};
         await("no more emails on their way").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
@@ -154,11 +132,11 @@ class ReplayEndToEndIT {
         assertThat(projectionsBefore).containsKeys("members-v1", "organizations-v1", "invitations-v1");
         assertThat(recordsBefore.values()).as("each identity event once on the topic").allMatch(sequences -> sequences.size() == 1);
 
-        HttpResponse<String> republish = post(IDENTITY + "/api/v1/admin/republish", "");
+        HttpResponse<String> republish = http.post(IDENTITY + "/api/v1/admin/republish", token, "");
         assertThat(republish.statusCode()).as(describe(republish)).isEqualTo(202);
         await("the relay published every stored event again").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
                 .untilAsserted(() -> {
-                    JsonNode status = json.readTree(get(IDENTITY + "/api/v1/admin/republish").body());
+                    JsonNode status = http.body(http.get(IDENTITY + "/api/v1/admin/republish", token));
                     assertThat(status.path("state").asText()).as(status.toString()).isEqualTo("caught-up");
                     Map<String, List<Long>> records = identityRecords();
                     recordsBefore.forEach((eventId, sequences) -> assertThat(records.get(eventId))
@@ -175,21 +153,21 @@ class ReplayEndToEndIT {
 
         // the rebuild: the query service replays the topics into version 2 and switches to it
         String membersList = QUERY + "/api/v1/organizations/" + organization + "/members?limit=200";
-        HttpResponse<String> listBefore = get(membersList);
+        HttpResponse<String> listBefore = http.get(membersList, token);
         assertThat(listBefore.statusCode()).as(describe(listBefore)).isEqualTo(200);
-        assertThat(json.readTree(listBefore.body()).path("items")).hasSize(4); // admin, Ann, Cara, Dora (pending)
-        HttpResponse<String> rebuild = post(QUERY + "/api/v1/admin/projections/rebuild", "");
+        assertThat(http.body(listBefore).path("items")).hasSize(4); // admin, Ann, Cara, Dora (pending)
+        HttpResponse<String> rebuild = http.post(QUERY + "/api/v1/admin/projections/rebuild", token, "");
         assertThat(rebuild.statusCode()).as(describe(rebuild)).isEqualTo(202);
-        String job = json.readTree(rebuild.body()).path("jobId").asText();
+        String job = http.body(rebuild).path("jobId").asText();
         JsonNode finished = await("the rebuild").atMost(Duration.ofMinutes(2)).pollInterval(Duration.ofMillis(500))
-                .until(() -> json.readTree(get(QUERY + "/api/v1/admin/projections/rebuild/" + job).body()),
+                .until(() -> http.body(http.get(QUERY + "/api/v1/admin/projections/rebuild/" + job, token)),
                         status -> List.of("completed", "failed").contains(status.path("state").asText()));
         log.info("rebuild: {}", finished);
         assertThat(finished.path("state").asText()).as(finished.toString()).isEqualTo("completed");
         assertThat(finished.path("version").asInt()).isEqualTo(2);
-        HttpResponse<String> listAfter = get(membersList);
+        HttpResponse<String> listAfter = http.get(membersList, token);
         assertThat(listAfter.statusCode()).as(describe(listAfter)).isEqualTo(200);
-        assertThat(json.readTree(listAfter.body())).isEqualTo(json.readTree(listBefore.body()));
+        assertThat(http.body(listAfter)).isEqualTo(http.body(listBefore));
         Map<String, String> rebuilt = new TreeMap<>();
         projectionHashes().forEach((name, hash) -> rebuilt.put(name.replace("-v2", "-v1"), hash));
         assertThat(rebuilt).as("every projection rebuilt into version 2 as it was in version 1").isEqualTo(projectionsBefore);
@@ -234,25 +212,11 @@ class ReplayEndToEndIT {
     /** Every record of the identity topic: event id ({@code ce_id}) to the aggregate sequences it was published with. */
     private Map<String, List<Long>> identityRecords() {
         Map<String, List<Long>> records = new HashMap<>();
-        try (KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(
-                Map.of(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, "127.0.0.1:" + PORTS.kafka()),
-                new StringDeserializer(), new ByteArrayDeserializer())) {
-            List<TopicPartition> partitions = consumer.partitionsFor(IDENTITY_TOPIC, Duration.ofSeconds(10)).stream()
-                    .map(info -> new TopicPartition(info.topic(), info.partition())).toList();
-            consumer.assign(partitions);
-            consumer.seekToBeginning(partitions);
-            Map<TopicPartition, Long> end = consumer.endOffsets(partitions);
-            while (partitions.stream().anyMatch(p -> consumer.position(p) < end.get(p))) {
-                consumer.poll(Duration.ofMillis(200)).forEach(record -> records
-                        .computeIfAbsent(header(record.headers().lastHeader("ce_id")), id -> new ArrayList<>())
-                        .add(Long.parseLong(header(record.headers().lastHeader("ce_aggregatesequence")))));
-            }
+        for (ConsumerRecord<String, String> record : TopicRecords.all(PORTS, IDENTITY_TOPIC)) {
+            records.computeIfAbsent(TopicRecords.header(record, "ce_id"), id -> new ArrayList<>())
+                    .add(Long.parseLong(TopicRecords.header(record, "ce_aggregatesequence")));
         }
         return records;
-    }
-
-    private static String header(Header header) {
-        return new String(header.value(), StandardCharsets.UTF_8);
     }
 
     /**
@@ -302,14 +266,13 @@ class ReplayEndToEndIT {
     private Map<String, List<String>> mailboxes() throws Exception {
         Map<String, List<String>> subjects = new TreeMap<>();
         for (String address : RECIPIENTS) {
-            subjects.put(address, InfrastructureIT.imapSubjects(PORTS, address));
+            subjects.put(address, Mailbox.subjects(PORTS, address));
         }
         return subjects;
     }
 
     private int inboxCount() throws Exception {
-        HttpResponse<String> inbox = http.send(HttpRequest.newBuilder(URI.create(INBOX)).GET().build(),
-                HttpResponse.BodyHandlers.ofString());
+        HttpResponse<String> inbox = http.page(INBOX);
         Matcher count = MESSAGE_COUNT.matcher(inbox.body());
         if (!count.find()) {
             throw new AssertionError("no message count on the inbox page: " + inbox.body());
@@ -317,58 +280,8 @@ class ReplayEndToEndIT {
         return Integer.parseInt(count.group(1));
     }
 
-    private String login() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(IDENTITY + "/api/v1/auth/token"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"admin@roster.local\",\"password\":\"roster-admin\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        assertThat(response.statusCode()).as(describe(response)).isEqualTo(200);
-        return json.readTree(response.body()).path("accessToken").asText();
-    }
-
     private String createUser(String firstName, String email, String memberships) throws Exception {
-        return created(post(IDENTITY + "/api/v1/users", "{\"firstName\":\"" + firstName + "\",\"lastName\":\"Replay\",\"email\":\""
+        return http.created(http.post(IDENTITY + "/api/v1/users", token, "{\"firstName\":\"" + firstName + "\",\"lastName\":\"Replay\",\"email\":\""
                 + email + "\",\"password\":\"correct horse battery\"" + memberships + "}"), "userId");
-    }
-
-    private String created(HttpResponse<String> response, String field) throws IOException {
-        assertThat(response.statusCode()).as(describe(response)).isEqualTo(201);
-        return json.readTree(response.body()).path(field).asText();
-    }
-
-    private HttpResponse<String> post(String url, String body) throws Exception {
-        return send("POST", url, body);
-    }
-
-    private HttpResponse<String> get(String url) throws Exception {
-        return send("GET", url, null);
-    }
-
-    private HttpResponse<String> send(String method, String url, String body) throws Exception {
-        HttpRequest request = HttpRequest.newBuilder(URI.create(url))
-                .timeout(Duration.ofSeconds(15))
-                .header("Content-Type", "application/json")
-                .header("Accept", "application/json, application/problem+json")
-                .header("Authorization", "Bearer " + token)
-                .method(method, body == null ? HttpRequest.BodyPublishers.noBody() : HttpRequest.BodyPublishers.ofString(body))
-                .build();
-        return http.send(request, HttpResponse.BodyHandlers.ofString());
-    }
-
-    private static String describe(HttpResponse<String> response) {
-        String body = response.body() == null ? "" : response.body();
-        return response.request().method() + " " + response.request().uri() + " -> " + response.statusCode() + " "
-                + (body.length() > 600 ? body.substring(0, 600) + "..." : body);
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
-        }
     }
 }

@@ -8,6 +8,8 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.roster.localstack.LocalStack;
+import io.roster.localstack.RunningStack;
+import io.roster.localstack.StackHttp;
 import io.roster.localstack.LocalStackConfig;
 import io.roster.localstack.Ports;
 import org.apache.kafka.clients.admin.Admin;
@@ -100,7 +102,9 @@ public final class BulkCsvBenchmark {
 
     private final int rows = Integer.getInteger("bench.rows", 1000);
     private final ObjectMapper json = new ObjectMapper();
-    private final HttpClient http = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
+    private final StackHttp http = new StackHttp();
+    /** For the upload alone, which may take longer than {@link StackHttp}'s timeout. */
+    private final HttpClient uploads = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
     private final PrintStream out = System.out;
     private String token;
@@ -114,9 +118,9 @@ public final class BulkCsvBenchmark {
         LocalStackConfig config = LocalStackConfig.resolve(new String[0], System.getProperties(), Map.of(), Path.of(""))
                 .withDataDir(dataDir)
                 .withPorts(PORTS);
-        try (LocalStack stack = LocalStack.start(config)) {
+        try (RunningStack stack = RunningStack.start(config)) {
             new BulkCsvBenchmark().run(stack);
-        } catch (Exception e) {
+        } catch (Exception | AssertionError e) {
             log.error("The bulk CSV benchmark failed; the services' logs are in {}", dataDir.resolve("logs"), e);
             System.exit(1);
         }
@@ -124,9 +128,9 @@ public final class BulkCsvBenchmark {
         System.exit(0);
     }
 
-    private void run(LocalStack stack) throws Exception {
+    private void run(RunningStack stack) throws Exception {
         out.printf("%nLocal stack ready in %d ms (data folder %s)%n", stack.startupTime().toMillis(), stack.config().dataDir());
-        token = login();
+        token = http.login(IDENTITY, LocalStackConfig.DEFAULT_ADMIN_EMAIL, LocalStackConfig.DEFAULT_ADMIN_PASSWORD);
         try (MongoClient mongo = MongoClients.create("mongodb://127.0.0.1:" + PORTS.mongo())) {
             MongoCollection<Document> eventStore = mongo.getDatabase("roster-invitation").getCollection("domainevents");
             // the first upload meets services that never ran this code (class loading, a JIT that has not
@@ -143,11 +147,9 @@ public final class BulkCsvBenchmark {
     }
 
     private Figures upload(String name, String organizationName, MongoCollection<Document> eventStore) throws Exception {
-        String organizationId = created(post(IDENTITY + "/api/v1/organizations", "application/json",
-                "{\"name\":\"" + organizationName + "\"}"), "organizationId");
+        String organizationId = http.created(http.post(IDENTITY + "/api/v1/organizations", token, "{\"name\":\"" + organizationName + "\"}"), "organizationId");
         for (String team : List.of("Sales", "Customer Success")) {
-            created(post(IDENTITY + "/api/v1/organizations/" + organizationId + "/teams", "application/json",
-                    "{\"name\":\"" + team + "\"}"), "teamId");
+            http.created(http.post(IDENTITY + "/api/v1/organizations/" + organizationId + "/teams", token, "{\"name\":\"" + team + "\"}"), "teamId");
         }
         awaitInvitationServiceKnowsTheTeams(organizationId);
         String domain = organizationName.toLowerCase(java.util.Locale.ROOT).replace(' ', '-') + ".io";
@@ -170,10 +172,9 @@ public final class BulkCsvBenchmark {
                 Future<Long> emailed = watchers.submit(() -> firstTimeAtLeast(sent, () -> count(NOTIFICATION + "/api/v1/organizations/"
                         + organizationId + "/notifications?status=sent&limit=200")));
 
-                HttpResponse<String> answer = post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/bulk",
-                        "text/csv", csv);
+                HttpResponse<String> answer = postCsv(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/bulk", csv);
                 long answered = System.nanoTime() - sent;
-                JsonNode outcome = json.readTree(answer.body());
+                JsonNode outcome = http.body(answer);
                 if (answer.statusCode() != 201 || outcome.path("invited").asInt() != rows) {
                     throw new IllegalStateException("the upload answered " + answer.statusCode() + " " + answer.body());
                 }
@@ -288,21 +289,21 @@ public final class BulkCsvBenchmark {
             int total = 0;
             String url = firstPage;
             while (url != null) {
-                HttpResponse<String> page = get(url);
+                HttpResponse<String> page = http.get(url, token);
                 if (page.statusCode() != 200) {
                     return 0;
                 }
-                JsonNode body = json.readTree(page.body());
+                JsonNode body = http.body(page);
                 total += body.path("items").size();
                 String cursor = body.path("nextCursor").asText(null);
                 url = cursor == null || body.path("nextCursor").isNull() ? null
                         : firstPage + "&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8);
             }
             return total;
-        } catch (IOException e) {
-            return 0;
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+            return 0;
+        } catch (Exception e) {
             return 0;
         }
     }
@@ -312,9 +313,9 @@ public final class BulkCsvBenchmark {
         long deadline = System.nanoTime() + GIVE_UP.toNanos();
         String probe = "email,group membership\r\nprobe@bulk-benchmark.io,\"Sales, Customer Success\"\r\n";
         while (true) {
-            HttpResponse<String> dryRun = post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/bulk?dryRun=true",
-                    "text/csv", probe);
-            if (dryRun.statusCode() == 200 && json.readTree(dryRun.body()).path("invited").asInt() == 1) {
+            HttpResponse<String> dryRun = postCsv(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations/bulk?dryRun=true",
+                    probe);
+            if (dryRun.statusCode() == 200 && http.body(dryRun).path("invited").asInt() == 1) {
                 return;
             }
             if (System.nanoTime() > deadline) {
@@ -380,34 +381,10 @@ public final class BulkCsvBenchmark {
         }
     }
 
-    private String login() throws Exception {
-        HttpResponse<String> response = http.send(HttpRequest.newBuilder(URI.create(IDENTITY + "/api/v1/auth/token"))
-                .header("Content-Type", "application/json")
-                .POST(HttpRequest.BodyPublishers.ofString("{\"email\":\"" + LocalStackConfig.DEFAULT_ADMIN_EMAIL + "\",\"password\":\""
-                        + LocalStackConfig.DEFAULT_ADMIN_PASSWORD + "\"}"))
-                .build(), HttpResponse.BodyHandlers.ofString());
-        if (response.statusCode() != 200) {
-            throw new IllegalStateException("login answered " + response.statusCode() + " " + response.body());
-        }
-        return json.readTree(response.body()).path("accessToken").asText();
-    }
-
-    private String created(HttpResponse<String> response, String idField) throws IOException {
-        if (response.statusCode() != 201) {
-            throw new IllegalStateException(response.request().uri() + " answered " + response.statusCode() + " " + response.body());
-        }
-        return json.readTree(response.body()).path(idField).asText();
-    }
-
-    private HttpResponse<String> post(String url, String contentType, String body) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(GIVE_UP)
-                .header("Authorization", "Bearer " + token).header("Content-Type", contentType)
-                .POST(HttpRequest.BodyPublishers.ofString(body)).build(), HttpResponse.BodyHandlers.ofString());
-    }
-
-    private HttpResponse<String> get(String url) throws IOException, InterruptedException {
-        return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(Duration.ofSeconds(30))
-                .header("Authorization", "Bearer " + token).GET().build(), HttpResponse.BodyHandlers.ofString());
+    private HttpResponse<String> postCsv(String url, String csv) throws IOException, InterruptedException {
+        return uploads.send(HttpRequest.newBuilder(URI.create(url)).timeout(GIVE_UP)
+                .header("Authorization", "Bearer " + token).header("Content-Type", "text/csv")
+                .POST(HttpRequest.BodyPublishers.ofString(csv)).build(), HttpResponse.BodyHandlers.ofString());
     }
 
     private static long ms(long nanos) {

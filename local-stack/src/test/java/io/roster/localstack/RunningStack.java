@@ -1,0 +1,109 @@
+package io.roster.localstack;
+
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Comparator;
+import java.util.List;
+import java.util.Map;
+import java.util.OptionalLong;
+import java.util.stream.Stream;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * The whole stack as a cross-process test (or benchmark) runs it: started on the caller's ports, its start-up figures
+ * logged, and on close the errors its services logged, so a failure can be read without opening the log files.
+ */
+public final class RunningStack implements AutoCloseable {
+
+    private static final Logger log = LoggerFactory.getLogger(RunningStack.class);
+
+    private final LocalStack stack;
+    private final long residentBytesAtStart;
+
+    private RunningStack(LocalStack stack, long residentBytesAtStart) {
+        this.stack = stack;
+        this.residentBytesAtStart = residentBytesAtStart;
+    }
+
+    /**
+     * The default configuration on the given ports, with the data folder {@code target/<folder>} wiped first: each IT
+     * starts from nothing, and the folder is kept afterwards so the services' logs can be read after a failure.
+     */
+    static LocalStackConfig onWipedDataFolder(String folder, Ports ports) throws IOException {
+        Path dataDir = Path.of("target", folder).toAbsolutePath();
+        deleteRecursively(dataDir);
+        return LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
+                .withDataDir(dataDir)
+                .withPorts(ports);
+    }
+
+    /** Starts the stack (or starts it again on the same data folder) and logs how long it took and its memory. */
+    public static RunningStack start(LocalStackConfig config) {
+        log.info("== starting the whole stack on ports {}, data folder {}", config.ports(), config.dataDir());
+        LocalStack stack = LocalStack.start(config);
+        return new RunningStack(stack, logStartupFigures(stack));
+    }
+
+    private static long logStartupFigures(LocalStack stack) {
+        Map<String, OptionalLong> memory = stack.residentMemory();
+        long total = memory.values().stream().mapToLong(value -> value.orElse(0)).sum();
+        StringBuilder table = new StringBuilder();
+        memory.forEach((name, bytes) -> table.append(String.format("%n   %-26s %10s", name, ResidentMemory.format(bytes))));
+        table.append(String.format("%n   %-26s %10s", "total", ResidentMemory.format(total)));
+        log.info("== ready in {} ms. Resident memory (VmRSS; 'launcher' is this test JVM, which hosts the "
+                + "Mongo-wire server and GreenMail as the launcher does):{}", stack.startupTime().toMillis(), table);
+        if (stack.startupTime().compareTo(Duration.ofSeconds(60)) > 0) {
+            log.warn("start-up took {} s, more than the 60 s target", stack.startupTime().toSeconds());
+        }
+        return total;
+    }
+
+    /** All processes of the stack together (this JVM included, as the launcher's), resident right after the start. */
+    long residentBytesAtStart() {
+        return residentBytesAtStart;
+    }
+
+    public LocalStackConfig config() {
+        return stack.config();
+    }
+
+    public Duration startupTime() {
+        return stack.startupTime();
+    }
+
+    List<ProcessHandle> processTree() {
+        return stack.processTree();
+    }
+
+    /** Stops every process (the Ctrl-C code path), then logs the first errors each service wrote to its log. */
+    @Override
+    public void close() {
+        stack.close();
+        for (String name : stack.childProcesses().keySet()) {
+            Path file = stack.logFile(name);
+            try (Stream<String> lines = Files.lines(file)) {
+                List<String> errors = lines.filter(line -> line.contains(" ERROR ")).limit(20).toList();
+                if (!errors.isEmpty()) {
+                    log.warn("{} logged errors (first {}), see {}:\n{}", name, errors.size(), file, String.join("\n", errors));
+                }
+            } catch (IOException | UncheckedIOException e) {
+                log.warn("cannot read {}: {}", file, e.toString());
+            }
+        }
+    }
+
+    private static void deleteRecursively(Path dir) throws IOException {
+        if (!Files.exists(dir)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(dir)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
+        }
+    }
+}
