@@ -54,6 +54,22 @@
     return payload;
   }
 
+  // This page was served for a token the invitation service knows; identity learns of invitations from Kafka, so
+  // right after the invitation was sent it may answer invitation_not_found for a while: ask again, up to ~15 s.
+  async function signUp(body) {
+    const waits = [250, 500, 1000, 2000, 3000, 4000, 4000];
+    for (let attempt = 0; ; attempt++) {
+      try {
+        return await callIdentity('/api/v1/auth/sign-up', body);
+      } catch (problem) {
+        if (!(problem instanceof Problem) || problem.code !== 'invitation_not_found' || attempt >= waits.length) {
+          throw problem;
+        }
+        await new Promise((resolve) => setTimeout(resolve, waits[attempt]));
+      }
+    }
+  }
+
   async function startSession(accessToken) {
     const body = new URLSearchParams();
     body.append('accessToken', accessToken);
@@ -112,7 +128,7 @@
     form.setAttribute('aria-busy', 'true');
     try {
       if (settings.identityAction === 'sign-up') {
-        await callIdentity('/api/v1/auth/sign-up', {
+        await signUp({
           email: values.email,
           password: values.password,
           firstName: values.firstName,
