@@ -35,7 +35,7 @@ public class OrganizationAccess {
     public void requireAdmin(RosterPrincipal caller, UUID organizationId) {
         requireReader(caller, organizationId);
         if (!caller.isProviderAdmin() && !memberships.isAdmin(organizationId, caller.userId())) {
-            throw ApiProblem.forbidden("Only the organization's admins see its invitations.");
+            throw ApiProblem.forbidden("Only the organization's admins and provider admins may read this.");
         }
     }
 }
