@@ -1,5 +1,6 @@
 package io.roster.identity.bench;
 
+import io.roster.testsupport.BenchmarkReport;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -87,7 +88,7 @@ public final class OrganizationBenchmark {
         int members = Integer.getInteger("bench.members", 10_000);
         int clients = Integer.getInteger("bench.clients", 16);
         String database = "identity-bench-" + UUID.randomUUID().toString().substring(0, 8);
-        System.out.printf("Roster identity benchmark: %d members, %d concurrent clients, %d cores, Java %s%n",
+        BenchmarkReport.line("Roster identity benchmark: %d members, %d concurrent clients, %d cores, Java %s%n",
                 members, clients, Runtime.getRuntime().availableProcessors(), System.getProperty("java.version"));
 
         ConfigurableApplicationContext app = new SpringApplicationBuilder(IdentityApplication.class).run(
@@ -124,7 +125,7 @@ public final class OrganizationBenchmark {
 
         long seeding = System.nanoTime();
         List<UUID> users = seedUsers(app, members, clients);
-        System.out.printf("%nSet-up (not measured): %d registered users in %.1f s%n", members, (System.nanoTime() - seeding) / 1e9);
+        BenchmarkReport.line("%nSet-up (not measured): %d registered users in %.1f s%n", members, (System.nanoTime() - seeding) / 1e9);
 
         EventProcessingConfiguration processing = app.getBean(Configuration.class).eventProcessingConfiguration();
         MongoCollection<Document> events = app.getBean(MongoDatabase.class).getCollection("domainevents");
@@ -143,16 +144,16 @@ public final class OrganizationBenchmark {
         awaitRelayCaughtUp(events);
         Rate rawAfter = rawInsertOne(baseline, members, clients, "after");
 
-        System.out.printf("%nAdd-member over HTTP, %d clients, %d commands into one organization%s%n", clients, members,
+        BenchmarkReport.line("%nAdd-member over HTTP, %d clients, %d commands into one organization%s%n", clients, members,
                 pauseRelay ? " (event store to Kafka relay paused meanwhile)" : "");
-        System.out.printf("  add-member            %8.0f commands/s   p50 %6.1f ms   p99 %6.1f ms   (%.1f s)%n",
+        BenchmarkReport.line("  add-member            %8.0f commands/s   p50 %6.1f ms   p99 %6.1f ms   (%.1f s)%n",
                 addMembers.perSecond(), addMembers.p50Millis(), addMembers.p99Millis(), addMembers.seconds());
-        System.out.printf("  raw insertOne before  %8.0f documents/s  p50 %6.2f ms   p99 %6.2f ms%n",
+        BenchmarkReport.line("  raw insertOne before  %8.0f documents/s  p50 %6.2f ms   p99 %6.2f ms%n",
                 rawBefore.perSecond(), rawBefore.p50Millis(), rawBefore.p99Millis());
-        System.out.printf("  raw insertOne after   %8.0f documents/s  p50 %6.2f ms   p99 %6.2f ms%n",
+        BenchmarkReport.line("  raw insertOne after   %8.0f documents/s  p50 %6.2f ms   p99 %6.2f ms%n",
                 rawAfter.perSecond(), rawAfter.p50Millis(), rawAfter.p99Millis());
         double rawMean = (rawBefore.perSecond() + rawAfter.perSecond()) / 2;
-        System.out.printf("  ratio add-member / raw insertOne = %.3f   (target >= 0.25)%n", addMembers.perSecond() / rawMean);
+        BenchmarkReport.line("  ratio add-member / raw insertOne = %.3f   (target >= 0.25)%n", addMembers.perSecond() / rawMean);
 
         measureLoads(app, organizationId, events);
     }
@@ -215,7 +216,7 @@ public final class OrganizationBenchmark {
         long lastSequence = engine.lastSequenceNumberFor(id).orElseThrow();
         Repository<?> withSnapshots = axon.repository(type);
 
-        System.out.printf("%nOrganization aggregate load (%d events), median / p90 / max of the runs, cache emptied before each%n", lastSequence + 1);
+        BenchmarkReport.line("%nOrganization aggregate load (%d events), median / p90 / max of the runs, cache emptied before each%n", lastSequence + 1);
         long behind = lastSequence - engine.readSnapshot(id).map(s -> s.getSequenceNumber()).orElse(-1L);
         printLoad("with the latest trigger snapshot (" + behind + " events after it)", load(withSnapshots, cache, id, 10, 50));
 
@@ -277,7 +278,7 @@ public final class OrganizationBenchmark {
         Arrays.sort(fetch);
         Arrays.sort(deserialize);
         Arrays.sort(tail);
-        System.out.printf("    of which (medians): fetch the snapshot %.2f ms, read its state %.2f ms, read the events after it %.2f ms%n",
+        BenchmarkReport.line("    of which (medians): fetch the snapshot %.2f ms, read its state %.2f ms, read the events after it %.2f ms%n",
                 fetch[runs / 2] / 1e6, deserialize[runs / 2] / 1e6, tail[runs / 2] / 1e6);
     }
 
@@ -292,7 +293,7 @@ public final class OrganizationBenchmark {
             nanos[i] = System.nanoTime() - started;
         }
         Arrays.sort(nanos);
-        System.out.printf("    raw find of those events, same query, same server (median): %.2f ms over %d stored events%n",
+        BenchmarkReport.line("    raw find of those events, same query, same server (median): %.2f ms over %d stored events%n",
                 nanos[runs / 2] / 1e6, events.countDocuments());
     }
 
@@ -317,7 +318,7 @@ public final class OrganizationBenchmark {
     }
 
     private static void printLoad(String what, long[] sorted) {
-        System.out.printf("  %-62s %8.2f / %8.2f / %8.2f ms%n", what, sorted[sorted.length / 2] / 1e6,
+        BenchmarkReport.line("  %-62s %8.2f / %8.2f / %8.2f ms%n", what, sorted[sorted.length / 2] / 1e6,
                 sorted[(int) Math.min(sorted.length - 1, Math.ceil(sorted.length * 0.9) - 1)] / 1e6, sorted[sorted.length - 1] / 1e6);
     }
 

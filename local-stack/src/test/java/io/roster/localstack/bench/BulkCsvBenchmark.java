@@ -31,7 +31,6 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
@@ -42,6 +41,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -106,7 +106,6 @@ public final class BulkCsvBenchmark {
     /** For the upload alone, which may take longer than {@link StackHttp}'s timeout. */
     private final HttpClient uploads = HttpClient.newBuilder().version(HttpClient.Version.HTTP_1_1)
             .connectTimeout(Duration.ofSeconds(5)).build();
-    private final PrintStream out = System.out;
     private String token;
 
     private BulkCsvBenchmark() {
@@ -129,7 +128,7 @@ public final class BulkCsvBenchmark {
     }
 
     private void run(RunningStack stack) throws Exception {
-        out.printf("%nLocal stack ready in %d ms (data folder %s)%n", stack.startupTime().toMillis(), stack.config().dataDir());
+        log.info("Local stack ready in {} ms (data folder {})", stack.startupTime().toMillis(), stack.config().dataDir());
         token = http.login(IDENTITY, LocalStackConfig.DEFAULT_ADMIN_EMAIL, LocalStackConfig.DEFAULT_ADMIN_PASSWORD);
         try (MongoClient mongo = MongoClients.create("mongodb://127.0.0.1:" + PORTS.mongo())) {
             MongoCollection<Document> eventStore = mongo.getDatabase("roster-invitation").getCollection("domainevents");
@@ -197,31 +196,35 @@ public final class BulkCsvBenchmark {
         }
     }
 
+    /** The figures as one table, logged as one message so its lines stay together. */
     private void print(List<Figures> uploads, Baselines baselines) {
-        out.printf("%nBulk CSV: one file of %d rows (each a new address), times in ms from sending the upload%n", rows);
-        out.printf("  %-52s", "");
-        uploads.forEach(figures -> out.printf(" %26s", figures.name()));
-        out.printf("%n");
-        line(uploads, "upload answered (201, every row invited)", Figures::answered, "");
-        line(uploads, "all " + rows + " InvitationIssued in the event store", Figures::stored, "");
-        line(uploads, "all " + rows + " InvitationIssued on Kafka", Figures::onKafka, "");
-        line(uploads, "all " + rows + " pending rows in the query API", Figures::queryable, "target <= 5000");
-        line(uploads, "all " + rows + " emails accepted by SMTP (delivery log)", Figures::emailed, "target <= 10000");
+        StringBuilder table = new StringBuilder();
+        table.append(String.format(Locale.ROOT, "%nBulk CSV: one file of %d rows (each a new address), times in ms from sending the upload%n", rows));
+        table.append(String.format(Locale.ROOT, "  %-52s", ""));
+        uploads.forEach(figures -> table.append(String.format(Locale.ROOT, " %26s", figures.name())));
+        table.append(System.lineSeparator());
+        row(table, uploads, "upload answered (201, every row invited)", Figures::answered, "");
+        row(table, uploads, "all " + rows + " InvitationIssued in the event store", Figures::stored, "");
+        row(table, uploads, "all " + rows + " InvitationIssued on Kafka", Figures::onKafka, "");
+        row(table, uploads, "all " + rows + " pending rows in the query API", Figures::queryable, "target <= 5000");
+        row(table, uploads, "all " + rows + " emails accepted by SMTP (delivery log)", Figures::emailed, "target <= 10000");
         long stored = uploads.get(uploads.size() - 1).stored();
         long published = uploads.get(uploads.size() - 1).onKafka() - stored;
-        out.printf("%nBaselines on the same servers, same count (%d), one client, after the uploads:%n", rows);
-        out.printf("  %-60s %7d ms   (second upload stored in %.1fx of it)%n", "raw insertOne of event-sized documents, one after another",
-                ms(baselines.mongoInserts()), (double) stored / baselines.mongoInserts());
-        out.printf("  %-60s %7d ms   (second upload, event store -> Kafka: %.1fx of it)%n",
+        table.append(String.format(Locale.ROOT, "%nBaselines on the same servers, same count (%d), one client, after the uploads:%n", rows));
+        table.append(String.format(Locale.ROOT, "  %-60s %7d ms   (second upload stored in %.1fx of it)%n",
+                "raw insertOne of event-sized documents, one after another",
+                ms(baselines.mongoInserts()), (double) stored / baselines.mongoInserts()));
+        table.append(String.format(Locale.ROOT, "  %-60s %7d ms   (second upload, event store -> Kafka: %.1fx of it)",
                 "raw Kafka produce (acks=all) + consume of same-sized records", ms(baselines.kafkaRoundTrip()),
-                (double) Math.max(0, published) / baselines.kafkaRoundTrip());
-        out.println();
+                (double) Math.max(0, published) / baselines.kafkaRoundTrip()));
+        log.info("{}", table);
     }
 
-    private void line(List<Figures> uploads, String what, java.util.function.ToLongFunction<Figures> figure, String target) {
-        out.printf("  %-52s", what);
-        uploads.forEach(figures -> out.printf(" %26d", ms(figure.applyAsLong(figures))));
-        out.printf("   %s%n", target);
+    private void row(StringBuilder table, List<Figures> uploads, String what, java.util.function.ToLongFunction<Figures> figure,
+                     String target) {
+        table.append(String.format(Locale.ROOT, "  %-52s", what));
+        uploads.forEach(figures -> table.append(String.format(Locale.ROOT, " %26d", ms(figure.applyAsLong(figures)))));
+        table.append(String.format(Locale.ROOT, "   %s%n", target));
     }
 
     /** InvitationIssued events in the invitation service's event store whose JSON holds this id. */

@@ -1,5 +1,6 @@
 package io.roster.notification.bench;
 
+import io.roster.testsupport.BenchmarkReport;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
@@ -46,7 +47,6 @@ import java.util.ArrayList;
 import java.util.Collections;
 import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Locale;
 import java.util.Map;
 import java.util.Properties;
 import java.util.UUID;
@@ -131,24 +131,24 @@ public final class EmailBenchmark {
                 Collections.sort(latencies);
                 double seconds = (delivered - start) / 1e9;
                 double rate = events / seconds;
-                out("");
-                out("Email benchmark: %d InvitationIssued events, %d organization(s), %d workers, %d per organization",
+                BenchmarkReport.line("");
+                BenchmarkReport.line("Email benchmark: %d InvitationIssued events, %d organization(s), %d workers, %d per organization",
                         events, organizations, workers, perOrganization);
-                out("  deliveries recorded sent       %d", latencies.size());
-                out("  produced in                    %.2f s", (produced - start) / 1e9);
-                out("  first event -> last email      %.2f s  => %.0f emails/s", seconds, rate);
-                out("  event -> SMTP accepted         p50 %d ms, p90 %d ms, p99 %d ms, max %d ms",
+                BenchmarkReport.line("  deliveries recorded sent       %d", latencies.size());
+                BenchmarkReport.line("  produced in                    %.2f s", (produced - start) / 1e9);
+                BenchmarkReport.line("  first event -> last email      %.2f s  => %.0f emails/s", seconds, rate);
+                BenchmarkReport.line("  event -> SMTP accepted         p50 %d ms, p90 %d ms, p99 %d ms, max %d ms",
                         percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
                         latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
-                out("  emails in the mailbox          %d", mail.all().size());
-                out("Baselines in the same run");
-                out("  raw SMTP, %d threads, a connection per email     %6.0f emails/s  (service = %.2fx)",
+                BenchmarkReport.line("  emails in the mailbox          %d", mail.all().size());
+                BenchmarkReport.line("Baselines in the same run");
+                BenchmarkReport.line("  raw SMTP, %d threads, a connection per email     %6.0f emails/s  (service = %.2fx)",
                         smtpThreads, rawSmtp.perSecond(), rate / rawSmtp.perSecond());
-                out("  raw SMTP, %d threads, one connection per thread  %6.0f emails/s  (service = %.2fx)",
+                BenchmarkReport.line("  raw SMTP, %d threads, one connection per thread  %6.0f emails/s  (service = %.2fx)",
                         smtpThreads, rawSmtpReused.perSecond(), rate / rawSmtpReused.perSecond());
-                out("  raw Kafka produce + consume of %d records      %6.0f records/s (service = %.2fx)",
+                BenchmarkReport.line("  raw Kafka produce + consume of %d records      %6.0f records/s (service = %.2fx)",
                         events, rawKafka.perSecond(), rate / rawKafka.perSecond());
-                out("  raw MongoDB insertOne of %d delivery documents %6.0f docs/s    (service = %.2fx)",
+                BenchmarkReport.line("  raw MongoDB insertOne of %d delivery documents %6.0f docs/s    (service = %.2fx)",
                         events, rawMongo.perSecond(), rate / rawMongo.perSecond());
 
                 // paced: one event every 1000/pace ms, so that the latency is the service's, not the queue's
@@ -168,12 +168,12 @@ public final class EmailBenchmark {
                 db.getCollection("deliveries-v1").find(Filters.regex("recipient", "^paced-")).forEach((Document d) ->
                         pacedLatencies.add(d.getDate("sentAt").getTime() - d.getDate("eventOccurredAt").getTime()));
                 Collections.sort(pacedLatencies);
-                out("Paced: %d events at %d/s", paced, pace);
-                out("  event -> SMTP accepted         p50 %d ms, p90 %d ms, p99 %d ms, max %d ms",
+                BenchmarkReport.line("Paced: %d events at %d/s", paced, pace);
+                BenchmarkReport.line("  event -> SMTP accepted         p50 %d ms, p90 %d ms, p99 %d ms, max %d ms",
                         percentile(pacedLatencies, 50), percentile(pacedLatencies, 90), percentile(pacedLatencies, 99),
                         pacedLatencies.isEmpty() ? 0 : pacedLatencies.get(pacedLatencies.size() - 1));
                 if (mail.all().size() != events + paced) {
-                    out("MISMATCH: %d emails for %d events", mail.all().size(), events + paced);
+                    BenchmarkReport.line("MISMATCH: %d emails for %d events", mail.all().size(), events + paced);
                     exit = 1;
                 }
             } finally {
@@ -345,9 +345,5 @@ public final class EmailBenchmark {
         }
         int index = (int) Math.ceil(p / 100.0 * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
-    }
-
-    private static void out(String format, Object... args) {
-        System.out.println(String.format(Locale.ROOT, format, args));
     }
 }

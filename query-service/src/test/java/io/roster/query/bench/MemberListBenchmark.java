@@ -1,5 +1,6 @@
 package io.roster.query.bench;
 
+import io.roster.testsupport.BenchmarkReport;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -21,7 +22,6 @@ import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
-import java.io.PrintStream;
 import java.io.UncheckedIOException;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -56,7 +56,6 @@ public final class MemberListBenchmark {
     private static final String[] FIRST_NAMES = {"ann", "bob", "cy", "dana", "eli", "fay", "gus", "hal", "ida", "jo"};
     private static final String[] LAST_NAMES = {"lee", "stone", "berg", "nakamura", "okafor", "silva", "dubois", "kim"};
 
-    private final PrintStream out = System.out;
     private final EventLog log = new EventLog();
     private final Random random = new Random(42);
     private final UUID organizationId = UUID.randomUUID();
@@ -113,8 +112,8 @@ public final class MemberListBenchmark {
         applier.apply(log.organizationCreated(organizationId, "Bench"));
         applier.apply(log.memberAdded(organizationId, reader, List.of("admin")));
         members = 1;
-        out.printf("%nMember list, one page of %d, %d samples after %d warm-up; times in microseconds%n", LIMIT, SAMPLES, WARM_UP);
-        out.printf("%-9s %-6s | %-17s | %-17s | %-17s | %-17s | %-13s | %s%n", "members", "page", "raw find p50/p99",
+        BenchmarkReport.line("%nMember list, one page of %d, %d samples after %d warm-up; times in microseconds%n", LIMIT, SAMPLES, WARM_UP);
+        BenchmarkReport.line("%-9s %-6s | %-17s | %-17s | %-17s | %-17s | %-13s | %s%n", "members", "page", "raw find p50/p99",
                 "query path p50/99", "HTTP page p50/p99", "HTTP floor p50/99", "HTTP/raw p99", "fill s");
         for (int size : sizes) {
             long fillStarted = System.nanoTime();
@@ -181,7 +180,7 @@ public final class MemberListBenchmark {
         long[] queryPath = percentiles(samples[1]);
         long[] endpoint = percentiles(samples[2]);
         long[] httpFloor = percentiles(samples[3]);
-        out.printf("%-9d %-6s | %7d / %7d | %7d / %7d | %7d / %7d | %7d / %7d | %13.2f | %.1f%n", size, page,
+        BenchmarkReport.line("%-9d %-6s | %7d / %7d | %7d / %7d | %7d / %7d | %7d / %7d | %13.2f | %.1f%n", size, page,
                 rawFind[0], rawFind[1], queryPath[0], queryPath[1], endpoint[0], endpoint[1], httpFloor[0], httpFloor[1],
                 (double) endpoint[1] / rawFind[1], fillSeconds);
     }

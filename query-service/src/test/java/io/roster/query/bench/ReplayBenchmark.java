@@ -1,5 +1,6 @@
 package io.roster.query.bench;
 
+import io.roster.testsupport.BenchmarkReport;
 import com.mongodb.client.MongoDatabase;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
@@ -26,7 +27,6 @@ import org.apache.kafka.common.serialization.StringSerializer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
-import java.io.PrintStream;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.List;
@@ -54,7 +54,6 @@ public final class ReplayBenchmark {
 
     private static final int TEAMS_PER_ORGANIZATION = 3;
 
-    private final PrintStream out = System.out;
     private final EventLog log = new EventLog();
     private final Random random = new Random(42);
     private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
@@ -97,7 +96,7 @@ public final class ReplayBenchmark {
         List<EventEnvelope> events = realisticHistory(count);
         long published = System.nanoTime();
         publish(events);
-        out.printf("%nPublished %,d events to %s (6 partitions) in %.1f s%n", events.size(), Topics.IDENTITY,
+        BenchmarkReport.line("%nPublished %,d events to %s (6 partitions) in %.1f s%n", events.size(), Topics.IDENTITY,
                 (System.nanoTime() - published) / 1e9);
 
         rawRead(); // warm-up: broker page cache, consumer classes
@@ -118,10 +117,10 @@ public final class ReplayBenchmark {
 
         double rawRate = rawRecords / rawSeconds;
         double replayRate = finished.eventsApplied() / replaySeconds;
-        out.printf("%-46s %,10d records in %7.2f s = %,10.0f events/s%n", "(1) raw Kafka read, no processing", rawRecords, rawSeconds, rawRate);
-        out.printf("%-46s %,10d events  in %7.2f s = %,10.0f events/s  (%,d member rows)%n",
+        BenchmarkReport.line("%-46s %,10d records in %7.2f s = %,10.0f events/s%n", "(1) raw Kafka read, no processing", rawRecords, rawSeconds, rawRate);
+        BenchmarkReport.line("%-46s %,10d events  in %7.2f s = %,10.0f events/s  (%,d member rows)%n",
                 "(2) rebuild into an empty version (v" + finished.version() + ")", finished.eventsApplied(), replaySeconds, replayRate, rows);
-        out.printf("replay / raw read = %.3f (target >= 0.3)%n", replayRate / rawRate);
+        BenchmarkReport.line("replay / raw read = %.3f (target >= 0.3)%n", replayRate / rawRate);
     }
 
     /** Every record of the event topics, from the beginning, counted and dropped. */
