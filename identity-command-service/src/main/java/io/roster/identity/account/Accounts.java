@@ -81,7 +81,7 @@ public class Accounts implements UserDirectory {
     public void claim(Account account) {
         for (int attempt = 0; attempt < 2; attempt++) {
             try {
-                collection.insertOne(toDocument(account).append(STATE, PENDING).append("claimedAt", Date.from(clock.instant())));
+                collection.insertOne(asDocument(account).append(STATE, PENDING).append("claimedAt", Date.from(clock.instant())));
                 return;
             } catch (MongoWriteException e) {
                 if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
@@ -135,7 +135,7 @@ public class Accounts implements UserDirectory {
 
     /** Writes the account whole; for the idempotent bootstrap. */
     public void save(Account account) {
-        collection.replaceOne(byId(account.userId()), toDocument(account).append(STATE, ACTIVE), new ReplaceOptions().upsert(true));
+        collection.replaceOne(byId(account.userId()), asDocument(account).append(STATE, ACTIVE), new ReplaceOptions().upsert(true));
     }
 
     /**
@@ -150,7 +150,7 @@ public class Accounts implements UserDirectory {
         return Filters.eq("_id", userId.toString());
     }
 
-    private static Document toDocument(Account account) {
+    private static Document asDocument(Account account) {
         return new Document("_id", account.userId().toString())
                 .append("email", Account.normalize(account.email()))
                 .append("passwordHash", account.passwordHash())

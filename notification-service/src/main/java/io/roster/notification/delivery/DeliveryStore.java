@@ -76,7 +76,7 @@ public class DeliveryStore {
     public boolean insert(Delivery delivery, String leaseOwner) {
         ensureIndexes();
         try {
-            collection.insertOne(toDocument(delivery).append("leaseOwner", leaseOwner));
+            collection.insertOne(asDocument(delivery).append("leaseOwner", leaseOwner));
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY || e.getError().getCode() == DUPLICATE_KEY) {
@@ -313,7 +313,7 @@ public class DeliveryStore {
         return NotificationKind.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
 
-    private static Document toDocument(Delivery d) {
+    private static Document asDocument(Delivery d) {
         Document doc = new Document("_id", d.notificationId().toString())
                 .append("triggeringEventId", d.triggeringEventId().toString())
                 .append("kind", kindValue(d.kind()))

@@ -69,7 +69,7 @@ public record AuditEntry(Instant occurredAt, String type, String name, UUID acto
         return EventJson.read(EventJson.tree(payload.getBytes(StandardCharsets.UTF_8)), current.javaType());
     }
 
-    Document toDocument() {
+    Document asDocument() {
         return new Document(ID, eventId.toString())
                 .append(ORGANIZATION_ID, text(organizationId))
                 .append(POSITION, position())

@@ -57,7 +57,7 @@ public class AuditLog {
     /** @return whether the event was new; a redelivered or replayed event changes nothing */
     boolean record(AuditEntry entry) {
         try {
-            collection.get().insertOne(entry.toDocument());
+            collection.get().insertOne(entry.asDocument());
             return true;
         } catch (MongoWriteException e) {
             if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {

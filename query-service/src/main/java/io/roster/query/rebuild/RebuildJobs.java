@@ -77,14 +77,14 @@ class RebuildJobs {
     }
 
     void save(RebuildJob job) {
-        jobs.replaceOne(Filters.eq("_id", job.jobId().toString()), toDocument(job), new ReplaceOptions().upsert(true));
+        jobs.replaceOne(Filters.eq("_id", job.jobId().toString()), asDocument(job), new ReplaceOptions().upsert(true));
     }
 
     Optional<RebuildJob> find(UUID jobId) {
         return Optional.ofNullable(jobs.find(Filters.eq("_id", jobId.toString())).first()).map(RebuildJobs::toJob);
     }
 
-    private static Document toDocument(RebuildJob job) {
+    private static Document asDocument(RebuildJob job) {
         return new Document("_id", job.jobId().toString())
                 .append("state", job.state().wireName())
                 .append("eventsApplied", job.eventsApplied())
