@@ -7,6 +7,7 @@ import org.axonframework.commandhandling.gateway.IntervalRetryScheduler;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.common.AxonNonTransientException;
+import org.springframework.beans.factory.DisposableBean;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
@@ -19,22 +20,22 @@ import java.util.concurrent.ScheduledExecutorService;
  * last place of a link's quota give one join and one {@code quota_exhausted}. A rule's refusal is final.
  */
 @Configuration
-class CommandRetries {
+class CommandRetries implements DisposableBean {
 
-    @Bean(destroyMethod = "shutdownNow")
-    ScheduledExecutorService commandRetryExecutor() {
-        return Executors.newSingleThreadScheduledExecutor(runnable -> {
-            Thread thread = new Thread(runnable, "command-retry");
-            thread.setDaemon(true);
-            return thread;
-        });
-    }
+    // deliberately not a bean: a ScheduledExecutorService bean would also become the executor of every
+    // @Scheduled method (Spring Boot then backs off its own scheduler), and a sweep waiting there for a retry
+    // scheduled on the same single thread would wait forever
+    private final ScheduledExecutorService retryExecutor = Executors.newSingleThreadScheduledExecutor(runnable -> {
+        Thread thread = new Thread(runnable, "command-retry");
+        thread.setDaemon(true);
+        return thread;
+    });
 
     @Bean
-    CommandGateway commandGateway(CommandBus commandBus, ScheduledExecutorService commandRetryExecutor) {
+    CommandGateway commandGateway(CommandBus commandBus) {
         return DefaultCommandGateway.builder().commandBus(commandBus)
                 .retryScheduler(IntervalRetryScheduler.builder()
-                        .retryExecutor(commandRetryExecutor)
+                        .retryExecutor(retryExecutor)
                         .maxRetryCount(5)
                         .retryInterval(50)
                         // Axon asks this of the failure and of each of its causes, and gives up if any is final; so
@@ -47,5 +48,10 @@ class CommandRetries {
 
     static boolean isFinal(Throwable failure) {
         return failure instanceof RuleViolation || failure instanceof ApiProblem || failure instanceof AxonNonTransientException;
+    }
+
+    @Override
+    public void destroy() {
+        retryExecutor.shutdownNow();
     }
 }

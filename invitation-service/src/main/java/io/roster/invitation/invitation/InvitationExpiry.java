@@ -1,8 +1,6 @@
 package io.roster.invitation.invitation;
 
-import org.axonframework.commandhandling.CommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.commandhandling.gateway.DefaultCommandGateway;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -16,11 +14,6 @@ import java.util.UUID;
  * get an {@link ExpireInvitationCommand}. The due list lives in MongoDB, so a restart loses nothing; when
  * two instances race, the aggregate's optimistic lock and its "still pending and due" guard let exactly one
  * InvitationExpired through and the other command is refused.
- *
- * <p>The sweep sends its commands through a gateway of its own, without the service gateway's retries: a lost race
- * needs none (the winner's outcome stands, a retry would only be refused), and waiting for one would never end, since
- * Spring runs this schedule on the only ScheduledExecutorService in the context, the very single-threaded executor the
- * retries are scheduled on (see CommandRetries): the sweep would block the thread its retry waits for.
  */
 @Component
 class InvitationExpiry {
@@ -32,9 +25,9 @@ class InvitationExpiry {
     private final CommandGateway gateway;
     private final Clock clock;
 
-    InvitationExpiry(InvitationLookup lookup, CommandBus commandBus, Clock clock) {
+    InvitationExpiry(InvitationLookup lookup, CommandGateway gateway, Clock clock) {
         this.lookup = lookup;
-        this.gateway = DefaultCommandGateway.builder().commandBus(commandBus).build();
+        this.gateway = gateway;
         this.clock = clock;
     }
 
