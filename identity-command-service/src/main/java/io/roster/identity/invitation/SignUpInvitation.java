@@ -1,5 +1,6 @@
 package io.roster.identity.invitation;
 
+import io.roster.events.invitation.LinkAudience;
 import io.roster.identity.account.Account;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.kit.web.RuleViolation;
@@ -7,7 +8,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.List;
 
 /**
  * Checks the invitation token of a sign-up (PRODUCT.md §4: sign-up needs a valid invitation token unless open
@@ -68,15 +68,9 @@ public class SignUpInvitation {
         if (link.quota() != null && link.used() >= link.quota()) {
             throw new RuleViolation("quota_exhausted", "This invitation link was used as often as it may be.");
         }
-        if (!admits(link.audience(), address)) {
+        if (!LinkAudience.admits(link.audience(), address)) {
             throw new RuleViolation("email_mismatch", "This invitation link is not for this address.");
         }
-    }
-
-    /** A link's audience: none = anyone; {@code *@domain} = that domain; otherwise those exact addresses. */
-    static boolean admits(List<String> patterns, String address) {
-        return patterns.isEmpty() || patterns.stream()
-                .anyMatch(p -> p.startsWith("*@") ? address.endsWith(p.substring(1)) : p.equals(address));
     }
 
     private static RuleViolation expired() {

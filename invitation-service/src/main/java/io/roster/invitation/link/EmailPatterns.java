@@ -4,7 +4,7 @@ import io.roster.invitation.invitation.EmailAddresses;
 
 import java.util.List;
 
-/** A link's audience: no entries = anyone; {@code *@domain} = that domain; otherwise those exact addresses. */
+/** A link's audience patterns: their form and their preview hint (who they admit: {@link io.roster.events.invitation.LinkAudience}). */
 final class EmailPatterns {
 
     private EmailPatterns() {
@@ -19,18 +19,6 @@ final class EmailPatterns {
             return EmailAddresses.isValid("x" + normalized.substring(1));
         }
         return EmailAddresses.isValid(normalized);
-    }
-
-    static boolean admits(List<String> patterns, String normalizedEmail) {
-        if (patterns.isEmpty()) {
-            return true;
-        }
-        if (normalizedEmail == null) {
-            return false;
-        }
-        return patterns.stream().anyMatch(p -> p.startsWith("*@")
-                ? normalizedEmail.endsWith(p.substring(1))
-                : p.equals(normalizedEmail));
     }
 
     /** How the preview shows the audience without giving addresses away. */

@@ -1,5 +1,6 @@
 package io.roster.invitation.link;
 
+import io.roster.events.invitation.LinkAudience;
 import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationLinkCreated;
 import io.roster.events.invitation.InvitationLinkDisabled;
@@ -120,7 +121,7 @@ class InvitationLink {
             throw new RuleViolation(EXPIRED, "This invitation link has expired.");
         }
         String email = EmailAddresses.normalize(command.email());
-        String refusal = !EmailPatterns.admits(emails, email) ? EMAIL_MISMATCH
+        String refusal = !LinkAudience.admits(emails, email) ? EMAIL_MISMATCH
                 : !emails.isEmpty() && !command.emailVerified() ? EMAIL_NOT_VERIFIED : null;
         if (refusal != null) {
             apply(new InvitationAcceptRejected(UUID.randomUUID(), now, organizationId, command.userId(), null, linkId,
