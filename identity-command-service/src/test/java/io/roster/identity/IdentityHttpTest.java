@@ -16,7 +16,6 @@ import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.axonframework.messaging.Message;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.beans.factory.annotation.Value;
-import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -41,8 +40,6 @@ import static org.assertj.core.api.Assertions.assertThat;
  * Open sign-up is on here and {@code roster.membership.single-organization} off; a subclass that needs
  * otherwise overrides them with {@code @TestPropertySource} (and gets a context of its own).
  */
-// requests wait on Kafka and the embedded Mongo; 5 s (the default) is too tight on a loaded 2-core machine
-@AutoConfigureWebTestClient(timeout = "PT30S")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "roster.identity.password-hash-cost=4",
         "roster.identity.open-sign-up=true",

@@ -19,7 +19,6 @@ import org.apache.kafka.clients.consumer.KafkaConsumer;
 import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
 import org.springframework.context.annotation.Bean;
@@ -47,8 +46,6 @@ import static org.awaitility.Awaitility.await;
  * extends this and declares nothing of its own, so Spring builds one context for all of them; tests keep
  * apart by fresh organization and user ids. The clock only moves forward, so moving it never harms another test.
  */
-// requests wait on Kafka and the embedded Mongo; 5 s (the default) is too tight on a loaded 2-core machine
-@AutoConfigureWebTestClient(timeout = "PT30S")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @Import(AbstractServiceTest.TestClock.class)
 public abstract class AbstractServiceTest {

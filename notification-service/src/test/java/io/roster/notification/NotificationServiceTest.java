@@ -28,7 +28,6 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
-import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.HttpHeaders;
 import org.springframework.http.MediaType;
@@ -58,8 +57,6 @@ import static org.awaitility.Awaitility.await;
  * The notification service against a real Kafka broker, the Mongo-wire server and two GreenMail SMTP
  * servers (the platform's, and an organization's own that requires a login): events in, emails out.
  */
-// requests wait on Kafka and the embedded Mongo; 5 s (the default) is too tight on a loaded 2-core machine
-@AutoConfigureWebTestClient(timeout = "PT30S")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @DirtiesContext
 class NotificationServiceTest {

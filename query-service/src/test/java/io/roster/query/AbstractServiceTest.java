@@ -7,7 +7,6 @@ import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.TestTokenIssuer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -25,8 +24,6 @@ import java.util.UUID;
  * test class extends this and declares nothing of its own, so Spring builds one context for all of them;
  * tests keep apart by using fresh organization and user ids.
  */
-// requests wait on Kafka and the embedded Mongo; 5 s (the default) is too tight on a loaded 2-core machine
-@AutoConfigureWebTestClient(timeout = "PT30S")
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability(tracing = false)
 public abstract class AbstractServiceTest {
