@@ -1,5 +1,7 @@
 package io.roster.identity;
 
+import java.time.Duration;
+import org.junit.jupiter.api.BeforeEach;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
@@ -65,6 +67,12 @@ public abstract class IdentityHttpTest {
 
     @Autowired
     protected WebTestClient web;
+
+    /** Requests wait on Kafka and the embedded Mongo: WebTestClient's 5 s default is too tight on a loaded 2-core machine. */
+    @BeforeEach
+    void patientClient() {
+        web = web.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+    }
     @Autowired
     protected EventStore eventStore;
     @Value("${roster.invitation-joins.topic}")
