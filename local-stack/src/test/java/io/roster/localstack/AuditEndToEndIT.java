@@ -46,7 +46,7 @@ import org.slf4j.LoggerFactory;
 class AuditEndToEndIT {
 
     private static final Logger log = LoggerFactory.getLogger(AuditEndToEndIT.class);
-    private static final Ports PORTS = new Ports(39092, 39093, 37017, 33025, 33143, 38025, 38081, 38082, 38083, 38084);
+    private static final Ports PORTS = TestPorts.block(14);
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();

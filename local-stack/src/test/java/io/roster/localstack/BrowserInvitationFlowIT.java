@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
 class BrowserInvitationFlowIT {
 
     private static final Logger log = LoggerFactory.getLogger(BrowserInvitationFlowIT.class);
-    private static final Ports PORTS = new Ports(29092, 29093, 27117, 23025, 23143, 28025, 28081, 28082, 28083, 28084);
+    private static final Ports PORTS = TestPorts.block(12);
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();

@@ -12,7 +12,6 @@ import jakarta.mail.internet.InternetAddress;
 import jakarta.mail.internet.MimeBodyPart;
 import jakarta.mail.internet.MimeMessage;
 import jakarta.mail.internet.MimeMultipart;
-import java.io.IOException;
 import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -50,7 +49,7 @@ import org.slf4j.LoggerFactory;
 
 /**
  * The stack's infrastructure alone (no services): a real Kafka broker process, the Mongo-wire server and the mail
- * catcher, on free ports with a temporary data folder; then a restart on the same folder keeps the data.
+ * catcher, on ports of its own (see {@link TestPorts}) with a temporary data folder; then a restart on the same folder keeps the data.
  */
 class InfrastructureIT {
 
@@ -73,7 +72,7 @@ class InfrastructureIT {
     void kafkaMongoAndMailWorkAndKeepTheirDataAcrossARestart() throws Exception {
         LocalStackConfig config = LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
                 .withDataDir(dataDir)
-                .withPorts(freePorts())
+                .withPorts(TestPorts.block(20))
                 .withServices(Set.of())
                 .withStartupTimeout(Duration.ofSeconds(120));
         Ports ports = config.ports();
@@ -181,7 +180,7 @@ class InfrastructureIT {
     void aSecondStackOnTheSamePortsIsRefusedWithAClearMessage() throws Exception {
         LocalStackConfig config = LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
                 .withDataDir(dataDir.resolve("first"))
-                .withPorts(freePorts())
+                .withPorts(TestPorts.block(21))
                 .withServices(Set.of());
         stack = LocalStack.start(config);
         org.assertj.core.api.Assertions.assertThatThrownBy(
@@ -190,25 +189,10 @@ class InfrastructureIT {
                 .hasMessageContaining("already in use")
                 .hasMessageContaining(config.ports().kafka() + " (Kafka)");
         org.assertj.core.api.Assertions.assertThatThrownBy(
-                        () -> LocalStack.start(config.withPorts(freePorts())))
+                        () -> LocalStack.start(config.withPorts(TestPorts.block(22))))
                 .isInstanceOf(StartupException.class)
                 .hasMessageContaining("is in use by another local stack");
         assertThat(stack.childProcesses().values()).allMatch(ProcessHandle::isAlive);
-    }
-
-    static Ports freePorts() throws IOException {
-        List<ServerSocket> sockets = new ArrayList<>();
-        try {
-            for (int i = 0; i < 10; i++) {
-                sockets.add(new ServerSocket(0, 1, java.net.InetAddress.getLoopbackAddress()));
-            }
-            int[] p = sockets.stream().mapToInt(ServerSocket::getLocalPort).toArray();
-            return new Ports(p[0], p[1], p[2], p[3], p[4], p[5], p[6], p[7], p[8], p[9]);
-        } finally {
-            for (ServerSocket socket : sockets) {
-                socket.close();
-            }
-        }
     }
 
     private static String bootstrap(Ports ports) {

@@ -50,7 +50,7 @@ import org.slf4j.LoggerFactory;
 class LocalStackEndToEndIT {
 
     private static final Logger log = LoggerFactory.getLogger(LocalStackEndToEndIT.class);
-    private static final Ports PORTS = new Ports(19092, 19093, 17017, 13025, 13143, 18025, 18081, 18082, 18083, 18084);
+    private static final Ports PORTS = TestPorts.block(11);
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();

@@ -54,7 +54,7 @@ import org.slf4j.LoggerFactory;
 class ReplayEndToEndIT {
 
     private static final Logger log = LoggerFactory.getLogger(ReplayEndToEndIT.class);
-    private static final Ports PORTS = new Ports(49092, 49093, 47017, 43025, 43143, 48025, 48081, 48082, 48083, 48084);
+    private static final Ports PORTS = TestPorts.block(15);
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();

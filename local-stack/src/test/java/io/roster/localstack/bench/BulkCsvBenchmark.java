@@ -12,6 +12,7 @@ import io.roster.localstack.RunningStack;
 import io.roster.localstack.StackHttp;
 import io.roster.localstack.LocalStackConfig;
 import io.roster.localstack.Ports;
+import io.roster.localstack.TestPorts;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.apache.kafka.clients.admin.NewTopic;
@@ -68,7 +69,7 @@ import java.util.stream.IntStream;
  *   <li>the upload answered (the service answers once every row is invited: see BulkInvitationController),</li>
  *   <li>all 1000 InvitationIssued are in the invitation service's event store (its MongoDB database),</li>
  *   <li>all 1000 are on Kafka ({@code roster.invitation.v1}, InvitationIssued records carrying the job's id),</li>
- *   <li>all 1000 pending invitees are in the query API ({@code GET :58083/…/members?status=pending}, paged),</li>
+ *   <li>all 1000 pending invitees are in the query API ({@code GET :16083/…/members?status=pending}, paged),</li>
  *   <li>all 1000 emails were accepted by the SMTP server (the notification service's delivery log, {@code sent}),</li>
  * </ol>
  * next to baselines measured in the same run on the same servers, since a shared 2-core machine is noisy: 1000 raw
@@ -81,13 +82,13 @@ import java.util.stream.IntStream;
  * ./mvnw -o -B -q -pl identity-command-service,invitation-service,query-service,notification-service package -DskipTests
  * ./mvnw -o -B -pl local-stack test-compile exec:java@bulk-csv-benchmark [-Dbench.rows=1000]
  * </pre>
- * Ports: Kafka 59092/59093, Mongo-wire 57017, SMTP 53025, IMAP 53143, inbox 58025, services 58081–58084. The local
+ * Ports: block 16 of {@link TestPorts} (Kafka 16092/16093, Mongo-wire 16017, SMTP 16025, IMAP 16143, inbox 16080, services 16081–16084). The local
  * stack's other options apply as system properties, e.g. {@code -Droster.service-jvm-options="…"} to profile.
  */
 public final class BulkCsvBenchmark {
 
     private static final Logger log = LoggerFactory.getLogger(BulkCsvBenchmark.class);
-    private static final Ports PORTS = new Ports(59092, 59093, 57017, 53025, 53143, 58025, 58081, 58082, 58083, 58084);
+    private static final Ports PORTS = TestPorts.block(16);
     private static final String HOST = "http://127.0.0.1:";
     private static final String IDENTITY = HOST + PORTS.identity();
     private static final String INVITATION = HOST + PORTS.invitation();
