@@ -8,7 +8,7 @@ import java.nio.file.Path;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
-/** The embedded MongoDB-wire server (mongo-java-server), persisting to an H2 MVStore file. Runs in the launcher. */
+/** The embedded MongoDB-wire server (mongo-java-server, with {@link IndexedH2Backend}), persisting to an H2 MVStore file. Runs in the launcher. */
 final class MongoWireServer implements AutoCloseable {
 
     private static final Logger log = LoggerFactory.getLogger(MongoWireServer.class);
@@ -23,7 +23,7 @@ final class MongoWireServer implements AutoCloseable {
 
     static MongoWireServer start(Path file, int port) throws IOException {
         Files.createDirectories(file.getParent());
-        H2Backend backend = new H2Backend(file.toString());
+        H2Backend backend = new IndexedH2Backend(file.toString());
         MongoServer server = new MongoServer(backend);
         try {
             server.bind(KafkaBroker.HOST, port);

@@ -1,0 +1,120 @@
+package io.roster.localstack;
+
+import com.mongodb.MongoWriteException;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoCollection;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.Index;
+import de.bwaldvogel.mongo.backend.IndexKey;
+import de.bwaldvogel.mongo.backend.memory.index.MemoryUniqueIndex;
+import org.bson.Document;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
+
+import java.net.InetSocketAddress;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.function.Consumer;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
+
+class IndexedH2BackendTest {
+
+    @TempDir
+    Path folder;
+
+    @Test
+    void aFilterOfAUniqueKeyAndMoreMatchesExactlyWhatTheWholeFilterSays() {
+        withCollection(folder.resolve("roster.mv"), deliveries -> {
+            deliveries.createIndex(Indexes.ascending("triggeringEventId"), new IndexOptions().unique(true));
+            deliveries.insertMany(List.of(
+                    new Document("_id", "a").append("triggeringEventId", "e1").append("leaseToken", "x").append("status", "claimed"),
+                    new Document("_id", "b").append("triggeringEventId", "e2").append("leaseToken", "y").append("status", "sent"),
+                    new Document("_id", "c").append("triggeringEventId", "e3").append("status", "pending")));
+
+            assertThat(deliveries.updateOne(Filters.and(Filters.eq("_id", "a"), Filters.eq("leaseToken", "x")),
+                    Updates.set("status", "sending")).getModifiedCount()).isEqualTo(1);
+            assertThat(deliveries.updateOne(Filters.and(Filters.eq("_id", "a"), Filters.eq("leaseToken", "y")),
+                    Updates.set("status", "lost")).getModifiedCount()).isZero();
+            assertThat(deliveries.find(Filters.and(Filters.eq("_id", "a"), Filters.in("status", "sending", "sent"))).first())
+                    .isNotNull();
+            assertThat(ids(deliveries.find(Filters.and(Filters.in("_id", "a", "b", "c"), Filters.exists("leaseToken")))))
+                    .containsExactlyInAnyOrder("a", "b");
+            assertThat(ids(deliveries.find(Filters.and(Filters.eq("triggeringEventId", "e3"), Filters.eq("status", "pending")))))
+                    .containsExactly("c");
+            assertThat(deliveries.findOneAndUpdate(Filters.and(Filters.eq("_id", "zzz"), Filters.eq("status", "pending")),
+                    Updates.set("status", "claimed"))).isNull();
+        });
+    }
+
+    @Test
+    void reopenedDataKeepsItsDocumentsAndUniqueIndexes() {
+        Path file = folder.resolve("reopened.mv");
+        withCollection(file, deliveries -> {
+            deliveries.createIndex(Indexes.ascending("triggeringEventId"), new IndexOptions().unique(true));
+            deliveries.insertOne(new Document("_id", "a").append("triggeringEventId", "e1").append("status", "pending"));
+        });
+        withCollection(file, deliveries -> {
+            assertThat(ids(deliveries.find(Filters.and(Filters.eq("_id", "a"), Filters.eq("status", "pending"))))).containsExactly("a");
+            assertThatThrownBy(() -> deliveries.insertOne(new Document("_id", "b").append("triggeringEventId", "e1")))
+                    .isInstanceOf(MongoWriteException.class);
+        });
+    }
+
+    @Test
+    void theLookupNarrowsOnlyThroughAUniqueIndexWhoseKeysTheFilterGivesPlainly() {
+        MemoryUniqueIndex byId = new MemoryUniqueIndex("_id_", List.of(new IndexKey("_id", true)), false);
+        MemoryUniqueIndex compound = new MemoryUniqueIndex("pair", List.of(new IndexKey("a", true), new IndexKey("b", true)), false);
+        List<Index<Integer>> indexes = List.of(byId, compound);
+
+        assertThat(UniqueKeyLookup.candidates(doc("_id", "x", "lease", "y"), indexes)).isNotNull();
+        assertThat(UniqueKeyLookup.candidates(doc("_id", new de.bwaldvogel.mongo.bson.Document("$in", List.of("x", "z")), "s", 1), indexes))
+                .isNotNull();
+        assertThat(UniqueKeyLookup.candidates(doc("a", 1, "b", 2, "c", 3), indexes)).isNotNull();
+        assertThat(UniqueKeyLookup.candidates(doc("$and", List.of(doc("_id", "x"), doc("lease", "y"))), indexes)).isNotNull();
+        assertThat(UniqueKeyLookup.candidates(doc("$and", List.of(doc("a", 1), doc("$and", List.of(doc("b", 2), doc("c", 3))))), indexes))
+                .isNotNull();
+        // what the stock lookup already answers, or nothing can answer
+        assertThat(UniqueKeyLookup.candidates(doc("$and", List.of(doc("_id", "x"), doc("_id", "z"))), indexes)).isNull();
+        assertThat(UniqueKeyLookup.candidates(doc("$or", List.of(doc("_id", "x"), doc("lease", "y"))), indexes)).isNull();
+        assertThat(UniqueKeyLookup.candidates(doc("_id", "x"), indexes)).isNull();
+        assertThat(UniqueKeyLookup.candidates(doc("lease", "y", "s", 1), indexes)).isNull();
+        assertThat(UniqueKeyLookup.candidates(doc("_id", new de.bwaldvogel.mongo.bson.Document("$gt", "x"), "s", 1), indexes)).isNull();
+        assertThat(UniqueKeyLookup.candidates(doc("a", new de.bwaldvogel.mongo.bson.Document("$in", List.of(1)), "b", 2, "c", 3), indexes))
+                .isNull();
+    }
+
+    private static de.bwaldvogel.mongo.bson.Document doc(Object... pairs) {
+        de.bwaldvogel.mongo.bson.Document document = new de.bwaldvogel.mongo.bson.Document();
+        for (int i = 0; i < pairs.length; i += 2) {
+            document.put((String) pairs[i], pairs[i + 1]);
+        }
+        return document;
+    }
+
+    private static List<String> ids(Iterable<Document> documents) {
+        List<String> ids = new ArrayList<>();
+        documents.forEach(d -> ids.add(d.getString("_id")));
+        return ids;
+    }
+
+    private static void withCollection(Path file, Consumer<MongoCollection<Document>> test) {
+        MongoServer server = new MongoServer(new IndexedH2Backend(file.toString()));
+        try {
+            server.bind("127.0.0.1", 0);
+            InetSocketAddress address = server.getLocalAddress();
+            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+                test.accept(client.getDatabase("test").getCollection("deliveries"));
+            }
+        } finally {
+            server.shutdownNow();
+        }
+    }
+}
