@@ -51,6 +51,9 @@ record RouteSample(String method, String path, String service) {
             new RouteSample("GET", "/api/v1/invitations/tok", INVITATION),
             new RouteSample("POST", "/api/v1/invitations/tok/accept", INVITATION),
             new RouteSample("GET", "/invite/tok", INVITATION),
+            new RouteSample("POST", "/api/v1/auth/account-setup", IDENTITY),
+            new RouteSample("GET", "/verify-email", INVITATION),
+            new RouteSample("GET", "/account-setup", INVITATION),
             new RouteSample("PUT", ORG + "/email-settings", NOTIFICATION),
             new RouteSample("GET", ORG + "/notifications", NOTIFICATION));
 

@@ -1,7 +1,9 @@
-// The sign-up and login forms of the /invite pages. The invitation service never calls the identity service;
-// this script does, from the visitor's browser (the identity service allows this origin through CORS):
-// sign up (with the invitation token), log in, hand the access token to this service (POST /invite/session,
-// which keeps it in an HttpOnly cookie), then go back to the invitation.
+// The forms of the /invite pages and of the account emails' pages. The invitation service never calls the identity
+// service; this script does, from the visitor's browser (the identity service allows this origin through CORS):
+// - sign-up and login: sign up (with the invitation token), log in, hand the access token to this service
+//   (POST /invite/session, which keeps it in an HttpOnly cookie), then go back to the invitation;
+// - verify-email and account-setup (/verify-email, /account-setup): redeem the email's token (with the new
+//   password for a set-up), then say that it is done.
 'use strict';
 
 (function () {
@@ -23,6 +25,8 @@
     unreachable: 'The sign-in service cannot be reached. Check your connection and try again.',
     csrf_refused: 'This page has expired. Reload it and try again.',
     session_refused: 'Your login could not be confirmed. Try again.',
+    token_not_found: 'This link does not work: it was used already, or a newer email replaced it.',
+    token_expired: 'This link has expired. Ask for a new email.',
     unexpected: 'Something went wrong. Try again.'
   };
 
@@ -120,6 +124,21 @@
     formError.hidden = false;
   }
 
+  // The token of a verification or set-up email, redeemed once: the form gives way to the confirmation.
+  async function redeemAccountToken(values) {
+    if (settings.identityAction === 'verify-email') {
+      await callIdentity('/api/v1/auth/verify-email', { token: settings.accountToken });
+    } else {
+      if (values.password !== values.passwordConfirmation) {
+        throw new Problem('validation_failed', null,
+          [{ field: 'passwordConfirmation', message: 'does not match the password' }]);
+      }
+      await callIdentity('/api/v1/auth/account-setup', { token: settings.accountToken, password: values.password });
+    }
+    form.hidden = true;
+    document.getElementById('done').hidden = false;
+  }
+
   form.addEventListener('submit', async (event) => {
     event.preventDefault();
     clearErrors();
@@ -127,6 +146,10 @@
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
     try {
+      if (settings.identityAction === 'verify-email' || settings.identityAction === 'account-setup') {
+        await redeemAccountToken(values);
+        return;
+      }
       if (settings.identityAction === 'sign-up') {
         await signUp({
           email: values.email,

@@ -44,7 +44,8 @@ import org.slf4j.LoggerFactory;
  * IMAP, and its link opened in headless Chromium (Debian's {@code /usr/bin/chromium} driven by its
  * {@code /usr/bin/chromedriver}; Selenium Manager is never asked for anything, so nothing is downloaded). The
  * pages are the invitation service's; their script signs up and logs in at the identity service, another origin,
- * through its CORS. Steps build on each other and run in order.
+ * through its CORS. The same goes for the pages of the account emails' links ({@code /verify-email}, which lets a
+ * domain link's newcomer join, and {@code /account-setup}). Steps build on each other and run in order.
  *
  * <p>The data folder is {@code local-stack/target/browser-flow-data}: wiped at the start, kept afterwards with
  * the services' logs and {@code chromedriver.log}.
@@ -222,7 +223,84 @@ class BrowserInvitationFlowIT {
         awaitActiveMember(organizationId, carol);
     }
 
+    @Test
+    @Order(5)
+    void aVisitorSignsUpThroughADomainLinkVerifiesTheAddressFromTheEmailAndJoins() throws Exception {
+        String organizationId = createOrganization("Domain Co");
+        String link = await("the invitation service knows Domain Co").atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> http.postAsJson(INVITATION + "/api/v1/organizations/" + organizationId + "/invitation-links", adminToken,
+                        Map.of("name", "Everyone at example.org", "emails", List.of("*@example.org"), "roles", List.of("member"))),
+                        response -> response.statusCode() == 201)
+                .body();
+        String url = http.readTree(link).path("url").asText();
+        String dana = "dana-" + UUID.randomUUID().toString().substring(0, 8) + "@example.org";
+
+        browser.manage().deleteAllCookies();
+        browser.get(url);
+        awaitPath("/invite/sign-up");
+        type("email", dana);
+        type("firstName", "Dana");
+        type("lastName", "Domain");
+        type("password", PASSWORD);
+        browser.findElement(By.id("submit")).click();
+        // back on the link, logged in, but a domain link wants a verified address first
+        awaitPath(URI.create(url).getPath());
+        browser.findElement(By.id("accept")).click();
+        await("the refusal page").atMost(PATIENCE).until(() -> !browser.findElements(By.id("problem-code")).isEmpty());
+        assertThat(browser.findElement(By.id("problem-code")).getDomAttribute("data-code")).isEqualTo("email_not_verified");
+
+        String verification = emailLink(dana, "/verify-email?token=");
+        browser.get(verification);
+        assertThat(text(By.tagName("h1"))).isEqualTo("Verify your email address");
+        browser.findElement(By.id("submit")).click();
+        await("the address verified").atMost(PATIENCE).until(() -> browser.findElement(By.id("done")).isDisplayed());
+        // having signed up through the link, the verified address joins without another click
+        awaitActiveMember(organizationId, dana);
+
+        browser.get(verification);
+        browser.findElement(By.id("submit")).click();
+        await("the used link refused").atMost(PATIENCE).until(() -> browser.findElement(By.id("form-error")).isDisplayed());
+        assertThat(browser.findElement(By.id("form-error")).getDomAttribute("data-code")).isEqualTo("token_not_found");
+    }
+
+    @Test
+    @Order(6)
+    void aUserCreatedWithoutAPasswordSetsItUpFromTheEmailLink() throws Exception {
+        String erin = "erin-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        HttpResponse<String> created = http.postAsJson(IDENTITY + "/api/v1/users", adminToken,
+                Map.of("firstName", "Erin", "lastName", "Setup", "email", erin));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+
+        browser.get(emailLink(erin, "/account-setup?token="));
+        type("password", PASSWORD);
+        type("passwordConfirmation", PASSWORD + " typo");
+        browser.findElement(By.id("submit")).click();
+        await("the mismatch on the form").atMost(PATIENCE).until(
+                () -> browser.findElement(By.cssSelector("[data-error-for=passwordConfirmation]")).isDisplayed());
+        type("password", "short");
+        type("passwordConfirmation", "short");
+        browser.findElement(By.id("submit")).click();
+        // identity's password rule, read across origins
+        await("the password problem on the form").atMost(PATIENCE).until(
+                () -> browser.findElement(By.cssSelector("[data-error-for=password]")).isDisplayed());
+
+        type("password", PASSWORD);
+        type("passwordConfirmation", PASSWORD);
+        browser.findElement(By.id("submit")).click();
+        await("the account set up").atMost(PATIENCE).until(() -> browser.findElement(By.id("done")).isDisplayed());
+        assertThat(http.login(IDENTITY, erin, PASSWORD)).isNotBlank();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
+
+    /** The link of the first email to {@code address} that points at {@code pathAndQuery} of the public base URL. */
+    private String emailLink(String address, String pathAndQuery) {
+        Pattern pattern = Pattern.compile(Pattern.quote(INVITATION + pathAndQuery) + "[A-Za-z0-9_-]+");
+        return await("an email to " + address + " linking to " + pathAndQuery).atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> Mailbox.plainTexts(PORTS, address).stream()
+                        .map(pattern::matcher).filter(Matcher::find).map(Matcher::group).findFirst(), Optional::isPresent)
+                .orElseThrow();
+    }
 
     private String text(By locator) {
         return browser.findElement(locator).getText().strip();

@@ -13,8 +13,9 @@ import java.time.Duration;
 import java.util.List;
 
 /**
- * The pages that log visitors in and sign them up are served by the invitation service (its {@code /invite}
- * pages), on another origin; their scripts call login and sign-up here. Those two endpoints, and only they, answer
+ * The pages that log visitors in, sign them up, verify their address and set up their account are served by the
+ * invitation service (its {@code /invite} pages, {@code /verify-email} and {@code /account-setup}), on another
+ * origin; their scripts call those endpoints here. Those endpoints ({@link #PATHS}), and only they, answer
  * cross-origin requests from the configured origins ({@code ROSTER_BROWSER_ORIGINS}, comma-separated), without
  * credentials: the scripts send none, and the token comes back in the body.
  *
@@ -26,8 +27,9 @@ import java.util.List;
 @EnableConfigurationProperties(BrowserOrigins.Properties.class)
 class BrowserOrigins {
 
-    /** The public endpoints the invite pages' script calls. */
-    static final List<String> PATHS = List.of("/api/v1/auth/token", "/api/v1/auth/sign-up");
+    /** The public endpoints the pages' script calls. */
+    static final List<String> PATHS = List.of("/api/v1/auth/token", "/api/v1/auth/sign-up", "/api/v1/auth/verify-email",
+            "/api/v1/auth/account-setup");
 
     /** @param origins scheme://host[:port] of the pages allowed to call {@link #PATHS} */
     @ConfigurationProperties("roster.browser")

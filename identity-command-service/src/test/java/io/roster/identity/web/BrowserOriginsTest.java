@@ -11,7 +11,8 @@ import java.util.Map;
 
 /**
  * CORS for the invitation service's /invite pages, through the service's real security chain: their scripts may
- * call login and sign-up from the configured origins (default: the invitation service on 127.0.0.1 and localhost),
+ * call login, sign-up, email verification and account set-up from the configured origins (default: the invitation
+ * service on 127.0.0.1 and localhost),
  * preflight included, and read the refusals; other origins and other endpoints get no CORS headers.
  */
 class BrowserOriginsTest extends IdentityHttpTest {
@@ -63,6 +64,19 @@ class BrowserOriginsTest extends IdentityHttpTest {
                 .expectStatus().isBadRequest()
                 .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, PAGES)
                 .expectBody().jsonPath("$.code").isEqualTo("validation_failed");
+        // the email links' pages: a dead link's refusal is readable too
+        web.post().uri("/api/v1/auth/verify-email").header(HttpHeaders.ORIGIN, PAGES)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("token", "no-such-token"))
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, PAGES)
+                .expectBody().jsonPath("$.code").isEqualTo("token_not_found");
+        web.post().uri("/api/v1/auth/account-setup").header(HttpHeaders.ORIGIN, PAGES)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("token", "no-such-token", "password", "long enough to pass"))
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, PAGES)
+                .expectBody().jsonPath("$.code").isEqualTo("token_not_found");
         // a page of another origin cannot read the answer (the browser withholds it without the header)
         login("http://evil.example", Map.of("email", ADMIN_EMAIL, "password", ADMIN_PASSWORD))
                 .expectStatus().isForbidden()

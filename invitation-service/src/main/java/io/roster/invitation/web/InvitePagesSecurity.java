@@ -18,11 +18,13 @@ import reactor.core.publisher.Mono;
 import java.nio.charset.StandardCharsets;
 
 /**
- * The browser pages under {@code /invite} get their own security chain, ahead of the kit's bearer-token chain:
+ * The browser pages under {@code /invite}, and those of the account emails' links ({@code /verify-email},
+ * {@code /account-setup}, see {@link AccountLinkPages}), get their own security chain, ahead of the kit's
+ * bearer-token chain:
  * anyone may open them (the pages themselves tell a logged-in visitor from a stranger, see {@link PageSession}),
  * and since the session rides in a cookie, every POST must carry the CSRF token the page was rendered with
  * (Spring Security's double-submit cookie, HttpOnly, so no script reads it; the page holds a masked copy), on top
- * of the cookies' SameSite=Lax. The headers keep the pages (whose URL holds the invitation token) out of frames,
+ * of the cookies' SameSite=Lax. The headers keep the pages (whose URL holds a token) out of frames,
  * caches and Referer headers, and let scripts talk only to this service and the identity service.
  */
 @Configuration
@@ -47,7 +49,7 @@ class InvitePagesSecurity {
         csrfTokens.setCookiePath(InviteCookies.PATH);
         csrfTokens.setCookieCustomizer(cookie -> cookie.sameSite("Lax"));
         return http
-                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/invite", "/invite/**"))
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/invite", "/invite/**", "/verify-email", "/account-setup"))
                 .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
                 .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).accessDeniedHandler(csrfRefused()))
                 .headers(headers -> headers
