@@ -3,6 +3,7 @@ package io.roster.query.invitation;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
@@ -23,8 +24,10 @@ import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -43,6 +46,8 @@ public class InvitationProjection implements Projection {
         this.collection = collections.declare("invitations", c -> {
             c.createIndex(Indexes.ascending("organizationId", "emailLower", "_id"), new IndexOptions().name("list"));
             c.createIndex(Indexes.ascending("organizationId", "status", "emailLower", "_id"), new IndexOptions().name("by_status"));
+            // the pending invitations into a team that was created after them (see pendingInto)
+            c.createIndex(Indexes.ascending("organizationId", "teamIds", "status"), new IndexOptions().name("by_team"));
         });
     }
 
@@ -89,6 +94,17 @@ public class InvitationProjection implements Projection {
         return Optional.ofNullable(d).filter(doc -> doc.getString("email") != null).map(doc -> new Invitee(doc.getString("email"), doc.getString("firstName"),
                 doc.getString("lastName"), doc.getList("roles", String.class, List.of()),
                 doc.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList()));
+    }
+
+    /** The organization's pending invitations whose invitees are to join {@code teamId}, by invitation id. */
+    public Map<UUID, List<UUID>> pendingInto(UUID organizationId, UUID teamId) {
+        Map<UUID, List<UUID>> teamsByInvitation = new LinkedHashMap<>();
+        collection.get().find(Filters.and(Filters.eq("organizationId", organizationId.toString()),
+                        Filters.eq("teamIds", teamId.toString()), Filters.eq("status", "pending")))
+                .projection(Projections.include("teamIds"))
+                .forEach(d -> teamsByInvitation.put(UUID.fromString(d.getString("_id")),
+                        d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList()));
+        return teamsByInvitation;
     }
 
     /** An invitee as the members list shows them while the invitation is pending. */

@@ -102,6 +102,11 @@ public class MemberRows {
                 Updates.set(INVITED_AT, Date.from(invitedAt))), new UpdateOptions().upsert(true));
     }
 
+    /** The teams of a pending invitee's row, if the row is still there. */
+    void setInvitationTeams(UUID organizationId, UUID invitationId, List<TeamRef> teams) {
+        collection.get().updateOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)), teamsUpdate(teams));
+    }
+
     /** The invitation was accepted, revoked or expired: its invitee is no longer pending. */
     void withdrawInvitation(UUID organizationId, UUID invitationId) {
         collection.get().deleteOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)));

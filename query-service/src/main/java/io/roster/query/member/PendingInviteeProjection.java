@@ -2,6 +2,7 @@ package io.roster.query.member;
 
 import io.roster.events.EventEnvelope;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.TeamCreated;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
@@ -20,6 +21,11 @@ import java.util.UUID;
  * Pending invitees in the members list ({@code status: pending}) until they accept; then the identity
  * service's MemberAdded brings the active row. Accepting removes the pending row, so an invitee is never
  * listed twice. A revoked or expired invitation is no longer pending; a resend makes it pending again.
+ *
+ * <p>Team names come from the teams read model, fed by the identity topic, while invitations come on their own
+ * topic: an invitation into a team created just before may be applied before the team is known, and its row then
+ * shows only the teams that were. The team's TeamCreated gives the row the team back ({@link TeamProjection} is
+ * applied first, so the name is there).
  */
 @Component
 class PendingInviteeProjection implements Projection {
@@ -52,7 +58,17 @@ class PendingInviteeProjection implements Projection {
             rows.withdrawInvitation(expired.organizationId(), expired.invitationId());
         } else if (envelope.event() instanceof MemberAdded added && added.invitationId() != null) {
             rows.withdrawInvitation(added.organizationId(), added.invitationId());
+        } else if (envelope.event() instanceof TeamCreated created) {
+            invitations.pendingInto(created.organizationId(), created.teamId())
+                    .forEach((invitationId, teamIds) -> showTeams(created.organizationId(), invitationId, teamIds));
         }
+    }
+
+    private void showTeams(UUID organizationId, UUID invitationId, List<UUID> teamIds) {
+        List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, teamIds);
+        String rowId = MemberRows.invitationRowId(organizationId, invitationId);
+        rows.setInvitationTeams(organizationId, invitationId, teamRefs);
+        teams.listRow(teamRefs.stream().map(t -> t.teamId().toString()).toList(), rowId);
     }
 
     private void invite(UUID organizationId, UUID invitationId, String email, String firstName, String lastName,

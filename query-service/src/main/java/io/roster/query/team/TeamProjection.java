@@ -19,6 +19,8 @@ import io.roster.query.user.UserProfile;
 import io.roster.query.web.KeysetCursor;
 import org.bson.Document;
 import org.bson.conversions.Bson;
+import org.springframework.core.Ordered;
+import org.springframework.core.annotation.Order;
 import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
@@ -36,6 +38,8 @@ import java.util.UUID;
  * and deletes the document of a deleted team once its rows no longer show it.
  */
 @Component
+// first of the projections: those applied after it find a TeamCreated's team (and its name) already there
+@Order(Ordered.HIGHEST_PRECEDENCE)
 public class TeamProjection implements Projection {
 
     public static final String COLLECTION = "teams";

@@ -2,7 +2,9 @@ package io.roster.query.member;
 
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
+import io.roster.events.EncryptedSecret;
 import io.roster.events.EventEnvelope;
+import io.roster.events.invitation.InvitationIssued;
 import io.roster.query.EventLog;
 import io.roster.query.ProjectionHarness;
 import io.roster.query.consumer.ProjectionCollections;
@@ -75,6 +77,32 @@ class MemberProjectionTest {
 
         assertThat(rows(harness)).extracting(d -> d.getString("firstName")).containsExactly("Annie", "Annie");
         assertThat(harness.bean(UserStore.class).find(ann)).hasValueSatisfying(p -> assertThat(p.firstName()).isEqualTo("Annie"));
+    }
+
+    @Test
+    void anInvitationAppliedBeforeItsTeamGetsTheTeamOnItsRowWhenTheTeamArrives() {
+        ProjectionHarness harness = harness();
+        UUID design = UUID.randomUUID();
+        UUID ops = UUID.randomUUID();
+        UUID invitationId = UUID.randomUUID();
+        // the invitation topic ahead of the identity topic: Design is known, Ops not yet
+        apply(harness, log.organizationCreated(org, "Acme"), log.teamCreated(org, design, "Design"));
+        apply(harness, log.next(new InvitationIssued(UUID.randomUUID(), Instant.now(), org, ann, invitationId, "zoe@example.io",
+                "Zoe", "Ziegler", List.of("member"), List.of(ops, design), Instant.now().plusSeconds(3600), "a".repeat(64),
+                new EncryptedSecret("k", "c2VhbGVk"), null)));
+        assertThat(pendingTeamNames(harness)).containsExactly("Design");
+
+        apply(harness, log.teamCreated(org, ops, "Ops"));
+        assertThat(pendingTeamNames(harness)).containsExactly("Ops", "Design");
+        // listed on the team now, so a rename reaches the row
+        apply(harness, log.teamRenamed(org, ops, "Operations"));
+        assertThat(pendingTeamNames(harness)).containsExactly("Operations", "Design");
+    }
+
+    private static List<String> pendingTeamNames(ProjectionHarness harness) {
+        Document row = harness.collection(MemberRows.COLLECTION).find(Filters.eq("status", "pending")).first();
+        assertThat(row).isNotNull();
+        return row.getList("teams", Document.class).stream().map(t -> t.getString("name")).toList();
     }
 
     @Test
