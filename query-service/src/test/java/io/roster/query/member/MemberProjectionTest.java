@@ -100,9 +100,7 @@ class MemberProjectionTest {
     }
 
     private static List<String> pendingTeamNames(ProjectionHarness harness) {
-        Document row = harness.collection(MemberRows.COLLECTION).find(Filters.eq("status", "pending")).first();
-        assertThat(row).isNotNull();
-        return row.getList("teams", Document.class).stream().map(t -> t.getString("name")).toList();
+        return teamNamesOfRow(harness, Filters.eq("status", "pending"));
     }
 
     @Test
@@ -229,7 +227,11 @@ class MemberProjectionTest {
     }
 
     private static List<String> teamNamesOf(ProjectionHarness harness, UUID user) {
-        Document row = harness.collection(MemberRows.COLLECTION).find(Filters.eq("userId", user.toString())).first();
+        return teamNamesOfRow(harness, Filters.eq("userId", user.toString()));
+    }
+
+    private static List<String> teamNamesOfRow(ProjectionHarness harness, org.bson.conversions.Bson filter) {
+        Document row = harness.collection(MemberRows.COLLECTION).find(filter).first();
         assertThat(row).isNotNull();
         return row.getList("teams", Document.class).stream().map(t -> t.getString("name")).toList();
     }
