@@ -72,6 +72,11 @@ public final class CloudEventsKafkaCodec {
         if (event.eventId() == null || event.occurredAt() == null || event.aggregateId() == null) {
             throw new UnreadableEventException(cloudEvent.getType() + " " + cloudEvent.getId() + " lacks eventId, occurredAt or its aggregate id");
         }
+        // consumers key their idempotence on eventId, tools and the dead-letter topic on ce_id: they must agree
+        if (!event.eventId().toString().equals(cloudEvent.getId())) {
+            throw new UnreadableEventException(cloudEvent.getType() + " " + cloudEvent.getId() + " carries another eventId, "
+                    + event.eventId());
+        }
         String aggregateId = text(cloudEvent.getExtension(AGGREGATE_ID), event.aggregateId().toString());
         return new EventEnvelope(event, aggregateId, sequence(cloudEvent),
                 text(cloudEvent.getExtension(CORRELATION_ID), null),

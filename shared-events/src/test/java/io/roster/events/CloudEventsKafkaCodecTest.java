@@ -119,6 +119,12 @@ class CloudEventsKafkaCodecTest {
     }
 
     @Test
+    void anEventWhoseIdIsNotItsCloudEventsIdIsUnreadable() {
+        assertUnreadable(withJson(json -> json.put("eventId", java.util.UUID.randomUUID().toString())));
+        assertUnreadable(withHeader("ce_id", java.util.UUID.randomUUID().toString()));
+    }
+
+    @Test
     void anEventWithoutItsTimeOrAggregateIsUnreadable() {
         assertUnreadable(withJson(json -> (ObjectNode) json.without("occurredAt")));
         assertUnreadable(withJson(json -> json.putNull("organizationId")));
