@@ -1,11 +1,13 @@
 package io.roster.query.audit;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoIterable;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Sorts;
 import io.roster.query.consumer.ProjectionCollections;
@@ -64,6 +66,25 @@ public class AuditLog {
                 return false;
             }
             throw e;
+        }
+    }
+
+    /**
+     * Many entries in one unordered insert. Those recorded before (a redelivered or replayed batch) are refused
+     * as duplicates and stay as they were; the others go in.
+     */
+    void recordAll(List<AuditEntry> entries) {
+        if (entries.isEmpty()) {
+            return;
+        }
+        try {
+            collection.get().insertMany(entries.stream().map(AuditEntry::asDocument).toList(), new InsertManyOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            boolean onlyDuplicates = e.getWriteConcernError() == null && e.getWriteErrors().stream()
+                    .allMatch(error -> ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY);
+            if (!onlyDuplicates) {
+                throw e;
+            }
         }
     }
 

@@ -16,7 +16,8 @@ import java.util.Set;
  * Applies events to every projection once: an event at or below its aggregate's last applied sequence
  * number was seen before and changes nothing. A batch costs two round trips of its own, whatever its size:
  * one read of the applied sequences of all its aggregates, one bulk write of the new ones after the events
- * were applied in order (so an aggregate's events keep their order). The whole batch goes into one read-model
+ * were applied in order (so an aggregate's events keep their order); writes the projections held back in the
+ * {@link EventBatch} are made just before that. The whole batch goes into one read-model
  * version, the active one when it starts, even if a rebuild switches versions meanwhile.
  */
 @Component
@@ -62,12 +63,13 @@ public class EventApplier {
         events.forEach(event -> aggregates.add(event.aggregateId()));
         Map<String, Long> last = new HashMap<>(applied.lastApplied(aggregates));
         Map<String, Long> newlyApplied = new HashMap<>();
+        EventBatch batch = new EventBatch();
         int count = 0;
         Failed failed = null;
         for (int index = 0; index < events.size() && failed == null; index++) {
             EventEnvelope envelope = events.get(index);
             try {
-                if (applyOne(envelope, last.getOrDefault(envelope.aggregateId(), -1L))) {
+                if (applyOne(envelope, last.getOrDefault(envelope.aggregateId(), -1L), batch)) {
                     last.put(envelope.aggregateId(), envelope.sequenceNumber());
                     newlyApplied.put(envelope.aggregateId(), envelope.sequenceNumber());
                     count++;
@@ -76,8 +78,9 @@ public class EventApplier {
                 failed = new Failed(index, e);
             }
         }
-        // also when an event failed: the ones before it are applied and will be committed. If this write fails,
-        // its exception (not Failed) makes the whole batch come again, which the projections absorb.
+        // also when an event failed: the ones before it are applied and will be committed. If these writes fail,
+        // their exception (not Failed) makes the whole batch come again, which the projections absorb.
+        batch.write();
         applied.markApplied(newlyApplied);
         if (failed != null) {
             throw failed;
@@ -85,7 +88,7 @@ public class EventApplier {
         return count;
     }
 
-    private boolean applyOne(EventEnvelope envelope, long last) {
+    private boolean applyOne(EventEnvelope envelope, long last, EventBatch batch) {
         if (envelope.sequenceNumber() <= last) {
             log.debug("Skipping {} #{} of {}: already applied", envelope.type().name(), envelope.sequenceNumber(), envelope.aggregateId());
             return false;
@@ -94,7 +97,7 @@ public class EventApplier {
             log.warn("Gap in {}: applying #{} after #{}", envelope.aggregateId(), envelope.sequenceNumber(), last);
         }
         try (var ignored = MDC.putCloseable("correlationId", envelope.correlationId())) {
-            projections.forEach(projection -> projection.apply(envelope));
+            projections.forEach(projection -> projection.apply(envelope, batch));
         }
         return true;
     }

@@ -8,4 +8,9 @@ import io.roster.events.EventEnvelope;
  */
 public interface Projection {
     void apply(EventEnvelope envelope);
+
+    /** Applies an event of a batch; a projection may hold its writes in the batch (see {@link EventBatch}). */
+    default void apply(EventEnvelope envelope, EventBatch batch) {
+        apply(envelope);
+    }
 }

@@ -2,6 +2,7 @@ package io.roster.query.rebuild;
 
 import io.roster.events.EventEnvelope;
 import io.roster.query.consumer.AppliedSequences;
+import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.Projection;
 
 import java.util.HashMap;
@@ -11,8 +12,9 @@ import java.util.Map;
 /**
  * Applies replayed events to the projections of a version nobody else writes to yet, so the last applied
  * sequence per aggregate is kept in memory (no read per event) and written to the version's
- * {@code applied-sequences} in one bulk write per batch (no write per event). Call it on a thread bound to
- * that version; {@link #flush} before anyone else may write to it.
+ * {@code applied-sequences} in one bulk write per batch (no write per event), after the writes the projections
+ * held back in the batch. Call it on a thread bound to that version; {@link #flush} before anyone else may
+ * write to it.
  */
 final class ReplayApplier {
 
@@ -20,6 +22,7 @@ final class ReplayApplier {
     private final AppliedSequences appliedSequences;
     private final Map<String, Long> applied = new HashMap<>();
     private final Map<String, Long> unwritten = new HashMap<>();
+    private final EventBatch batch = new EventBatch();
 
     ReplayApplier(List<Projection> projections, AppliedSequences appliedSequences) {
         this.projections = projections;
@@ -32,7 +35,7 @@ final class ReplayApplier {
         if (envelope.sequenceNumber() <= applied.getOrDefault(aggregate, -1L)) {
             return false;
         }
-        projections.forEach(projection -> projection.apply(envelope));
+        projections.forEach(projection -> projection.apply(envelope, batch));
         applied.put(aggregate, envelope.sequenceNumber());
         unwritten.put(aggregate, envelope.sequenceNumber());
         return true;
@@ -43,6 +46,7 @@ final class ReplayApplier {
     }
 
     void flush() {
+        batch.write();
         appliedSequences.markApplied(unwritten);
         unwritten.clear();
     }

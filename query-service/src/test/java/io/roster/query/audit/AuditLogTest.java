@@ -12,6 +12,7 @@ import org.junit.jupiter.api.Test;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.List;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -42,5 +43,25 @@ class AuditLogTest {
 
         assertThat(log.streamOf(org.toString()).into(new ArrayList<>())).containsExactly(first);
         assertThat(log.page(TimelineFilter.all(org), 10)).containsExactly(first);
+    }
+
+    @Test
+    void aBatchRecordedAgainKeepsItsFirstEntriesAndAddsTheNewOnes() {
+        List<OrganizationRenamed> events = List.of(renamed("Acme 0"), renamed("Acme 1"), renamed("Acme 2"));
+        List<AuditEntry> first = new ArrayList<>();
+        for (int sequence = 0; sequence < 3; sequence++) {
+            first.add(AuditEntry.of(new EventEnvelope(events.get(sequence), org.toString(), sequence, "corr-" + sequence, null)));
+        }
+        log.recordAll(first.subList(0, 2));
+        // the batch comes again after a failure, with the correlation ids lost: the first two stay as written
+        log.recordAll(List.of(AuditEntry.of(EventEnvelope.of(events.get(0), 0)), AuditEntry.of(EventEnvelope.of(events.get(1), 1)),
+                first.get(2)));
+        log.recordAll(List.of());
+
+        assertThat(log.streamOf(org.toString()).into(new ArrayList<>())).containsExactlyElementsOf(first);
+    }
+
+    private OrganizationRenamed renamed(String name) {
+        return new OrganizationRenamed(UUID.randomUUID(), Instant.parse("2025-03-01T09:30:00Z"), org, UUID.randomUUID(), name);
     }
 }
