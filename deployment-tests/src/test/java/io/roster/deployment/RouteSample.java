@@ -55,7 +55,8 @@ record RouteSample(String method, String path, String service) {
             new RouteSample("GET", "/verify-email", INVITATION),
             new RouteSample("GET", "/account-setup", INVITATION),
             new RouteSample("PUT", ORG + "/email-settings", NOTIFICATION),
-            new RouteSample("GET", ORG + "/notifications", NOTIFICATION));
+            new RouteSample("GET", ORG + "/notifications", NOTIFICATION),
+            new RouteSample("GET", "/api/v1/notifications", NOTIFICATION));
 
     /** Gateway API HTTPRouteMatch semantics for path and method (no header or query matches are used). */
     static boolean matches(Map<String, Object> match, RouteSample sample) {

@@ -522,6 +522,38 @@ class NotificationServiceTest {
                 .jsonPath("$.errors[*].field").value(fields -> assertThat(strings(fields)).containsExactly("limit", "status", "kind"));
     }
 
+    @Test
+    void providerAdminsReadEveryEmailIncludingThoseOfNoOrganizationAndNobodyElseDoes() {
+        String gil = address("gil");
+        UUID gilId = registerUser(gil, "Gil", "Signup");
+        // a sign-up's verification: no organization's log shows it
+        publish(new EmailVerificationRequested(UUID.randomUUID(), Instant.now(), null, gilId, gilId, gil,
+                SECRETS.seal(SecretBox.newToken()), Instant.now().plus(1, ChronoUnit.DAYS)), 1);
+        single(PLATFORM, gil);
+
+        String providerToken = TestTokenIssuer.get().tokenFor(UUID.randomUUID(), "root@roster.io", List.of("provider-admin"));
+        await().atMost(WAIT).untilAsserted(() -> web.get().uri("/api/v1/notifications?userId={user}&status=sent", gilId)
+                .headers(h -> h.setBearerAuth(providerToken)).exchange()
+                .expectStatus().isOk().expectBody()
+                .jsonPath("$.items.length()").isEqualTo(1)
+                .jsonPath("$.items[0].recipient").isEqualTo(gil)
+                .jsonPath("$.items[0].kind").isEqualTo("email-verification")
+                .jsonPath("$.items[0].userId").isEqualTo(gilId.toString())
+                .jsonPath("$.items[0].organizationId").doesNotExist());
+        web.get().uri("/api/v1/notifications?recipient={address}", gil).headers(h -> h.setBearerAuth(providerToken)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.items[*].recipient").value(r -> assertThat(strings(r)).containsOnly(gil));
+        web.get().uri("/api/v1/notifications?limit=1").headers(h -> h.setBearerAuth(providerToken)).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(1).jsonPath("$.nextCursor").isNotEmpty();
+
+        web.get().uri("/api/v1/notifications?userId=not-a-uuid&kind=fax").headers(h -> h.setBearerAuth(providerToken)).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors[*].field").value(fields -> assertThat(strings(fields)).containsExactlyInAnyOrder("kind", "userId"));
+        String adminOfAnOrganization = TestTokenIssuer.get().tokenFor(organization("Curious Co").admin(), "admin@curious.io", List.of());
+        web.get().uri("/api/v1/notifications").headers(h -> h.setBearerAuth(adminOfAnOrganization)).exchange()
+                .expectStatus().isForbidden().expectBody().jsonPath("$.code").isEqualTo("forbidden");
+        web.get().uri("/api/v1/notifications").exchange().expectStatus().isUnauthorized();
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private record Org(UUID id, UUID admin, int[] sequence) {

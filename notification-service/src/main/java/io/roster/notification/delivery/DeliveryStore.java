@@ -65,6 +65,10 @@ public class DeliveryStore {
                 collection.createIndex(Indexes.ascending("triggeringEventId"), new IndexOptions().name("one_per_event").unique(true));
                 collection.createIndex(Indexes.ascending("dueAt"), new IndexOptions().name("due").sparse(true));
                 collection.createIndex(Indexes.ascending("organizationId", "logKey"), new IndexOptions().name("log"));
+                // the provider admins' log of every delivery, whole or of one user or address
+                collection.createIndex(Indexes.ascending("logKey"), new IndexOptions().name("log_all"));
+                collection.createIndex(Indexes.ascending("recipientUserId", "logKey"), new IndexOptions().name("log_by_user"));
+                collection.createIndex(Indexes.ascending("recipient", "logKey"), new IndexOptions().name("log_by_recipient"));
                 collection.createIndex(Indexes.ascending("invitationId"), new IndexOptions().name("by_invitation").sparse(true));
                 collection.createIndex(Indexes.ascending("outboxPending"), new IndexOptions().name("outbox").sparse(true));
                 indexed = true;
@@ -254,8 +258,28 @@ public class DeliveryStore {
 
     /** A page of an organization's delivery log, newest first, strictly after the log key {@code after}. */
     public List<LogEntry> page(UUID organizationId, String after, int limit, DeliveryStatus status, NotificationKind kind) {
+        return page(List.of(eq("organizationId", organizationId.toString())), after, limit, status, kind);
+    }
+
+    /**
+     * A page of every delivery, organizations' and those of no organization (a sign-up's verification, the set-up
+     * of an account created without memberships), optionally of one user or one address as addressed; newest first.
+     */
+    public List<LogEntry> pageAll(UUID userId, String recipient, String after, int limit, DeliveryStatus status,
+                                  NotificationKind kind) {
+        List<Bson> scope = new ArrayList<>();
+        if (userId != null) {
+            scope.add(eq("recipientUserId", userId.toString()));
+        }
+        if (recipient != null) {
+            scope.add(eq("recipient", recipient));
+        }
+        return page(scope, after, limit, status, kind);
+    }
+
+    private List<LogEntry> page(List<Bson> scope, String after, int limit, DeliveryStatus status, NotificationKind kind) {
         ensureIndexes();
-        List<Bson> conditions = new ArrayList<>(List.of(eq("organizationId", organizationId.toString())));
+        List<Bson> conditions = new ArrayList<>(scope);
         if (after != null) {
             conditions.add(lt("logKey", after));
         }
@@ -265,7 +289,8 @@ public class DeliveryStore {
         if (kind != null) {
             conditions.add(eq("kind", kindValue(kind)));
         }
-        return collection.find(and(conditions)).sort(Sorts.descending("logKey")).limit(limit)
+        Bson filter = conditions.isEmpty() ? new Document() : and(conditions);
+        return collection.find(filter).sort(Sorts.descending("logKey")).limit(limit)
                 .map(d -> new LogEntry(d.getString("logKey"), toDelivery(d))).into(new ArrayList<>());
     }
 
