@@ -7,7 +7,9 @@ import java.net.URI;
  * wget, so the check is a class compiled in the image's build stage and run with the image's own JRE.
  *
  * <pre>java -cp /opt/roster/healthcheck HealthCheck [url]</pre>
- * Without a URL it checks http://127.0.0.1:$SERVER_PORT/actuator/health/readiness.
+ * Without a URL it checks http://127.0.0.1:$SERVER_PORT/actuator/health/readiness. A failure is reported through
+ * the JDK's own logger ({@code System.Logger}; the image has no logging library for this class), one bare line on
+ * standard error, which Docker keeps in the container's health log.
  */
 public final class HealthCheck {
 
@@ -15,6 +17,10 @@ public final class HealthCheck {
     }
 
     public static void main(String[] args) {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
+        }
+        System.Logger log = System.getLogger(HealthCheck.class.getName());
         String url = args.length > 0 ? args[0]
                 : "http://127.0.0.1:" + System.getenv().getOrDefault("SERVER_PORT", "8080") + "/actuator/health/readiness";
         int status;
@@ -26,12 +32,12 @@ public final class HealthCheck {
             status = connection.getResponseCode();
             connection.disconnect();
         } catch (Exception e) {
-            System.err.println(url + ": " + e);
+            log.log(System.Logger.Level.ERROR, url + ": " + e);
             System.exit(1);
             return;
         }
         if (status != 200) {
-            System.err.println(url + ": HTTP " + status);
+            log.log(System.Logger.Level.ERROR, url + ": HTTP " + status);
             System.exit(1);
         }
     }

@@ -33,7 +33,9 @@ import java.util.regex.Pattern;
  * line n's canonical text. Every line is an event except the last, which closes the export:
  * {@code {"end":true,"organizationId":…,"events":<number of event lines>,…,"hash":…}}.
  *
- * <p>Prints {@code OK …} and exits 0, or prints the first bad line and exits 1 (2 for a usage or I/O error).
+ * <p>Reports {@code OK …} and exits 0, or reports the first bad line and exits 1 (2 for a usage or I/O error). The
+ * report goes through the JDK's own logger ({@code System.Logger}, no library needed), one bare line on standard
+ * error.
  */
 public final class ExportVerifier {
 
@@ -47,20 +49,32 @@ public final class ExportVerifier {
     }
 
     public static void main(String[] args) {
+        System.Logger log = bareLogger();
         if (args.length != 1) {
-            System.err.println("usage: java ExportVerifier.java <export.ndjson>");
+            log.log(System.Logger.Level.ERROR, "usage: java ExportVerifier.java <export.ndjson>");
             System.exit(2);
         }
         Result result;
         try (InputStream in = Files.newInputStream(Path.of(args[0]))) {
             result = verify(lines(in));
         } catch (IOException | UncheckedIOException e) {
-            System.err.println("cannot read " + args[0] + ": " + e.getMessage());
+            log.log(System.Logger.Level.ERROR, "cannot read " + args[0] + ": " + e.getMessage());
             System.exit(2);
             return;
         }
-        System.out.println(result);
+        log.log(result.ok() ? System.Logger.Level.INFO : System.Logger.Level.ERROR, result.toString());
         System.exit(result.ok() ? 0 : 1);
+    }
+
+    /**
+     * The JDK's logger, its console handler printing each message as it is (the verdict is what an auditor reads).
+     * Called before the first logger exists, since the format is read when the handler is made.
+     */
+    private static System.Logger bareLogger() {
+        if (System.getProperty("java.util.logging.SimpleFormatter.format") == null) {
+            System.setProperty("java.util.logging.SimpleFormatter.format", "%5$s%n");
+        }
+        return System.getLogger(ExportVerifier.class.getName());
     }
 
     /** Line n's hash from line n-1's hash and line n's canonical text. */
