@@ -8,7 +8,7 @@ import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.ProblemCodes;
 import io.roster.kit.web.WebLimits;
-import org.springframework.core.io.buffer.DataBuffer;
+import io.roster.kit.web.DataBuffers;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
@@ -105,18 +105,8 @@ class BulkInvitationController {
     /** The whole body, at most the service's body limit (a chunked body has no length to refuse it by up front). */
     private Mono<byte[]> body(ServerWebExchange exchange) {
         return DataBufferUtils.join(exchange.getRequest().getBody(), (int) Math.min(Integer.MAX_VALUE, maxBodyBytes))
-                .map(BulkInvitationController::drain)
+                .map(DataBuffers::drain)
                 .defaultIfEmpty(new byte[0]);
-    }
-
-    private static byte[] drain(DataBuffer buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 
     /** The charset the Content-Type declares; UTF-8, the CSV default of spreadsheets' "CSV UTF-8", when none. */

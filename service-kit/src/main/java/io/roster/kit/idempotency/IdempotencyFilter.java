@@ -4,6 +4,7 @@ import io.roster.kit.correlation.CorrelationId;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.ProblemCodes;
 import org.reactivestreams.Publisher;
+import io.roster.kit.web.DataBuffers;
 import org.springframework.core.Ordered;
 import org.springframework.core.io.buffer.DataBuffer;
 import org.springframework.core.io.buffer.DataBufferUtils;
@@ -103,7 +104,7 @@ public class IdempotencyFilter implements WebFilter, Ordered {
         }
         return caller()
                 .zipWith(DataBufferUtils.join(request.getBody(), (int) Math.min(Integer.MAX_VALUE, maxBodyBytes))
-                        .map(IdempotencyFilter::drain)
+                        .map(DataBuffers::drain)
                         .defaultIfEmpty(new byte[0]))
                 .flatMap(callerAndBody -> {
                     byte[] body = callerAndBody.getT2();
@@ -198,7 +199,7 @@ public class IdempotencyFilter implements WebFilter, Ordered {
         @Override
         public Mono<Void> writeWith(Publisher<? extends DataBuffer> body) {
             return DataBufferUtils.join(Flux.from(body))
-                    .map(IdempotencyFilter::drain)
+                    .map(DataBuffers::drain)
                     .defaultIfEmpty(new byte[0])
                     .flatMap(bytes -> settle(bytes)
                             .then(bytes.length == 0 ? getDelegate().setComplete()
@@ -250,16 +251,6 @@ public class IdempotencyFilter implements WebFilter, Ordered {
 
     private static <T> Mono<T> blocking(java.util.concurrent.Callable<T> work) {
         return Mono.fromCallable(work).subscribeOn(Schedulers.boundedElastic());
-    }
-
-    private static byte[] drain(DataBuffer buffer) {
-        try {
-            byte[] bytes = new byte[buffer.readableByteCount()];
-            buffer.read(bytes);
-            return bytes;
-        } finally {
-            DataBufferUtils.release(buffer);
-        }
     }
 
     private static byte[] concat(byte[] first, byte[] second) {
