@@ -4,7 +4,6 @@ import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoIterable;
 import io.roster.events.EventJson;
-import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.query.consistency.ConsistencyGate;
 import io.roster.query.organization.OrganizationAccess;
@@ -113,9 +112,10 @@ class AuditTimelineController {
 
     /** The caller, once they proved to be an admin of the organization or a provider admin; blocking work off the event loop. */
     private Mono<RosterPrincipal> admin(UUID organizationId, ServerWebExchange exchange) {
-        return consistency.await(exchange).then(CurrentCaller.get())
-                .publishOn(Schedulers.boundedElastic())
-                .doOnNext(caller -> access.requireAdmin(caller, organizationId));
+        return consistency.read(exchange, caller -> {
+            access.requireAdmin(caller, organizationId);
+            return caller;
+        });
     }
 
     /**

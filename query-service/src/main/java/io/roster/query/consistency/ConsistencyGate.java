@@ -2,6 +2,8 @@ package io.roster.query.consistency;
 
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.query.consumer.AppliedSequences;
+import io.roster.kit.security.CurrentCaller;
+import io.roster.kit.security.RosterPrincipal;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Value;
@@ -12,6 +14,7 @@ import reactor.core.scheduler.Schedulers;
 
 import java.time.Duration;
 import java.util.Map;
+import java.util.function.Function;
 
 /**
  * Read-your-writes: a request carrying a Consistency-Token waits, up to the configured time (5 s), until
@@ -52,6 +55,14 @@ public class ConsistencyGate {
                     return Mono.just(false);
                 })
                 .then();
+    }
+
+    /**
+     * What every read of this service does: wait for the exchange's token, then read as the caller on a thread that
+     * may block (the projections use MongoDB's synchronous driver).
+     */
+    public <T> Mono<T> read(ServerWebExchange exchange, Function<RosterPrincipal, T> read) {
+        return await(exchange).then(CurrentCaller.get()).publishOn(Schedulers.boundedElastic()).map(read);
     }
 
     private boolean reached(ConsistencyToken token) {

@@ -1,6 +1,5 @@
 package io.roster.query.invitation;
 
-import io.roster.kit.security.CurrentCaller;
 import io.roster.query.consistency.ConsistencyGate;
 import io.roster.query.organization.OrganizationAccess;
 import io.roster.query.web.KeysetCursor;
@@ -13,7 +12,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.util.Locale;
 import java.util.Map;
@@ -51,9 +49,7 @@ class InvitationQueryController {
         String emailFilter = emailText == null ? null : emailText.toLowerCase(Locale.ROOT);
         KeysetCursor after = params.keyset(page.after(), QueryParameters::isUuid);
         params.validate();
-        return consistency.await(exchange).then(CurrentCaller.get())
-                .publishOn(Schedulers.boundedElastic())
-                .map(caller -> {
+        return consistency.read(exchange, caller -> {
                     access.requireAdmin(caller, organizationId);
                     return Page.of(invitations.page(organizationId, statusFilter, emailFilter, after, page.fetchSize()),
                             page, InvitationProjection::cursorOf).map(InvitationProjection::view);

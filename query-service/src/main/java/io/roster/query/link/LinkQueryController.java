@@ -1,6 +1,5 @@
 package io.roster.query.link;
 
-import io.roster.kit.security.CurrentCaller;
 import io.roster.query.consistency.ConsistencyGate;
 import io.roster.query.organization.OrganizationAccess;
 import io.roster.query.web.KeysetCursor;
@@ -13,7 +12,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.util.UUID;
 
@@ -40,9 +38,7 @@ class LinkQueryController {
         PageRequest page = params.page(limit, cursor);
         KeysetCursor after = params.keyset(page.after(), QueryParameters::isUuid);
         params.validate();
-        return consistency.await(exchange).then(CurrentCaller.get())
-                .publishOn(Schedulers.boundedElastic())
-                .map(caller -> {
+        return consistency.read(exchange, caller -> {
                     access.requireAdmin(caller, organizationId);
                     return Page.of(links.page(organizationId, after, page.fetchSize()), page, LinkProjection::cursorOf)
                             .map(LinkProjection::view);

@@ -1,6 +1,5 @@
 package io.roster.query.member;
 
-import io.roster.kit.security.CurrentCaller;
 import io.roster.query.audit.AuditLog;
 import io.roster.query.consistency.ConsistencyGate;
 import io.roster.query.organization.OrganizationAccess;
@@ -13,7 +12,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.util.UUID;
 
@@ -53,9 +51,7 @@ class MemberQueryController {
         PageRequest page = params.page(limit, cursor);
         MemberFilter filter = MemberFilter.parse(organizationId, q, role, teamId, status, page, params);
         params.validate();
-        return consistency.await(exchange).then(CurrentCaller.get())
-                .publishOn(Schedulers.boundedElastic())
-                .map(caller -> {
+        return consistency.read(exchange, caller -> {
                     access.requireReader(caller, organizationId);
                     return Page.of(members.page(filter, page.fetchSize()), page, MemberRow::cursor).map(MemberRow::view);
                 });

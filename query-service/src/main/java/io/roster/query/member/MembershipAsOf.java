@@ -12,7 +12,6 @@ import io.roster.events.identity.TeamRenamed;
 import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserProfileUpdated;
 import io.roster.events.identity.UserRegistered;
-import io.roster.kit.security.CurrentCaller;
 import io.roster.query.audit.AuditEntry;
 import io.roster.query.audit.AuditLog;
 import io.roster.query.audit.InstantParameter;
@@ -25,7 +24,6 @@ import io.roster.query.web.PageRequest;
 import io.roster.query.web.QueryParameters;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
 import java.time.Instant;
@@ -84,9 +82,7 @@ final class MembershipAsOf {
             params.reject("asOf", "must not be in the future");
         }
         params.validate();
-        return consistency.await(exchange).then(CurrentCaller.get())
-                .publishOn(Schedulers.boundedElastic())
-                .map(caller -> {
+        return consistency.read(exchange, caller -> {
                     access.requireReader(caller, organizationId);
                     List<MemberRow> rows = membersAt(organizationId, instant).stream()
                             .filter(matching(filter)).sorted(LIST_ORDER).limit(page.fetchSize()).toList();

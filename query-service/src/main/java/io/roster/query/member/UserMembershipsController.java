@@ -1,6 +1,5 @@
 package io.roster.query.member;
 
-import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
 import io.roster.query.consistency.ConsistencyGate;
 import io.roster.query.organization.OrganizationProjection;
@@ -13,7 +12,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.util.Map;
 import java.util.UUID;
@@ -44,9 +42,7 @@ class UserMembershipsController {
         PageRequest page = params.page(limit, cursor);
         UUID after = organizationCursor(page.after(), params);
         params.validate();
-        return consistency.await(exchange).then(CurrentCaller.get())
-                .publishOn(Schedulers.boundedElastic())
-                .map(caller -> {
+        return consistency.read(exchange, caller -> {
                     if (!caller.isProviderAdmin() && !caller.userId().equals(userId)) {
                         throw ApiProblem.notFound("No user " + userId + " whose memberships you may read.");
                     }

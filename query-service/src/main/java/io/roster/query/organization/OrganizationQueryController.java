@@ -1,6 +1,5 @@
 package io.roster.query.organization;
 
-import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
 import io.roster.query.consistency.ConsistencyGate;
@@ -13,7 +12,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.util.List;
 import java.util.UUID;
@@ -38,9 +36,7 @@ class OrganizationQueryController {
 
     @GetMapping("/{organizationId}")
     Mono<OrganizationView> one(@PathVariable UUID organizationId, ServerWebExchange exchange) {
-        return consistency.await(exchange).then(CurrentCaller.get())
-                .publishOn(Schedulers.boundedElastic())
-                .map(caller -> {
+        return consistency.read(exchange, caller -> {
                     access.requireReader(caller, organizationId);
                     return organizations.find(organizationId)
                             .orElseThrow(() -> ApiProblem.notFound("No organization " + organizationId + "."));
@@ -51,9 +47,7 @@ class OrganizationQueryController {
     Mono<Page<OrganizationView>> mine(@RequestParam(required = false) Integer limit,
                                       @RequestParam(required = false) String cursor, ServerWebExchange exchange) {
         PageRequest page = PageRequest.of(limit, cursor);
-        return consistency.await(exchange).then(CurrentCaller.get())
-                .publishOn(Schedulers.boundedElastic())
-                .map(caller -> Page.of(find(caller, page), page, OrganizationView::organizationId));
+        return consistency.read(exchange, caller -> Page.of(find(caller, page), page, OrganizationView::organizationId));
     }
 
     private List<OrganizationView> find(RosterPrincipal caller, PageRequest page) {

@@ -1,6 +1,5 @@
 package io.roster.query.team;
 
-import io.roster.kit.security.CurrentCaller;
 import io.roster.query.consistency.ConsistencyGate;
 import io.roster.query.organization.OrganizationAccess;
 import io.roster.query.web.KeysetCursor;
@@ -13,7 +12,6 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.util.UUID;
 
@@ -41,9 +39,7 @@ class TeamQueryController {
         // a team cursor ends in the last team's id
         KeysetCursor after = params.keyset(page.after(), QueryParameters::isUuid);
         params.validate();
-        return consistency.await(exchange).then(CurrentCaller.get())
-                .publishOn(Schedulers.boundedElastic())
-                .map(caller -> {
+        return consistency.read(exchange, caller -> {
                     access.requireReader(caller, organizationId);
                     return Page.of(teams.page(organizationId, after, page.fetchSize()), page, TeamProjection::cursorOf)
                             .map(TeamProjection::view);
