@@ -1,5 +1,6 @@
 package io.roster.invitation;
 
+import io.roster.testsupport.MutableClock;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
@@ -13,11 +14,7 @@ import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.TestTokenIssuer;
-import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.common.serialization.ByteArrayDeserializer;
-import org.apache.kafka.common.serialization.StringDeserializer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -32,9 +29,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 import static org.awaitility.Awaitility.await;
@@ -111,23 +106,7 @@ public abstract class AbstractServiceTest {
 
     /** The records of one aggregate on {@code roster.invitation.v1}, once at least {@code count} are there. */
     protected List<ConsumerRecord<String, byte[]>> invitationRecords(UUID aggregateId, int count) {
-        Map<String, Object> config = Map.of(
-                ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, EmbeddedInfrastructure.kafkaBootstrapServers(),
-                ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID(),
-                ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
-        List<ConsumerRecord<String, byte[]>> found = new ArrayList<>();
-        try (var consumer = new KafkaConsumer<>(config, new StringDeserializer(), new ByteArrayDeserializer())) {
-            consumer.subscribe(List.of(Topics.INVITATION));
-            await().atMost(Duration.ofSeconds(30)).until(() -> {
-                for (var record : consumer.poll(Duration.ofMillis(200))) {
-                    if (aggregateId.toString().equals(record.key())) {
-                        found.add(record);
-                    }
-                }
-                return found.size() >= count;
-            });
-        }
-        return found;
+        return EmbeddedInfrastructure.records(Topics.INVITATION, aggregateId.toString(), count);
     }
 
     protected List<RosterEvent> invitationEvents(UUID aggregateId, int count) {

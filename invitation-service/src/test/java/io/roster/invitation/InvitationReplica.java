@@ -1,5 +1,6 @@
 package io.roster.invitation;
 
+import io.roster.testsupport.MutableClock;
 import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.TestTokenIssuer;
 import org.axonframework.extensions.mongo.MongoTemplate;

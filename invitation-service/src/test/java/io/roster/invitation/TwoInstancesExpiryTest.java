@@ -1,5 +1,6 @@
 package io.roster.invitation;
 
+import io.roster.testsupport.MutableClock;
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;

@@ -2,7 +2,7 @@ package io.roster.invitation.bulk;
 
 import io.roster.events.invitation.BulkInvitationCompleted;
 import io.roster.events.invitation.FailedRow;
-import io.roster.invitation.MutableClock;
+import io.roster.testsupport.MutableClock;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

@@ -7,7 +7,7 @@ import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
-import io.roster.invitation.MutableClock;
+import io.roster.testsupport.MutableClock;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.Description;

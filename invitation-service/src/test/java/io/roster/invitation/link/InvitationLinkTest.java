@@ -7,7 +7,7 @@ import io.roster.events.invitation.InvitationLinkDisabled;
 import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
-import io.roster.invitation.MutableClock;
+import io.roster.testsupport.MutableClock;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.Description;

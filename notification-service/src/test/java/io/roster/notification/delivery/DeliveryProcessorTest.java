@@ -1,5 +1,6 @@
 package io.roster.notification.delivery;
 
+import io.roster.testsupport.MutableClock;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
@@ -25,11 +26,8 @@ import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.kafka.core.KafkaTemplate;
 
-import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
-import java.time.ZoneOffset;
 import java.time.temporal.ChronoUnit;
 import java.util.ArrayList;
 import java.util.List;
@@ -50,7 +48,8 @@ class DeliveryProcessorTest {
 
     private final MongoClient client = MongoClients.create(EmbeddedInfrastructure.mongoUri());
     private final DeliveryStore store = new DeliveryStore(client.getDatabase("delivery-unit-" + UUID.randomUUID()));
-    private final TestClock clock = new TestClock();
+    // MongoDB keeps milliseconds, so the clock starts on one
+    private final MutableClock clock = MutableClock.fixedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private final DeliveryProperties properties = new DeliveryProperties(true, 1, 2, Duration.ofMillis(100), Duration.ofSeconds(30),
             3, Duration.ofSeconds(10), 2, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofSeconds(1),
             Duration.ofSeconds(30), Duration.ofSeconds(1));
@@ -251,34 +250,6 @@ class DeliveryProcessorTest {
     private static ConsumerRecord<String, byte[]> received(ProducerRecord<String, byte[]> record) {
         return new ConsumerRecord<>(record.topic(), 0, 0L, 0L, TimestampType.CREATE_TIME, -1, -1, record.key(), record.value(),
                 record.headers(), Optional.empty());
-    }
-
-    /** A clock the test moves; MongoDB keeps milliseconds, so it starts on one. */
-    static final class TestClock extends Clock {
-        private volatile Instant now = Instant.now().truncatedTo(ChronoUnit.MILLIS);
-
-        void set(Instant instant) {
-            now = instant;
-        }
-
-        void advance(Duration duration) {
-            now = now.plus(duration);
-        }
-
-        @Override
-        public ZoneId getZone() {
-            return ZoneOffset.UTC;
-        }
-
-        @Override
-        public Clock withZone(ZoneId zone) {
-            return this;
-        }
-
-        @Override
-        public Instant instant() {
-            return now;
-        }
     }
 
     static final class ScriptedGateway implements MailGateway {

@@ -5,7 +5,6 @@ import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import io.roster.query.EventLog;
-import io.roster.query.QueryApplication;
 import io.roster.query.consumer.EventApplier;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
@@ -14,11 +13,9 @@ import io.roster.query.member.MemberQuery;
 import io.roster.query.member.MemberRows;
 import io.roster.query.web.KeysetCursor;
 import io.roster.query.web.PageRequest;
-import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.TestTokenIssuer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.io.IOException;
@@ -78,34 +75,9 @@ public final class MemberListBenchmark {
     }
 
     public static void main(String[] args) {
-        int status = 0;
-        try {
-            int[] sizes = Arrays.stream((args.length == 0 || args[0].isBlank() ? "100,10000" : args[0]).split(","))
-                    .mapToInt(s -> Integer.parseInt(s.trim())).sorted().toArray();
-            try (ConfigurableApplicationContext context = start()) {
-                new MemberListBenchmark(context).run(sizes);
-            }
-        } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(MemberListBenchmark.class).error("The benchmark failed", e);
-            status = 1;
-        }
-        // the embedded broker's threads would keep the JVM alive; it and the Mongo-wire server stop in shutdown hooks
-        System.exit(status);
-    }
-
-    private static ConfigurableApplicationContext start() {
-        // as command-line arguments, which win over the defaults in roster-kit.yml and the environment, so the
-        // benchmark never touches a local stack's servers
-        return new SpringApplicationBuilder(QueryApplication.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.kafkaBootstrapServers(),
-                // the benchmark applies events itself; the listener would only compete for the 2 cores
-                "--spring.kafka.listener.auto-startup=false",
-                "--roster.kafka.topics.partitions=1",
-                "--roster.mongo.uri=" + EmbeddedInfrastructure.mongoUri(),
-                "--roster.mongo.database=bench-" + UUID.randomUUID().toString().substring(0, 8),
-                "--roster.auth.jwks-uri=" + TestTokenIssuer.get().jwksUri(),
-                "--logging.level.root=WARN", "--logging.level.de.bwaldvogel=ERROR");
+        int[] sizes = Arrays.stream((args.length == 0 || args[0].isBlank() ? "100,10000" : args[0]).split(","))
+                .mapToInt(s -> Integer.parseInt(s.trim())).sorted().toArray();
+        BenchmarkService.runAndExit(MemberListBenchmark.class, 1, context -> new MemberListBenchmark(context).run(sizes));
     }
 
     private void run(int[] sizes) throws IOException, InterruptedException {

@@ -6,14 +6,12 @@ import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
 import io.roster.query.EventLog;
-import io.roster.query.QueryApplication;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.member.MemberRows;
 import io.roster.query.rebuild.ProjectionRebuild;
 import io.roster.query.rebuild.RebuildJob;
 import io.roster.testsupport.EmbeddedInfrastructure;
-import io.roster.testsupport.TestTokenIssuer;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -24,7 +22,6 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
-import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
@@ -64,32 +61,10 @@ public final class ReplayBenchmark {
     }
 
     public static void main(String[] args) {
-        int status = 0;
-        try {
-            int events = args.length == 0 || args[0].isBlank() ? 100_000 : Integer.parseInt(args[0].trim());
-            try (ConfigurableApplicationContext context = start()) {
-                new ReplayBenchmark(context).run(events);
-            }
-        } catch (Exception e) {
-            org.slf4j.LoggerFactory.getLogger(ReplayBenchmark.class).error("The benchmark failed", e);
-            status = 1;
-        }
-        // the embedded broker's threads would keep the JVM alive; it and the Mongo-wire server stop in shutdown hooks
-        System.exit(status);
-    }
-
-    private static ConfigurableApplicationContext start() {
-        return new SpringApplicationBuilder(QueryApplication.class).run(
-                "--server.port=0",
-                "--spring.kafka.bootstrap-servers=" + EmbeddedInfrastructure.kafkaBootstrapServers(),
-                // only the rebuild applies events: the live listener would compete for the 2 cores
-                "--spring.kafka.listener.auto-startup=false",
-                "--roster.kafka.topics.partitions=6",
-                "--roster.query.rebuild.settle-time=PT0S",
-                "--roster.mongo.uri=" + EmbeddedInfrastructure.mongoUri(),
-                "--roster.mongo.database=replay-bench-" + UUID.randomUUID().toString().substring(0, 8),
-                "--roster.auth.jwks-uri=" + TestTokenIssuer.get().jwksUri(),
-                "--logging.level.root=WARN", "--logging.level.de.bwaldvogel=ERROR");
+        int events = args.length == 0 || args[0].isBlank() ? 100_000 : Integer.parseInt(args[0].trim());
+        // only the rebuild applies events
+        BenchmarkService.runAndExit(ReplayBenchmark.class, 6, context -> new ReplayBenchmark(context).run(events),
+                "--roster.query.rebuild.settle-time=PT0S");
     }
 
     private void run(int count) {

@@ -1,4 +1,4 @@
-package io.roster.invitation;
+package io.roster.testsupport;
 
 import java.time.Clock;
 import java.time.Duration;
@@ -7,7 +7,7 @@ import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.concurrent.atomic.AtomicReference;
 
-/** A clock that follows real time plus an offset that tests move forward (to make invitations expire). */
+/** A clock that follows a base clock (real time, or a fixed instant) plus an offset that tests move (to make things fall due). */
 public final class MutableClock extends Clock {
 
     private final AtomicReference<Duration> offset = new AtomicReference<>(Duration.ZERO);
@@ -23,6 +23,11 @@ public final class MutableClock extends Clock {
 
     public void advance(Duration duration) {
         offset.accumulateAndGet(duration, Duration::plus);
+    }
+
+    /** From now on at {@code instant} (exactly, on a fixed base). */
+    public void set(Instant instant) {
+        offset.set(Duration.between(base.instant(), instant));
     }
 
     @Override
