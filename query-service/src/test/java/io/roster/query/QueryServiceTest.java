@@ -48,6 +48,19 @@ class QueryServiceTest extends AbstractServiceTest {
                 .jsonPath("$.organizationId").isEqualTo(org.toString());
     }
 
+    /** The service builds its own MongoClient; Boot's customizers still give it the driver's metrics. */
+    @Test
+    void theMongoDriversCommandAndPoolMetricsArePublished() {
+        UUID org = createOrganization("Metered");
+        web.get().uri("/api/v1/organizations/{id}", org).headers(h -> h.setBearerAuth(tokenOf(admin)))
+                .header(ConsistencyToken.HEADER, ConsistencyToken.of(org.toString(), 1).encode())
+                .exchange().expectStatus().isOk();
+        web.get().uri("/actuator/prometheus").exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .containsPattern("mongodb_driver_commands_seconds_count\\{[^}]*collection=\"applied-sequences-v1\"")
+                        .contains("mongodb_driver_pool_size{"));
+    }
+
     @Test
     void withoutATokenTheOrganizationAppearsWithinAMoment() {
         UUID org = createOrganization("Globex");

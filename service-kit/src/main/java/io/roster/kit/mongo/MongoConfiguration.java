@@ -5,10 +5,13 @@ import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
+import io.micrometer.core.instrument.binder.mongodb.MongoMetricsCommandListener;
+import io.micrometer.core.instrument.binder.mongodb.MongoMetricsConnectionPoolListener;
 import org.bson.Document;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.HealthIndicator;
+import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.mongo.MongoAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -18,18 +21,24 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service's own MongoClient (Boot's would silently target localhost) and a health check that pings
- * it, which the readiness group includes.
+ * it, which the readiness group includes. The client reports to Actuator's Mongo listeners, as Boot's own
+ * would: the driver's command and connection-pool metrics ({@code mongodb_driver_commands_seconds},
+ * {@code mongodb_driver_pool_*}). Boot's other client-settings customizers are not applied: its standard one
+ * would point the client back at {@code spring.data.mongodb.uri}.
  */
 @AutoConfiguration(before = MongoAutoConfiguration.class)
 @EnableConfigurationProperties(MongoProperties.class)
 public class MongoConfiguration {
 
     @Bean(destroyMethod = "close")
-    MongoClient mongoClient(MongoProperties properties) {
-        return MongoClients.create(MongoClientSettings.builder()
+    MongoClient mongoClient(MongoProperties properties, ObjectProvider<MongoMetricsCommandListener> commandMetrics,
+                            ObjectProvider<MongoMetricsConnectionPoolListener> poolMetrics) {
+        MongoClientSettings.Builder settings = MongoClientSettings.builder()
                 .applyConnectionString(new ConnectionString(properties.uri()))
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(5, TimeUnit.SECONDS))
-                .build());
+                .applyToClusterSettings(c -> c.serverSelectionTimeout(5, TimeUnit.SECONDS));
+        commandMetrics.ifAvailable(settings::addCommandListener);
+        poolMetrics.ifAvailable(listener -> settings.applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(listener)));
+        return MongoClients.create(settings.build());
     }
 
     @Bean
