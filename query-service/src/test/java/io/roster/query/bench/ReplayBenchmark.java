@@ -1,7 +1,13 @@
 package io.roster.query.bench;
 
 import io.roster.testsupport.BenchmarkReport;
+import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
@@ -22,6 +28,7 @@ import org.apache.kafka.common.serialization.ByteArrayDeserializer;
 import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
+import org.bson.Document;
 import org.springframework.context.ConfigurableApplicationContext;
 
 import java.time.Duration;
@@ -44,7 +51,9 @@ import static org.awaitility.Awaitility.await;
  * removals, team renames. Then (1) reads every record from the beginning with a plain consumer and does
  * nothing with them, and (2) runs the service's own rebuild ({@link ProjectionRebuild}, as the admin endpoint
  * does) from an empty version, on the embedded Mongo-wire server, and prints both rates and their ratio. The
- * live consumer is off, so the rebuild has the two cores to itself. Run (no -q, it would hide the output):
+ * live consumer is off, so the rebuild has the two cores to itself. (3) is a baseline on the Mongo side: one
+ * upsert by {@code _id} per event, the least a replay that writes every event costs on this server; the rebuild's own
+ * count of Mongo commands per event is printed next to it. Run (no -q, it would hide the output):
  * {@code ./mvnw -o -B -pl query-service test-compile exec:exec@replay-benchmark [-Dbench.events=100000]}
  */
 public final class ReplayBenchmark {
@@ -79,6 +88,13 @@ public final class ReplayBenchmark {
         long rawRecords = rawRead();
         double rawSeconds = (System.nanoTime() - rawStarted) / 1e9;
 
+        MongoDatabase database = context.getBean(MongoDatabase.class);
+        long rawMongoStarted = System.nanoTime();
+        rawUpserts(database, events);
+        double rawMongoSeconds = (System.nanoTime() - rawMongoStarted) / 1e9;
+
+        MeterRegistry meters = context.getBean(MeterRegistry.class);
+        long commandsBefore = mongoCommands(meters);
         ProjectionRebuild rebuild = context.getBean(ProjectionRebuild.class);
         RebuildJob started = rebuild.start();
         RebuildJob finished = await("the rebuild").atMost(Duration.ofHours(2)).pollInterval(Duration.ofMillis(100))
@@ -87,7 +103,8 @@ public final class ReplayBenchmark {
             throw new IllegalStateException("The rebuild failed: " + finished.failure());
         }
         double replaySeconds = Duration.between(finished.startedAt(), finished.finishedAt()).toNanos() / 1e9;
-        long rows = context.getBean(MongoDatabase.class).getCollection(VersionedCollection.physicalName(MemberRows.COLLECTION,
+        long commands = mongoCommands(meters) - commandsBefore;
+        long rows = database.getCollection(VersionedCollection.physicalName(MemberRows.COLLECTION,
                 context.getBean(ProjectionCollections.class).activeVersion())).countDocuments();
 
         double rawRate = rawRecords / rawSeconds;
@@ -95,7 +112,30 @@ public final class ReplayBenchmark {
         BenchmarkReport.line("%-46s %,10d records in %7.2f s = %,10.0f events/s%n", "(1) raw Kafka read, no processing", rawRecords, rawSeconds, rawRate);
         BenchmarkReport.line("%-46s %,10d events  in %7.2f s = %,10.0f events/s  (%,d member rows)%n",
                 "(2) rebuild into an empty version (v" + finished.version() + ")", finished.eventsApplied(), replaySeconds, replayRate, rows);
+        BenchmarkReport.line("%-46s %,10d upserts in %7.2f s = %,10.0f events/s%n", "(3) raw Mongo upsert by _id, one per event",
+                events.size(), rawMongoSeconds, events.size() / rawMongoSeconds);
         BenchmarkReport.line("replay / raw read = %.3f (target >= 0.3)%n", replayRate / rawRate);
+        BenchmarkReport.line("the rebuild sent %,d Mongo commands: %.1f per event; replay / raw upsert = %.3f%n",
+                commands, (double) commands / finished.eventsApplied(), replayRate / (events.size() / rawMongoSeconds));
+    }
+
+    /**
+     * The least a replay that writes every event could cost on this Mongo-wire server: one upsert by {@code _id} per
+     * event, one round trip each, into a collection of its own (then dropped), on the service's own client.
+     */
+    private static void rawUpserts(MongoDatabase database, List<EventEnvelope> events) {
+        MongoCollection<Document> collection = database.getCollection("bench-raw-upserts");
+        for (EventEnvelope event : events) {
+            collection.updateOne(Filters.eq("_id", event.event().eventId().toString()), Updates.combine(
+                    Updates.set("type", event.type().name()), Updates.set("aggregateId", event.aggregateId()),
+                    Updates.set("sequence", event.sequenceNumber())), new UpdateOptions().upsert(true));
+        }
+        collection.drop();
+    }
+
+    /** Every command the service's MongoClient sent so far (Actuator's listener on it counts them). */
+    private static long mongoCommands(MeterRegistry meters) {
+        return meters.find("mongodb.driver.commands").timers().stream().mapToLong(Timer::count).sum();
     }
 
     /** Every record of the event topics, from the beginning, counted and dropped. */
