@@ -28,11 +28,14 @@ public class EventApplier {
     private final List<Projection> projections;
     private final AppliedSequences applied;
     private final ProjectionCollections collections;
+    private final List<AppliedSequencesListener> listeners;
 
-    EventApplier(List<Projection> projections, AppliedSequences applied, ProjectionCollections collections) {
+    EventApplier(List<Projection> projections, AppliedSequences applied, ProjectionCollections collections,
+                 List<AppliedSequencesListener> listeners) {
         this.projections = projections;
         this.applied = applied;
         this.collections = collections;
+        this.listeners = listeners;
     }
 
     /** @return whether the event was new */
@@ -55,10 +58,11 @@ public class EventApplier {
         if (events.isEmpty()) {
             return 0;
         }
-        return collections.bound(collections.activeVersion(), () -> applyInCurrentVersion(events));
+        int version = collections.activeVersion();
+        return collections.bound(version, () -> applyInCurrentVersion(version, events));
     }
 
-    private int applyInCurrentVersion(List<EventEnvelope> events) {
+    private int applyInCurrentVersion(int version, List<EventEnvelope> events) {
         Set<String> aggregates = new HashSet<>();
         events.forEach(event -> aggregates.add(event.aggregateId()));
         Map<String, Long> last = new HashMap<>(applied.lastApplied(aggregates));
@@ -82,6 +86,7 @@ public class EventApplier {
         // their exception (not Failed) makes the whole batch come again, which the projections absorb.
         batch.write();
         applied.markApplied(newlyApplied);
+        listeners.forEach(listener -> listener.applied(version, newlyApplied));
         if (failed != null) {
             throw failed;
         }
