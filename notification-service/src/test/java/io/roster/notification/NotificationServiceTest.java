@@ -243,6 +243,42 @@ class NotificationServiceTest {
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> PLATFORM.to(twice).size() == 1);
     }
 
+    /**
+     * A removed admin's MemberAdded delivered again (a republish, a dead letter sent back) is older than the removal:
+     * it changes nothing, so the removed admin does not get the delivery log back, and no second welcome is recorded.
+     */
+    @Test
+    void anOlderEventDeliveredAgainAfterANewerOneChangesNothing() {
+        Org org = organization("Stale Ltd");
+        UUID formerAdmin = registerUser(address("former"), "Fay", "Former");
+        long addedAt = org.nextSequence();
+        MemberAdded added = new MemberAdded(UUID.randomUUID(), Instant.now(), org.id, org.admin, formerAdmin, List.of("admin"),
+                List.of(), JoinPath.DIRECT, null);
+        publish(added, addedAt);
+        publish(new MemberRemoved(UUID.randomUUID(), Instant.now(), org.id, org.admin, formerAdmin, org.admin,
+                RemovalReason.REMOVED, null), org.nextSequence());
+        // a non-member is told the organization is not there, as a stranger is
+        String formerToken = TestTokenIssuer.get().tokenFor(formerAdmin, "former@x.io", List.of());
+        await().atMost(WAIT).untilAsserted(() -> web.get().uri("/api/v1/organizations/{id}/notifications", org.id)
+                .headers(h -> h.setBearerAuth(formerToken)).exchange().expectStatus().isNotFound());
+
+        publish(added, addedAt);
+        // a sentinel behind it on the same partition (the organization's) tells when it was read
+        long sentinel = org.nextSequence();
+        publish(new MemberRolesChanged(UUID.randomUUID(), Instant.now(), org.id, org.admin, org.admin, List.of("admin")), sentinel);
+        await().atMost(WAIT).until(() -> appliedSequence(org.id) == sentinel);
+
+        web.get().uri("/api/v1/organizations/{id}/notifications", org.id).headers(h -> h.setBearerAuth(formerToken)).exchange()
+                .expectStatus().isNotFound();
+        assertThat(mongo.getCollection("memberships-v1").countDocuments(Filters.eq("_id", org.id + ":" + formerAdmin))).isZero();
+        assertThat(deliveries().countDocuments(Filters.eq("triggeringEventId", added.eventId().toString()))).isEqualTo(1);
+    }
+
+    private long appliedSequence(UUID aggregate) {
+        var document = mongo.getCollection("applied-sequences-v1").find(Filters.eq("_id", aggregate.toString())).first();
+        return document == null ? -1 : document.get("sequence", Number.class).longValue();
+    }
+
     @Test
     void eventsOlderThanTheServicesFirstStartSendNothing() {
         Org org = organization("History Corp");

@@ -33,8 +33,9 @@ import java.util.UUID;
 /**
  * What an event means to the notification service: it updates the users, organizations and memberships
  * projections, and when it calls for an email it records one delivery, keyed by the event id (unique),
- * before the consumer returns and so before the offset is committed. A redelivered or replayed event
- * finds its delivery and records nothing. The email itself is sent by the delivery workers.
+ * before the consumer returns and so before the offset is committed. An event at or below its aggregate's
+ * last sequence taken in ({@link AppliedSequences}) is skipped whole; one taken in again after a crash finds
+ * its delivery and records nothing. The email itself is sent by the delivery workers.
  *
  * <p>Which events email whom: InvitationIssued and InvitationResent the invitee; AccountSetupRequested
  * and EmailVerificationRequested the user; MemberAdded the new member (welcome), except the creator of
@@ -54,20 +55,33 @@ class EventIntake {
     private final DeliveryStore deliveries;
     private final DeliveryWorkers workers;
     private final SendWatermark watermark;
+    private final AppliedSequences sequences;
     private final Clock clock;
 
     EventIntake(UserProjection users, OrganizationProjection organizations, MembershipProjection memberships,
-                DeliveryStore deliveries, DeliveryWorkers workers, SendWatermark watermark, Clock clock) {
+                DeliveryStore deliveries, DeliveryWorkers workers, SendWatermark watermark, AppliedSequences sequences,
+                Clock clock) {
         this.users = users;
         this.organizations = organizations;
         this.memberships = memberships;
         this.deliveries = deliveries;
         this.workers = workers;
         this.watermark = watermark;
+        this.sequences = sequences;
         this.clock = clock;
     }
 
     void accept(EventEnvelope envelope, String topic) {
+        if (!sequences.isNew(envelope)) {
+            log.debug("{} #{} of {} was taken in before: nothing to do", envelope.type().name(), envelope.sequenceNumber(),
+                    envelope.aggregateId());
+            return;
+        }
+        takeIn(envelope, topic);
+        sequences.markApplied(envelope);
+    }
+
+    private void takeIn(EventEnvelope envelope, String topic) {
         RosterEvent event = envelope.event();
         users.apply(event);
         organizations.apply(event);

@@ -82,6 +82,16 @@ class ConsistencyWaitServiceTest extends AbstractServiceTest {
         assertThat(watch.waiting()).isZero();
     }
 
+    /** The header tells what the wait reached also when the read after it is refused (a stranger: 404). */
+    @Test
+    void aRefusedReadStillSaysWhetherItsTokenWasReached() {
+        UUID org = organization("Private");
+        web.get().uri("/api/v1/organizations/{id}", org).headers(h -> h.setBearerAuth(tokenOf(UUID.randomUUID())))
+                .header(ConsistencyToken.HEADER, ConsistencyToken.of(org.toString(), 1).encode())
+                .exchange().expectStatus().isNotFound()
+                .expectHeader().valueEquals(ConsistencyGate.REACHED_HEADER, "true");
+    }
+
     private WebTestClient.ResponseSpec readOrganization(UUID org, String consistency) {
         return web.mutate().responseTimeout(Duration.ofSeconds(30)).build()
                 .get().uri("/api/v1/organizations/{id}", org).headers(h -> h.setBearerAuth(tokenOf(admin)))
