@@ -7,6 +7,7 @@ import io.roster.events.Topics;
 import io.roster.events.UnreadableEventException;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.VerificationMethod;
 import io.roster.events.invitation.InvitationAccepted;
@@ -89,15 +90,30 @@ class InvitationJoinsTest extends IdentityHttpTest {
         InvitationAccepted event = accepted(organizationId, invitationId, invitee, List.of("member"), List.of());
 
         produce(EventEnvelope.of(event, 0));
-        produce(EventEnvelope.of(event, 0));
-        // same key, so the same partition: handled after both deliveries of the acceptance
-        produce(new EventEnvelope(accepted(organizationId, invitationId, marker, List.of("member"), List.of()),
-                invitationId.toString(), 1, null, null));
+        deliverAgainAndWaitBehindIt(event, marker);
 
-        awaitPublished(MemberAdded.class, e -> e.userId().equals(marker.userId()));
         assertThat(eventsOf(organizationId, MemberAdded.class)).filteredOn(e -> e.userId().equals(invitee.userId())).hasSize(1);
         assertThat(eventsOf(invitee.userId(), UserEmailVerified.class)).hasSize(1);
         assertThat(published).filteredOn(e -> e instanceof MemberAdded added && added.userId().equals(invitee.userId())).hasSize(1);
+    }
+
+    /** The acceptance delivered again (a crash before the commit, a republish) is older than the removal. */
+    @Test
+    void anAcceptanceDeliveredAgainAfterTheMemberWasRemovedDoesNotBringThemBack() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Gone");
+        TestUser invitee = createUser("gone", List.of());
+        TestUser marker = createUser("gone-marker", List.of());
+        UUID invitationId = UUID.randomUUID();
+        InvitationAccepted event = accepted(organizationId, invitationId, invitee, List.of("member"), List.of());
+        produce(EventEnvelope.of(event, 0));
+        awaitPublished(MemberAdded.class, e -> e.userId().equals(invitee.userId()));
+        delete(admin, "/api/v1/organizations/" + organizationId + "/members/" + invitee.userId()).expectStatus().is2xxSuccessful();
+        awaitPublished(MemberRemoved.class, e -> e.userId().equals(invitee.userId()));
+
+        deliverAgainAndWaitBehindIt(event, marker);
+
+        assertThat(eventsOf(organizationId, MemberAdded.class)).filteredOn(e -> e.userId().equals(invitee.userId())).hasSize(1);
     }
 
     @Test
@@ -136,6 +152,17 @@ class InvitationJoinsTest extends IdentityHttpTest {
     private static InvitationAccepted accepted(UUID organizationId, UUID invitationId, TestUser user, List<String> roles, List<UUID> teamIds) {
         return new InvitationAccepted(UUID.randomUUID(), Instant.now(), organizationId, user.userId(), invitationId,
                 user.userId(), user.email().toUpperCase(), roles, teamIds);
+    }
+
+    /**
+     * Delivers the acceptance (sequence 0 of its invitation) again, then the marker's acceptance as sequence 1 of the
+     * same invitation: same key, so the same partition, handled after it. Returns once the marker joined.
+     */
+    private void deliverAgainAndWaitBehindIt(InvitationAccepted event, TestUser marker) {
+        produce(EventEnvelope.of(event, 0));
+        produce(new EventEnvelope(accepted(event.organizationId(), event.invitationId(), marker, List.of("member"), List.of()),
+                event.invitationId().toString(), 1, null, null));
+        awaitPublished(MemberAdded.class, e -> e.userId().equals(marker.userId()));
     }
 
     private void produce(EventEnvelope envelope) {

@@ -9,6 +9,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EventEnvelope;
+import io.roster.kit.kafka.AppliedSequences;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
@@ -56,29 +57,26 @@ public class IdentityDirectory {
     private final MongoCollection<Document> memberships;
     private final MongoCollection<Document> users;
     private final MongoCollection<Document> teams;
-    private final MongoCollection<Document> applied;
+    private final AppliedSequences applied;
 
     IdentityDirectory(MongoDatabase database) {
         this.organizations = database.getCollection("directory-organizations-v2");
         this.memberships = database.getCollection("directory-memberships-v2");
         this.users = database.getCollection("directory-users-v2");
         this.teams = database.getCollection("directory-teams-v2");
-        this.applied = database.getCollection("directory-applied-sequences-v2");
+        this.applied = new AppliedSequences(database, "directory-applied-sequences-v2");
         users.createIndex(Indexes.ascending("email"), new IndexOptions().name("by_email"));
         teams.createIndex(Indexes.ascending("organizationId", "nameKey"), new IndexOptions().name("by_organization_name"));
     }
 
     /** @return whether the event was new */
     public boolean apply(EventEnvelope envelope) {
-        Document last = applied.find(Filters.eq("_id", envelope.aggregateId())).first();
-        long lastSequence = last == null ? -1 : last.getLong("sequence");
-        if (envelope.sequenceNumber() <= lastSequence) {
+        if (!applied.isNew(envelope)) {
             log.debug("Skipping #{} of {}: already applied", envelope.sequenceNumber(), envelope.aggregateId());
             return false;
         }
         project(envelope);
-        applied.updateOne(Filters.eq("_id", envelope.aggregateId()), Updates.max("sequence", envelope.sequenceNumber()),
-                new UpdateOptions().upsert(true));
+        applied.markApplied(envelope);
         return true;
     }
 

@@ -1,5 +1,6 @@
 package io.roster.notification.trigger;
 
+import com.mongodb.client.MongoDatabase;
 import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
 import io.roster.events.identity.AccountSetupRequested;
@@ -14,6 +15,7 @@ import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.notification.NotificationKind;
+import io.roster.kit.kafka.AppliedSequences;
 import io.roster.notification.delivery.Delivery;
 import io.roster.notification.delivery.DeliveryStore;
 import io.roster.notification.delivery.DeliveryWorkers;
@@ -59,7 +61,7 @@ class EventIntake {
     private final Clock clock;
 
     EventIntake(UserProjection users, OrganizationProjection organizations, MembershipProjection memberships,
-                DeliveryStore deliveries, DeliveryWorkers workers, SendWatermark watermark, AppliedSequences sequences,
+                DeliveryStore deliveries, DeliveryWorkers workers, SendWatermark watermark, MongoDatabase database,
                 Clock clock) {
         this.users = users;
         this.organizations = organizations;
@@ -67,7 +69,7 @@ class EventIntake {
         this.deliveries = deliveries;
         this.workers = workers;
         this.watermark = watermark;
-        this.sequences = sequences;
+        this.sequences = new AppliedSequences(database, "applied-sequences-v1");
         this.clock = clock;
     }
 
