@@ -61,6 +61,12 @@ class QueryServiceTest extends AbstractServiceTest {
                         .contains("mongodb_driver_pool_size{"));
     }
 
+    /** roster-kit.yml's workaround for reactor-netty#4361 (see service-kit's KeepAliveConnectionTest) reaches the services. */
+    @Test
+    void everyAnswerClosesItsConnection() {
+        web.get().uri("/actuator/health/liveness").exchange().expectStatus().isOk().expectHeader().valueEquals("Connection", "close");
+    }
+
     @Test
     void withoutATokenTheOrganizationAppearsWithinAMoment() {
         UUID org = createOrganization("Globex");
