@@ -43,6 +43,7 @@ import java.time.Instant;
 import java.time.temporal.ChronoUnit;
 import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Locale;
 import java.util.Map;
 import java.util.UUID;
 import java.util.function.Consumer;
@@ -578,6 +579,10 @@ class NotificationServiceTest {
                 .jsonPath("$.items[0].organizationId").doesNotExist());
         web.get().uri("/api/v1/notifications?recipient={address}", gil).headers(h -> h.setBearerAuth(providerToken)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.items[*].recipient").value(r -> assertThat(strings(r)).containsOnly(gil));
+        // an address is found in whatever letter case it is typed
+        web.get().uri("/api/v1/notifications?recipient={address}", gil.toUpperCase(Locale.ROOT)).headers(h -> h.setBearerAuth(providerToken))
+                .exchange().expectStatus().isOk().expectBody().jsonPath("$.items[*].recipient")
+                .value(r -> assertThat(strings(r)).isNotEmpty().containsOnly(gil));
         web.get().uri("/api/v1/notifications?limit=1").headers(h -> h.setBearerAuth(providerToken)).exchange()
                 .expectStatus().isOk().expectBody().jsonPath("$.items.length()").isEqualTo(1).jsonPath("$.nextCursor").isNotEmpty();
 

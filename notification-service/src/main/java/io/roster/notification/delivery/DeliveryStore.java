@@ -68,7 +68,7 @@ public class DeliveryStore {
                 // the provider admins' log of every delivery, whole or of one user or address
                 collection.createIndex(Indexes.ascending("logKey"), new IndexOptions().name("log_all"));
                 collection.createIndex(Indexes.ascending("recipientUserId", "logKey"), new IndexOptions().name("log_by_user"));
-                collection.createIndex(Indexes.ascending("recipient", "logKey"), new IndexOptions().name("log_by_recipient"));
+                collection.createIndex(Indexes.ascending("recipientKey", "logKey"), new IndexOptions().name("log_by_recipient_key"));
                 collection.createIndex(Indexes.ascending("invitationId"), new IndexOptions().name("by_invitation").sparse(true));
                 collection.createIndex(Indexes.ascending("outboxPending"), new IndexOptions().name("outbox").sparse(true));
                 indexed = true;
@@ -157,6 +157,7 @@ public class DeliveryStore {
         return collection.updateOne(and(fenced(claim), eq("status", value(DeliveryStatus.CLAIMED))), Updates.combine(
                 Updates.set("status", value(DeliveryStatus.SENDING)),
                 Updates.set("recipient", recipient),
+                Updates.set("recipientKey", recipientKey(recipient)),
                 Updates.set("dueAt", date(now.plus(lease))),
                 Updates.set("updatedAt", date(now)))).getModifiedCount() == 1;
     }
@@ -263,7 +264,7 @@ public class DeliveryStore {
 
     /**
      * A page of every delivery, organizations' and those of no organization (a sign-up's verification, the set-up
-     * of an account created without memberships), optionally of one user or one address as addressed; newest first.
+     * of an account created without memberships), optionally of one user or one address (in any letter case); newest first.
      */
     public List<LogEntry> pageAll(UUID userId, String recipient, String after, int limit, DeliveryStatus status,
                                   NotificationKind kind) {
@@ -272,7 +273,7 @@ public class DeliveryStore {
             scope.add(eq("recipientUserId", userId.toString()));
         }
         if (recipient != null) {
-            scope.add(eq("recipient", recipient));
+            scope.add(eq("recipientKey", recipientKey(recipient)));
         }
         return page(scope, after, limit, status, kind);
     }
@@ -334,6 +335,11 @@ public class DeliveryStore {
         return kind.name().toLowerCase(Locale.ROOT).replace('_', '-');
     }
 
+    /** An address as the log is searched by: addresses are looked up in any letter case, as mail systems treat them. */
+    private static String recipientKey(String address) {
+        return address == null ? null : address.toLowerCase(Locale.ROOT);
+    }
+
     static NotificationKind kindOf(String value) {
         return NotificationKind.valueOf(value.toUpperCase(Locale.ROOT).replace('-', '_'));
     }
@@ -345,6 +351,7 @@ public class DeliveryStore {
                 .append("organizationId", string(d.organizationId()))
                 .append("route", d.route())
                 .append("recipient", d.recipient())
+                .append("recipientKey", recipientKey(d.recipient()))
                 .append("recipientUserId", string(d.recipientUserId()))
                 .append("status", value(d.status()))
                 .append("attempts", d.attempts())
