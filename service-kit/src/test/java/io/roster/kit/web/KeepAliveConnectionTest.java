@@ -24,6 +24,7 @@ import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.springframework.web.reactive.function.server.RequestPredicates.GET;
@@ -126,7 +127,7 @@ class KeepAliveConnectionTest {
             return answer;
         }
 
-        private static java.util.Optional<String> header(String head, String name) {
+        private static Optional<String> header(String head, String name) {
             return head.lines().filter(line -> line.toLowerCase(Locale.ROOT).startsWith(name + ":"))
                     .map(line -> line.substring(name.length() + 1).trim()).findFirst();
         }
