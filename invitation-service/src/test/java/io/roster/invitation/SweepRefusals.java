@@ -15,8 +15,8 @@ import java.util.stream.Collectors;
 /**
  * What the expiry sweeps of several replicas lost to each other. The sweep logs (at debug) every expiry the
  * aggregate refused; a refused command changes nothing and produces no event, so its log line is the only trace.
- * Each replica sweeps on a thread of its own (today its command-retry executor's single thread, which has the same
- * name in every replica), so refusals are told apart by the thread that logged them.
+ * Each replica sweeps on a thread of its own (its scheduler's, which has the same name in every replica), so
+ * refusals are told apart by the thread that logged them.
  */
 final class SweepRefusals extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 

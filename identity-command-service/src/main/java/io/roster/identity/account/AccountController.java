@@ -4,7 +4,7 @@ import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.VerificationMethod;
 import io.roster.identity.config.IdentityProperties;
 import io.roster.identity.invitation.SignUpInvitation;
-import io.roster.identity.web.CommandFlow;
+import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
 import jakarta.validation.Valid;
@@ -38,7 +38,7 @@ class AccountController {
     static final String INVITATION_REQUIRED = "invitation_required";
     private static final SignUpInvitation.Admitted NO_INVITATION = new SignUpInvitation.Admitted(null, false);
 
-    private final CommandFlow flow;
+    private final Commands commands;
     private final Accounts accounts;
     private final AccountTokens tokens;
     private final PasswordEncoder passwords;
@@ -46,10 +46,10 @@ class AccountController {
     private final IdentityProperties properties;
     private final SignUpInvitation invitations;
 
-    AccountController(CommandFlow flow, Accounts accounts, AccountTokens tokens, PasswordEncoder passwords, TokenSeal tokenSeal,
+    AccountController(Commands commands, Accounts accounts, AccountTokens tokens, PasswordEncoder passwords, TokenSeal tokenSeal,
                       IdentityProperties properties, SignUpInvitation invitations) {
         this.invitations = invitations;
-        this.flow = flow;
+        this.commands = commands;
         this.accounts = accounts;
         this.tokens = tokens;
         this.passwords = passwords;
@@ -76,44 +76,44 @@ class AccountController {
         return Mono.fromCallable(() -> request.invitationToken() == null ? NO_INVITATION
                         : invitations.check(request.invitationToken(), request.email()))
                 .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(invitation -> flow.run(exchange, steps -> {
+                .flatMap(invitation -> commands.run(exchange, () -> {
                     UUID userId = UUID.randomUUID();
                     String email = Account.normalize(request.email());
                     accounts.claim(new Account(userId, email, passwords.encode(request.password()), List.of()));
                     try {
-                        steps.send(new RegisterUserCommand(userId, email, request.firstName().strip(), request.lastName().strip(),
+                        commands.sendAndWait(new RegisterUserCommand(userId, email, request.firstName().strip(), request.lastName().strip(),
                                 RegistrationSource.SIGN_UP, invitation.provesAddress(), List.of(), userId,
-                                invitation.tokenHash()), userId, "user");
+                                invitation.tokenHash()));
                     } catch (RuntimeException e) {
                         accounts.release(userId);
                         throw e;
                     }
                     accounts.confirm(userId);
                     if (!invitation.provesAddress()) {
-                        requestVerification(userId, userId, steps);
+                        requestVerification(userId, userId);
                     }
                     return userId;
                 }))
-                .map(outcome -> outcome.respond(ResponseEntity.created(URI.create("/api/v1/users/" + outcome.result())),
-                        new SignedUp(outcome.result())));
+                .map(sent -> sent.respond(ResponseEntity.created(URI.create("/api/v1/users/" + sent.result())),
+                        new SignedUp(sent.result())));
     }
 
     @PostMapping("/verify-email")
     Mono<ResponseEntity<EmailVerified>> verifyEmail(@Valid @RequestBody TokenRequest request, ServerWebExchange exchange) {
-        return flow.run(exchange, steps -> {
+        return commands.run(exchange, () -> {
                     UUID userId = tokens.redeem(request.token(), AccountTokens.Purpose.VERIFICATION);
-                    steps.send(new VerifyEmailCommand(userId, VerificationMethod.LINK, userId), userId, "user");
+                    commands.sendAndWait(new VerifyEmailCommand(userId, VerificationMethod.LINK, userId));
                     return userId;
                 })
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), new EmailVerified(outcome.result(), true)));
+                .map(sent -> sent.respond(ResponseEntity.ok(), new EmailVerified(sent.result(), true)));
     }
 
     /** Sends a new verification link to the caller's address; the older links stop working. */
     @PostMapping("/verification-email")
     Mono<ResponseEntity<VerificationSent>> resendVerification(ServerWebExchange exchange) {
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> requestVerification(caller.userId(), caller.userId(), steps)))
-                .map(outcome -> outcome.respond(ResponseEntity.accepted(), new VerificationSent(outcome.result())));
+                .flatMap(caller -> commands.run(exchange, () -> requestVerification(caller.userId(), caller.userId())))
+                .map(sent -> sent.respond(ResponseEntity.accepted(), new VerificationSent(sent.result())));
     }
 
     /** The first password of an account created without one; proves the address too. */
@@ -123,20 +123,20 @@ class AccountController {
         if (!problems.isEmpty()) {
             throw ApiProblem.validation(problems);
         }
-        return flow.run(exchange, steps -> {
+        return commands.run(exchange, () -> {
                     UUID userId = tokens.redeem(request.token(), AccountTokens.Purpose.SETUP);
                     if (!accounts.setPassword(userId, passwords.encode(request.password()))) {
                         throw new ApiProblem(HttpStatus.NOT_FOUND, AccountTokens.NOT_FOUND, "This account no longer exists.");
                     }
-                    steps.send(new VerifyEmailCommand(userId, VerificationMethod.LINK, userId), userId, "user");
+                    commands.sendAndWait(new VerifyEmailCommand(userId, VerificationMethod.LINK, userId));
                     return userId;
                 })
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), new AccountReady(outcome.result())));
+                .map(sent -> sent.respond(ResponseEntity.ok(), new AccountReady(sent.result())));
     }
 
-    private Instant requestVerification(UUID userId, UUID actorId, CommandFlow.Steps steps) {
+    private Instant requestVerification(UUID userId, UUID actorId) {
         AccountTokens.Issued issued = tokens.issue(userId, AccountTokens.Purpose.VERIFICATION, properties.verificationTokenTtl());
-        steps.send(new RequestEmailVerificationCommand(userId, actorId, tokenSeal.seal(issued.token()), issued.expiresAt()), userId, "user");
+        commands.sendAndWait(new RequestEmailVerificationCommand(userId, actorId, tokenSeal.seal(issued.token()), issued.expiresAt()));
         return issued.expiresAt();
     }
 

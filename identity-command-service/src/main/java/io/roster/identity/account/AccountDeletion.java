@@ -5,7 +5,7 @@ import io.roster.identity.access.Actor;
 import io.roster.identity.membership.UserMemberships;
 import io.roster.identity.organization.MemberRemoval;
 import io.roster.identity.organization.RemoveMembersCommand;
-import io.roster.identity.web.CommandFlow;
+import io.roster.kit.command.Commands;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.ProblemCodes;
 import io.roster.kit.web.RuleViolation;
@@ -30,16 +30,18 @@ import java.util.UUID;
 @Component
 class AccountDeletion {
 
+    private final Commands commands;
     private final Accounts accounts;
     private final UserMemberships memberships;
 
-    AccountDeletion(Accounts accounts, UserMemberships memberships) {
+    AccountDeletion(Commands commands, Accounts accounts, UserMemberships memberships) {
+        this.commands = commands;
         this.accounts = accounts;
         this.memberships = memberships;
     }
 
     /** The organizations the user was removed from. */
-    List<UUID> delete(UUID userId, Actor actor, CommandFlow.Steps steps) {
+    List<UUID> delete(UUID userId, Actor actor) {
         if (actor.userId().equals(userId)) {
             throw new RuleViolation("cannot_delete_self", "Nobody can delete their own account.");
         }
@@ -52,28 +54,27 @@ class AccountDeletion {
         UUID batchId = UUID.randomUUID();
         Set<UUID> organizations = memberships.organizationsOf(userId);
         for (UUID organizationId : organizations) {
-            steps.check(new RemoveMembersCommand(organizationId, List.of(userId), RemovalReason.ACCOUNT_DELETED, batchId, true, actor),
-                    organizationId, "organization");
+            commands.sendAndWait(new RemoveMembersCommand(organizationId, List.of(userId), RemovalReason.ACCOUNT_DELETED, batchId, true, actor));
         }
         accounts.markDeleting(userId);
         List<UUID> removedFrom = new ArrayList<>();
         try {
-            removeFrom(organizations, userId, batchId, actor, steps, removedFrom);
-            deleteUser(userId, actor, steps);
+            removeFrom(organizations, userId, batchId, actor, removedFrom);
+            deleteUser(userId, actor);
         } catch (RuntimeException e) {
             accounts.unmarkDeleting(userId);
             throw e;
         }
         Set<UUID> lateJoins = new LinkedHashSet<>(memberships.organizationsOf(userId));
         lateJoins.removeAll(organizations);
-        removeFrom(lateJoins, userId, batchId, actor, steps, removedFrom);
+        removeFrom(lateJoins, userId, batchId, actor, removedFrom);
         accounts.remove(userId);
         return removedFrom;
     }
 
-    private static void deleteUser(UUID userId, Actor actor, CommandFlow.Steps steps) {
+    private void deleteUser(UUID userId, Actor actor) {
         try {
-            steps.send(new DeleteUserCommand(userId, actor), userId, "user");
+            commands.sendAndWait(new DeleteUserCommand(userId, actor));
         } catch (ApiProblem e) {
             if (!ProblemCodes.NOT_FOUND.equals(e.code())) {
                 throw e;
@@ -82,11 +83,10 @@ class AccountDeletion {
         }
     }
 
-    private static void removeFrom(Set<UUID> organizations, UUID userId, UUID batchId, Actor actor, CommandFlow.Steps steps,
-                                   List<UUID> removedFrom) {
+    private void removeFrom(Set<UUID> organizations, UUID userId, UUID batchId, Actor actor, List<UUID> removedFrom) {
         for (UUID organizationId : organizations) {
-            MemberRemoval removal = steps.send(new RemoveMembersCommand(organizationId, List.of(userId), RemovalReason.ACCOUNT_DELETED,
-                    batchId, false, actor), organizationId, "organization");
+            MemberRemoval removal = commands.sendAndWait(new RemoveMembersCommand(organizationId, List.of(userId), RemovalReason.ACCOUNT_DELETED,
+                    batchId, false, actor));
             if (!removal.removed().isEmpty()) {
                 removedFrom.add(organizationId);
             }

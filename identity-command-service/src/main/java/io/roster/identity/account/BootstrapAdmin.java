@@ -2,8 +2,8 @@ package io.roster.identity.account;
 
 import io.roster.events.identity.RegistrationSource;
 import io.roster.identity.config.IdentityProperties;
+import io.roster.kit.command.Commands;
 import io.roster.kit.security.RosterPrincipal;
-import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -28,11 +28,11 @@ class BootstrapAdmin implements ApplicationRunner {
     private final IdentityProperties.BootstrapAdmin admin;
     private final Accounts accounts;
     private final PasswordEncoder passwords;
-    private final CommandGateway commands;
+    private final Commands commands;
     private final EventStore eventStore;
 
     BootstrapAdmin(IdentityProperties properties, Accounts accounts, PasswordEncoder passwords,
-                   CommandGateway commands, EventStore eventStore) {
+                   Commands commands, EventStore eventStore) {
         this.admin = properties.bootstrapAdmin();
         this.accounts = accounts;
         this.passwords = passwords;

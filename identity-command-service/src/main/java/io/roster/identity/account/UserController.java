@@ -3,7 +3,7 @@ package io.roster.identity.account;
 import io.roster.identity.access.Actor;
 import io.roster.identity.membership.SingleOrganizationPolicy;
 import io.roster.identity.organization.OrganizationRoles;
-import io.roster.identity.web.CommandFlow;
+import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
@@ -35,14 +35,14 @@ import java.util.UUID;
 @RequestMapping("/api/v1/users")
 class UserController {
 
-    private final CommandFlow flow;
+    private final Commands commands;
     private final UserCreation creation;
     private final AccountDeletion deletion;
     private final SingleOrganizationPolicy singleOrganization;
 
-    UserController(CommandFlow flow, UserCreation creation, AccountDeletion deletion,
+    UserController(Commands commands, UserCreation creation, AccountDeletion deletion,
                    SingleOrganizationPolicy singleOrganization) {
-        this.flow = flow;
+        this.commands = commands;
         this.creation = creation;
         this.deletion = deletion;
         this.singleOrganization = singleOrganization;
@@ -52,9 +52,9 @@ class UserController {
     Mono<ResponseEntity<UserCreated>> create(@Valid @RequestBody CreateUserRequest request, ServerWebExchange exchange) {
         UserCreation.NewUser user = validated(request);
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> creation.create(user, Actor.of(caller), steps)))
-                .map(outcome -> outcome.respond(ResponseEntity.created(URI.create("/api/v1/users/" + outcome.result())),
-                        new UserCreated(outcome.result())));
+                .flatMap(caller -> commands.run(exchange, () -> creation.create(user, Actor.of(caller))))
+                .map(sent -> sent.respond(ResponseEntity.created(URI.create("/api/v1/users/" + sent.result())),
+                        new UserCreated(sent.result())));
     }
 
     @PatchMapping("/{userId}")
@@ -65,16 +65,16 @@ class UserController {
             throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("firstName", "give firstName, lastName or both")));
         }
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> steps.<UpdateUserProfileCommand.Profile>send(
-                        new UpdateUserProfileCommand(userId, request.firstName(), request.lastName(), Actor.of(caller)), userId, "user")))
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), outcome.result()));
+                .flatMap(caller -> commands.<UpdateUserProfileCommand.Profile>send(exchange,
+                        new UpdateUserProfileCommand(userId, request.firstName(), request.lastName(), Actor.of(caller))))
+                .map(sent -> sent.respond(ResponseEntity.ok(), sent.result()));
     }
 
     @DeleteMapping("/{userId}")
     Mono<ResponseEntity<UserDeletedResponse>> delete(@PathVariable UUID userId, ServerWebExchange exchange) {
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> deletion.delete(userId, Actor.of(caller), steps)))
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), new UserDeletedResponse(userId, outcome.result())));
+                .flatMap(caller -> commands.run(exchange, () -> deletion.delete(userId, Actor.of(caller))))
+                .map(sent -> sent.respond(ResponseEntity.ok(), new UserDeletedResponse(userId, sent.result())));
     }
 
     private UserCreation.NewUser validated(CreateUserRequest request) {

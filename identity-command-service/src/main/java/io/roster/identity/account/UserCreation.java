@@ -8,7 +8,7 @@ import io.roster.identity.membership.SingleOrganizationPolicy;
 import io.roster.identity.organization.AddMemberCommand;
 import io.roster.identity.organization.CheckMemberAdmissionCommand;
 import io.roster.identity.organization.RemoveMembersCommand;
-import io.roster.identity.web.CommandFlow;
+import io.roster.kit.command.Commands;
 import io.roster.kit.web.ApiProblem;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -37,6 +37,7 @@ class UserCreation {
 
     private static final Logger log = LoggerFactory.getLogger(UserCreation.class);
 
+    private final Commands commands;
     private final Accounts accounts;
     private final AccountTokens tokens;
     private final PasswordEncoder passwords;
@@ -44,8 +45,9 @@ class UserCreation {
     private final SingleOrganizationPolicy singleOrganization;
     private final IdentityProperties properties;
 
-    UserCreation(Accounts accounts, AccountTokens tokens, PasswordEncoder passwords, TokenSeal tokenSeal,
+    UserCreation(Commands commands, Accounts accounts, AccountTokens tokens, PasswordEncoder passwords, TokenSeal tokenSeal,
                  SingleOrganizationPolicy singleOrganization, IdentityProperties properties) {
+        this.commands = commands;
         this.accounts = accounts;
         this.tokens = tokens;
         this.passwords = passwords;
@@ -63,7 +65,7 @@ class UserCreation {
     record Membership(UUID organizationId, List<String> roles, List<UUID> teamIds) {
     }
 
-    UUID create(NewUser user, Actor actor, CommandFlow.Steps steps) {
+    UUID create(NewUser user, Actor actor) {
         if (!user.providerRoles().isEmpty() && !actor.providerAdmin()) {
             throw ApiProblem.forbidden("Only a provider admin may grant provider roles.");
         }
@@ -71,8 +73,7 @@ class UserCreation {
             throw ApiProblem.forbidden("Only a provider admin may create a user outside an organization; name the organization in memberships.");
         }
         for (Membership membership : user.memberships()) {
-            steps.check(new CheckMemberAdmissionCommand(membership.organizationId(), membership.roles(), membership.teamIds(), actor),
-                    membership.organizationId(), "organization");
+            commands.sendAndWait(new CheckMemberAdmissionCommand(membership.organizationId(), membership.roles(), membership.teamIds(), actor));
         }
 
         UUID userId = UUID.randomUUID();
@@ -80,8 +81,8 @@ class UserCreation {
         accounts.claim(new Account(userId, email, user.password() == null ? null : passwords.encode(user.password()),
                 List.copyOf(user.providerRoles())));
         try {
-            steps.send(new RegisterUserCommand(userId, email, user.firstName().strip(), user.lastName().strip(),
-                    RegistrationSource.ADMIN, false, List.copyOf(user.providerRoles()), actor.userId()), userId, "user");
+            commands.sendAndWait(new RegisterUserCommand(userId, email, user.firstName().strip(), user.lastName().strip(),
+                    RegistrationSource.ADMIN, false, List.copyOf(user.providerRoles()), actor.userId()));
         } catch (RuntimeException e) {
             accounts.release(userId);
             throw e;
@@ -91,24 +92,23 @@ class UserCreation {
         UUID firstOrganization = user.memberships().isEmpty() ? null : user.memberships().get(0).organizationId();
         if (user.password() == null) {
             AccountTokens.Issued setup = tokens.issue(userId, AccountTokens.Purpose.SETUP, properties.accountSetupTokenTtl());
-            steps.send(new RequestAccountSetupCommand(userId, firstOrganization, actor.userId(), tokenSeal.seal(setup.token()),
-                    setup.expiresAt()), userId, "user");
+            commands.sendAndWait(new RequestAccountSetupCommand(userId, firstOrganization, actor.userId(), tokenSeal.seal(setup.token()),
+                    setup.expiresAt()));
         } else {
             AccountTokens.Issued verification = tokens.issue(userId, AccountTokens.Purpose.VERIFICATION, properties.verificationTokenTtl());
-            steps.send(new RequestEmailVerificationCommand(userId, actor.userId(), tokenSeal.seal(verification.token()),
-                    verification.expiresAt()), userId, "user");
+            commands.sendAndWait(new RequestEmailVerificationCommand(userId, actor.userId(), tokenSeal.seal(verification.token()),
+                    verification.expiresAt()));
         }
 
         List<UUID> joined = new ArrayList<>();
         for (Membership membership : user.memberships()) {
             SingleOrganizationPolicy.Admission admission = singleOrganization.admit(userId, membership.organizationId());
             try {
-                steps.send(new AddMemberCommand(membership.organizationId(), userId, membership.roles(), membership.teamIds(), actor),
-                        membership.organizationId(), "organization");
+                commands.sendAndWait(new AddMemberCommand(membership.organizationId(), userId, membership.roles(), membership.teamIds(), actor));
                 joined.add(membership.organizationId());
             } catch (RuntimeException e) {
                 admission.release();
-                undo(userId, joined, actor, steps, e);
+                undo(userId, joined, actor, e);
                 throw e;
             }
         }
@@ -116,16 +116,15 @@ class UserCreation {
     }
 
     /** Takes back a user whose memberships could not all be added. */
-    private void undo(UUID userId, List<UUID> joined, Actor actor, CommandFlow.Steps steps, RuntimeException cause) {
+    private void undo(UUID userId, List<UUID> joined, Actor actor, RuntimeException cause) {
         log.warn("Creating user {} failed after registration ({}); removing it again", userId, cause.getMessage());
         // the creator's own rights may be what just changed: the undo, in the creator's name, acts with the system's
         Actor system = new Actor(actor.userId(), true);
         UUID batchId = UUID.randomUUID();
         for (UUID organizationId : joined) {
-            steps.send(new RemoveMembersCommand(organizationId, List.of(userId), RemovalReason.ACCOUNT_DELETED, batchId, false, system),
-                    organizationId, "organization");
+            commands.sendAndWait(new RemoveMembersCommand(organizationId, List.of(userId), RemovalReason.ACCOUNT_DELETED, batchId, false, system));
         }
-        steps.send(new DeleteUserCommand(userId, system), userId, "user");
+        commands.sendAndWait(new DeleteUserCommand(userId, system));
         accounts.remove(userId);
     }
 }

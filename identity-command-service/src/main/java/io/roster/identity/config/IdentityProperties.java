@@ -15,7 +15,6 @@ import java.time.Duration;
  * @param accountSetupTokenTtl how long the link to set a first password works
  * @param passwordHashCost     bcrypt cost factor (tests lower it)
  * @param organizations        how organization aggregates are kept fast
- * @param commandRetries       how a command that lost an optimistic-locking race is retried
  */
 @ConfigurationProperties("roster.identity")
 public record IdentityProperties(Path dataDir, String signingKeyPem, Duration tokenTtl, BootstrapAdmin bootstrapAdmin,
@@ -23,21 +22,13 @@ public record IdentityProperties(Path dataDir, String signingKeyPem, Duration to
                                  @DefaultValue("PT48H") Duration verificationTokenTtl,
                                  @DefaultValue("P7D") Duration accountSetupTokenTtl,
                                  @DefaultValue("12") int passwordHashCost,
-                                 @DefaultValue Organizations organizations,
-                                 @DefaultValue CommandRetries commandRetries) {
+                                 @DefaultValue Organizations organizations) {
 
     /**
      * @param snapshotThreshold a snapshot every this many events
      * @param cacheSize         organizations kept in memory between commands
      */
     public record Organizations(@DefaultValue("500") int snapshotThreshold, @DefaultValue("256") int cacheSize) {
-    }
-
-    /**
-     * @param maxRetries how often a command is sent again after a ConcurrencyException
-     * @param interval   the pause before each retry
-     */
-    public record CommandRetries(@DefaultValue("5") int maxRetries, @DefaultValue("PT0.025S") Duration interval) {
     }
 
     /** The provider admin created at first start. */

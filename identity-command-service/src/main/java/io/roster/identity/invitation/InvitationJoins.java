@@ -10,11 +10,8 @@ import io.roster.identity.account.VerifyInvitedEmailCommand;
 import io.roster.identity.membership.SingleOrganizationPolicy;
 import io.roster.identity.organization.AcceptInvitationMembershipCommand;
 import io.roster.identity.organization.UserDirectory;
+import io.roster.kit.command.Commands;
 import io.roster.kit.web.RuleViolation;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
-import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -29,25 +26,26 @@ import java.util.UUID;
  * invitation accepted at the user's own address verifies it.
  *
  * <p>Idempotent: a redelivered event finds the user already a member and the address already verified,
- * and changes nothing. A join the rules refuse (another organization under the single-organization policy,
+ * and changes nothing. The commands carry the record's correlation id (the log context's, see {@link Commands}).
+ * A join the rules refuse (another organization under the single-organization policy,
  * roles the organization does not know) is final: logged at WARN and counted in
  * {@code roster.identity.invitation.joins.refused}, and the record is done. A user or an organization
  * identity does not know is an inconsistency (both are made here before any invitation can name them):
- * it throws, so the consumer's error handler retries and then dead-letters the record.
+ * it throws ({@code not_found}), so the consumer's error handler retries and then dead-letters the record.
  */
 @Component
 public class InvitationJoins {
 
     private static final Logger log = LoggerFactory.getLogger(InvitationJoins.class);
 
-    private final CommandGateway gateway;
+    private final Commands commands;
     private final UserDirectory users;
     private final SingleOrganizationPolicy singleOrganization;
     private final MeterRegistry meters;
 
-    InvitationJoins(CommandGateway gateway, UserDirectory users, SingleOrganizationPolicy singleOrganization,
+    InvitationJoins(Commands commands, UserDirectory users, SingleOrganizationPolicy singleOrganization,
                     MeterRegistry meters) {
-        this.gateway = gateway;
+        this.commands = commands;
         this.users = users;
         this.singleOrganization = singleOrganization;
         this.meters = meters;
@@ -55,23 +53,20 @@ public class InvitationJoins {
 
     /** Applies the envelope's event when it is a join; other invitation events are not identity's concern. */
     public void apply(EventEnvelope envelope) {
-        MetaData metaData = MetaData.with("traceId",
-                envelope.correlationId() != null ? envelope.correlationId() : envelope.event().eventId().toString());
         if (envelope.event() instanceof InvitationAccepted accepted) {
             requireUser(accepted.userId(), accepted.eventId());
-            send(new VerifyInvitedEmailCommand(accepted.userId(), accepted.email(), accepted.userId()), metaData,
-                    "user " + accepted.userId());
+            commands.sendAndWait(new VerifyInvitedEmailCommand(accepted.userId(), accepted.email(), accepted.userId()));
             join(new AcceptInvitationMembershipCommand(accepted.organizationId(), accepted.userId(), accepted.roles(),
-                    teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId()), accepted.eventId(), metaData);
+                    teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId()), accepted.eventId());
         } else if (envelope.event() instanceof InvitationLinkUsed used) {
             requireUser(used.userId(), used.eventId());
             join(new AcceptInvitationMembershipCommand(used.organizationId(), used.userId(), used.roles(),
-                    teams(used.teamIds()), JoinPath.LINK, used.linkId()), used.eventId(), metaData);
+                    teams(used.teamIds()), JoinPath.LINK, used.linkId()), used.eventId());
         }
         // issued, resent, revoked, expired, link changes: nothing for identity to do
     }
 
-    private void join(AcceptInvitationMembershipCommand command, UUID eventId, MetaData metaData) {
+    private void join(AcceptInvitationMembershipCommand command, UUID eventId) {
         SingleOrganizationPolicy.Admission admission;
         try {
             admission = singleOrganization.admit(command.userId(), command.organizationId());
@@ -81,7 +76,7 @@ public class InvitationJoins {
         }
         boolean added;
         try {
-            added = send(command, metaData, "organization " + command.organizationId());
+            added = commands.sendAndWait(command);
         } catch (RuleViolation refused) {
             admission.release();
             refused(command, eventId, refused);
@@ -113,14 +108,6 @@ public class InvitationJoins {
     private void requireUser(UUID userId, UUID eventId) {
         if (userId == null || !users.isActiveUser(userId)) {
             throw new IllegalStateException("Event " + eventId + " names user " + userId + ", whom identity does not know");
-        }
-    }
-
-    private <R> R send(Object command, MetaData metaData, String target) {
-        try {
-            return gateway.sendAndWait(GenericCommandMessage.asCommandMessage(command).andMetaData(metaData));
-        } catch (AggregateNotFoundException e) {
-            throw new IllegalStateException("There is no " + target + " in identity", e);
         }
     }
 

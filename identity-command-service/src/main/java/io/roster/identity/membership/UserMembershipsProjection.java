@@ -2,7 +2,7 @@ package io.roster.identity.membership;
 
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
-import io.roster.identity.web.CommandFlow;
+import io.roster.kit.command.Commands;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.SequenceNumber;
@@ -31,11 +31,11 @@ class UserMembershipsProjection {
 
     @EventHandler
     void on(MemberAdded event, @SequenceNumber long sequence) {
-        CommandFlow.afterCommand(() -> memberships.joined(event.userId(), event.organizationId(), sequence));
+        Commands.afterCommand(() -> memberships.joined(event.userId(), event.organizationId(), sequence));
     }
 
     @EventHandler
     void on(MemberRemoved event, @SequenceNumber long sequence) {
-        CommandFlow.afterCommand(() -> memberships.left(event.userId(), event.organizationId(), sequence));
+        Commands.afterCommand(() -> memberships.left(event.userId(), event.organizationId(), sequence));
     }
 }

@@ -3,7 +3,7 @@ package io.roster.identity.organization;
 import io.roster.events.identity.RemovalReason;
 import io.roster.identity.access.Actor;
 import io.roster.identity.membership.SingleOrganizationPolicy;
-import io.roster.identity.web.CommandFlow;
+import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
 import jakarta.validation.Valid;
@@ -35,12 +35,12 @@ class MemberController {
 
     static final int MAX_REMOVALS = 100;
 
-    private final CommandFlow flow;
+    private final Commands commands;
     private final UserDirectory users;
     private final SingleOrganizationPolicy singleOrganization;
 
-    MemberController(CommandFlow flow, UserDirectory users, SingleOrganizationPolicy singleOrganization) {
-        this.flow = flow;
+    MemberController(Commands commands, UserDirectory users, SingleOrganizationPolicy singleOrganization) {
+        this.commands = commands;
         this.users = users;
         this.singleOrganization = singleOrganization;
     }
@@ -58,20 +58,20 @@ class MemberController {
         List<String> roles = OrganizationRoles.normalize(request.roles());
         List<UUID> teamIds = request.teamIds() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.teamIds()));
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> {
+                .flatMap(caller -> commands.run(exchange, () -> {
                     UUID userId = resolve(request);
                     SingleOrganizationPolicy.Admission admission = singleOrganization.admit(userId, organizationId);
                     try {
-                        steps.send(new AddMemberCommand(organizationId, userId, roles, teamIds, Actor.of(caller)), organizationId, "organization");
+                        commands.sendAndWait(new AddMemberCommand(organizationId, userId, roles, teamIds, Actor.of(caller)));
                     } catch (RuntimeException e) {
                         admission.release();
                         throw e;
                     }
                     return userId;
                 }))
-                .map(outcome -> outcome.respond(
-                        ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId + "/members/" + outcome.result())),
-                        new Membership(organizationId, outcome.result(), roles, teamIds)));
+                .map(sent -> sent.respond(
+                        ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId + "/members/" + sent.result())),
+                        new Membership(organizationId, sent.result(), roles, teamIds)));
     }
 
     /** One user id or up to {@value #MAX_REMOVALS}, comma-separated; all or none are removed. */
@@ -81,10 +81,9 @@ class MemberController {
         List<UUID> ids = parseIds(userIds);
         UUID batchId = UUID.randomUUID();
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> steps.<MemberRemoval>send(
-                        new RemoveMembersCommand(organizationId, ids, RemovalReason.REMOVED, batchId, false, Actor.of(caller)),
-                        organizationId, "organization")))
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), outcome.result()));
+                .flatMap(caller -> commands.<MemberRemoval>send(exchange,
+                        new RemoveMembersCommand(organizationId, ids, RemovalReason.REMOVED, batchId, false, Actor.of(caller))))
+                .map(sent -> sent.respond(ResponseEntity.ok(), sent.result()));
     }
 
     @PutMapping("/{userId}/roles")
@@ -96,9 +95,9 @@ class MemberController {
         }
         List<String> roles = OrganizationRoles.normalize(request.roles());
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> steps.send(
-                        new ChangeMemberRolesCommand(organizationId, userId, roles, Actor.of(caller)), organizationId, "organization")))
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), new MemberRoles(organizationId, userId, roles)));
+                .flatMap(caller -> commands.send(exchange,
+                        new ChangeMemberRolesCommand(organizationId, userId, roles, Actor.of(caller))))
+                .map(sent -> sent.respond(ResponseEntity.ok(), new MemberRoles(organizationId, userId, roles)));
     }
 
     @PutMapping("/{userId}/teams")
@@ -106,9 +105,9 @@ class MemberController {
                                               @Valid @RequestBody TeamsRequest request, ServerWebExchange exchange) {
         List<UUID> teamIds = List.copyOf(new LinkedHashSet<>(request.teamIds()));
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> steps.send(
-                        new SetMemberTeamsCommand(organizationId, userId, teamIds, Actor.of(caller)), organizationId, "organization")))
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), new MemberTeams(organizationId, userId, teamIds)));
+                .flatMap(caller -> commands.send(exchange,
+                        new SetMemberTeamsCommand(organizationId, userId, teamIds, Actor.of(caller))))
+                .map(sent -> sent.respond(ResponseEntity.ok(), new MemberTeams(organizationId, userId, teamIds)));
     }
 
     private UUID resolve(AddMemberRequest request) {

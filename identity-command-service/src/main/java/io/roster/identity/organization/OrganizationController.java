@@ -2,7 +2,7 @@ package io.roster.identity.organization;
 
 import io.roster.identity.access.Actor;
 import io.roster.identity.membership.SingleOrganizationPolicy;
-import io.roster.identity.web.CommandFlow;
+import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -25,11 +25,11 @@ import java.util.UUID;
 @RequestMapping("/api/v1/organizations")
 class OrganizationController {
 
-    private final CommandFlow flow;
+    private final Commands commands;
     private final SingleOrganizationPolicy singleOrganization;
 
-    OrganizationController(CommandFlow flow, SingleOrganizationPolicy singleOrganization) {
-        this.flow = flow;
+    OrganizationController(Commands commands, SingleOrganizationPolicy singleOrganization) {
+        this.commands = commands;
         this.singleOrganization = singleOrganization;
     }
 
@@ -37,18 +37,17 @@ class OrganizationController {
     Mono<ResponseEntity<Created>> create(@Valid @RequestBody OrganizationRequest request, ServerWebExchange exchange) {
         UUID organizationId = UUID.randomUUID();
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> {
+                .flatMap(caller -> commands.run(exchange, () -> {
                     SingleOrganizationPolicy.Admission admission = caller.isProviderAdmin()
                             ? () -> { } : singleOrganization.admit(caller.userId(), organizationId);
                     try {
-                        return steps.send(new CreateOrganizationCommand(organizationId, request.name(), caller.userId()),
-                                organizationId, "organization");
+                        return commands.sendAndWait(new CreateOrganizationCommand(organizationId, request.name(), caller.userId()));
                     } catch (RuntimeException e) {
                         admission.release();
                         throw e;
                     }
                 }))
-                .map(outcome -> outcome.respond(ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId)),
+                .map(sent -> sent.respond(ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId)),
                         new Created(organizationId)));
     }
 
@@ -56,20 +55,20 @@ class OrganizationController {
     Mono<ResponseEntity<Renamed>> rename(@PathVariable UUID organizationId, @Valid @RequestBody OrganizationRequest request,
                                          ServerWebExchange exchange) {
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> steps.send(
-                        new RenameOrganizationCommand(organizationId, request.name(), Actor.of(caller)), organizationId, "organization")))
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), new Renamed(organizationId, request.name().strip())));
+                .flatMap(caller -> commands.send(exchange,
+                        new RenameOrganizationCommand(organizationId, request.name(), Actor.of(caller))))
+                .map(sent -> sent.respond(ResponseEntity.ok(), new Renamed(organizationId, request.name().strip())));
     }
 
     /** The caller ends their own membership (never the last admin's). */
     @PostMapping("/{organizationId}/leave")
     Mono<ResponseEntity<Left>> leave(@PathVariable UUID organizationId, ServerWebExchange exchange) {
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> {
-                    steps.send(new LeaveOrganizationCommand(organizationId, caller.userId()), organizationId, "organization");
+                .flatMap(caller -> commands.run(exchange, () -> {
+                    commands.sendAndWait(new LeaveOrganizationCommand(organizationId, caller.userId()));
                     return caller.userId();
                 }))
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), new Left(organizationId, outcome.result())));
+                .map(sent -> sent.respond(ResponseEntity.ok(), new Left(organizationId, sent.result())));
     }
 
     record OrganizationRequest(@NotBlank @Size(max = 200) String name) {

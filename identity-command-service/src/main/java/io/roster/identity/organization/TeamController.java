@@ -1,7 +1,7 @@
 package io.roster.identity.organization;
 
 import io.roster.identity.access.Actor;
-import io.roster.identity.web.CommandFlow;
+import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
 import jakarta.validation.Valid;
@@ -28,10 +28,10 @@ import java.util.UUID;
 @RequestMapping("/api/v1/organizations/{organizationId}/teams")
 class TeamController {
 
-    private final CommandFlow flow;
+    private final Commands commands;
 
-    TeamController(CommandFlow flow) {
-        this.flow = flow;
+    TeamController(Commands commands) {
+        this.commands = commands;
     }
 
     @PostMapping
@@ -39,10 +39,9 @@ class TeamController {
                                                      ServerWebExchange exchange) {
         UUID teamId = UUID.randomUUID();
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> steps.send(
-                        new CreateTeamCommand(organizationId, teamId, request.name(), request.description(), Actor.of(caller)),
-                        organizationId, "organization")))
-                .map(outcome -> outcome.respond(
+                .flatMap(caller -> commands.send(exchange,
+                        new CreateTeamCommand(organizationId, teamId, request.name(), request.description(), Actor.of(caller))))
+                .map(sent -> sent.respond(
                         ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId + "/teams/" + teamId)),
                         new TeamCreatedResponse(teamId)));
     }
@@ -58,19 +57,18 @@ class TeamController {
             throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("name", "must not be blank")));
         }
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> steps.send(
-                        new UpdateTeamCommand(organizationId, teamId, request.name(), request.description(), Actor.of(caller)),
-                        organizationId, "organization")))
-                .map(outcome -> outcome.respond(ResponseEntity.ok(), new TeamUpdated(teamId)));
+                .flatMap(caller -> commands.send(exchange,
+                        new UpdateTeamCommand(organizationId, teamId, request.name(), request.description(), Actor.of(caller))))
+                .map(sent -> sent.respond(ResponseEntity.ok(), new TeamUpdated(teamId)));
     }
 
     /** Deletes a team; every member in it loses it first (a MemberTeamsChanged each). */
     @DeleteMapping("/{teamId}")
     Mono<ResponseEntity<Void>> delete(@PathVariable UUID organizationId, @PathVariable UUID teamId, ServerWebExchange exchange) {
         return CurrentCaller.get()
-                .flatMap(caller -> flow.run(exchange, steps -> steps.send(
-                        new DeleteTeamCommand(organizationId, teamId, Actor.of(caller)), organizationId, "organization")))
-                .map(outcome -> outcome.<Void>respond(ResponseEntity.status(HttpStatus.NO_CONTENT), null));
+                .flatMap(caller -> commands.send(exchange,
+                        new DeleteTeamCommand(organizationId, teamId, Actor.of(caller))))
+                .map(sent -> sent.<Void>respond(ResponseEntity.status(HttpStatus.NO_CONTENT), null));
     }
 
     record CreateTeamRequest(@NotBlank @Size(max = 100) String name, @Size(max = 1000) String description) {

@@ -2,8 +2,8 @@ package io.roster.invitation.bulk;
 
 import io.roster.events.invitation.FailedRow;
 import io.roster.invitation.directory.OrganizationAccess;
+import io.roster.kit.command.Commands;
 import io.roster.kit.consistency.ConsistencyToken;
-import io.roster.kit.correlation.CorrelationIdFilter;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.ProblemCodes;
@@ -58,9 +58,11 @@ class BulkInvitationController {
     private final BulkInvitations bulk;
     private final BulkJobs jobs;
     private final OrganizationAccess access;
+    private final Commands commands;
     private final long maxBodyBytes;
 
-    BulkInvitationController(BulkInvitations bulk, BulkJobs jobs, OrganizationAccess access, WebLimits limits) {
+    BulkInvitationController(BulkInvitations bulk, BulkJobs jobs, OrganizationAccess access, Commands commands, WebLimits limits) {
+        this.commands = commands;
         this.bulk = bulk;
         this.jobs = jobs;
         this.access = access;
@@ -75,20 +77,21 @@ class BulkInvitationController {
                                                          @RequestParam(defaultValue = "false") boolean dryRun,
                                                          @RequestParam(required = false) List<String> roles,
                                                          ServerWebExchange exchange) {
-        String traceId = CorrelationIdFilter.of(exchange);
-        return CurrentCaller.get().flatMap(caller -> body(exchange).flatMap(body -> Mono.fromCallable(() -> {
+        return CurrentCaller.get().flatMap(caller -> body(exchange).flatMap(body -> commands.run(exchange, () -> {
             access.requireManager(organizationId, caller);
-            BulkInvitations.Outcome outcome = bulk.run(new BulkInvitations.Upload(organizationId, caller.userId(), body,
-                    charset(exchange), roles(roles), dryRun, traceId));
+            return bulk.run(new BulkInvitations.Upload(organizationId, caller.userId(), body, charset(exchange), roles(roles), dryRun));
+        }))).map(sent -> {
+            BulkInvitations.Outcome outcome = sent.result();
             if (outcome.dryRun()) {
                 return ResponseEntity.ok(outcome);
             }
-            // the job's stream is new and its one event, BulkInvitationCompleted, is sequence 0
+            // the job's token, not the request's (which names every invitation of a file of thousands of rows): the job's
+            // stream is new and its one event, BulkInvitationCompleted, is sequence 0
             return ResponseEntity.created(UriComponentsBuilder.fromPath("/api/v1/organizations/{organizationId}/invitations/bulk/{jobId}")
                             .build(organizationId, outcome.jobId()))
                     .header(ConsistencyToken.HEADER, ConsistencyToken.of(outcome.jobId().toString(), 0).encode())
                     .body(outcome);
-        }).subscribeOn(Schedulers.boundedElastic())));
+        });
     }
 
     @GetMapping("/{jobId}")

@@ -4,9 +4,7 @@ import io.roster.events.invitation.FailedRow;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.invitation.EmailAddresses;
 import io.roster.invitation.invitation.InvitationIssuer;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
+import io.roster.kit.command.Commands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
@@ -45,10 +43,10 @@ class BulkInvitations {
     private final IdentityDirectory directory;
     private final InvitationIssuer issuer;
     private final BulkJobs jobs;
-    private final CommandGateway commands;
+    private final Commands commands;
     private final Clock clock;
 
-    BulkInvitations(IdentityDirectory directory, InvitationIssuer issuer, BulkJobs jobs, CommandGateway commands, Clock clock) {
+    BulkInvitations(IdentityDirectory directory, InvitationIssuer issuer, BulkJobs jobs, Commands commands, Clock clock) {
         this.directory = directory;
         this.issuer = issuer;
         this.jobs = jobs;
@@ -56,13 +54,8 @@ class BulkInvitations {
         this.clock = clock;
     }
 
-    /**
-     * What an upload asks for.
-     *
-     * @param traceId the request's correlation id, carried into the events
-     */
-    record Upload(UUID organizationId, UUID actorId, byte[] body, Charset charset, List<String> roles, boolean dryRun,
-                  String traceId) {
+    /** What an upload asks for. */
+    record Upload(UUID organizationId, UUID actorId, byte[] body, Charset charset, List<String> roles, boolean dryRun) {
     }
 
     /** The answer: {@code invited} counts the rows invited (in a dry run: the rows that would be). */
@@ -90,7 +83,7 @@ class BulkInvitations {
         jobs.started(jobId, upload.organizationId(), upload.actorId(), rows.size(), clock.instant());
         try {
             InvitationIssuer.Terms terms = new InvitationIssuer.Terms(upload.organizationId(), upload.actorId(), null, null,
-                    upload.roles(), clock.instant().plus(InvitationIssuer.DEFAULT_VALIDITY), jobId, upload.traceId());
+                    upload.roles(), clock.instant().plus(InvitationIssuer.DEFAULT_VALIDITY), jobId);
             List<InvitationIssuer.Invitee> invitees = candidates.stream()
                     .map(candidate -> new InvitationIssuer.Invitee(candidate.email(), candidate.teamIds())).toList();
             Iterator<InvitationIssuer.Outcome> issued = issuer.issue(terms, invitees).iterator();
@@ -100,9 +93,8 @@ class BulkInvitations {
                 }
             }
             Outcome outcome = outcome(jobId, false, rows, failures);
-            commands.sendAndWait(GenericCommandMessage.asCommandMessage(new CompleteBulkInvitationCommand(jobId,
-                            upload.organizationId(), upload.actorId(), outcome.total(), outcome.invited(), outcome.failed()))
-                    .andMetaData(MetaData.with("traceId", upload.traceId())));
+            commands.sendAndWait(new CompleteBulkInvitationCommand(jobId, upload.organizationId(), upload.actorId(),
+                    outcome.total(), outcome.invited(), outcome.failed()));
             log.info("Bulk job {} of organization {}: {} rows, {} invited, {} skipped, in {} ms", jobId, upload.organizationId(),
                     outcome.total(), outcome.invited(), outcome.failed().size(), (System.nanoTime() - started) / 1_000_000);
             return outcome;

@@ -1,6 +1,6 @@
 package io.roster.invitation.invitation;
 
-import io.roster.kit.consistency.ConsistencyToken;
+import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -24,9 +24,11 @@ import java.util.UUID;
 class AcceptController {
 
     private final InvitationAcceptance acceptance;
+    private final Commands commands;
 
-    AcceptController(InvitationAcceptance acceptance) {
+    AcceptController(InvitationAcceptance acceptance, Commands commands) {
         this.acceptance = acceptance;
+        this.commands = commands;
     }
 
     @GetMapping
@@ -37,10 +39,8 @@ class AcceptController {
 
     @PostMapping("/accept")
     Mono<ResponseEntity<Accepted>> accept(@PathVariable String token, ServerWebExchange exchange) {
-        return CurrentCaller.get().flatMap(caller -> Mono.fromCallable(() -> acceptance.accept(token, caller, exchange))
-                        .subscribeOn(Schedulers.boundedElastic()))
-                .map(accepted -> ResponseEntity.ok().header(ConsistencyToken.HEADER, accepted.consistencyToken())
-                        .body(new Accepted(accepted.organizationId())));
+        return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> acceptance.accept(token, caller)))
+                .map(sent -> sent.respond(ResponseEntity.ok(), new Accepted(sent.result().organizationId())));
     }
 
     record Accepted(UUID organizationId) {

@@ -2,12 +2,11 @@ package io.roster.invitation.invitation;
 
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.link.LinkJoins;
-import io.roster.kit.axon.CommandSender;
+import io.roster.kit.command.Commands;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.RuleViolation;
 import org.springframework.stereotype.Component;
-import org.springframework.web.server.ServerWebExchange;
 
 import java.time.Clock;
 import java.util.List;
@@ -22,13 +21,13 @@ import java.util.UUID;
 @Component
 public class InvitationAcceptance {
 
-    private final CommandSender commands;
+    private final Commands commands;
     private final InvitationLookup lookup;
     private final IdentityDirectory directory;
     private final LinkJoins links;
     private final Clock clock;
 
-    InvitationAcceptance(CommandSender commands, InvitationLookup lookup, IdentityDirectory directory, LinkJoins links, Clock clock) {
+    InvitationAcceptance(Commands commands, InvitationLookup lookup, IdentityDirectory directory, LinkJoins links, Clock clock) {
         this.commands = commands;
         this.lookup = lookup;
         this.directory = directory;
@@ -40,7 +39,7 @@ public class InvitationAcceptance {
     public record Preview(String organizationName, List<String> roles, String status, String emailHint) {
     }
 
-    public record Accepted(UUID organizationId, String consistencyToken) {
+    public record Accepted(UUID organizationId) {
     }
 
     /** @return empty for a token that is no invitation's nor link's (current) token */
@@ -55,25 +54,25 @@ public class InvitationAcceptance {
 
     /**
      * Accepts as {@code caller}: the caller's address must be the invited one. Accepting again as the user who
-     * already accepted answers the same result and changes nothing.
+     * already accepted answers the same result and changes nothing. Blocking: run it in the request's
+     * {@link Commands#run}, which answers the Consistency-Token.
      *
      * @throws RuleViolation with the refusal's code ({@code invitation_not_found}, {@code email_mismatch}, …)
      */
-    public Accepted accept(String token, RosterPrincipal caller, ServerWebExchange exchange) {
+    public Accepted accept(String token, RosterPrincipal caller) {
         String hash = SecretBox.hash(token);
         var personal = lookup.byTokenHash(hash);
         if (personal.isEmpty()) {
-            LinkJoins.Joined joined = links.join(hash, caller, exchange).orElseThrow(InvitationAcceptance::notFound);
-            return new Accepted(joined.organizationId(), joined.consistencyToken());
+            LinkJoins.Joined joined = links.join(hash, caller).orElseThrow(InvitationAcceptance::notFound);
+            return new Accepted(joined.organizationId());
         }
         InvitationLookup.Entry entry = personal.get();
-        CommandSender.Sent<AcceptOutcome> sent = commands.<AcceptOutcome>send(new AcceptInvitationCommand(entry.invitationId(),
-                hash, caller.userId(), caller.email()), entry.invitationId(), exchange).block();
-        if (sent.result().rejected()) {
-            throw new RuleViolation(sent.result().rejectedCode(),
-                    "This invitation was sent to another address than the one you are logged in with.");
+        AcceptOutcome outcome = commands.sendAndWait(new AcceptInvitationCommand(entry.invitationId(), hash, caller.userId(),
+                caller.email()));
+        if (outcome.rejected()) {
+            throw new RuleViolation(outcome.rejectedCode(), "This invitation was sent to another address than the one you are logged in with.");
         }
-        return new Accepted(sent.result().organizationId(), sent.consistencyToken());
+        return new Accepted(outcome.organizationId());
     }
 
     static RuleViolation notFound() {

@@ -2,10 +2,7 @@ package io.roster.invitation.invitation;
 
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.directory.OrganizationAccess;
-import io.roster.kit.axon.CommandConsistency;
-import io.roster.kit.axon.CommandSender;
-import io.roster.kit.consistency.ConsistencyToken;
-import io.roster.kit.correlation.CorrelationIdFilter;
+import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
@@ -28,16 +25,13 @@ import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
-import reactor.core.scheduler.Schedulers;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
 
 /** Personal invitations of an organization: issue (1–20 addresses, reported one by one), resend, revoke. */
@@ -49,25 +43,22 @@ class InvitationController {
 
     static final String ALREADY_INVITED = InvitationIssuer.ALREADY_INVITED;
 
-    private final CommandSender commands;
+    private final Commands commands;
     private final OrganizationAccess access;
     private final IdentityDirectory directory;
     private final InvitationLookup lookup;
     private final InvitationTokens tokens;
     private final InvitationIssuer issuer;
-    private final CommandConsistency commandConsistency;
     private final Clock clock;
 
-    InvitationController(CommandSender commands, OrganizationAccess access, IdentityDirectory directory,
-                         InvitationLookup lookup, InvitationTokens tokens, InvitationIssuer issuer,
-                         CommandConsistency commandConsistency, Clock clock) {
+    InvitationController(Commands commands, OrganizationAccess access, IdentityDirectory directory,
+                         InvitationLookup lookup, InvitationTokens tokens, InvitationIssuer issuer, Clock clock) {
         this.commands = commands;
         this.access = access;
         this.directory = directory;
         this.lookup = lookup;
         this.tokens = tokens;
         this.issuer = issuer;
-        this.commandConsistency = commandConsistency;
         this.clock = clock;
     }
 
@@ -75,12 +66,11 @@ class InvitationController {
     Mono<ResponseEntity<IssueResponse>> issue(@PathVariable UUID organizationId, @Valid @RequestBody IssueRequest request,
                                               ServerWebExchange exchange) {
         return CurrentCaller.get()
-                .flatMap(caller -> Mono.fromCallable(() -> issueAll(organizationId, request, caller, exchange))
-                        .subscribeOn(Schedulers.boundedElastic()));
+                .flatMap(caller -> commands.run(exchange, () -> issueAll(organizationId, request, caller)))
+                .map(sent -> sent.respond(ResponseEntity.status(HttpStatus.CREATED), sent.result()));
     }
 
-    private ResponseEntity<IssueResponse> issueAll(UUID organizationId, IssueRequest request, RosterPrincipal caller,
-                                                   ServerWebExchange exchange) {
+    private IssueResponse issueAll(UUID organizationId, IssueRequest request, RosterPrincipal caller) {
         access.requireManager(organizationId, caller);
         List<UUID> teamIds = request.teamIds() == null ? List.of() : request.teamIds().stream().distinct().toList();
         List<UUID> unknownTeams = directory.unknownTeams(organizationId, teamIds);
@@ -103,12 +93,11 @@ class InvitationController {
             }
         }
         InvitationIssuer.Terms terms = new InvitationIssuer.Terms(organizationId, caller.userId(), blankToNull(request.firstName()),
-                blankToNull(request.lastName()), roles, expiresAt, null, CorrelationIdFilter.of(exchange));
+                blankToNull(request.lastName()), roles, expiresAt, null);
         Iterator<InvitationIssuer.Outcome> outcomes = issuer.issue(terms, invitees).iterator();
 
         List<Issued> issued = new ArrayList<>();
         List<Rejected> rejected = new ArrayList<>();
-        Map<String, Long> consistency = new HashMap<>();
         for (Rejected invalidAddress : invalid) {
             if (invalidAddress != null) {
                 rejected.add(invalidAddress);
@@ -116,24 +105,18 @@ class InvitationController {
                 InvitationIssuer.Outcome outcome = outcomes.next();
                 if (outcome instanceof InvitationIssuer.Issued ok) {
                     issued.add(new Issued(ok.invitationId(), ok.email(), InvitationStatus.PENDING.json(), ok.expiresAt()));
-                    ConsistencyToken.decode(commandConsistency.tokenFor(ok.invitationId())).sequences()
-                            .forEach((k, v) -> consistency.merge(k, v, Math::max));
                 } else if (outcome instanceof InvitationIssuer.Refused refused) {
                     rejected.add(new Rejected(refused.email(), refused.code(), refused.detail()));
                 }
             }
         }
-        ResponseEntity.BodyBuilder response = ResponseEntity.status(HttpStatus.CREATED);
-        if (!consistency.isEmpty()) {
-            response.header(ConsistencyToken.HEADER, new ConsistencyToken(consistency).encode());
-        }
-        return response.body(new IssueResponse(issued, rejected));
+        return new IssueResponse(issued, rejected);
     }
 
     @PostMapping("/{invitationId}/resend")
     Mono<ResponseEntity<Issued>> resend(@PathVariable UUID organizationId, @PathVariable UUID invitationId,
                                         ServerWebExchange exchange) {
-        return CurrentCaller.get().flatMap(caller -> Mono.fromCallable(() -> {
+        return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> {
             access.requireManager(organizationId, caller);
             InvitationLookup.Entry entry = existing(organizationId, invitationId);
             if (InvitationStatus.ACCEPTED.json().equals(entry.status())) {
@@ -147,30 +130,26 @@ class InvitationController {
             }
             try {
                 InvitationTokens.NewToken token = tokens.next();
-                CommandSender.Sent<ResendOutcome> sent = commands.<ResendOutcome>send(new ResendInvitationCommand(invitationId,
-                        organizationId, caller.userId(), token.hash(), token.sealed()), invitationId, exchange).block();
-                return ResponseEntity.ok().header(ConsistencyToken.HEADER, sent.consistencyToken())
-                        .body(new Issued(invitationId, entry.email(), InvitationStatus.PENDING.json(), sent.result().expiresAt()));
+                ResendOutcome resent = commands.sendAndWait(new ResendInvitationCommand(invitationId, organizationId,
+                        caller.userId(), token.hash(), token.sealed()));
+                return new Issued(invitationId, entry.email(), InvitationStatus.PENDING.json(), resent.expiresAt());
             } catch (RuntimeException e) {
                 if (!InvitationStatus.PENDING.json().equals(entry.status())) {
                     lookup.release(organizationId, entry.email(), invitationId);
                 }
                 throw e;
             }
-        }).subscribeOn(Schedulers.boundedElastic()));
+        })).map(sent -> sent.respond(ResponseEntity.ok(), sent.result()));
     }
 
     @DeleteMapping("/{invitationId}")
     Mono<ResponseEntity<Revoked>> revoke(@PathVariable UUID organizationId, @PathVariable UUID invitationId,
                                          ServerWebExchange exchange) {
-        return CurrentCaller.get().flatMap(caller -> Mono.fromCallable(() -> {
+        return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> {
             access.requireManager(organizationId, caller);
             existing(organizationId, invitationId);
-            CommandSender.Sent<Object> sent = commands.send(new RevokeInvitationCommand(invitationId, organizationId, caller.userId()),
-                    invitationId, exchange).block();
-            return ResponseEntity.ok().header(ConsistencyToken.HEADER, sent.consistencyToken())
-                    .body(new Revoked(invitationId, InvitationStatus.REVOKED.json()));
-        }).subscribeOn(Schedulers.boundedElastic()));
+            return commands.sendAndWait(new RevokeInvitationCommand(invitationId, organizationId, caller.userId()));
+        })).map(sent -> sent.respond(ResponseEntity.ok(), new Revoked(invitationId, InvitationStatus.REVOKED.json())));
     }
 
     private InvitationLookup.Entry existing(UUID organizationId, UUID invitationId) {

@@ -1,6 +1,6 @@
 package io.roster.invitation.invitation;
 
-import org.axonframework.commandhandling.gateway.CommandGateway;
+import io.roster.kit.command.Commands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.scheduling.annotation.Scheduled;
@@ -13,7 +13,7 @@ import java.util.UUID;
  * Expiry as an event, with nobody asking: every few seconds the pending invitations past their expiry
  * get an {@link ExpireInvitationCommand}. The due list lives in MongoDB, so a restart loses nothing; when
  * two instances race, the aggregate's optimistic lock and its "still pending and due" guard let exactly one
- * InvitationExpired through and the other command is refused.
+ * InvitationExpired through: the command that lost the race is sent again ({@link Commands}) and then refused.
  */
 @Component
 class InvitationExpiry {
@@ -22,12 +22,12 @@ class InvitationExpiry {
     private static final int BATCH = 200;
 
     private final InvitationLookup lookup;
-    private final CommandGateway gateway;
+    private final Commands commands;
     private final Clock clock;
 
-    InvitationExpiry(InvitationLookup lookup, CommandGateway gateway, Clock clock) {
+    InvitationExpiry(InvitationLookup lookup, Commands commands, Clock clock) {
         this.lookup = lookup;
-        this.gateway = gateway;
+        this.commands = commands;
         this.clock = clock;
     }
 
@@ -36,7 +36,7 @@ class InvitationExpiry {
     void expireDue() {
         for (UUID invitationId : lookup.due(clock.instant(), BATCH)) {
             try {
-                gateway.sendAndWait(new ExpireInvitationCommand(invitationId));
+                commands.sendAndWait(new ExpireInvitationCommand(invitationId));
             } catch (RuntimeException e) {
                 // another instance expired it first, or it was accepted, revoked or resent meanwhile
                 log.debug("Invitation {} not expired: {}", invitationId, e.getMessage());

@@ -1,11 +1,7 @@
 package io.roster.invitation.invitation;
 
 import io.roster.invitation.directory.IdentityDirectory;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
-import org.axonframework.messaging.unitofwork.DefaultUnitOfWork;
-import org.axonframework.messaging.unitofwork.UnitOfWork;
+import io.roster.kit.command.Commands;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -27,8 +23,8 @@ import java.util.UUID;
  * {@link IssueInvitationCommand}, so one email is sent per invitation.
  *
  * <p>Work is done for the whole batch at once, not per address: members are looked up and claims taken in a
- * round trip each, and the commands (one new aggregate each) run inside one unit of work, whose root Axon makes
- * append every event of the batch together (one insert for all of them) when it commits. A claim whose
+ * round trip each, and the commands (one new aggregate each) are sent {@linkplain Commands#together together}: every
+ * event of the batch is appended at once (one insert for all of them). A claim whose
  * invitation is not stored is given back, so a failure never leaves an address blocked.
  */
 @Component
@@ -39,12 +35,12 @@ public class InvitationIssuer {
     /** How long an invitation is valid unless its inviter says otherwise (PRODUCT.md §4). */
     public static final Duration DEFAULT_VALIDITY = Duration.ofHours(72);
 
-    private final CommandGateway commands;
+    private final Commands commands;
     private final IdentityDirectory directory;
     private final InvitationLookup lookup;
     private final InvitationTokens tokens;
 
-    InvitationIssuer(CommandGateway commands, IdentityDirectory directory, InvitationLookup lookup, InvitationTokens tokens) {
+    InvitationIssuer(Commands commands, IdentityDirectory directory, InvitationLookup lookup, InvitationTokens tokens) {
         this.commands = commands;
         this.directory = directory;
         this.lookup = lookup;
@@ -59,10 +55,9 @@ public class InvitationIssuer {
      * What every invitation of a batch shares.
      *
      * @param bulkJobId the bulk CSV job, or null for personal invitations
-     * @param traceId   the request's correlation id, carried into the events' metadata
      */
     public record Terms(UUID organizationId, UUID actorId, String firstName, String lastName, List<String> roles,
-                        Instant expiresAt, UUID bulkJobId, String traceId) {
+                        Instant expiresAt, UUID bulkJobId) {
     }
 
     /** What became of one address. */
@@ -129,17 +124,12 @@ public class InvitationIssuer {
             }
         }
 
-        List<Attempt> attempts = new ArrayList<>();
-        UnitOfWork<?> batch = DefaultUnitOfWork.startAndGet(null);
+        List<Attempt> attempts;
         try {
-            for (int i : toIssue) {
-                attempts.add(attempt(terms, i, invitees.get(i), wanted.get(invitees.get(i).email())));
-            }
-            batch.commit();
+            attempts = commands.together(() -> toIssue.stream()
+                    .map(i -> attempt(terms, i, invitees.get(i), wanted.get(invitees.get(i).email())))
+                    .toList());
         } catch (RuntimeException e) {
-            if (batch.isActive()) {
-                batch.rollback(e);
-            }
             // no invitation of the batch was stored (or, had the append broken off, not all): give every address back
             toIssue.forEach(i -> lookup.release(organizationId, invitees.get(i).email(), wanted.get(invitees.get(i).email())));
             throw e;
@@ -168,8 +158,7 @@ public class InvitationIssuer {
             IssueInvitationCommand command = new IssueInvitationCommand(invitationId, terms.organizationId(), terms.actorId(),
                     invitee.email(), terms.firstName(), terms.lastName(), terms.roles(), invitee.teamIds(), terms.expiresAt(),
                     token.hash(), token.sealed(), terms.bulkJobId());
-            commands.sendAndWait(GenericCommandMessage.asCommandMessage(command)
-                    .andMetaData(MetaData.with("traceId", terms.traceId())));
+            commands.sendAndWait(command);
             return new Attempt(index, new Issued(invitee.email(), invitationId, terms.expiresAt()), null);
         } catch (RuntimeException e) {
             lookup.release(terms.organizationId(), invitee.email(), invitationId);

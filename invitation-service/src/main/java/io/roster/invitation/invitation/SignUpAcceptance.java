@@ -1,8 +1,6 @@
 package io.roster.invitation.invitation;
 
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
+import io.roster.kit.command.Commands;
 import org.springframework.stereotype.Component;
 
 import java.util.Optional;
@@ -16,21 +14,20 @@ import java.util.UUID;
 public class SignUpAcceptance {
 
     private final InvitationLookup lookup;
-    private final CommandGateway gateway;
+    private final Commands commands;
 
-    SignUpAcceptance(InvitationLookup lookup, CommandGateway gateway) {
+    SignUpAcceptance(InvitationLookup lookup, Commands commands) {
         this.lookup = lookup;
-        this.gateway = gateway;
+        this.commands = commands;
     }
 
     /**
      * @return empty when no personal invitation has this token hash (it may be a link's); else no refusal when accepted
      * (again by the same user: nothing changes) or the code of a refusal recorded as InvitationAcceptRejected
      */
-    public Optional<Optional<String>> accept(String tokenHash, UUID userId, String email, MetaData metaData) {
+    public Optional<Optional<String>> accept(String tokenHash, UUID userId, String email) {
         return lookup.byTokenHash(tokenHash).map(entry -> {
-            AcceptOutcome outcome = gateway.sendAndWait(GenericCommandMessage.asCommandMessage(
-                    new AcceptInvitationCommand(entry.invitationId(), tokenHash, userId, email)).andMetaData(metaData));
+            AcceptOutcome outcome = commands.sendAndWait(new AcceptInvitationCommand(entry.invitationId(), tokenHash, userId, email));
             return Optional.ofNullable(outcome.rejectedCode());
         });
     }

@@ -4,8 +4,8 @@ import io.roster.invitation.config.InvitationProperties;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.directory.OrganizationAccess;
 import io.roster.invitation.invitation.InvitationTokens;
-import io.roster.kit.axon.CommandSender;
-import io.roster.kit.consistency.ConsistencyToken;
+import io.roster.kit.command.Commands;
+import io.roster.kit.command.Sent;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
@@ -43,14 +43,14 @@ class InvitationLinkController {
     private static final String ROLES = "admin|billing-manager|member";
     private static final String ROLE_MESSAGE = "must be admin, billing-manager or member";
 
-    private final CommandSender commands;
+    private final Commands commands;
     private final OrganizationAccess access;
     private final IdentityDirectory directory;
     private final LinkLookup lookup;
     private final InvitationTokens tokens;
     private final InvitationProperties properties;
 
-    InvitationLinkController(CommandSender commands, OrganizationAccess access, IdentityDirectory directory, LinkLookup lookup,
+    InvitationLinkController(Commands commands, OrganizationAccess access, IdentityDirectory directory, LinkLookup lookup,
                              InvitationTokens tokens, InvitationProperties properties) {
         this.commands = commands;
         this.access = access;
@@ -63,56 +63,55 @@ class InvitationLinkController {
     @PostMapping
     Mono<ResponseEntity<Created>> create(@PathVariable UUID organizationId, @Valid @RequestBody CreateRequest request,
                                          ServerWebExchange exchange) {
-        return asManager(organizationId, caller -> {
+        UUID linkId = UUID.randomUUID();
+        return asManager(organizationId, exchange, caller -> {
             List<UUID> teamIds = teams(organizationId, request.teamIds());
-            UUID linkId = UUID.randomUUID();
             InvitationTokens.NewToken token = tokens.next();
-            CommandSender.Sent<Object> sent = commands.send(new CreateInvitationLinkCommand(linkId, organizationId, caller.userId(),
+            commands.sendAndWait(new CreateInvitationLinkCommand(linkId, organizationId, caller.userId(),
                     request.name().strip(), request.description(), patterns(request.emails()), request.expiresAt(), request.quota(),
-                    request.roles().stream().distinct().toList(), teamIds, token.hash(), token.sealed()), linkId, exchange).block();
-            return ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId + "/invitation-links/" + linkId))
-                    .header(ConsistencyToken.HEADER, sent.consistencyToken())
-                    .body(new Created(linkId, properties.inviteUrl(tokens.open(token.sealed()))));
-        });
+                    request.roles().stream().distinct().toList(), teamIds, token.hash(), token.sealed()));
+            return new Created(linkId, properties.inviteUrl(tokens.open(token.sealed())));
+        }).map(sent -> sent.respond(ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId + "/invitation-links/" + linkId)),
+                sent.result()));
     }
 
     @PatchMapping("/{linkId}")
     Mono<ResponseEntity<Changed>> update(@PathVariable UUID organizationId, @PathVariable UUID linkId,
                                          @Valid @RequestBody UpdateRequest request, ServerWebExchange exchange) {
-        return asManager(organizationId, caller -> {
+        return asManager(organizationId, exchange, caller -> {
             existing(organizationId, linkId);
             List<UUID> teamIds = request.teamIds() == null ? null : teams(organizationId, request.teamIds());
-            CommandSender.Sent<Object> sent = commands.send(new UpdateInvitationLinkCommand(linkId, organizationId, caller.userId(),
+            return commands.sendAndWait(new UpdateInvitationLinkCommand(linkId, organizationId, caller.userId(),
                     request.name() == null ? null : request.name().strip(), request.description(),
                     request.emails() == null ? null : patterns(request.emails()), request.expiresAt(), request.quota(),
-                    request.roles() == null ? null : request.roles().stream().distinct().toList(), teamIds), linkId, exchange).block();
-            return ResponseEntity.ok().header(ConsistencyToken.HEADER, sent.consistencyToken()).body(new Changed(linkId));
-        });
+                    request.roles() == null ? null : request.roles().stream().distinct().toList(), teamIds));
+        }).map(sent -> sent.respond(ResponseEntity.ok(), new Changed(linkId)));
     }
 
     @PutMapping("/{linkId}/status")
     Mono<ResponseEntity<StatusResponse>> status(@PathVariable UUID organizationId, @PathVariable UUID linkId,
                                                 @Valid @RequestBody StatusRequest request, ServerWebExchange exchange) {
-        return asManager(organizationId, caller -> {
+        return asManager(organizationId, exchange, caller -> {
             existing(organizationId, linkId);
-            CommandSender.Sent<Object> sent = commands.send(new SetInvitationLinkStatusCommand(linkId, organizationId, caller.userId(),
-                    "enabled".equals(request.status())), linkId, exchange).block();
-            return ResponseEntity.ok().header(ConsistencyToken.HEADER, sent.consistencyToken())
-                    .body(new StatusResponse(linkId, request.status()));
-        });
+            return commands.sendAndWait(new SetInvitationLinkStatusCommand(linkId, organizationId, caller.userId(),
+                    "enabled".equals(request.status())));
+        }).map(sent -> sent.respond(ResponseEntity.ok(), new StatusResponse(linkId, request.status())));
     }
 
     @GetMapping("/{linkId}/url")
     Mono<ResponseEntity<Url>> url(@PathVariable UUID organizationId, @PathVariable UUID linkId) {
-        return asManager(organizationId, caller -> ResponseEntity.ok(
-                new Url(linkId, properties.inviteUrl(tokens.open(existing(organizationId, linkId).token())))));
+        return CurrentCaller.get().flatMap(caller -> Mono.fromCallable((Callable<ResponseEntity<Url>>) () -> {
+            access.requireManager(organizationId, caller);
+            return ResponseEntity.ok(new Url(linkId, properties.inviteUrl(tokens.open(existing(organizationId, linkId).token()))));
+        }).subscribeOn(Schedulers.boundedElastic()));
     }
 
-    private <T> Mono<T> asManager(UUID organizationId, ManagerAction<T> action) {
-        return CurrentCaller.get().flatMap(caller -> Mono.fromCallable((Callable<T>) () -> {
+    /** Runs a manager's commands for the request, once the caller proved to be one. */
+    private <T> Mono<Sent<T>> asManager(UUID organizationId, ServerWebExchange exchange, ManagerAction<T> action) {
+        return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> {
             access.requireManager(organizationId, caller);
             return action.run(caller);
-        }).subscribeOn(Schedulers.boundedElastic()));
+        }));
     }
 
     private LinkLookup.Entry existing(UUID organizationId, UUID linkId) {

@@ -1,14 +1,10 @@
 package io.roster.invitation.link;
 
 import io.roster.invitation.directory.IdentityDirectory;
-import io.roster.kit.axon.CommandSender;
+import io.roster.kit.command.Commands;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.RuleViolation;
-import org.axonframework.commandhandling.GenericCommandMessage;
-import org.axonframework.commandhandling.gateway.CommandGateway;
-import org.axonframework.messaging.MetaData;
 import org.springframework.stereotype.Component;
-import org.springframework.web.server.ServerWebExchange;
 
 import java.time.Clock;
 import java.util.List;
@@ -21,12 +17,10 @@ public class LinkJoins {
 
     private final LinkLookup lookup;
     private final IdentityDirectory directory;
-    private final CommandSender commands;
+    private final Commands commands;
     private final Clock clock;
-    private final CommandGateway gateway;
 
-    LinkJoins(LinkLookup lookup, IdentityDirectory directory, CommandSender commands, Clock clock, CommandGateway gateway) {
-        this.gateway = gateway;
+    LinkJoins(LinkLookup lookup, IdentityDirectory directory, Commands commands, Clock clock) {
         this.lookup = lookup;
         this.directory = directory;
         this.commands = commands;
@@ -36,7 +30,7 @@ public class LinkJoins {
     public record Preview(String organizationName, List<String> roles, String status, String emailHint) {
     }
 
-    public record Joined(UUID organizationId, String consistencyToken) {
+    public record Joined(UUID organizationId) {
     }
 
     public Optional<Preview> preview(String tokenHash) {
@@ -46,23 +40,22 @@ public class LinkJoins {
 
     /**
      * Joins the caller through the link of this token hash, if there is one. An existing member is refused
-     * with {@code already_member} without using the quota.
+     * with {@code already_member} without using the quota. Blocking: run it in the request's {@link Commands#run}.
      */
-    public Optional<Joined> join(String tokenHash, RosterPrincipal caller, ServerWebExchange exchange) {
+    public Optional<Joined> join(String tokenHash, RosterPrincipal caller) {
         Optional<LinkLookup.Entry> found = lookup.byTokenHash(tokenHash);
         if (found.isEmpty()) {
             return Optional.empty();
         }
         LinkLookup.Entry link = found.get();
-        CommandSender.Sent<LinkUse> sent = commands.<LinkUse>send(new UseInvitationLinkCommand(link.linkId(), tokenHash,
-                caller.userId(), caller.email(), directory.isVerified(caller.userId()),
-                directory.isMember(link.organizationId(), caller.userId())), link.linkId(), exchange).block();
-        if (sent.result().rejected()) {
-            throw new RuleViolation(sent.result().rejectedCode(), InvitationLink.EMAIL_NOT_VERIFIED.equals(sent.result().rejectedCode())
+        LinkUse use = commands.sendAndWait(new UseInvitationLinkCommand(link.linkId(), tokenHash, caller.userId(), caller.email(),
+                directory.isVerified(caller.userId()), directory.isMember(link.organizationId(), caller.userId())));
+        if (use.rejected()) {
+            throw new RuleViolation(use.rejectedCode(), InvitationLink.EMAIL_NOT_VERIFIED.equals(use.rejectedCode())
                     ? "Verify your email address before joining through this link."
                     : "This invitation link is not for the address you are logged in with.");
         }
-        return Optional.of(new Joined(sent.result().organizationId(), sent.consistencyToken()));
+        return Optional.of(new Joined(use.organizationId()));
     }
 
     /**
@@ -72,11 +65,9 @@ public class LinkJoins {
      * @return empty when no link has this token hash; else no refusal when joined (or already joined by this user), or
      * the code of a refusal recorded as InvitationAcceptRejected (e.g. {@code email_not_verified})
      */
-    public Optional<Optional<String>> joinAtSignUp(String tokenHash, UUID userId, String email, boolean emailVerified,
-                                                   MetaData metaData) {
+    public Optional<Optional<String>> joinAtSignUp(String tokenHash, UUID userId, String email, boolean emailVerified) {
         return lookup.byTokenHash(tokenHash).map(link -> {
-            LinkUse use = gateway.sendAndWait(GenericCommandMessage.asCommandMessage(new UseInvitationLinkCommand(link.linkId(),
-                    tokenHash, userId, email, emailVerified, false)).andMetaData(metaData));
+            LinkUse use = commands.sendAndWait(new UseInvitationLinkCommand(link.linkId(), tokenHash, userId, email, emailVerified, false));
             return Optional.ofNullable(use.rejectedCode());
         });
     }

@@ -15,7 +15,6 @@ import io.roster.invitation.invitation.SignUpAcceptance;
 import io.roster.invitation.link.LinkJoins;
 import io.roster.kit.web.RuleViolation;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.axonframework.messaging.MetaData;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -65,23 +64,21 @@ class SignUpAcceptances {
     }
 
     void apply(EventEnvelope envelope) {
-        MetaData metaData = MetaData.with("traceId",
-                envelope.correlationId() != null ? envelope.correlationId() : envelope.event().eventId().toString());
         if (envelope.event() instanceof UserRegistered registered && registered.invitationTokenHash() != null) {
-            accept(registered.invitationTokenHash(), registered.userId(), registered.email(), registered.emailVerified(), metaData);
+            accept(registered.invitationTokenHash(), registered.userId(), registered.email(), registered.emailVerified());
         } else if (envelope.event() instanceof UserEmailVerified verified) {
             Document waiting = waitingForVerification.find(Filters.eq("_id", verified.userId().toString())).first();
             if (waiting != null) {
-                accept(waiting.getString("tokenHash"), verified.userId(), verified.email(), true, metaData);
+                accept(waiting.getString("tokenHash"), verified.userId(), verified.email(), true);
             }
         }
     }
 
-    private void accept(String tokenHash, UUID userId, String email, boolean verified, MetaData metaData) {
+    private void accept(String tokenHash, UUID userId, String email, boolean verified) {
         Optional<String> refusal;
         try {
-            refusal = invitations.accept(tokenHash, userId, email, metaData)
-                    .or(() -> links.joinAtSignUp(tokenHash, userId, email, verified, metaData))
+            refusal = invitations.accept(tokenHash, userId, email)
+                    .or(() -> links.joinAtSignUp(tokenHash, userId, email, verified))
                     .orElseGet(() -> Optional.of("invitation_not_found"));
         } catch (RuleViolation refused) {
             refusal = Optional.of(refused.code());

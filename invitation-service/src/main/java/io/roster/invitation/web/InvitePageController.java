@@ -1,6 +1,8 @@
 package io.roster.invitation.web;
 
 import io.roster.invitation.invitation.InvitationAcceptance;
+import io.roster.kit.command.Commands;
+import io.roster.kit.command.Sent;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.RuleViolation;
@@ -29,10 +31,12 @@ class InvitePageController {
     static final String NOT_FOUND = "invitation_not_found";
 
     private final InvitationAcceptance acceptance;
+    private final Commands commands;
     private final PageSession session;
 
-    InvitePageController(InvitationAcceptance acceptance, PageSession session) {
+    InvitePageController(InvitationAcceptance acceptance, Commands commands, PageSession session) {
         this.acceptance = acceptance;
+        this.commands = commands;
         this.session = session;
     }
 
@@ -54,8 +58,8 @@ class InvitePageController {
             return Mono.just(problemPage(PageProblem.of(NOT_FOUND)).build());
         }
         return session.caller(exchange)
-                .flatMap(caller -> Mono.fromCallable(() -> {
-                            InvitationAcceptance.Accepted accepted = acceptance.accept(token, caller, exchange);
+                .flatMap(caller -> commands.run(exchange, () -> {
+                            InvitationAcceptance.Accepted accepted = acceptance.accept(token, caller);
                             exchange.getResponse().addCookie(InviteCookies.cleared(InviteCookies.INVITATION, exchange));
                             Optional<InvitationAcceptance.Preview> preview = acceptance.preview(token);
                             return Rendering.view("invite/joined")
@@ -65,7 +69,7 @@ class InvitePageController {
                                     .modelAttribute("callerEmail", caller.email())
                                     .build();
                         })
-                        .subscribeOn(Schedulers.boundedElastic())
+                        .map(Sent::result)
                         .onErrorResume(e -> codeOf(e) != null, e -> Mono.just(problemPage(PageProblem.of(codeOf(e)))
                                 .modelAttribute("callerEmail", caller.email())
                                 .modelAttribute("token", token)

@@ -103,15 +103,4 @@ public class AxonMongoConfiguration {
     RelayRepublisher relayRepublisher(ObjectProvider<EventProcessingConfiguration> processing) {
         return new RelayRepublisher(processing);
     }
-
-    @Bean
-    CommandConsistency commandConsistency(EventStore eventStore) {
-        return new CommandConsistency(eventStore);
-    }
-
-    @Bean
-    CommandSender commandSender(org.axonframework.commandhandling.gateway.CommandGateway gateway,
-                                CommandConsistency consistency) {
-        return new CommandSender(gateway, consistency);
-    }
 }

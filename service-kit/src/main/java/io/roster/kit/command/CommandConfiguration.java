@@ -1,0 +1,24 @@
+package io.roster.kit.command;
+
+import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
+import org.axonframework.commandhandling.gateway.CommandGateway;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.boot.autoconfigure.AutoConfiguration;
+import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
+import org.springframework.boot.context.properties.EnableConfigurationProperties;
+import org.springframework.context.annotation.Bean;
+
+/** The command path of the services that handle commands (those with Axon). */
+@AutoConfiguration(afterName = "org.axonframework.springboot.autoconfig.AxonAutoConfiguration")
+@ConditionalOnClass({CommandGateway.class, EventStore.class})
+@EnableConfigurationProperties(CommandProperties.class)
+public class CommandConfiguration {
+
+    @Bean
+    Commands commands(CommandGateway gateway, EventStore eventStore, CommandProperties properties,
+                      ObjectProvider<MeterRegistry> meters) {
+        return new Commands(gateway, eventStore, properties, meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+}
