@@ -7,7 +7,7 @@ import io.roster.identity.organization.MemberRemoval;
 import io.roster.identity.organization.RemoveMembersCommand;
 import io.roster.identity.web.CommandFlow;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.springframework.stereotype.Component;
 
@@ -41,7 +41,7 @@ class AccountDeletion {
     /** The organizations the user was removed from. */
     List<UUID> delete(UUID userId, Actor actor, CommandFlow.Steps steps) {
         if (actor.userId().equals(userId)) {
-            throw new RuleViolation("cannot_delete_self", "Nobody can delete their own account.");
+            throw new RuleViolation(ProblemCode.CANNOT_DELETE_SELF, "Nobody can delete their own account.");
         }
         if (!actor.providerAdmin()) {
             throw ApiProblem.forbidden("Only a provider admin may delete an account.");
@@ -75,7 +75,7 @@ class AccountDeletion {
         try {
             steps.send(new DeleteUserCommand(userId, actor), userId, "user");
         } catch (ApiProblem e) {
-            if (!ProblemCodes.NOT_FOUND.equals(e.code())) {
+            if (!ProblemCode.NOT_FOUND.equals(e.code())) {
                 throw e;
             }
             // deleted by an earlier attempt that stopped before removing the account: finish that one

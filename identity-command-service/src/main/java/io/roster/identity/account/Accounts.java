@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.events.ProblemCode;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
@@ -92,7 +93,7 @@ public class Accounts implements UserDirectory {
             collection.deleteOne(Filters.and(Filters.eq("email", Account.normalize(account.email())), Filters.eq(STATE, PENDING),
                     Filters.lt("claimedAt", Date.from(staleBefore))));
         }
-        throw new RuleViolation("email_taken", "Another account uses " + Account.normalize(account.email()) + ".");
+        throw new RuleViolation(ProblemCode.EMAIL_TAKEN, "Another account uses " + Account.normalize(account.email()) + ".");
     }
 
     /** The registration succeeded: the account can log in and be found. */

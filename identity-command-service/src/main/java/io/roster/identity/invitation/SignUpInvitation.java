@@ -1,5 +1,6 @@
 package io.roster.identity.invitation;
 
+import io.roster.events.ProblemCode;
 import io.roster.events.invitation.LinkAudience;
 import io.roster.identity.account.Account;
 import io.roster.kit.secrets.SecretBox;
@@ -34,7 +35,7 @@ public class SignUpInvitation {
     public Admitted check(String rawToken, String email) {
         String hash = SecretBox.hash(rawToken);
         InvitationTokens.Token token = tokens.byHash(hash)
-                .orElseThrow(() -> new RuleViolation("invitation_not_found", "This invitation link is not valid."));
+                .orElseThrow(() -> new RuleViolation(ProblemCode.INVITATION_NOT_FOUND, "This invitation link is not valid."));
         Instant now = clock.instant();
         String address = Account.normalize(email);
         if (token.isLink()) {
@@ -42,8 +43,8 @@ public class SignUpInvitation {
             return new Admitted(hash, false);
         }
         switch (token.status()) {
-            case "revoked" -> throw new RuleViolation("invitation_revoked", "This invitation was revoked.");
-            case "accepted" -> throw new RuleViolation("invitation_used", "This invitation was already accepted.");
+            case "revoked" -> throw new RuleViolation(ProblemCode.INVITATION_REVOKED, "This invitation was revoked.");
+            case "accepted" -> throw new RuleViolation(ProblemCode.INVITATION_USED, "This invitation was already accepted.");
             case "expired" -> throw expired();
             default -> {
                 if (token.expiresAt() != null && !now.isBefore(token.expiresAt())) {
@@ -52,7 +53,7 @@ public class SignUpInvitation {
             }
         }
         if (!token.audience().contains(address)) {
-            throw new RuleViolation("email_mismatch", "This invitation was sent to another address; sign up with that one.");
+            throw new RuleViolation(ProblemCode.EMAIL_MISMATCH, "This invitation was sent to another address; sign up with that one.");
         }
         // the token was mailed to this address: holding it proves the address, as accepting the invitation does
         return new Admitted(hash, true);
@@ -60,20 +61,20 @@ public class SignUpInvitation {
 
     private static void checkLink(InvitationTokens.Token link, String address, Instant now) {
         if ("disabled".equals(link.status())) {
-            throw new RuleViolation("invitation_disabled", "This invitation link is disabled.");
+            throw new RuleViolation(ProblemCode.INVITATION_DISABLED, "This invitation link is disabled.");
         }
         if (link.expiresAt() != null && !now.isBefore(link.expiresAt())) {
             throw expired();
         }
         if (link.quota() != null && link.used() >= link.quota()) {
-            throw new RuleViolation("quota_exhausted", "This invitation link was used as often as it may be.");
+            throw new RuleViolation(ProblemCode.QUOTA_EXHAUSTED, "This invitation link was used as often as it may be.");
         }
         if (!LinkAudience.admits(link.audience(), address)) {
-            throw new RuleViolation("email_mismatch", "This invitation link is not for this address.");
+            throw new RuleViolation(ProblemCode.EMAIL_MISMATCH, "This invitation link is not for this address.");
         }
     }
 
     private static RuleViolation expired() {
-        return new RuleViolation("invitation_expired", "This invitation has expired; ask for a new one.");
+        return new RuleViolation(ProblemCode.INVITATION_EXPIRED, "This invitation has expired; ask for a new one.");
     }
 }

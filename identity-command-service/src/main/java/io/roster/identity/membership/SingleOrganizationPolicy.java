@@ -1,5 +1,6 @@
 package io.roster.identity.membership;
 
+import io.roster.events.ProblemCode;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
@@ -100,7 +101,7 @@ public class SingleOrganizationPolicy {
     }
 
     private static RuleViolation refusal(UUID userId) {
-        return new RuleViolation("user_in_other_organization",
+        return new RuleViolation(ProblemCode.USER_IN_OTHER_ORGANIZATION,
                 "User " + userId + " already belongs to another organization, and a user may belong to only one.");
     }
 }

@@ -3,7 +3,7 @@ package io.roster.identity.web;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.correlation.CorrelationIdFilter;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.ProblemCode;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.DomainEventMessage;
@@ -15,7 +15,6 @@ import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.stereotype.Component;
 import org.springframework.web.server.ServerWebExchange;
@@ -140,7 +139,7 @@ public class CommandFlow {
             } catch (AggregateNotFoundException e) {
                 throw ApiProblem.notFound("There is no " + kind + " " + aggregateId + ".");
             } catch (ConcurrencyException e) {
-                throw new ApiProblem(HttpStatus.CONFLICT, ProblemCodes.CONFLICT,
+                throw new ApiProblem(ProblemCode.CONFLICT,
                         "The " + kind + " was changed by another request at the same moment; retry.");
             } finally {
                 RECORDING.remove();

@@ -1,5 +1,6 @@
 package io.roster.identity.config;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.SimpleCommandBus;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -43,7 +44,7 @@ class CommandGatewayConfigurationTest {
     void aRuleRefusalIsFinal() {
         bus.subscribe(String.class.getName(), message -> {
             attempts.incrementAndGet();
-            throw new RuleViolation("last_admin", "no");
+            throw new RuleViolation(ProblemCode.LAST_ADMIN, "no");
         });
         assertThatThrownBy(() -> gateway.sendAndWait("demote")).isInstanceOf(RuleViolation.class);
         assertThat(attempts).hasValue(1);

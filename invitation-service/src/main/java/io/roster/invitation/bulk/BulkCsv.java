@@ -1,7 +1,7 @@
 package io.roster.invitation.bulk;
 
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.ProblemCode;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
@@ -79,7 +79,7 @@ final class BulkCsv {
                     columns = Columns.of(record);
                 } else if (!isBlank(record)) {
                     if (rows.size() == MAX_ROWS) {
-                        throw new ApiProblem(HttpStatus.PAYLOAD_TOO_LARGE, ProblemCodes.PAYLOAD_TOO_LARGE,
+                        throw new ApiProblem(ProblemCode.PAYLOAD_TOO_LARGE,
                                 "The file has more than " + MAX_ROWS + " rows; at most " + MAX_ROWS
                                         + " are invited per file. Split it into several files.");
                     }

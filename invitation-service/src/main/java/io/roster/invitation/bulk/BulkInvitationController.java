@@ -6,11 +6,10 @@ import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.correlation.CorrelationIdFilter;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.WebLimits;
 import io.roster.kit.web.DataBuffers;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -115,7 +114,7 @@ class BulkInvitationController {
         try {
             return type == null || type.getCharset() == null ? StandardCharsets.UTF_8 : type.getCharset();
         } catch (IllegalArgumentException e) {
-            throw new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemCodes.UNSUPPORTED_MEDIA_TYPE,
+            throw new ApiProblem(ProblemCode.UNSUPPORTED_MEDIA_TYPE,
                     "The charset of " + type + " is not supported; send the file as UTF-8.");
         }
     }

@@ -6,7 +6,7 @@ import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -56,10 +56,10 @@ class Invitation {
     Invitation(IssueInvitationCommand command, Clock clock) {
         Instant now = clock.instant();
         if (!command.expiresAt().isAfter(now)) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "An invitation must expire in the future.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "An invitation must expire in the future.");
         }
         if (!EmailAddresses.isValid(command.email())) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "Not a valid email address.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "Not a valid email address.");
         }
         apply(new InvitationIssued(UUID.randomUUID(), now, command.organizationId(), command.actorId(),
                 command.invitationId(), command.email(), command.firstName(), command.lastName(),
@@ -102,7 +102,7 @@ class Invitation {
     void handle(ExpireInvitationCommand command, Clock clock) {
         Instant now = clock.instant();
         if (status != InvitationStatus.PENDING || now.isBefore(expiresAt)) {
-            throw new RuleViolation(ProblemCodes.CONFLICT, "Invitation " + invitationId + " is not due to expire.");
+            throw new RuleViolation(ProblemCode.CONFLICT, "Invitation " + invitationId + " is not due to expire.");
         }
         apply(new InvitationExpired(UUID.randomUUID(), now, organizationId, null, invitationId, email));
     }
@@ -138,7 +138,7 @@ class Invitation {
 
     private void requireOrganization(UUID organization) {
         if (!organizationId.equals(organization)) {
-            throw new RuleViolation(ProblemCodes.NOT_FOUND, "No such invitation in this organization.");
+            throw new RuleViolation(ProblemCode.NOT_FOUND, "No such invitation in this organization.");
         }
     }
 

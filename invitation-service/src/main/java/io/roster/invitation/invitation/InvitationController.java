@@ -9,7 +9,7 @@ import io.roster.kit.correlation.CorrelationIdFilter;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -99,7 +99,7 @@ class InvitationController {
             if (EmailAddresses.isValid(email)) {
                 invitees.add(new InvitationIssuer.Invitee(email, teamIds));
             } else {
-                invalid[i] = new Rejected(raw, ProblemCodes.VALIDATION_FAILED, "Not a valid email address.");
+                invalid[i] = new Rejected(raw, ProblemCode.VALIDATION_FAILED, "Not a valid email address.");
             }
         }
         InvitationIssuer.Terms terms = new InvitationIssuer.Terms(organizationId, caller.userId(), blankToNull(request.firstName()),

@@ -8,7 +8,7 @@ import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.invitation.invitation.EmailAddresses;
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -138,20 +138,20 @@ class InvitationLink {
 
     private static void validate(List<String> emails, Instant expiresAt, Integer quota, int used, Instant now) {
         if (emails.stream().anyMatch(e -> !EmailPatterns.isValid(e))) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "emails: each must be an address or *@domain.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "emails: each must be an address or *@domain.");
         }
         if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "expiresAt: must be in the future.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "expiresAt: must be in the future.");
         }
         if (quota != null && (quota < 1 || quota < used)) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "quota: must be at least 1 and at least the "
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "quota: must be at least 1 and at least the "
                     + used + " uses so far.");
         }
     }
 
     private void requireOrganization(UUID organization) {
         if (!organizationId.equals(organization)) {
-            throw new RuleViolation(ProblemCodes.NOT_FOUND, "No such invitation link in this organization.");
+            throw new RuleViolation(ProblemCode.NOT_FOUND, "No such invitation link in this organization.");
         }
     }
 

@@ -1,6 +1,6 @@
 package io.roster.invitation.web;
 
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.ProblemCode;
 import org.springframework.http.HttpStatus;
 
 import java.util.Map;
@@ -46,7 +46,7 @@ record PageProblem(HttpStatus status, String code, String title, String advice) 
     static PageProblem of(String code) {
         String[] texts = TEXTS.getOrDefault(code, new String[] {"This invitation cannot be used",
                 "Ask an admin of the organization for help."});
-        HttpStatus status = MISSING.equals(code) ? HttpStatus.BAD_REQUEST : ProblemCodes.statusOf(code);
+        HttpStatus status = MISSING.equals(code) ? HttpStatus.BAD_REQUEST : ProblemCode.statusOf(code);
         return new PageProblem(status, code, texts[0], texts[1]);
     }
 

@@ -1,5 +1,6 @@
 package io.roster.invitation.config;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.ConcurrencyException;
@@ -17,7 +18,7 @@ class CommandRetriesTest {
 
         assertThat(CommandRetries.isFinal(lostRace)).isFalse();
         assertThat(CommandRetries.isFinal(duplicateKey)).isFalse();
-        assertThat(CommandRetries.isFinal(new RuleViolation("quota_exhausted", "used up"))).isTrue();
+        assertThat(CommandRetries.isFinal(new RuleViolation(ProblemCode.QUOTA_EXHAUSTED, "used up"))).isTrue();
         assertThat(CommandRetries.isFinal(new AggregateNotFoundException("x", "no such link"))).isTrue();
     }
 }

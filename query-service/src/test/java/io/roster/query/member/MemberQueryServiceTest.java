@@ -5,7 +5,7 @@ import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roster.events.EventEnvelope;
 import io.roster.events.identity.ProviderRolesChanged;
 import io.roster.query.AbstractServiceTest;
-import io.roster.query.web.PageRequest;
+import io.roster.kit.web.PageRequest;
 import org.hamcrest.Matchers;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;

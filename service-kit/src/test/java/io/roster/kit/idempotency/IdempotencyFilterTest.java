@@ -1,5 +1,6 @@
 package io.roster.kit.idempotency;
 
+import io.roster.events.ProblemCode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
@@ -65,7 +66,7 @@ class IdempotencyFilterTest {
                         .flatMap(body -> {
                             if ("refuse".equals(body.get("name"))) {
                                 runs.incrementAndGet();
-                                return Mono.error(new RuleViolation("already_member", "refused"));
+                                return Mono.error(new RuleViolation(ProblemCode.ALREADY_MEMBER, "refused"));
                             }
                             int run = runs.incrementAndGet();
                             return ServerResponse.created(URI.create("/things/" + run))
