@@ -1,14 +1,15 @@
 package io.roster.invitation.bulk;
 
+import io.roster.events.ProblemCode;
+import io.roster.events.identity.OrganizationRole;
 import io.roster.events.invitation.FailedRow;
-import io.roster.invitation.directory.OrganizationAccess;
+import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.correlation.CorrelationIdFilter;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
-import io.roster.events.ProblemCode;
-import io.roster.kit.web.WebLimits;
 import io.roster.kit.web.DataBuffers;
+import io.roster.kit.web.WebLimits;
 import org.springframework.core.io.buffer.DataBufferUtils;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
@@ -27,7 +28,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -51,7 +51,6 @@ import java.util.UUID;
 class BulkInvitationController {
 
     static final String TEXT_CSV = "text/csv";
-    private static final Set<String> ROLES = Set.of("admin", "billing-manager", "member");
     private static final List<String> DEFAULT_ROLES = List.of("member");
 
     private final BulkInvitations bulk;
@@ -76,7 +75,7 @@ class BulkInvitationController {
                                                          ServerWebExchange exchange) {
         String traceId = CorrelationIdFilter.of(exchange);
         return CurrentCaller.get().flatMap(caller -> body(exchange).flatMap(body -> Mono.fromCallable(() -> {
-            access.requireManager(organizationId, caller);
+            access.requireAdmin(caller, organizationId);
             BulkInvitations.Outcome outcome = bulk.run(new BulkInvitations.Upload(organizationId, caller.userId(), body,
                     charset(exchange), roles(roles), dryRun, traceId));
             if (outcome.dryRun()) {
@@ -93,7 +92,7 @@ class BulkInvitationController {
     @GetMapping("/{jobId}")
     Mono<JobStatus> status(@PathVariable UUID organizationId, @PathVariable UUID jobId) {
         return CurrentCaller.get().flatMap(caller -> Mono.fromCallable(() -> {
-            access.requireManager(organizationId, caller);
+            access.requireAdmin(caller, organizationId);
             return jobs.find(jobId)
                     .filter(job -> job.organizationId().equals(organizationId))
                     .map(JobStatus::of)
@@ -125,8 +124,8 @@ class BulkInvitationController {
         if (roles.isEmpty()) {
             return DEFAULT_ROLES;
         }
-        if (!ROLES.containsAll(roles)) {
-            throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("roles", "must be admin, billing-manager or member")));
+        if (!OrganizationRole.unknown(roles).isEmpty()) {
+            throw ApiProblem.invalidField("roles", "must be " + OrganizationRole.ROLE_LIST);
         }
         return roles;
     }

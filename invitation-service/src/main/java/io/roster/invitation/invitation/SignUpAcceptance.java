@@ -1,5 +1,6 @@
 package io.roster.invitation.invitation;
 
+import io.roster.events.ProblemCode;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;
@@ -31,7 +32,7 @@ public class SignUpAcceptance {
         return lookup.byTokenHash(tokenHash).map(entry -> {
             AcceptOutcome outcome = gateway.sendAndWait(GenericCommandMessage.asCommandMessage(
                     new AcceptInvitationCommand(entry.invitationId(), tokenHash, userId, email)).andMetaData(metaData));
-            return Optional.ofNullable(outcome.rejectedCode());
+            return Optional.ofNullable(outcome.rejectedCode()).map(ProblemCode::code);
         });
     }
 }

@@ -1,14 +1,16 @@
 package io.roster.invitation.link;
 
+import io.roster.events.invitation.LinkAudience;
 import io.roster.invitation.config.InvitationProperties;
 import io.roster.invitation.directory.IdentityDirectory;
-import io.roster.invitation.directory.OrganizationAccess;
 import io.roster.invitation.invitation.InvitationTokens;
+import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.axon.CommandSender;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.ValidOrganizationRole;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -40,8 +42,6 @@ import java.util.concurrent.Callable;
 @RequestMapping("/api/v1/organizations/{organizationId}/invitation-links")
 class InvitationLinkController {
 
-    private static final String ROLES = "admin|billing-manager|member";
-    private static final String ROLE_MESSAGE = "must be admin, billing-manager or member";
 
     private final CommandSender commands;
     private final OrganizationAccess access;
@@ -110,7 +110,7 @@ class InvitationLinkController {
 
     private <T> Mono<T> asManager(UUID organizationId, ManagerAction<T> action) {
         return CurrentCaller.get().flatMap(caller -> Mono.fromCallable((Callable<T>) () -> {
-            access.requireManager(organizationId, caller);
+            access.requireAdmin(caller, organizationId);
             return action.run(caller);
         }).subscribeOn(Schedulers.boundedElastic()));
     }
@@ -130,8 +130,8 @@ class InvitationLinkController {
     }
 
     private static List<String> patterns(List<String> emails) {
-        List<String> patterns = emails == null ? List.of() : emails.stream().map(EmailPatterns::normalize).distinct().toList();
-        if (patterns.stream().anyMatch(p -> !EmailPatterns.isValid(p))) {
+        List<String> patterns = emails == null ? List.of() : emails.stream().map(LinkAudience::normalize).distinct().toList();
+        if (patterns.stream().anyMatch(p -> !LinkAudience.isValid(p))) {
             throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("emails", "each must be an email address or *@domain")));
         }
         return patterns;
@@ -147,7 +147,7 @@ class InvitationLinkController {
                          @Size(max = 100) List<@NotNull String> emails,
                          Instant expiresAt,
                          @Min(1) Integer quota,
-                         @NotEmpty List<@NotNull @Pattern(regexp = ROLES, message = ROLE_MESSAGE) String> roles,
+                         @NotEmpty List<@NotNull @ValidOrganizationRole String> roles,
                          @Size(max = 100) List<@NotNull UUID> teamIds) {
     }
 
@@ -156,7 +156,7 @@ class InvitationLinkController {
                          @Size(max = 100) List<@NotNull String> emails,
                          Instant expiresAt,
                          @Min(1) Integer quota,
-                         @Size(min = 1) List<@NotNull @Pattern(regexp = ROLES, message = ROLE_MESSAGE) String> roles,
+                         @Size(min = 1) List<@NotNull @ValidOrganizationRole String> roles,
                          @Size(max = 100) List<@NotNull UUID> teamIds) {
     }
 

@@ -1,5 +1,6 @@
 package io.roster.invitation.link;
 
+import io.roster.events.ProblemCode;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.kit.axon.CommandSender;
 import io.roster.kit.security.RosterPrincipal;
@@ -58,7 +59,7 @@ public class LinkJoins {
                 caller.userId(), caller.email(), directory.isVerified(caller.userId()),
                 directory.isMember(link.organizationId(), caller.userId())), link.linkId(), exchange).block();
         if (sent.result().rejected()) {
-            throw new RuleViolation(sent.result().rejectedCode(), InvitationLink.EMAIL_NOT_VERIFIED.equals(sent.result().rejectedCode())
+            throw new RuleViolation(sent.result().rejectedCode(), sent.result().rejectedCode() == ProblemCode.EMAIL_NOT_VERIFIED
                     ? "Verify your email address before joining through this link."
                     : "This invitation link is not for the address you are logged in with.");
         }
@@ -77,7 +78,7 @@ public class LinkJoins {
         return lookup.byTokenHash(tokenHash).map(link -> {
             LinkUse use = gateway.sendAndWait(GenericCommandMessage.asCommandMessage(new UseInvitationLinkCommand(link.linkId(),
                     tokenHash, userId, email, emailVerified, false)).andMetaData(metaData));
-            return Optional.ofNullable(use.rejectedCode());
+            return Optional.ofNullable(use.rejectedCode()).map(ProblemCode::code);
         });
     }
 }
