@@ -75,7 +75,7 @@ class AccountDeletion {
         try {
             steps.send(new DeleteUserCommand(userId, actor), userId, "user");
         } catch (ApiProblem e) {
-            if (!ProblemCode.NOT_FOUND.equals(e.code())) {
+            if (e.problemCode() != ProblemCode.NOT_FOUND) {
                 throw e;
             }
             // deleted by an earlier attempt that stopped before removing the account: finish that one

@@ -1,5 +1,7 @@
 package io.roster.identity.account;
 
+import io.roster.events.EmailAddress;
+import io.roster.events.ProblemCode;
 import io.roster.events.identity.AccountSetupRequested;
 import io.roster.events.identity.EmailVerificationRequested;
 import io.roster.events.identity.ProviderRolesChanged;
@@ -8,7 +10,6 @@ import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserProfileUpdated;
 import io.roster.events.identity.UserRegistered;
 import io.roster.events.identity.VerificationMethod;
-import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -42,7 +43,7 @@ class User {
     @CommandHandler
     User(RegisterUserCommand command, Clock clock) {
         apply(new UserRegistered(UUID.randomUUID(), clock.instant(), null, command.actorId(), command.userId(),
-                Account.normalize(command.email()), command.firstName(), command.lastName(), command.source(),
+                EmailAddress.normalize(command.email()), command.firstName(), command.lastName(), command.source(),
                 command.emailVerified(), command.invitationTokenHash()));
         if (!command.providerRoles().isEmpty()) {
             apply(new ProviderRolesChanged(UUID.randomUUID(), clock.instant(), null, command.actorId(),
@@ -75,7 +76,7 @@ class User {
 
     @CommandHandler
     boolean handle(VerifyInvitedEmailCommand command, Clock clock) {
-        if (emailVerified || command.email() == null || !Account.normalize(command.email()).equals(email)) {
+        if (emailVerified || command.email() == null || !EmailAddress.normalize(command.email()).equals(email)) {
             return false;
         }
         apply(new UserEmailVerified(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email,

@@ -1,19 +1,22 @@
 package io.roster.identity.organization;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import io.roster.events.ProblemCode;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.MemberTeamsChanged;
+import io.roster.events.identity.OrganizationAccessRule.Need;
+import io.roster.events.identity.OrganizationAccessRule;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.OrganizationRenamed;
+import io.roster.events.identity.OrganizationRole;
 import io.roster.events.identity.RemovalReason;
 import io.roster.events.identity.TeamCreated;
 import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
 import io.roster.identity.access.Actor;
-import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -223,11 +226,15 @@ class Organization {
 
     // --- rules ---
 
+    /** The one access rule of every service ({@link OrganizationAccessRule}), applied to this organization's members. */
     private void requireManager(Actor actor) {
-        if (actor.providerAdmin() || isAdmin(members.get(actor.userId()))) {
-            return;
-        }
-        throw new RuleViolation(ProblemCode.FORBIDDEN, "Only an admin of the organization or a provider admin may do this.");
+        Integer roles = members.get(actor.userId());
+        OrganizationAccessRule.refusal(Need.ADMIN, actor.providerAdmin(), roles == null ? null : OrganizationRoles.names(roles),
+                () -> true).ifPresent(refusal -> {
+                    throw new RuleViolation(refusal, refusal == ProblemCode.NOT_FOUND
+                            ? "No organization " + organizationId + " that you belong to."
+                            : "Only an admin of the organization or a provider admin may do this.");
+                });
     }
 
     private Integer requireMember(UUID userId) {
@@ -250,9 +257,9 @@ class Organization {
         if (roles == null || roles.isEmpty()) {
             throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "A member needs at least one role.");
         }
-        List<String> unknown = OrganizationRoles.unknown(roles);
+        List<String> unknown = OrganizationRole.unknown(roles);
         if (!unknown.isEmpty()) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "Unknown roles " + unknown + "; the roles are " + OrganizationRoles.ALL + ".");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "Unknown roles " + unknown + "; the roles are " + OrganizationRole.NAMES + ".");
         }
         return OrganizationRoles.names(OrganizationRoles.bits(roles));
     }
