@@ -51,7 +51,7 @@ import java.util.UUID;
 class BulkInvitationController {
 
     static final String TEXT_CSV = "text/csv";
-    private static final List<String> DEFAULT_ROLES = List.of("member");
+    private static final List<String> DEFAULT_ROLES = List.of(OrganizationRole.MEMBER.wireName());
 
     private final BulkInvitations bulk;
     private final BulkJobs jobs;
