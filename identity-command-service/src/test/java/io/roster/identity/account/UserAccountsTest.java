@@ -112,7 +112,8 @@ class UserAccountsTest extends IdentityHttpTest {
         Map<String, Object> intoOther = Map.of("firstName", "Eve", "lastName", "E", "email", email, "password", PASSWORD,
                 "memberships", List.of(Map.of("organizationId", other.toString(), "roles", List.of("member"))));
 
-        problem(post(orgAdmin.token(), "/api/v1/users", intoOther), HttpStatus.FORBIDDEN, "forbidden");
+        // not a member of Other: to them it does not exist (the same answer in every service)
+        problem(post(orgAdmin.token(), "/api/v1/users", intoOther), HttpStatus.NOT_FOUND, "not_found");
         problem(post(orgAdmin.token(), "/api/v1/users", Map.of("firstName", "Eve", "lastName", "E", "email", email,
                 "providerRoles", List.of("provider-admin"),
                 "memberships", List.of(Map.of("organizationId", theirs.toString(), "roles", List.of("member"))))), HttpStatus.FORBIDDEN, "forbidden");
