@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.events.ProblemCode;
 import io.roster.events.identity.RemovalReason;
 import io.roster.identity.access.Actor;
 import io.roster.identity.membership.UserMemberships;
@@ -7,7 +8,6 @@ import io.roster.identity.organization.MemberRemoval;
 import io.roster.identity.organization.RemoveMembersCommand;
 import io.roster.identity.web.CommandFlow;
 import io.roster.kit.web.ApiProblem;
-import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.springframework.stereotype.Component;
 

@@ -1,11 +1,11 @@
 package io.roster.identity.membership;
 
-import io.roster.events.ProblemCode;
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.bson.Document;
 import org.bson.conversions.Bson;

@@ -1,9 +1,9 @@
 package io.roster.identity.web;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.correlation.CorrelationIdFilter;
 import io.roster.kit.web.ApiProblem;
-import io.roster.events.ProblemCode;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventhandling.DomainEventMessage;

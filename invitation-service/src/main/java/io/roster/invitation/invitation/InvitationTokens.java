@@ -1,9 +1,9 @@
 package io.roster.invitation.invitation;
 
 import io.roster.events.EncryptedSecret;
+import io.roster.events.ProblemCode;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.kit.web.ApiProblem;
-import io.roster.events.ProblemCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;

@@ -1,9 +1,9 @@
 package io.roster.invitation.web;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
-import io.roster.events.ProblemCode;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;

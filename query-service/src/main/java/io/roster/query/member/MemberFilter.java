@@ -1,10 +1,10 @@
 package io.roster.query.member;
 
 import com.mongodb.client.model.Filters;
-import io.roster.query.user.UserProfile;
-import io.roster.query.web.KeysetCursor;
 import io.roster.events.identity.OrganizationRole;
 import io.roster.kit.web.PageRequest;
+import io.roster.query.user.UserProfile;
+import io.roster.query.web.KeysetCursor;
 import io.roster.query.web.QueryParameters;
 import org.bson.conversions.Bson;
 

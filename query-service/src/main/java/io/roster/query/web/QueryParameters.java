@@ -1,7 +1,7 @@
 package io.roster.query.web;
 
-import io.roster.kit.web.PageRequest;
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.PageRequest;
 
 import java.util.ArrayList;
 import java.util.List;

@@ -1,8 +1,8 @@
 package io.roster.kit.access;
 
 import io.roster.events.ProblemCode;
-import io.roster.events.identity.OrganizationAccessRule;
 import io.roster.events.identity.OrganizationAccessRule.Need;
+import io.roster.events.identity.OrganizationAccessRule;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;

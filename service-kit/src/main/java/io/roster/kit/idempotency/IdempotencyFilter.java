@@ -1,8 +1,8 @@
 package io.roster.kit.idempotency;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.correlation.CorrelationId;
 import io.roster.kit.web.ApiProblem;
-import io.roster.events.ProblemCode;
 import org.reactivestreams.Publisher;
 import io.roster.kit.web.DataBuffers;
 import org.springframework.core.Ordered;

@@ -1,7 +1,7 @@
 package io.roster.kit.security;
 
-import io.roster.kit.web.ApiProblem;
 import io.roster.events.ProblemCode;
+import io.roster.kit.web.ApiProblem;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import reactor.core.publisher.Mono;

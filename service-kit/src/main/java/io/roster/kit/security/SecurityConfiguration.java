@@ -1,7 +1,7 @@
 package io.roster.kit.security;
 
-import io.roster.kit.web.ApiProblem;
 import io.roster.events.ProblemCode;
+import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.ProblemWriter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;

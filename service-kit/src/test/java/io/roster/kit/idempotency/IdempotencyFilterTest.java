@@ -1,11 +1,11 @@
 package io.roster.kit.idempotency;
 
-import io.roster.events.ProblemCode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.ProblemWebExceptionHandler;
 import io.roster.kit.web.ProblemWriter;
 import io.roster.kit.web.RuleViolation;
