@@ -20,7 +20,6 @@ import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.invitation.LinkAudience;
-import io.roster.identity.account.Account;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;

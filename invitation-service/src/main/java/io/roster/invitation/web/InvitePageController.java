@@ -1,5 +1,6 @@
 package io.roster.invitation.web;
 
+import io.roster.events.ProblemCode;
 import io.roster.invitation.invitation.InvitationAcceptance;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
@@ -26,7 +27,7 @@ import java.util.Optional;
 @Controller
 class InvitePageController {
 
-    static final String NOT_FOUND = "invitation_not_found";
+    static final String NOT_FOUND = ProblemCode.INVITATION_NOT_FOUND.code();
 
     private final InvitationAcceptance acceptance;
     private final PageSession session;

@@ -22,7 +22,6 @@ import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
-import static org.assertj.core.api.Assertions.assertThat;
 
 /** The rules of a personal invitation: issue, resend, revoke, expiry and accept. */
 class InvitationTest {
