@@ -213,6 +213,26 @@ class UserAccountsTest extends IdentityHttpTest {
     }
 
     @Test
+    void anAddressWithoutADottedDomainIsRefusedAtSignUpAndUserCreationAsInvitationsRefuseIt() {
+        // the one rule of EmailAddress: before it, sign-up accepted ann@localhost and invitations refused it
+        JsonNode signUp = problem(web.post().uri("/api/v1/auth/sign-up").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", "ann@localhost", "password", PASSWORD, "firstName", "Ann", "lastName", "L")).exchange(),
+                HttpStatus.BAD_REQUEST, "validation_failed");
+        assertThat(signUp.get("errors").get(0).get("field").asText()).isEqualTo("email");
+        problem(post(adminToken(), "/api/v1/users", Map.of("firstName", "Ann", "lastName", "L", "email", "ann@localhost",
+                "password", PASSWORD)), HttpStatus.BAD_REQUEST, "validation_failed");
+    }
+
+    @Test
+    void anInternationalDomainIsStoredInItsAsciiFormAndLogsInEitherWay() {
+        String local = "j\u00fcrgen-" + UUID.randomUUID().toString().substring(0, 8);
+        post(adminToken(), "/api/v1/users", Map.of("firstName", "J", "lastName", "K", "email", local + "@B\u00fccher.Example",
+                "password", PASSWORD)).expectStatus().isCreated();
+        problem(post(adminToken(), "/api/v1/users", Map.of("firstName", "J", "lastName", "K", "email", local + "@xn--bcher-kva.example",
+                "password", PASSWORD)), HttpStatus.CONFLICT, "email_taken");
+    }
+
+    @Test
     void aSignUpWithAnUnknownInvitationTokenIsRefused() {
         problem(web.post().uri("/api/v1/auth/sign-up").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("email", uniqueEmail("ivan"), "password", PASSWORD, "firstName", "I", "lastName", "V",
