@@ -7,7 +7,6 @@ import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.MemberTeamsChanged;
-import io.roster.events.identity.OrganizationAccessRule.Need;
 import io.roster.events.identity.OrganizationAccessRule;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.OrganizationRenamed;
@@ -228,9 +227,10 @@ class Organization {
 
     /** The one access rule of every service ({@link OrganizationAccessRule}), applied to this organization's members. */
     private void requireManager(Actor actor) {
-        Integer roles = members.get(actor.userId());
-        OrganizationAccessRule.refusal(Need.ADMIN, actor.providerAdmin(), roles == null ? null : OrganizationRoles.names(roles),
-                () -> true).ifPresent(refusal -> {
+        Integer bits = members.get(actor.userId());
+        List<String> roles = bits == null ? null : OrganizationRoles.names(bits);
+        OrganizationAccessRule.refusal(OrganizationAccessRule.Need.ADMIN, actor.providerAdmin(), roles, () -> true)
+                .ifPresent(refusal -> {
                     throw new RuleViolation(refusal, refusal == ProblemCode.NOT_FOUND
                             ? "No organization " + organizationId + " that you belong to."
                             : "Only an admin of the organization or a provider admin may do this.");

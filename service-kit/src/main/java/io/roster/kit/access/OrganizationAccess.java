@@ -1,7 +1,6 @@
 package io.roster.kit.access;
 
 import io.roster.events.ProblemCode;
-import io.roster.events.identity.OrganizationAccessRule.Need;
 import io.roster.events.identity.OrganizationAccessRule;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
@@ -27,12 +26,12 @@ public class OrganizationAccess {
 
     /** Reading the organization's lists. Blocking (MongoDB): call it off the event loop. */
     public void requireMember(RosterPrincipal caller, UUID organizationId) {
-        require(Need.MEMBER, caller, organizationId);
+        require(OrganizationAccessRule.Need.MEMBER, caller, organizationId);
     }
 
     /** Managing the organization. Blocking (MongoDB): call it off the event loop. */
     public void requireAdmin(RosterPrincipal caller, UUID organizationId) {
-        require(Need.ADMIN, caller, organizationId);
+        require(OrganizationAccessRule.Need.ADMIN, caller, organizationId);
     }
 
     /** The current caller, once they are known to administer the organization; on a blocking-capable scheduler. */
@@ -51,7 +50,7 @@ public class OrganizationAccess {
         });
     }
 
-    private void require(Need need, RosterPrincipal caller, UUID organizationId) {
+    private void require(OrganizationAccessRule.Need need, RosterPrincipal caller, UUID organizationId) {
         ProblemCode refusal = OrganizationAccessRule.refusal(need, caller.isProviderAdmin(),
                 caller.isProviderAdmin() ? null : memberships.roles(organizationId, caller.userId()).orElse(null),
                 () -> memberships.organizationExists(organizationId)).orElse(null);

@@ -1,7 +1,6 @@
 package io.roster.events.identity;
 
 import io.roster.events.ProblemCode;
-import io.roster.events.identity.OrganizationAccessRule.Need;
 import org.junit.jupiter.api.Test;
 
 import java.util.List;
@@ -31,17 +30,17 @@ class OrganizationRoleTest {
 
     @Test
     void anOutsiderIsToldTheOrganizationDoesNotExistAndAMemberWhoIsNoAdminIsRefused() {
-        assertThat(OrganizationAccessRule.refusal(Need.MEMBER, false, null, () -> true)).contains(ProblemCode.NOT_FOUND);
-        assertThat(OrganizationAccessRule.refusal(Need.ADMIN, false, null, () -> true)).contains(ProblemCode.NOT_FOUND);
-        assertThat(OrganizationAccessRule.refusal(Need.MEMBER, false, List.of("member"), () -> true)).isEmpty();
-        assertThat(OrganizationAccessRule.refusal(Need.ADMIN, false, List.of("member", "billing-manager"), () -> true))
+        assertThat(OrganizationAccessRule.refusal(OrganizationAccessRule.Need.MEMBER, false, null, () -> true)).contains(ProblemCode.NOT_FOUND);
+        assertThat(OrganizationAccessRule.refusal(OrganizationAccessRule.Need.ADMIN, false, null, () -> true)).contains(ProblemCode.NOT_FOUND);
+        assertThat(OrganizationAccessRule.refusal(OrganizationAccessRule.Need.MEMBER, false, List.of("member"), () -> true)).isEmpty();
+        assertThat(OrganizationAccessRule.refusal(OrganizationAccessRule.Need.ADMIN, false, List.of("member", "billing-manager"), () -> true))
                 .contains(ProblemCode.FORBIDDEN);
-        assertThat(OrganizationAccessRule.refusal(Need.ADMIN, false, List.of("admin"), () -> true)).isEmpty();
+        assertThat(OrganizationAccessRule.refusal(OrganizationAccessRule.Need.ADMIN, false, List.of("admin"), () -> true)).isEmpty();
     }
 
     @Test
     void aProviderAdminMayActOnEveryOrganizationThatExists() {
-        assertThat(OrganizationAccessRule.refusal(Need.ADMIN, true, null, () -> true)).isEmpty();
-        assertThat(OrganizationAccessRule.refusal(Need.MEMBER, true, null, () -> false)).contains(ProblemCode.NOT_FOUND);
+        assertThat(OrganizationAccessRule.refusal(OrganizationAccessRule.Need.ADMIN, true, null, () -> true)).isEmpty();
+        assertThat(OrganizationAccessRule.refusal(OrganizationAccessRule.Need.MEMBER, true, null, () -> false)).contains(ProblemCode.NOT_FOUND);
     }
 }
