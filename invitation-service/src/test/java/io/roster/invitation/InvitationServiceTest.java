@@ -77,8 +77,9 @@ class InvitationServiceTest extends AbstractServiceTest {
 
         invite(org, body, tokenOf(plainMember, "plain@guarded.io"))
                 .expectStatus().isForbidden().expectBody().jsonPath("$.code").isEqualTo("forbidden");
+        // someone outside the organization is told it does not exist, as in every service
         invite(org, body, tokenOf(UUID.randomUUID(), "stranger@x.io"))
-                .expectStatus().isForbidden().expectBody().jsonPath("$.code").isEqualTo("forbidden");
+                .expectStatus().isNotFound().expectBody().jsonPath("$.code").isEqualTo("not_found");
         web.post().uri("/api/v1/organizations/{org}/invitations", org).contentType(MediaType.APPLICATION_JSON).bodyValue(body)
                 .exchange().expectStatus().isUnauthorized().expectBody().jsonPath("$.code").isEqualTo("unauthenticated");
         invite(org, body, TestTokenIssuer.get().tokenFor(UUID.randomUUID(), "root@roster.local", List.of("provider-admin")))

@@ -557,6 +557,11 @@ class NotificationServiceTest {
         web.get().uri("/api/v1/organizations/{id}/notifications?limit=500&status=lost&kind=fax", org.id).headers(org.auth()).exchange()
                 .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("validation_failed")
                 .jsonPath("$.errors[*].field").value(fields -> assertThat(strings(fields)).containsExactly("limit", "status", "kind"));
+
+        // a limit that is no number is a bad field too, as in the query service (it was malformed_request here)
+        web.get().uri("/api/v1/organizations/{id}/notifications?limit=abc&cursor=@@", org.id).headers(org.auth()).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors[*].field").value(fields -> assertThat(strings(fields)).containsExactly("limit", "cursor"));
     }
 
     @Test

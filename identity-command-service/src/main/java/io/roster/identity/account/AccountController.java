@@ -1,5 +1,7 @@
 package io.roster.identity.account;
 
+import io.roster.events.EmailAddress;
+import io.roster.events.ProblemCode;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.VerificationMethod;
 import io.roster.identity.config.IdentityProperties;
@@ -7,11 +9,10 @@ import io.roster.identity.invitation.SignUpInvitation;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.ValidEmailAddress;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -35,7 +36,6 @@ import java.util.UUID;
 @RequestMapping("/api/v1/auth")
 class AccountController {
 
-    static final String INVITATION_REQUIRED = "invitation_required";
     private static final SignUpInvitation.Admitted NO_INVITATION = new SignUpInvitation.Admitted(null, false);
 
     private final Commands commands;
@@ -67,7 +67,7 @@ class AccountController {
     @PostMapping("/sign-up")
     Mono<ResponseEntity<SignedUp>> signUp(@Valid @RequestBody SignUpRequest request, ServerWebExchange exchange) {
         if (request.invitationToken() == null && !properties.openSignUp()) {
-            throw new ApiProblem(HttpStatus.FORBIDDEN, INVITATION_REQUIRED, "Signing up needs an invitation.");
+            throw new ApiProblem(ProblemCode.INVITATION_REQUIRED, "Signing up needs an invitation.");
         }
         List<ApiProblem.FieldProblem> problems = Passwords.check("password", request.password());
         if (!problems.isEmpty()) {
@@ -78,7 +78,7 @@ class AccountController {
                 .subscribeOn(Schedulers.boundedElastic())
                 .flatMap(invitation -> commands.run(exchange, () -> {
                     UUID userId = UUID.randomUUID();
-                    String email = Account.normalize(request.email());
+                    String email = EmailAddress.normalize(request.email());
                     accounts.claim(new Account(userId, email, passwords.encode(request.password()), List.of()));
                     try {
                         commands.sendAndWait(new RegisterUserCommand(userId, email, request.firstName().strip(), request.lastName().strip(),
@@ -126,7 +126,7 @@ class AccountController {
         return commands.run(exchange, () -> {
                     UUID userId = tokens.redeem(request.token(), AccountTokens.Purpose.SETUP);
                     if (!accounts.setPassword(userId, passwords.encode(request.password()))) {
-                        throw new ApiProblem(HttpStatus.NOT_FOUND, AccountTokens.NOT_FOUND, "This account no longer exists.");
+                        throw new ApiProblem(ProblemCode.TOKEN_NOT_FOUND, "This account no longer exists.");
                     }
                     commands.sendAndWait(new VerifyEmailCommand(userId, VerificationMethod.LINK, userId));
                     return userId;
@@ -140,7 +140,7 @@ class AccountController {
         return issued.expiresAt();
     }
 
-    record SignUpRequest(@NotBlank @Email @Size(max = 320) String email,
+    record SignUpRequest(@NotBlank @ValidEmailAddress String email,
                          @NotBlank @Size(max = 200) String password,
                          @NotBlank @Size(max = 100) String firstName,
                          @NotBlank @Size(max = 100) String lastName,

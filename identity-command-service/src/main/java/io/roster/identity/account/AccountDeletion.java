@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.events.ProblemCode;
 import io.roster.events.identity.RemovalReason;
 import io.roster.identity.access.Actor;
 import io.roster.identity.membership.UserMemberships;
@@ -7,7 +8,6 @@ import io.roster.identity.organization.MemberRemoval;
 import io.roster.identity.organization.RemoveMembersCommand;
 import io.roster.kit.command.Commands;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
 import io.roster.kit.web.RuleViolation;
 import org.springframework.stereotype.Component;
 
@@ -43,7 +43,7 @@ class AccountDeletion {
     /** The organizations the user was removed from. */
     List<UUID> delete(UUID userId, Actor actor) {
         if (actor.userId().equals(userId)) {
-            throw new RuleViolation("cannot_delete_self", "Nobody can delete their own account.");
+            throw new RuleViolation(ProblemCode.CANNOT_DELETE_SELF, "Nobody can delete their own account.");
         }
         if (!actor.providerAdmin()) {
             throw ApiProblem.forbidden("Only a provider admin may delete an account.");
@@ -76,7 +76,7 @@ class AccountDeletion {
         try {
             commands.sendAndWait(new DeleteUserCommand(userId, actor));
         } catch (ApiProblem e) {
-            if (!ProblemCodes.NOT_FOUND.equals(e.code())) {
+            if (e.problemCode() != ProblemCode.NOT_FOUND) {
                 throw e;
             }
             // deleted by an earlier attempt that stopped before removing the account: finish that one

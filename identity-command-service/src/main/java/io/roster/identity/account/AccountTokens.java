@@ -5,10 +5,10 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import io.roster.events.ProblemCode;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.kit.web.ApiProblem;
 import org.bson.Document;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
@@ -29,8 +29,6 @@ import java.util.concurrent.TimeUnit;
 @Component
 class AccountTokens {
 
-    static final String NOT_FOUND = "token_not_found";
-    static final String EXPIRED = "token_expired";
 
     /** What a token is for. */
     enum Purpose {
@@ -86,7 +84,7 @@ class AccountTokens {
             throw notFound();
         }
         if (!record.getDate("expiresAt").toInstant().isAfter(clock.instant())) {
-            throw new ApiProblem(HttpStatus.GONE, EXPIRED, "This link has expired; ask for a new one.");
+            throw new ApiProblem(ProblemCode.TOKEN_EXPIRED, "This link has expired; ask for a new one.");
         }
         UUID userId = UUID.fromString(record.getString("userId"));
         Optional<String> current = accounts.currentToken(userId, purpose);
@@ -97,6 +95,6 @@ class AccountTokens {
     }
 
     private static ApiProblem notFound() {
-        return new ApiProblem(HttpStatus.NOT_FOUND, NOT_FOUND, "This link is not valid (unknown, already used, or replaced by a newer one).");
+        return new ApiProblem(ProblemCode.TOKEN_NOT_FOUND, "This link is not valid (unknown, already used, or replaced by a newer one).");
     }
 }

@@ -10,6 +10,8 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
+import io.roster.events.EmailAddress;
+import io.roster.events.ProblemCode;
 import io.roster.identity.organization.UserDirectory;
 import io.roster.kit.web.RuleViolation;
 import org.bson.Document;
@@ -55,7 +57,7 @@ public class Accounts implements UserDirectory {
 
     /** An active account by address (login). */
     public Optional<Account> findByEmail(String email) {
-        return active(collection.find(Filters.eq("email", Account.normalize(email))).first()).map(Accounts::toAccount);
+        return active(collection.find(Filters.eq("email", EmailAddress.normalize(email))).first()).map(Accounts::toAccount);
     }
 
     public Optional<Account> findActive(UUID userId) {
@@ -89,10 +91,10 @@ public class Accounts implements UserDirectory {
                 }
             }
             Instant staleBefore = clock.instant().minus(STALE_CLAIM);
-            collection.deleteOne(Filters.and(Filters.eq("email", Account.normalize(account.email())), Filters.eq(STATE, PENDING),
+            collection.deleteOne(Filters.and(Filters.eq("email", EmailAddress.normalize(account.email())), Filters.eq(STATE, PENDING),
                     Filters.lt("claimedAt", Date.from(staleBefore))));
         }
-        throw new RuleViolation("email_taken", "Another account uses " + Account.normalize(account.email()) + ".");
+        throw new RuleViolation(ProblemCode.EMAIL_TAKEN, "Another account uses " + EmailAddress.normalize(account.email()) + ".");
     }
 
     /** The registration succeeded: the account can log in and be found. */
@@ -152,7 +154,7 @@ public class Accounts implements UserDirectory {
 
     private static Document asDocument(Account account) {
         return new Document("_id", account.userId().toString())
-                .append("email", Account.normalize(account.email()))
+                .append("email", EmailAddress.normalize(account.email()))
                 .append("passwordHash", account.passwordHash())
                 .append("providerRoles", account.providerRoles());
     }

@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.events.EmailAddress;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.identity.config.IdentityProperties;
 import io.roster.kit.command.Commands;
@@ -46,7 +47,7 @@ class BootstrapAdmin implements ApplicationRunner {
             log.info("No bootstrap provider admin configured");
             return;
         }
-        String email = Account.normalize(admin.email());
+        String email = EmailAddress.normalize(admin.email());
         if (accounts.findByEmail(email).isPresent()) {
             log.info("Bootstrap provider admin: {} (exists)", email);
             return;

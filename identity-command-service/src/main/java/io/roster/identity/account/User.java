@@ -1,5 +1,7 @@
 package io.roster.identity.account;
 
+import io.roster.events.EmailAddress;
+import io.roster.events.ProblemCode;
 import io.roster.events.identity.AccountSetupRequested;
 import io.roster.events.identity.EmailVerificationRequested;
 import io.roster.events.identity.ProviderRolesChanged;
@@ -8,7 +10,6 @@ import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserProfileUpdated;
 import io.roster.events.identity.UserRegistered;
 import io.roster.events.identity.VerificationMethod;
-import io.roster.kit.web.ProblemCodes;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -42,7 +43,7 @@ class User {
     @CommandHandler
     User(RegisterUserCommand command, Clock clock) {
         apply(new UserRegistered(UUID.randomUUID(), clock.instant(), null, command.actorId(), command.userId(),
-                Account.normalize(command.email()), command.firstName(), command.lastName(), command.source(),
+                EmailAddress.normalize(command.email()), command.firstName(), command.lastName(), command.source(),
                 command.emailVerified(), command.invitationTokenHash()));
         if (!command.providerRoles().isEmpty()) {
             apply(new ProviderRolesChanged(UUID.randomUUID(), clock.instant(), null, command.actorId(),
@@ -59,7 +60,7 @@ class User {
     @CommandHandler
     void handle(RequestEmailVerificationCommand command, Clock clock) {
         if (emailVerified) {
-            throw new RuleViolation("email_already_verified", email + " is already verified.");
+            throw new RuleViolation(ProblemCode.EMAIL_ALREADY_VERIFIED, email + " is already verified.");
         }
         apply(new EmailVerificationRequested(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email,
                 command.verificationToken(), command.expiresAt()));
@@ -75,7 +76,7 @@ class User {
 
     @CommandHandler
     boolean handle(VerifyInvitedEmailCommand command, Clock clock) {
-        if (emailVerified || command.email() == null || !Account.normalize(command.email()).equals(email)) {
+        if (emailVerified || command.email() == null || !EmailAddress.normalize(command.email()).equals(email)) {
             return false;
         }
         apply(new UserEmailVerified(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email,
@@ -86,12 +87,12 @@ class User {
     @CommandHandler
     UpdateUserProfileCommand.Profile handle(UpdateUserProfileCommand command, Clock clock) {
         if (!command.actor().providerAdmin() && !command.actor().userId().equals(userId)) {
-            throw new RuleViolation(ProblemCodes.FORBIDDEN, "Only the user themselves or a provider admin may change a user's name.");
+            throw new RuleViolation(ProblemCode.FORBIDDEN, "Only the user themselves or a provider admin may change a user's name.");
         }
         String newFirst = command.firstName() == null ? firstName : command.firstName().strip();
         String newLast = command.lastName() == null ? lastName : command.lastName().strip();
         if (newFirst.isEmpty() || newLast.isEmpty()) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "A name cannot be blank.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "A name cannot be blank.");
         }
         if (!newFirst.equals(firstName) || !newLast.equals(lastName)) {
             apply(new UserProfileUpdated(UUID.randomUUID(), clock.instant(), null, command.actor().userId(), userId, newFirst, newLast));
@@ -102,10 +103,10 @@ class User {
     @CommandHandler
     void handle(DeleteUserCommand command, Clock clock) {
         if (command.actor().userId().equals(userId)) {
-            throw new RuleViolation("cannot_delete_self", "Nobody can delete their own account.");
+            throw new RuleViolation(ProblemCode.CANNOT_DELETE_SELF, "Nobody can delete their own account.");
         }
         if (!command.actor().providerAdmin()) {
-            throw new RuleViolation(ProblemCodes.FORBIDDEN, "Only a provider admin may delete an account.");
+            throw new RuleViolation(ProblemCode.FORBIDDEN, "Only a provider admin may delete an account.");
         }
         apply(new UserDeleted(UUID.randomUUID(), clock.instant(), null, command.actor().userId(), userId, email));
     }

@@ -7,8 +7,8 @@ import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.ValidEmailAddress;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -110,7 +110,7 @@ class UserController {
     record CreateUserRequest(
             @NotBlank @Size(max = 100) String firstName,
             @NotBlank @Size(max = 100) String lastName,
-            @NotBlank @Email @Size(max = 320) String email,
+            @NotBlank @ValidEmailAddress String email,
             String password,
             @Size(max = 5) List<String> providerRoles,
             @Size(max = 20) List<@Valid @NotNull MembershipRequest> memberships) {

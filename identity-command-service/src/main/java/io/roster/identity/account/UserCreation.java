@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.events.EmailAddress;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.RemovalReason;
 import io.roster.identity.access.Actor;
@@ -77,7 +78,7 @@ class UserCreation {
         }
 
         UUID userId = UUID.randomUUID();
-        String email = Account.normalize(user.email());
+        String email = EmailAddress.normalize(user.email());
         accounts.claim(new Account(userId, email, user.password() == null ? null : passwords.encode(user.password()),
                 List.copyOf(user.providerRoles())));
         try {

@@ -1,11 +1,11 @@
 package io.roster.identity.admin;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.axon.RelayRepublisher;
 import io.roster.kit.axon.RelayRepublisher.RelayStatus;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -26,8 +26,6 @@ import reactor.core.scheduler.Schedulers;
 class RepublishController {
 
     static final String PATH = "/api/v1/admin/republish";
-    static final String IN_PROGRESS = "republish_in_progress";
-    static final String CLAIMED_ELSEWHERE = "relay_claimed_elsewhere";
 
     private final RelayRepublisher republisher;
 
@@ -43,13 +41,13 @@ class RepublishController {
                 .map(caller -> {
                     requireProviderAdmin(caller);
                     if (republisher.status().republishing()) {
-                        throw new ApiProblem(HttpStatus.CONFLICT, IN_PROGRESS,
+                        throw new ApiProblem(ProblemCode.REPUBLISH_IN_PROGRESS,
                                 "The events are being republished; follow GET " + PATH + " until it has caught up.");
                     }
                     try {
                         return ResponseEntity.accepted().body(republisher.republishAll());
                     } catch (RelayRepublisher.RelayClaimedElsewhere e) {
-                        throw new ApiProblem(HttpStatus.CONFLICT, CLAIMED_ELSEWHERE,
+                        throw new ApiProblem(ProblemCode.RELAY_CLAIMED_ELSEWHERE,
                                 "Another instance of the service publishes the events; retry, the request may reach it.");
                     }
                 });

@@ -1,5 +1,6 @@
 package io.roster.identity.auth;
 
+import io.roster.events.ProblemCode;
 import io.roster.identity.account.Accounts;
 import io.roster.kit.web.RuleViolation;
 import jakarta.validation.Valid;
@@ -41,7 +42,7 @@ class AuthController {
             String hash = account.map(a -> a.passwordHash()).filter(h -> h != null).orElse(decoyHash);
             boolean matches = passwords.matches(request.password(), hash);
             if (account.isEmpty() || !matches || account.get().passwordHash() == null) {
-                throw new RuleViolation("invalid_credentials", "The email or password is wrong.");
+                throw new RuleViolation(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
             }
             return tokens.issue(account.get());
         }).subscribeOn(Schedulers.boundedElastic());

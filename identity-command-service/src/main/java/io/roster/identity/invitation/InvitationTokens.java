@@ -7,6 +7,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
+import io.roster.events.EmailAddress;
 import io.roster.events.EventEnvelope;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
@@ -18,7 +19,7 @@ import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
-import io.roster.identity.account.Account;
+import io.roster.events.invitation.LinkAudience;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -75,12 +76,12 @@ public class InvitationTokens {
     void apply(EventEnvelope envelope) {
         Object event = envelope.event();
         if (event instanceof InvitationIssued e) {
-            put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(Account.normalize(e.email())),
+            put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(EmailAddress.normalize(e.email())),
                     e.expiresAt(), null);
         } else if (event instanceof InvitationResent e) {
             // the old token dies with the resend: only the newest hash of an invitation stays
             tokens.deleteMany(Filters.and(bySource(e.invitationId()), Filters.ne("_id", e.tokenHash())));
-            put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(Account.normalize(e.email())),
+            put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(EmailAddress.normalize(e.email())),
                     e.expiresAt(), null);
         } else if (event instanceof InvitationRevoked e) {
             status(e.invitationId(), "revoked");
@@ -128,6 +129,6 @@ public class InvitationTokens {
     }
 
     private static List<String> audience(List<String> emails) {
-        return emails == null ? List.of() : emails.stream().map(Account::normalize).toList();
+        return emails == null ? List.of() : emails.stream().map(LinkAudience::normalize).toList();
     }
 }

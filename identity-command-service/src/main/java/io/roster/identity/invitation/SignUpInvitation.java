@@ -1,7 +1,9 @@
 package io.roster.identity.invitation;
 
+import io.roster.events.EmailAddress;
+import io.roster.events.ProblemCode;
+import io.roster.events.invitation.InvitationValidity;
 import io.roster.events.invitation.LinkAudience;
-import io.roster.identity.account.Account;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.kit.web.RuleViolation;
 import org.springframework.stereotype.Component;
@@ -12,7 +14,8 @@ import java.time.Instant;
 /**
  * Checks the invitation token of a sign-up (PRODUCT.md §4: sign-up needs a valid invitation token unless open
  * sign-up is configured) against identity's projection of the invitation tokens, with the same codes the accept
- * endpoint gives. The acceptance itself stays with the invitation service, which reads the token's hash from
+ * endpoint gives: whether the invitation can still be used is {@link InvitationValidity}, the decision of the invitation
+ * service's aggregates too. The acceptance itself stays with the invitation service, which reads the token's hash from
  * the sign-up's {@code UserRegistered}; a link's quota is checked here only as far as identity has seen it used,
  * and exactly there.
  */
@@ -34,46 +37,25 @@ public class SignUpInvitation {
     public Admitted check(String rawToken, String email) {
         String hash = SecretBox.hash(rawToken);
         InvitationTokens.Token token = tokens.byHash(hash)
-                .orElseThrow(() -> new RuleViolation("invitation_not_found", "This invitation link is not valid."));
+                .orElseThrow(() -> new RuleViolation(ProblemCode.INVITATION_NOT_FOUND, "This invitation link is not valid."));
         Instant now = clock.instant();
-        String address = Account.normalize(email);
+        String address = EmailAddress.normalize(email);
+        InvitationValidity validity = token.isLink()
+                ? InvitationValidity.ofLink(!"disabled".equals(token.status()), token.expiresAt(), token.quota(), token.used(), now)
+                : InvitationValidity.ofInvitation(token.status(), token.expiresAt(), now);
+        if (!validity.usable()) {
+            throw new RuleViolation(validity.code().orElseThrow(), validity.detail());
+        }
         if (token.isLink()) {
-            checkLink(token, address, now);
+            if (!LinkAudience.admits(token.audience(), address)) {
+                throw new RuleViolation(ProblemCode.EMAIL_MISMATCH, "This invitation link is not for this address.");
+            }
             return new Admitted(hash, false);
         }
-        switch (token.status()) {
-            case "revoked" -> throw new RuleViolation("invitation_revoked", "This invitation was revoked.");
-            case "accepted" -> throw new RuleViolation("invitation_used", "This invitation was already accepted.");
-            case "expired" -> throw expired();
-            default -> {
-                if (token.expiresAt() != null && !now.isBefore(token.expiresAt())) {
-                    throw expired();
-                }
-            }
-        }
         if (!token.audience().contains(address)) {
-            throw new RuleViolation("email_mismatch", "This invitation was sent to another address; sign up with that one.");
+            throw new RuleViolation(ProblemCode.EMAIL_MISMATCH, "This invitation was sent to another address; sign up with that one.");
         }
         // the token was mailed to this address: holding it proves the address, as accepting the invitation does
         return new Admitted(hash, true);
-    }
-
-    private static void checkLink(InvitationTokens.Token link, String address, Instant now) {
-        if ("disabled".equals(link.status())) {
-            throw new RuleViolation("invitation_disabled", "This invitation link is disabled.");
-        }
-        if (link.expiresAt() != null && !now.isBefore(link.expiresAt())) {
-            throw expired();
-        }
-        if (link.quota() != null && link.used() >= link.quota()) {
-            throw new RuleViolation("quota_exhausted", "This invitation link was used as often as it may be.");
-        }
-        if (!LinkAudience.admits(link.audience(), address)) {
-            throw new RuleViolation("email_mismatch", "This invitation link is not for this address.");
-        }
-    }
-
-    private static RuleViolation expired() {
-        return new RuleViolation("invitation_expired", "This invitation has expired; ask for a new one.");
     }
 }

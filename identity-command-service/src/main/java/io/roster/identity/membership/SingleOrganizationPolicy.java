@@ -5,6 +5,7 @@ import com.mongodb.MongoWriteException;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -100,7 +101,7 @@ public class SingleOrganizationPolicy {
     }
 
     private static RuleViolation refusal(UUID userId) {
-        return new RuleViolation("user_in_other_organization",
+        return new RuleViolation(ProblemCode.USER_IN_OTHER_ORGANIZATION,
                 "User " + userId + " already belongs to another organization, and a user may belong to only one.");
     }
 }

@@ -6,8 +6,8 @@ import io.roster.identity.membership.SingleOrganizationPolicy;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.ValidEmailAddress;
 import jakarta.validation.Valid;
-import jakarta.validation.constraints.Email;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.ResponseEntity;
@@ -136,7 +136,7 @@ class MemberController {
         return List.copyOf(ids);
     }
 
-    record AddMemberRequest(UUID userId, @Email @Size(max = 320) String email, List<String> roles,
+    record AddMemberRequest(UUID userId, @ValidEmailAddress String email, List<String> roles,
                             @Size(max = 100) List<@NotNull UUID> teamIds) {
         AddMemberRequest {
             email = email == null ? null : email.strip();

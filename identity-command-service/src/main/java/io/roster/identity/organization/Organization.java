@@ -1,19 +1,21 @@
 package io.roster.identity.organization;
 
 import com.fasterxml.jackson.annotation.JsonAutoDetect;
+import io.roster.events.ProblemCode;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.MemberTeamsChanged;
+import io.roster.events.identity.OrganizationAccessRule;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.OrganizationRenamed;
+import io.roster.events.identity.OrganizationRole;
 import io.roster.events.identity.RemovalReason;
 import io.roster.events.identity.TeamCreated;
 import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
 import io.roster.identity.access.Actor;
-import io.roster.kit.web.ProblemCodes;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -82,7 +84,7 @@ class Organization {
         requireManager(command.actor());
         String newName = command.name() == null ? "" : command.name().strip();
         if (newName.isEmpty()) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "An organization needs a name.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "An organization needs a name.");
         }
         if (newName.equals(name)) {
             return;
@@ -103,7 +105,7 @@ class Organization {
         List<String> roles = validRoles(command.roles());
         List<UUID> teamIds = existingTeams(command.teamIds());
         if (members.contains(command.userId())) {
-            throw new RuleViolation("already_member", "User " + command.userId() + " is already a member.");
+            throw new RuleViolation(ProblemCode.ALREADY_MEMBER, "User " + command.userId() + " is already a member.");
         }
         apply(new MemberAdded(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
                 command.userId(), roles, teamIds, JoinPath.DIRECT, null));
@@ -132,7 +134,7 @@ class Organization {
         }
         long removedAdmins = removed.stream().filter(this::isAdmin).count();
         if (removedAdmins > 0 && removedAdmins >= admins) {
-            throw new RuleViolation("last_admin", "Removing " + (removed.size() == 1 ? "this member" : "these members")
+            throw new RuleViolation(ProblemCode.LAST_ADMIN, "Removing " + (removed.size() == 1 ? "this member" : "these members")
                     + " would leave the organization without an admin; make someone else an admin first.");
         }
         if (!command.dryRun()) {
@@ -154,7 +156,7 @@ class Organization {
             return;
         }
         if (isAdmin(current) && !isAdmin(wanted) && admins <= 1) {
-            throw new RuleViolation("last_admin", "This member is the organization's last admin; make someone else an admin first.");
+            throw new RuleViolation(ProblemCode.LAST_ADMIN, "This member is the organization's last admin; make someone else an admin first.");
         }
         apply(new MemberRolesChanged(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
                 command.userId(), roles));
@@ -176,7 +178,7 @@ class Organization {
     void handle(LeaveOrganizationCommand command, Clock clock) {
         Integer roles = requireMember(command.userId());
         if (isAdmin(roles) && admins <= 1) {
-            throw new RuleViolation("last_admin", "You are the organization's last admin; make someone else an admin before leaving.");
+            throw new RuleViolation(ProblemCode.LAST_ADMIN, "You are the organization's last admin; make someone else an admin before leaving.");
         }
         apply(new MemberRemoved(UUID.randomUUID(), clock.instant(), organizationId, command.userId(), command.userId(),
                 command.userId(), RemovalReason.LEFT, null));
@@ -223,17 +225,22 @@ class Organization {
 
     // --- rules ---
 
+    /** The one access rule of every service ({@link OrganizationAccessRule}), applied to this organization's members. */
     private void requireManager(Actor actor) {
-        if (actor.providerAdmin() || isAdmin(members.get(actor.userId()))) {
-            return;
-        }
-        throw new RuleViolation(ProblemCodes.FORBIDDEN, "Only an admin of the organization or a provider admin may do this.");
+        Integer bits = members.get(actor.userId());
+        List<String> roles = bits == null ? null : OrganizationRoles.names(bits);
+        OrganizationAccessRule.refusal(OrganizationAccessRule.Need.ADMIN, actor.providerAdmin(), roles, () -> true)
+                .ifPresent(refusal -> {
+                    throw new RuleViolation(refusal, refusal == ProblemCode.NOT_FOUND
+                            ? "No organization " + organizationId + " that you belong to."
+                            : "Only an admin of the organization or a provider admin may do this.");
+                });
     }
 
     private Integer requireMember(UUID userId) {
         Integer roles = members.get(userId);
         if (roles == null) {
-            throw new RuleViolation(ProblemCodes.NOT_FOUND, "User " + userId + " is not a member of this organization.");
+            throw new RuleViolation(ProblemCode.NOT_FOUND, "User " + userId + " is not a member of this organization.");
         }
         return roles;
     }
@@ -241,18 +248,18 @@ class Organization {
     private Team requireTeam(UUID teamId) {
         Team team = teams.get(teamId);
         if (team == null) {
-            throw new RuleViolation(ProblemCodes.NOT_FOUND, "There is no team " + teamId + " in this organization.");
+            throw new RuleViolation(ProblemCode.NOT_FOUND, "There is no team " + teamId + " in this organization.");
         }
         return team;
     }
 
     private static List<String> validRoles(Collection<String> roles) {
         if (roles == null || roles.isEmpty()) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "A member needs at least one role.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "A member needs at least one role.");
         }
-        List<String> unknown = OrganizationRoles.unknown(roles);
+        List<String> unknown = OrganizationRole.unknown(roles);
         if (!unknown.isEmpty()) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "Unknown roles " + unknown + "; the roles are " + OrganizationRoles.ALL + ".");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "Unknown roles " + unknown + "; the roles are " + OrganizationRole.NAMES + ".");
         }
         return OrganizationRoles.names(OrganizationRoles.bits(roles));
     }
@@ -271,7 +278,7 @@ class Organization {
     private static String teamName(String name) {
         String stripped = name == null ? "" : name.strip();
         if (stripped.isEmpty()) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "A team needs a name.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "A team needs a name.");
         }
         return stripped;
     }
@@ -284,7 +291,7 @@ class Organization {
         String wanted = teamName.toLowerCase(Locale.ROOT);
         teams.forEach((teamId, team) -> {
             if (!teamId.equals(exceptTeam) && team.name().toLowerCase(Locale.ROOT).equals(wanted)) {
-                throw new RuleViolation("team_name_taken", "The organization already has a team named \"" + team.name() + "\".");
+                throw new RuleViolation(ProblemCode.TEAM_NAME_TAKEN, "The organization already has a team named \"" + team.name() + "\".");
             }
         });
     }

@@ -112,7 +112,8 @@ class UserAccountsTest extends IdentityHttpTest {
         Map<String, Object> intoOther = Map.of("firstName", "Eve", "lastName", "E", "email", email, "password", PASSWORD,
                 "memberships", List.of(Map.of("organizationId", other.toString(), "roles", List.of("member"))));
 
-        problem(post(orgAdmin.token(), "/api/v1/users", intoOther), HttpStatus.FORBIDDEN, "forbidden");
+        // not a member of Other: to them it does not exist (the same answer in every service)
+        problem(post(orgAdmin.token(), "/api/v1/users", intoOther), HttpStatus.NOT_FOUND, "not_found");
         problem(post(orgAdmin.token(), "/api/v1/users", Map.of("firstName", "Eve", "lastName", "E", "email", email,
                 "providerRoles", List.of("provider-admin"),
                 "memberships", List.of(Map.of("organizationId", theirs.toString(), "roles", List.of("member"))))), HttpStatus.FORBIDDEN, "forbidden");
@@ -209,6 +210,26 @@ class UserAccountsTest extends IdentityHttpTest {
         problem(web.post().uri("/api/v1/auth/verify-email").contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("token", second)).exchange(), HttpStatus.NOT_FOUND, "token_not_found");
         problem(post(token, "/api/v1/auth/verification-email", Map.of()), HttpStatus.CONFLICT, "email_already_verified");
+    }
+
+    @Test
+    void anAddressWithoutADottedDomainIsRefusedAtSignUpAndUserCreationAsInvitationsRefuseIt() {
+        // the one rule of EmailAddress: before it, sign-up accepted ann@localhost and invitations refused it
+        JsonNode signUp = problem(web.post().uri("/api/v1/auth/sign-up").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", "ann@localhost", "password", PASSWORD, "firstName", "Ann", "lastName", "L")).exchange(),
+                HttpStatus.BAD_REQUEST, "validation_failed");
+        assertThat(signUp.get("errors").get(0).get("field").asText()).isEqualTo("email");
+        problem(post(adminToken(), "/api/v1/users", Map.of("firstName", "Ann", "lastName", "L", "email", "ann@localhost",
+                "password", PASSWORD)), HttpStatus.BAD_REQUEST, "validation_failed");
+    }
+
+    @Test
+    void anInternationalDomainIsStoredInItsAsciiFormAndLogsInEitherWay() {
+        String local = "j\u00fcrgen-" + UUID.randomUUID().toString().substring(0, 8);
+        post(adminToken(), "/api/v1/users", Map.of("firstName", "J", "lastName", "K", "email", local + "@B\u00fccher.Example",
+                "password", PASSWORD)).expectStatus().isCreated();
+        problem(post(adminToken(), "/api/v1/users", Map.of("firstName", "J", "lastName", "K", "email", local + "@xn--bcher-kva.example",
+                "password", PASSWORD)), HttpStatus.CONFLICT, "email_taken");
     }
 
     @Test

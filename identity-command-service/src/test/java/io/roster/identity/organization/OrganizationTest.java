@@ -154,7 +154,7 @@ class OrganizationTest {
                     .expectException(violation("forbidden"));
             fixture.given(created(), creatorAdded())
                     .when(new AddMemberCommand(ORG, MEMBER, List.of("member"), List.of(), AS_OUTSIDER))
-                    .expectException(violation("forbidden"));
+                    .expectException(violation("not_found")); // to an outsider, the organization does not exist
         }
 
         @Test
@@ -182,7 +182,7 @@ class OrganizationTest {
                     .expectNoEvents();
             fixture.given(created(), creatorAdded())
                     .when(new CheckMemberAdmissionCommand(ORG, List.of("member"), List.of(), AS_OUTSIDER))
-                    .expectException(violation("forbidden"));
+                    .expectException(violation("not_found"));
             fixture.given(created(), creatorAdded())
                     .when(new CheckMemberAdmissionCommand(ORG, List.of("member"), List.of(TEAM), AS_ADMIN))
                     .expectException(violation("not_found"));

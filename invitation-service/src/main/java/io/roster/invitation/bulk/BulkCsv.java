@@ -1,11 +1,10 @@
 package io.roster.invitation.bulk;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
 import org.apache.commons.csv.CSVFormat;
 import org.apache.commons.csv.CSVParser;
 import org.apache.commons.csv.CSVRecord;
-import org.springframework.http.HttpStatus;
 
 import java.io.IOException;
 import java.io.UncheckedIOException;
@@ -38,9 +37,6 @@ final class BulkCsv {
     static final int MAX_ROWS = 1000;
     static final String EMAIL = "email";
     static final String GROUP_MEMBERSHIP = "group membership";
-    static final String MALFORMED_CSV = "malformed_csv";
-    static final String INVALID_CSV_HEADER = "invalid_csv_header";
-    static final String EMPTY_CSV = "empty_csv";
 
     private static final char BYTE_ORDER_MARK = '\uFEFF';
     private static final CSVFormat FORMAT = CSVFormat.DEFAULT.builder()
@@ -67,7 +63,7 @@ final class BulkCsv {
             text = text.substring(1);
         }
         if (text.isBlank()) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, EMPTY_CSV,
+            throw new ApiProblem(ProblemCode.EMPTY_CSV,
                     "The file is empty: it needs a header line '" + EMAIL + "," + GROUP_MEMBERSHIP + "' and at least one row.");
         }
         LineNumbers lines = new LineNumbers(text);
@@ -79,7 +75,7 @@ final class BulkCsv {
                     columns = Columns.of(record);
                 } else if (!isBlank(record)) {
                     if (rows.size() == MAX_ROWS) {
-                        throw new ApiProblem(HttpStatus.PAYLOAD_TOO_LARGE, ProblemCodes.PAYLOAD_TOO_LARGE,
+                        throw new ApiProblem(ProblemCode.PAYLOAD_TOO_LARGE,
                                 "The file has more than " + MAX_ROWS + " rows; at most " + MAX_ROWS
                                         + " are invited per file. Split it into several files.");
                     }
@@ -89,10 +85,10 @@ final class BulkCsv {
             }
         } catch (UncheckedIOException | IOException | IllegalStateException e) {
             // Commons CSV reports broken quoting (an unclosed quote, text after a closing quote) this way
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, MALFORMED_CSV, "The file is not valid CSV: " + reason(e));
+            throw new ApiProblem(ProblemCode.MALFORMED_CSV, "The file is not valid CSV: " + reason(e));
         }
         if (rows.isEmpty()) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, EMPTY_CSV, "The file has a header but no rows to invite.");
+            throw new ApiProblem(ProblemCode.EMPTY_CSV, "The file has a header but no rows to invite.");
         }
         return rows;
     }
@@ -107,13 +103,13 @@ final class BulkCsv {
                     .decode(ByteBuffer.wrap(body))
                     .toString();
         } catch (CharacterCodingException e) {
-            throw new ApiProblem(HttpStatus.BAD_REQUEST, MALFORMED_CSV,
+            throw new ApiProblem(ProblemCode.MALFORMED_CSV,
                     "The body is not " + charset.name() + " text; send the file saved as CSV (UTF-8).");
         }
         for (int i = 0; i < text.length(); i++) {
             char c = text.charAt(i);
             if (Character.isISOControl(c) && c != '\r' && c != '\n' && c != '\t') {
-                throw new ApiProblem(HttpStatus.BAD_REQUEST, MALFORMED_CSV,
+                throw new ApiProblem(ProblemCode.MALFORMED_CSV,
                         "The body holds binary data, not CSV text; send the file saved as CSV (UTF-8).");
             }
         }
@@ -147,7 +143,7 @@ final class BulkCsv {
             int email = names.indexOf(EMAIL);
             int groups = names.indexOf(GROUP_MEMBERSHIP);
             if (email < 0 || groups < 0 || names.lastIndexOf(EMAIL) != email || names.lastIndexOf(GROUP_MEMBERSHIP) != groups) {
-                throw new ApiProblem(HttpStatus.BAD_REQUEST, INVALID_CSV_HEADER,
+                throw new ApiProblem(ProblemCode.INVALID_CSV_HEADER,
                         "The first line must name the columns '" + EMAIL + "' and '" + GROUP_MEMBERSHIP
                                 + "' once each (any case, other columns are ignored); it names " + shown(header) + ".");
             }

@@ -1,16 +1,16 @@
 package io.roster.invitation.bulk;
 
+import io.roster.events.ProblemCode;
+import io.roster.events.identity.OrganizationRole;
 import io.roster.events.invitation.FailedRow;
-import io.roster.invitation.directory.OrganizationAccess;
+import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.command.Commands;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
-import io.roster.kit.web.WebLimits;
 import io.roster.kit.web.DataBuffers;
+import io.roster.kit.web.WebLimits;
 import org.springframework.core.io.buffer.DataBufferUtils;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -28,7 +28,6 @@ import java.nio.charset.Charset;
 import java.nio.charset.StandardCharsets;
 import java.time.Instant;
 import java.util.List;
-import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -52,8 +51,7 @@ import java.util.UUID;
 class BulkInvitationController {
 
     static final String TEXT_CSV = "text/csv";
-    private static final Set<String> ROLES = Set.of("admin", "billing-manager", "member");
-    private static final List<String> DEFAULT_ROLES = List.of("member");
+    private static final List<String> DEFAULT_ROLES = List.of(OrganizationRole.MEMBER.wireName());
 
     private final BulkInvitations bulk;
     private final BulkJobs jobs;
@@ -78,7 +76,7 @@ class BulkInvitationController {
                                                          @RequestParam(required = false) List<String> roles,
                                                          ServerWebExchange exchange) {
         return CurrentCaller.get().flatMap(caller -> body(exchange).flatMap(body -> commands.run(exchange, () -> {
-            access.requireManager(organizationId, caller);
+            access.requireAdmin(caller, organizationId);
             return bulk.run(new BulkInvitations.Upload(organizationId, caller.userId(), body, charset(exchange), roles(roles), dryRun));
         }))).map(sent -> {
             BulkInvitations.Outcome outcome = sent.result();
@@ -97,7 +95,7 @@ class BulkInvitationController {
     @GetMapping("/{jobId}")
     Mono<JobStatus> status(@PathVariable UUID organizationId, @PathVariable UUID jobId) {
         return CurrentCaller.get().flatMap(caller -> Mono.fromCallable(() -> {
-            access.requireManager(organizationId, caller);
+            access.requireAdmin(caller, organizationId);
             return jobs.find(jobId)
                     .filter(job -> job.organizationId().equals(organizationId))
                     .map(JobStatus::of)
@@ -118,7 +116,7 @@ class BulkInvitationController {
         try {
             return type == null || type.getCharset() == null ? StandardCharsets.UTF_8 : type.getCharset();
         } catch (IllegalArgumentException e) {
-            throw new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemCodes.UNSUPPORTED_MEDIA_TYPE,
+            throw new ApiProblem(ProblemCode.UNSUPPORTED_MEDIA_TYPE,
                     "The charset of " + type + " is not supported; send the file as UTF-8.");
         }
     }
@@ -129,8 +127,8 @@ class BulkInvitationController {
         if (roles.isEmpty()) {
             return DEFAULT_ROLES;
         }
-        if (!ROLES.containsAll(roles)) {
-            throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("roles", "must be admin, billing-manager or member")));
+        if (!OrganizationRole.unknown(roles).isEmpty()) {
+            throw ApiProblem.invalidField("roles", "must be " + OrganizationRole.ROLE_LIST);
         }
         return roles;
     }

@@ -1,8 +1,8 @@
 package io.roster.invitation.bulk;
 
+import io.roster.events.EmailAddress;
 import io.roster.events.invitation.FailedRow;
 import io.roster.invitation.directory.IdentityDirectory;
-import io.roster.invitation.invitation.EmailAddresses;
 import io.roster.invitation.invitation.InvitationIssuer;
 import io.roster.kit.command.Commands;
 import org.slf4j.Logger;
@@ -112,8 +112,8 @@ class BulkInvitations {
         List<Candidate> candidates = new ArrayList<>();
         for (int i = 0; i < rows.size(); i++) {
             BulkCsv.Row row = rows.get(i);
-            String email = EmailAddresses.normalize(row.email());
-            if (!EmailAddresses.isValid(email)) {
+            String email = EmailAddress.normalize(row.email());
+            if (!EmailAddress.isValid(email)) {
                 failures[i] = new FailedRow(row.line(), echo(row.email()), INVALID_EMAIL,
                         row.email().isEmpty() ? "The email cell is empty." : "Not a valid email address.");
                 continue;

@@ -8,20 +8,21 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import io.roster.events.EmailAddress;
 import io.roster.events.EventEnvelope;
-import io.roster.kit.kafka.AppliedSequences;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.OrganizationRenamed;
+import io.roster.events.identity.OrganizationRole;
 import io.roster.events.identity.TeamCreated;
 import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
 import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserRegistered;
-import io.roster.invitation.invitation.EmailAddresses;
+import io.roster.kit.kafka.AppliedSequences;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -51,7 +52,6 @@ import java.util.UUID;
 public class IdentityDirectory {
 
     private static final Logger log = LoggerFactory.getLogger(IdentityDirectory.class);
-    static final String ADMIN = "admin";
 
     private final MongoCollection<Document> organizations;
     private final MongoCollection<Document> memberships;
@@ -112,12 +112,12 @@ public class IdentityDirectory {
         } else if (event instanceof UserRegistered e) {
             users.replaceOne(Filters.eq("_id", e.userId().toString()),
                     new Document("_id", e.userId().toString())
-                            .append("email", EmailAddresses.normalize(e.email()))
+                            .append("email", EmailAddress.normalize(e.email()))
                             .append("verified", e.emailVerified()),
                     new ReplaceOptions().upsert(true));
         } else if (event instanceof UserEmailVerified e) {
             users.updateOne(Filters.eq("_id", e.userId().toString()),
-                    Updates.combine(Updates.set("email", EmailAddresses.normalize(e.email())), Updates.set("verified", true)));
+                    Updates.combine(Updates.set("email", EmailAddress.normalize(e.email())), Updates.set("verified", true)));
         } else if (event instanceof UserDeleted e) {
             users.deleteOne(Filters.eq("_id", e.userId().toString()));
         }
@@ -129,9 +129,14 @@ public class IdentityDirectory {
         return organization == null ? Optional.empty() : Optional.ofNullable(organization.getString("name"));
     }
 
-    public boolean isAdmin(UUID organizationId, UUID userId) {
+    /** The member's roles, or empty when the user is not a member. */
+    public Optional<List<String>> roles(UUID organizationId, UUID userId) {
         Document membership = memberships.find(Filters.eq("_id", key(organizationId, userId))).first();
-        return membership != null && membership.getList("roles", String.class, List.of()).contains(ADMIN);
+        return Optional.ofNullable(membership).map(d -> d.getList("roles", String.class, List.of()));
+    }
+
+    public boolean isAdmin(UUID organizationId, UUID userId) {
+        return roles(organizationId, userId).filter(OrganizationRole::includesAdmin).isPresent();
     }
 
     public boolean isMember(UUID organizationId, UUID userId) {

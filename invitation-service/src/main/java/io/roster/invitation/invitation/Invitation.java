@@ -1,12 +1,14 @@
 package io.roster.invitation.invitation;
 
+import io.roster.events.EmailAddress;
+import io.roster.events.ProblemCode;
 import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.invitation.InvitationValidity;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -29,12 +31,6 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 @Aggregate
 class Invitation {
 
-    static final String EMAIL_MISMATCH = "email_mismatch";
-    static final String NOT_FOUND = "invitation_not_found";
-    static final String EXPIRED = "invitation_expired";
-    static final String REVOKED = "invitation_revoked";
-    static final String USED = "invitation_used";
-
     @AggregateIdentifier
     private UUID invitationId;
     private UUID organizationId;
@@ -56,10 +52,10 @@ class Invitation {
     Invitation(IssueInvitationCommand command, Clock clock) {
         Instant now = clock.instant();
         if (!command.expiresAt().isAfter(now)) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "An invitation must expire in the future.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "An invitation must expire in the future.");
         }
-        if (!EmailAddresses.isValid(command.email())) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "Not a valid email address.");
+        if (!EmailAddress.isValid(command.email())) {
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "Not a valid email address.");
         }
         apply(new InvitationIssued(UUID.randomUUID(), now, command.organizationId(), command.actorId(),
                 command.invitationId(), command.email(), command.firstName(), command.lastName(),
@@ -71,10 +67,10 @@ class Invitation {
     ResendOutcome handle(ResendInvitationCommand command, Clock clock) {
         requireOrganization(command.organizationId());
         if (status == InvitationStatus.ACCEPTED) {
-            throw new RuleViolation(USED, "This invitation was already accepted.");
+            throw refused(InvitationValidity.USED);
         }
         if (status == InvitationStatus.REVOKED) {
-            throw new RuleViolation(REVOKED, "This invitation was revoked.");
+            throw refused(InvitationValidity.REVOKED);
         }
         Instant now = clock.instant();
         Instant newExpiry = now.plus(validity);
@@ -90,10 +86,10 @@ class Invitation {
             return;
         }
         if (status == InvitationStatus.ACCEPTED) {
-            throw new RuleViolation(USED, "This invitation was already accepted.");
+            throw refused(InvitationValidity.USED);
         }
         if (status == InvitationStatus.EXPIRED) {
-            throw new RuleViolation(EXPIRED, "This invitation already expired.");
+            throw refused(InvitationValidity.EXPIRED);
         }
         apply(new InvitationRevoked(UUID.randomUUID(), clock.instant(), organizationId, command.actorId(), invitationId, email));
     }
@@ -102,7 +98,7 @@ class Invitation {
     void handle(ExpireInvitationCommand command, Clock clock) {
         Instant now = clock.instant();
         if (status != InvitationStatus.PENDING || now.isBefore(expiresAt)) {
-            throw new RuleViolation(ProblemCodes.CONFLICT, "Invitation " + invitationId + " is not due to expire.");
+            throw new RuleViolation(ProblemCode.CONFLICT, "Invitation " + invitationId + " is not due to expire.");
         }
         apply(new InvitationExpired(UUID.randomUUID(), now, organizationId, null, invitationId, email));
     }
@@ -110,35 +106,34 @@ class Invitation {
     @CommandHandler
     AcceptOutcome handle(AcceptInvitationCommand command, Clock clock) {
         if (!command.tokenHash().equals(tokenHash)) {
-            throw new RuleViolation(NOT_FOUND, "This invitation link is not valid.");
+            throw new RuleViolation(ProblemCode.INVITATION_NOT_FOUND, "This invitation link is not valid.");
         }
-        if (status == InvitationStatus.ACCEPTED) {
-            if (command.userId().equals(acceptedBy)) {
-                return AcceptOutcome.accepted(organizationId);
-            }
-            throw new RuleViolation(USED, "This invitation was already used.");
-        }
-        if (status == InvitationStatus.REVOKED) {
-            throw new RuleViolation(REVOKED, "This invitation was revoked.");
+        if (status == InvitationStatus.ACCEPTED && command.userId().equals(acceptedBy)) {
+            return AcceptOutcome.accepted(organizationId);
         }
         Instant now = clock.instant();
-        if (status == InvitationStatus.EXPIRED || !now.isBefore(expiresAt)) {
-            throw new RuleViolation(EXPIRED, "This invitation has expired; ask for a new one.");
+        InvitationValidity validity = InvitationValidity.ofInvitation(status.json(), expiresAt, now);
+        if (!validity.usable()) {
+            throw refused(validity);
         }
-        String callerEmail = EmailAddresses.normalize(command.email());
+        String callerEmail = EmailAddress.normalize(command.email());
         if (!email.equals(callerEmail)) {
             apply(new InvitationAcceptRejected(UUID.randomUUID(), now, organizationId, command.userId(), invitationId,
-                    null, command.userId(), callerEmail, EMAIL_MISMATCH));
-            return new AcceptOutcome(organizationId, EMAIL_MISMATCH);
+                    null, command.userId(), callerEmail, ProblemCode.EMAIL_MISMATCH.code()));
+            return new AcceptOutcome(organizationId, ProblemCode.EMAIL_MISMATCH);
         }
         apply(new InvitationAccepted(UUID.randomUUID(), now, organizationId, command.userId(), invitationId,
                 command.userId(), email, roles, teamIds));
         return AcceptOutcome.accepted(organizationId);
     }
 
+    private static RuleViolation refused(InvitationValidity validity) {
+        return new RuleViolation(validity.code().orElseThrow(), validity.detail());
+    }
+
     private void requireOrganization(UUID organization) {
         if (!organizationId.equals(organization)) {
-            throw new RuleViolation(ProblemCodes.NOT_FOUND, "No such invitation in this organization.");
+            throw new RuleViolation(ProblemCode.NOT_FOUND, "No such invitation in this organization.");
         }
     }
 

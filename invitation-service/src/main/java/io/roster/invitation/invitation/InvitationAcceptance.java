@@ -1,5 +1,7 @@
 package io.roster.invitation.invitation;
 
+import io.roster.events.EmailAddress;
+import io.roster.events.ProblemCode;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.link.LinkJoins;
 import io.roster.kit.command.Commands;
@@ -47,7 +49,7 @@ public class InvitationAcceptance {
         String hash = SecretBox.hash(token);
         return lookup.byTokenHash(hash)
                 .map(entry -> new Preview(directory.organizationName(entry.organizationId()).orElse(null), entry.roles(),
-                        entry.effectiveStatus(clock.instant()), EmailAddresses.mask(entry.email())))
+                        entry.effectiveStatus(clock.instant()), EmailAddress.mask(entry.email())))
                 .or(() -> links.preview(hash).map(link -> new Preview(link.organizationName(), link.roles(), link.status(),
                         link.emailHint())));
     }
@@ -76,6 +78,6 @@ public class InvitationAcceptance {
     }
 
     static RuleViolation notFound() {
-        return new RuleViolation(Invitation.NOT_FOUND, "This invitation link is not valid.");
+        return new RuleViolation(ProblemCode.INVITATION_NOT_FOUND, "This invitation link is not valid.");
     }
 }

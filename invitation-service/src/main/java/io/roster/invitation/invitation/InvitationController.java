@@ -1,19 +1,21 @@
 package io.roster.invitation.invitation;
 
+import io.roster.events.EmailAddress;
+import io.roster.events.ProblemCode;
+import io.roster.events.invitation.InvitationValidity;
 import io.roster.invitation.directory.IdentityDirectory;
-import io.roster.invitation.directory.OrganizationAccess;
+import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
 import io.roster.kit.web.RuleViolation;
+import io.roster.kit.web.ValidOrganizationRole;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
-import jakarta.validation.constraints.Pattern;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
@@ -41,7 +43,6 @@ class InvitationController {
 
     private static final Duration MAX_VALIDITY = Duration.ofHours(720);
 
-    static final String ALREADY_INVITED = InvitationIssuer.ALREADY_INVITED;
 
     private final Commands commands;
     private final OrganizationAccess access;
@@ -71,7 +72,7 @@ class InvitationController {
     }
 
     private IssueResponse issueAll(UUID organizationId, IssueRequest request, RosterPrincipal caller) {
-        access.requireManager(organizationId, caller);
+        access.requireAdmin(caller, organizationId);
         List<UUID> teamIds = request.teamIds() == null ? List.of() : request.teamIds().stream().distinct().toList();
         List<UUID> unknownTeams = directory.unknownTeams(organizationId, teamIds);
         if (!unknownTeams.isEmpty()) {
@@ -85,11 +86,11 @@ class InvitationController {
         List<InvitationIssuer.Invitee> invitees = new ArrayList<>();
         for (int i = 0; i < invalid.length; i++) {
             String raw = request.emails().get(i);
-            String email = EmailAddresses.normalize(raw);
-            if (EmailAddresses.isValid(email)) {
+            String email = EmailAddress.normalize(raw);
+            if (EmailAddress.isValid(email)) {
                 invitees.add(new InvitationIssuer.Invitee(email, teamIds));
             } else {
-                invalid[i] = new Rejected(raw, ProblemCodes.VALIDATION_FAILED, "Not a valid email address.");
+                invalid[i] = new Rejected(raw, ProblemCode.VALIDATION_FAILED.code(), "Not a valid email address.");
             }
         }
         InvitationIssuer.Terms terms = new InvitationIssuer.Terms(organizationId, caller.userId(), blankToNull(request.firstName()),
@@ -117,16 +118,15 @@ class InvitationController {
     Mono<ResponseEntity<Issued>> resend(@PathVariable UUID organizationId, @PathVariable UUID invitationId,
                                         ServerWebExchange exchange) {
         return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> {
-            access.requireManager(organizationId, caller);
+            access.requireAdmin(caller, organizationId);
             InvitationLookup.Entry entry = existing(organizationId, invitationId);
-            if (InvitationStatus.ACCEPTED.json().equals(entry.status())) {
-                throw new RuleViolation(Invitation.USED, "This invitation was already accepted.");
-            }
-            if (InvitationStatus.REVOKED.json().equals(entry.status())) {
-                throw new RuleViolation(Invitation.REVOKED, "This invitation was revoked.");
+            // an expired invitation may be sent again; a used or revoked one may not
+            InvitationValidity standing = InvitationValidity.ofInvitation(entry.status(), null, clock.instant());
+            if (standing == InvitationValidity.USED || standing == InvitationValidity.REVOKED) {
+                throw new RuleViolation(standing.code().orElseThrow(), standing.detail());
             }
             if (!lookup.claim(organizationId, entry.email(), invitationId)) {
-                throw new RuleViolation(ALREADY_INVITED, entry.email() + " has another pending invitation to the organization.");
+                throw new RuleViolation(ProblemCode.ALREADY_INVITED, entry.email() + " has another pending invitation to the organization.");
             }
             try {
                 InvitationTokens.NewToken token = tokens.next();
@@ -146,7 +146,7 @@ class InvitationController {
     Mono<ResponseEntity<Revoked>> revoke(@PathVariable UUID organizationId, @PathVariable UUID invitationId,
                                          ServerWebExchange exchange) {
         return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> {
-            access.requireManager(organizationId, caller);
+            access.requireAdmin(caller, organizationId);
             existing(organizationId, invitationId);
             return commands.sendAndWait(new RevokeInvitationCommand(invitationId, organizationId, caller.userId()));
         })).map(sent -> sent.respond(ResponseEntity.ok(), new Revoked(invitationId, InvitationStatus.REVOKED.json())));
@@ -186,7 +186,7 @@ class InvitationController {
             @NotNull @Size(min = 1, max = 20) List<@NotNull String> emails,
             @Size(max = 100) String firstName,
             @Size(max = 100) String lastName,
-            @NotEmpty List<@NotNull @Pattern(regexp = "admin|billing-manager|member", message = "must be admin, billing-manager or member") String> roles,
+            @NotEmpty List<@NotNull @ValidOrganizationRole String> roles,
             @Size(max = 100) List<@NotNull UUID> teamIds,
             @Min(1) @Max(720) Integer expiresInHours,
             Instant expiresAt) {

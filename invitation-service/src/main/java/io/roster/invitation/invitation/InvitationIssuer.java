@@ -1,5 +1,6 @@
 package io.roster.invitation.invitation;
 
+import io.roster.events.ProblemCode;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.kit.command.Commands;
 import org.springframework.stereotype.Component;
@@ -30,8 +31,6 @@ import java.util.UUID;
 @Component
 public class InvitationIssuer {
 
-    public static final String ALREADY_INVITED = "already_invited";
-    public static final String ALREADY_MEMBER = "already_member";
     /** How long an invitation is valid unless its inviter says otherwise (PRODUCT.md §4). */
     public static final Duration DEFAULT_VALIDITY = Duration.ofHours(72);
 
@@ -47,7 +46,7 @@ public class InvitationIssuer {
         this.tokens = tokens;
     }
 
-    /** One address to invite: normalized and valid ({@link EmailAddresses}), with teams of the organization. */
+    /** One address to invite: normalized and valid ({@link io.roster.events.EmailAddress}), with teams of the organization. */
     public record Invitee(String email, List<UUID> teamIds) {
     }
 
@@ -170,10 +169,10 @@ public class InvitationIssuer {
     }
 
     private static Refused alreadyMember(String email) {
-        return new Refused(email, ALREADY_MEMBER, email + " is already a member of the organization.");
+        return new Refused(email, ProblemCode.ALREADY_MEMBER.code(), email + " is already a member of the organization.");
     }
 
     private static Refused alreadyInvited(String email) {
-        return new Refused(email, ALREADY_INVITED, email + " already has a pending invitation to the organization.");
+        return new Refused(email, ProblemCode.ALREADY_INVITED.code(), email + " already has a pending invitation to the organization.");
     }
 }

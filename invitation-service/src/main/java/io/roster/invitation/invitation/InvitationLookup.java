@@ -15,6 +15,7 @@ import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
+import io.roster.events.invitation.InvitationValidity;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -56,7 +57,7 @@ class InvitationLookup {
 
         /** Pending but past its expiry counts as expired before the InvitationExpired arrives. */
         String effectiveStatus(Instant now) {
-            return InvitationStatus.PENDING.json().equals(status) && !now.isBefore(expiresAt)
+            return InvitationValidity.ofInvitation(status, expiresAt, now) == InvitationValidity.EXPIRED
                     ? InvitationStatus.EXPIRED.json() : status;
         }
     }

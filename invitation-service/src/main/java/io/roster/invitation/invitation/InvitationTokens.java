@@ -1,13 +1,12 @@
 package io.roster.invitation.invitation;
 
 import io.roster.events.EncryptedSecret;
+import io.roster.events.ProblemCode;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.ObjectProvider;
-import org.springframework.http.HttpStatus;
 import org.springframework.stereotype.Component;
 
 /**
@@ -32,7 +31,7 @@ public class InvitationTokens {
     /** A fresh token, as it may be stored: its hash and its sealed form. */
     public NewToken next() {
         if (secretBox == null) {
-            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.UNAVAILABLE,
+            throw new ApiProblem(ProblemCode.SERVICE_UNAVAILABLE,
                     "Invitations cannot be issued: the token encryption key is not configured.");
         }
         String token = SecretBox.newToken();
@@ -42,7 +41,7 @@ public class InvitationTokens {
     /** The raw token of a sealed one, for an admin who copies a link's URL. */
     public String open(EncryptedSecret sealed) {
         if (secretBox == null) {
-            throw new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE, ProblemCodes.UNAVAILABLE,
+            throw new ApiProblem(ProblemCode.SERVICE_UNAVAILABLE,
                     "The token encryption key is not configured.");
         }
         return secretBox.open(sealed);

@@ -1,5 +1,6 @@
 package io.roster.invitation.invitation;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.command.Commands;
 import org.springframework.stereotype.Component;
 
@@ -28,7 +29,7 @@ public class SignUpAcceptance {
     public Optional<Optional<String>> accept(String tokenHash, UUID userId, String email) {
         return lookup.byTokenHash(tokenHash).map(entry -> {
             AcceptOutcome outcome = commands.sendAndWait(new AcceptInvitationCommand(entry.invitationId(), tokenHash, userId, email));
-            return Optional.ofNullable(outcome.rejectedCode());
+            return Optional.ofNullable(outcome.rejectedCode()).map(ProblemCode::code);
         });
     }
 }

@@ -1,14 +1,15 @@
 package io.roster.invitation.link;
 
-import io.roster.events.invitation.LinkAudience;
+import io.roster.events.EmailAddress;
+import io.roster.events.ProblemCode;
 import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationLinkCreated;
 import io.roster.events.invitation.InvitationLinkDisabled;
 import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
-import io.roster.invitation.invitation.EmailAddresses;
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.invitation.InvitationValidity;
+import io.roster.events.invitation.LinkAudience;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -33,14 +34,6 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
  */
 @Aggregate
 class InvitationLink {
-
-    static final String DISABLED = "invitation_disabled";
-    static final String EXPIRED = "invitation_expired";
-    static final String EXHAUSTED = "quota_exhausted";
-    static final String NOT_FOUND = "invitation_not_found";
-    static final String EMAIL_MISMATCH = "email_mismatch";
-    static final String EMAIL_NOT_VERIFIED = "email_not_verified";
-    static final String ALREADY_MEMBER = "already_member";
 
     @AggregateIdentifier
     private UUID linkId;
@@ -105,31 +98,31 @@ class InvitationLink {
     @CommandHandler
     LinkUse handle(UseInvitationLinkCommand command, Clock clock) {
         if (!command.tokenHash().equals(tokenHash)) {
-            throw new RuleViolation(NOT_FOUND, "This invitation link is not valid.");
+            throw new RuleViolation(ProblemCode.INVITATION_NOT_FOUND, "This invitation link is not valid.");
         }
         if (members.contains(command.userId())) {
             return new LinkUse(organizationId, null);
         }
         if (command.alreadyMember()) {
-            throw new RuleViolation(ALREADY_MEMBER, "You are already a member of this organization.");
-        }
-        if (!enabled) {
-            throw new RuleViolation(DISABLED, "This invitation link is disabled.");
+            throw new RuleViolation(ProblemCode.ALREADY_MEMBER, "You are already a member of this organization.");
         }
         Instant now = clock.instant();
-        if (expiresAt != null && !now.isBefore(expiresAt)) {
-            throw new RuleViolation(EXPIRED, "This invitation link has expired.");
+        InvitationValidity validity = InvitationValidity.ofLink(enabled, expiresAt, null, used, now);
+        if (!validity.usable()) {
+            throw new RuleViolation(validity.code().orElseThrow(), validity.detail());
         }
-        String email = EmailAddresses.normalize(command.email());
-        String refusal = !LinkAudience.admits(emails, email) ? EMAIL_MISMATCH
-                : !emails.isEmpty() && !command.emailVerified() ? EMAIL_NOT_VERIFIED : null;
+        String email = EmailAddress.normalize(command.email());
+        ProblemCode refusal = !LinkAudience.admits(emails, email) ? ProblemCode.EMAIL_MISMATCH
+                : !emails.isEmpty() && !command.emailVerified() ? ProblemCode.EMAIL_NOT_VERIFIED : null;
         if (refusal != null) {
             apply(new InvitationAcceptRejected(UUID.randomUUID(), now, organizationId, command.userId(), null, linkId,
-                    command.userId(), email, refusal));
+                    command.userId(), email, refusal.code()));
             return new LinkUse(organizationId, refusal);
         }
-        if (quota != null && used >= quota) {
-            throw new RuleViolation(EXHAUSTED, "This invitation link has been used as often as it may be.");
+        // the quota last: a refused address never learns whether the link is used up, and never uses it up
+        validity = InvitationValidity.ofLink(enabled, expiresAt, quota, used, now);
+        if (!validity.usable()) {
+            throw new RuleViolation(validity.code().orElseThrow(), validity.detail());
         }
         apply(new InvitationLinkUsed(UUID.randomUUID(), now, organizationId, command.userId(), linkId, command.userId(),
                 email, roles, teamIds, used + 1));
@@ -137,21 +130,21 @@ class InvitationLink {
     }
 
     private static void validate(List<String> emails, Instant expiresAt, Integer quota, int used, Instant now) {
-        if (emails.stream().anyMatch(e -> !EmailPatterns.isValid(e))) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "emails: each must be an address or *@domain.");
+        if (emails.stream().anyMatch(e -> !LinkAudience.isValid(e))) {
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "emails: each must be an address or *@domain.");
         }
         if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "expiresAt: must be in the future.");
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "expiresAt: must be in the future.");
         }
         if (quota != null && (quota < 1 || quota < used)) {
-            throw new RuleViolation(ProblemCodes.VALIDATION_FAILED, "quota: must be at least 1 and at least the "
+            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "quota: must be at least 1 and at least the "
                     + used + " uses so far.");
         }
     }
 
     private void requireOrganization(UUID organization) {
         if (!organizationId.equals(organization)) {
-            throw new RuleViolation(ProblemCodes.NOT_FOUND, "No such invitation link in this organization.");
+            throw new RuleViolation(ProblemCode.NOT_FOUND, "No such invitation link in this organization.");
         }
     }
 

@@ -1,14 +1,16 @@
 package io.roster.invitation.link;
 
+import io.roster.events.invitation.LinkAudience;
 import io.roster.invitation.config.InvitationProperties;
 import io.roster.invitation.directory.IdentityDirectory;
-import io.roster.invitation.directory.OrganizationAccess;
 import io.roster.invitation.invitation.InvitationTokens;
+import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.command.Commands;
 import io.roster.kit.command.Sent;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.ValidOrganizationRole;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
@@ -40,8 +42,6 @@ import java.util.concurrent.Callable;
 @RequestMapping("/api/v1/organizations/{organizationId}/invitation-links")
 class InvitationLinkController {
 
-    private static final String ROLES = "admin|billing-manager|member";
-    private static final String ROLE_MESSAGE = "must be admin, billing-manager or member";
 
     private final Commands commands;
     private final OrganizationAccess access;
@@ -101,7 +101,7 @@ class InvitationLinkController {
     @GetMapping("/{linkId}/url")
     Mono<ResponseEntity<Url>> url(@PathVariable UUID organizationId, @PathVariable UUID linkId) {
         return CurrentCaller.get().flatMap(caller -> Mono.fromCallable((Callable<ResponseEntity<Url>>) () -> {
-            access.requireManager(organizationId, caller);
+            access.requireAdmin(caller, organizationId);
             return ResponseEntity.ok(new Url(linkId, properties.inviteUrl(tokens.open(existing(organizationId, linkId).token()))));
         }).subscribeOn(Schedulers.boundedElastic()));
     }
@@ -109,7 +109,7 @@ class InvitationLinkController {
     /** Runs a manager's commands for the request, once the caller proved to be one. */
     private <T> Mono<Sent<T>> asManager(UUID organizationId, ServerWebExchange exchange, ManagerAction<T> action) {
         return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> {
-            access.requireManager(organizationId, caller);
+            access.requireAdmin(caller, organizationId);
             return action.run(caller);
         }));
     }
@@ -129,8 +129,8 @@ class InvitationLinkController {
     }
 
     private static List<String> patterns(List<String> emails) {
-        List<String> patterns = emails == null ? List.of() : emails.stream().map(EmailPatterns::normalize).distinct().toList();
-        if (patterns.stream().anyMatch(p -> !EmailPatterns.isValid(p))) {
+        List<String> patterns = emails == null ? List.of() : emails.stream().map(LinkAudience::normalize).distinct().toList();
+        if (patterns.stream().anyMatch(p -> !LinkAudience.isValid(p))) {
             throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("emails", "each must be an email address or *@domain")));
         }
         return patterns;
@@ -146,7 +146,7 @@ class InvitationLinkController {
                          @Size(max = 100) List<@NotNull String> emails,
                          Instant expiresAt,
                          @Min(1) Integer quota,
-                         @NotEmpty List<@NotNull @Pattern(regexp = ROLES, message = ROLE_MESSAGE) String> roles,
+                         @NotEmpty List<@NotNull @ValidOrganizationRole String> roles,
                          @Size(max = 100) List<@NotNull UUID> teamIds) {
     }
 
@@ -155,7 +155,7 @@ class InvitationLinkController {
                          @Size(max = 100) List<@NotNull String> emails,
                          Instant expiresAt,
                          @Min(1) Integer quota,
-                         @Size(min = 1) List<@NotNull @Pattern(regexp = ROLES, message = ROLE_MESSAGE) String> roles,
+                         @Size(min = 1) List<@NotNull @ValidOrganizationRole String> roles,
                          @Size(max = 100) List<@NotNull UUID> teamIds) {
     }
 

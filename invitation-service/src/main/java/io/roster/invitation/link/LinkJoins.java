@@ -1,5 +1,6 @@
 package io.roster.invitation.link;
 
+import io.roster.events.ProblemCode;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.RosterPrincipal;
@@ -51,7 +52,7 @@ public class LinkJoins {
         LinkUse use = commands.sendAndWait(new UseInvitationLinkCommand(link.linkId(), tokenHash, caller.userId(), caller.email(),
                 directory.isVerified(caller.userId()), directory.isMember(link.organizationId(), caller.userId())));
         if (use.rejected()) {
-            throw new RuleViolation(use.rejectedCode(), InvitationLink.EMAIL_NOT_VERIFIED.equals(use.rejectedCode())
+            throw new RuleViolation(use.rejectedCode(), use.rejectedCode() == ProblemCode.EMAIL_NOT_VERIFIED
                     ? "Verify your email address before joining through this link."
                     : "This invitation link is not for the address you are logged in with.");
         }
@@ -68,7 +69,7 @@ public class LinkJoins {
     public Optional<Optional<String>> joinAtSignUp(String tokenHash, UUID userId, String email, boolean emailVerified) {
         return lookup.byTokenHash(tokenHash).map(link -> {
             LinkUse use = commands.sendAndWait(new UseInvitationLinkCommand(link.linkId(), tokenHash, userId, email, emailVerified, false));
-            return Optional.ofNullable(use.rejectedCode());
+            return Optional.ofNullable(use.rejectedCode()).map(ProblemCode::code);
         });
     }
 }

@@ -8,6 +8,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EncryptedSecret;
+import io.roster.events.invitation.InvitationValidity;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -36,13 +37,7 @@ class LinkLookup {
                  Integer quota, int used, boolean enabled, EncryptedSecret token) {
 
         String status(Instant now) {
-            if (!enabled) {
-                return "disabled";
-            }
-            if (expiresAt != null && !now.isBefore(expiresAt)) {
-                return "expired";
-            }
-            return quota != null && used >= quota ? "exhausted" : "enabled";
+            return InvitationValidity.ofLink(enabled, expiresAt, quota, used, now).linkStatus();
         }
     }
 

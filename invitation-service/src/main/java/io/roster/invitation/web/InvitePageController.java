@@ -1,5 +1,6 @@
 package io.roster.invitation.web;
 
+import io.roster.events.ProblemCode;
 import io.roster.invitation.invitation.InvitationAcceptance;
 import io.roster.kit.command.Commands;
 import io.roster.kit.command.Sent;
@@ -28,7 +29,7 @@ import java.util.Optional;
 @Controller
 class InvitePageController {
 
-    static final String NOT_FOUND = "invitation_not_found";
+    static final String NOT_FOUND = ProblemCode.INVITATION_NOT_FOUND.code();
 
     private final InvitationAcceptance acceptance;
     private final Commands commands;

@@ -1,6 +1,7 @@
 package io.roster.invitation.web;
 
-import io.roster.kit.web.ProblemCodes;
+import io.roster.events.ProblemCode;
+import io.roster.events.invitation.InvitationValidity;
 import org.springframework.http.HttpStatus;
 
 import java.util.Map;
@@ -11,15 +12,7 @@ import java.util.Map;
  */
 record PageProblem(HttpStatus status, String code, String title, String advice) {
 
-    static final String MISSING = "invitation_missing";
-
-    /** The preview's status (personal invitation or link) → the code the accept would answer; usable ones absent. */
-    private static final Map<String, String> CODE_OF_STATUS = Map.of(
-            "expired", "invitation_expired",
-            "revoked", "invitation_revoked",
-            "disabled", "invitation_disabled",
-            "accepted", "invitation_used",
-            "exhausted", "quota_exhausted");
+    static final String MISSING = ProblemCode.INVITATION_MISSING.code();
 
     private static final Map<String, String[]> TEXTS = Map.ofEntries(
             Map.entry("invitation_not_found", new String[] {"This invitation link is not valid",
@@ -46,13 +39,12 @@ record PageProblem(HttpStatus status, String code, String title, String advice) 
     static PageProblem of(String code) {
         String[] texts = TEXTS.getOrDefault(code, new String[] {"This invitation cannot be used",
                 "Ask an admin of the organization for help."});
-        HttpStatus status = MISSING.equals(code) ? HttpStatus.BAD_REQUEST : ProblemCodes.statusOf(code);
+        HttpStatus status = HttpStatus.valueOf(ProblemCode.of(code).orElse(ProblemCode.CONFLICT).status());
         return new PageProblem(status, code, texts[0], texts[1]);
     }
 
     /** @return the problem of a previewed invitation that cannot be accepted, or null when it can */
     static PageProblem ofStatus(String status) {
-        String code = CODE_OF_STATUS.get(status);
-        return code == null ? null : of(code);
+        return InvitationValidity.ofStatus(status).code().map(code -> of(code.code())).orElse(null);
     }
 }

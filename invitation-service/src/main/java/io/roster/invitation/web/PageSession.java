@@ -1,10 +1,9 @@
 package io.roster.invitation.web;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.authentication.AuthenticationServiceException;
 import org.springframework.security.core.Authentication;
 import org.springframework.security.core.AuthenticationException;
@@ -55,10 +54,8 @@ class PageSession {
      */
     Mono<Started> start(String accessToken) {
         return tokens.authenticate(new BearerTokenAuthenticationToken(accessToken))
-                .onErrorMap(AuthenticationServiceException.class, e -> new ApiProblem(HttpStatus.SERVICE_UNAVAILABLE,
-                        ProblemCodes.UNAVAILABLE, "The token keys cannot be fetched right now; try again shortly."))
-                .onErrorMap(AuthenticationException.class, e -> new ApiProblem(HttpStatus.UNAUTHORIZED,
-                        ProblemCodes.UNAUTHENTICATED, "This is not a valid, unexpired access token of the identity service."))
+                .onErrorMap(AuthenticationServiceException.class, e -> new ApiProblem(ProblemCode.SERVICE_UNAVAILABLE, "The token keys cannot be fetched right now; try again shortly."))
+                .onErrorMap(AuthenticationException.class, e -> new ApiProblem(ProblemCode.UNAUTHENTICATED, "This is not a valid, unexpired access token of the identity service."))
                 .flatMap(authentication -> callerOf(authentication).map(caller -> new Started(caller,
                         lifetimeOf((JwtAuthenticationToken) authentication))));
     }

@@ -1,14 +1,15 @@
 package io.roster.invitation.link;
 
 import io.roster.events.EncryptedSecret;
+import io.roster.events.ProblemCode;
 import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationLinkCreated;
 import io.roster.events.invitation.InvitationLinkDisabled;
 import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
-import io.roster.testsupport.MutableClock;
 import io.roster.kit.web.RuleViolation;
+import io.roster.testsupport.MutableClock;
 import org.axonframework.test.aggregate.AggregateTestFixture;
 import org.hamcrest.Description;
 import org.hamcrest.Matcher;
@@ -85,13 +86,13 @@ class InvitationLinkTest {
         fixture.given(created(List.of("*@example.org"), 1, null))
                 .when(use("eve@example.com", true))
                 .expectEvents(new InvitationAcceptRejected(null, T0, organizationId, user, null, linkId, user, "eve@example.com", "email_mismatch"))
-                .expectResultMessagePayload(new LinkUse(organizationId, "email_mismatch"));
+                .expectResultMessagePayload(new LinkUse(organizationId, ProblemCode.EMAIL_MISMATCH));
         fixture.given(created(List.of("*@example.org"), 1, null))
                 .when(use("eve@sub.example.org", true))
-                .expectResultMessagePayload(new LinkUse(organizationId, "email_mismatch"));
+                .expectResultMessagePayload(new LinkUse(organizationId, ProblemCode.EMAIL_MISMATCH));
         fixture.given(created(List.of("*@example.org"), 1, null))
                 .when(use("una@example.org", false))
-                .expectResultMessagePayload(new LinkUse(organizationId, "email_not_verified"));
+                .expectResultMessagePayload(new LinkUse(organizationId, ProblemCode.EMAIL_NOT_VERIFIED));
         fixture.given(created(List.of("*@example.org"), 1, null),
                         new InvitationAcceptRejected(UUID.randomUUID(), T0, organizationId, user, null, linkId, user, "x@y.io", "email_mismatch"))
                 .when(use("Ina@Example.org", true))
@@ -131,8 +132,6 @@ class InvitationLinkTest {
 
     @Test
     void patternsAreValidatedAndHintsMaskAddresses() {
-        assertThat(EmailPatterns.isValid("*@x.io")).isTrue();
-        assertThat(EmailPatterns.isValid("*@")).isFalse();
         assertThat(EmailPatterns.hint(List.of("ann@x.io", "*@y.io"))).isEqualTo("a***@x.io, *@y.io");
     }
 

@@ -1,13 +1,13 @@
 package io.roster.notification.log;
 
 import io.roster.events.notification.NotificationKind;
+import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
-import io.roster.notification.access.OrganizationAccess;
+import io.roster.kit.web.Page;
+import io.roster.kit.web.PageRequest;
 import io.roster.notification.delivery.DeliveryStatus;
 import io.roster.notification.delivery.DeliveryStore;
-import io.roster.notification.web.Page;
-import io.roster.notification.web.PageRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -43,7 +43,7 @@ class DeliveryLogController {
 
     @GetMapping("/api/v1/organizations/{organizationId}/notifications")
     Mono<Page<DeliveryLogItem>> log(@PathVariable UUID organizationId,
-                                    @RequestParam(required = false) Integer limit,
+                                    @RequestParam(required = false) String limit,
                                     @RequestParam(required = false) String cursor,
                                     @RequestParam(required = false) String status,
                                     @RequestParam(required = false) String kind) {
@@ -57,7 +57,7 @@ class DeliveryLogController {
     }
 
     @GetMapping("/api/v1/notifications")
-    Mono<Page<DeliveryLogItem>> logOfEveryone(@RequestParam(required = false) Integer limit,
+    Mono<Page<DeliveryLogItem>> logOfEveryone(@RequestParam(required = false) String limit,
                                               @RequestParam(required = false) String cursor,
                                               @RequestParam(required = false) String status,
                                               @RequestParam(required = false) String kind,
@@ -93,7 +93,7 @@ class DeliveryLogController {
     /** The paging and the filters both logs take, checked once. */
     private record Filters(PageRequest request, DeliveryStatus status, NotificationKind kind) {
 
-        static Filters parse(Integer limit, String cursor, String status, String kind, List<ApiProblem.FieldProblem> problems) {
+        static Filters parse(String limit, String cursor, String status, String kind, List<ApiProblem.FieldProblem> problems) {
             PageRequest page = PageRequest.of(limit, cursor, problems);
             DeliveryStatus statusFilter = status == null || status.isBlank() ? null : DeliveryStatus.parse(status).orElse(null);
             if (status != null && !status.isBlank() && statusFilter == null) {

@@ -1,8 +1,9 @@
 package io.roster.notification.settings;
 
+import io.roster.events.EmailAddress;
+import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.kit.web.ApiProblem;
-import io.roster.notification.access.OrganizationAccess;
 import io.roster.notification.config.RequiredSecrets;
 import io.roster.notification.smtp.TlsMode;
 import org.slf4j.Logger;
@@ -21,7 +22,6 @@ import org.springframework.web.bind.annotation.RestController;
 import reactor.core.publisher.Mono;
 
 import java.time.Clock;
-import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -73,7 +73,7 @@ class EmailSettingsController {
                     : secrets.seal(request.password());
             EmailSettings settings = new EmailSettings(organizationId, request.host().trim(), request.port(),
                     TlsMode.parse(request.tlsMode()).orElseThrow(), hasUsername ? request.username() : null, password,
-                    request.senderAddress().trim(), blankToNull(request.senderName()), clock.instant(), caller.userId());
+                    EmailAddress.normalize(request.senderAddress()), blankToNull(request.senderName()), clock.instant(), caller.userId());
             store.save(settings);
             routing.forget(organizationId);
             log.info("Email settings of organization {} set by {}: {}:{} {}", organizationId, caller.userId(),
@@ -98,10 +98,10 @@ class EmailSettingsController {
     Mono<TestEmailSender.TestEmailResult> test(@PathVariable UUID organizationId, @RequestBody TestEmailRequest request,
                                                @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
         return access.admin(organizationId).map(caller -> {
-            if (request.to() == null || !EmailSettingsValidation.isAddress(request.to().trim())) {
-                throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("to", "must be an email address")));
+            if (!EmailAddress.isValid(request.to())) {
+                throw ApiProblem.invalidField("to", EmailAddress.INVALID);
             }
-            return tester.send(organizationId, request.to().trim(), idempotencyKey);
+            return tester.send(organizationId, EmailAddress.normalize(request.to()), idempotencyKey);
         });
     }
 

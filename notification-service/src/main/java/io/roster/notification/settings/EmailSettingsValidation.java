@@ -1,9 +1,8 @@
 package io.roster.notification.settings;
 
+import io.roster.events.EmailAddress;
 import io.roster.kit.web.ApiProblem;
 import io.roster.notification.smtp.TlsMode;
-import jakarta.mail.internet.AddressException;
-import jakarta.mail.internet.InternetAddress;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -52,28 +51,14 @@ final class EmailSettingsValidation {
         }
         if (r.senderAddress() == null || r.senderAddress().isBlank()) {
             problems.add(problem("senderAddress", "is required"));
-        } else if (!isAddress(r.senderAddress())) {
-            problems.add(problem("senderAddress", "must be an email address"));
+        } else if (!EmailAddress.isValid(r.senderAddress())) {
+            problems.add(problem("senderAddress", EmailAddress.INVALID));
         }
         if (r.senderName() != null && (r.senderName().length() > 100 || CONTROL.matcher(r.senderName()).find())) {
             problems.add(problem("senderName", "must be at most 100 printable characters"));
         }
         if (!problems.isEmpty()) {
             throw ApiProblem.validation(problems);
-        }
-    }
-
-    static boolean isAddress(String text) {
-        if (text == null || text.length() > 254 || CONTROL.matcher(text).find()) {
-            return false;
-        }
-        try {
-            InternetAddress address = new InternetAddress(text, true);
-            address.validate();
-            return address.getPersonal() == null && address.getAddress().equals(text)
-                    && text.indexOf('@') > 0 && text.lastIndexOf('.') > text.indexOf('@');
-        } catch (AddressException e) {
-            return false;
         }
     }
 

@@ -1,5 +1,6 @@
 package io.roster.notification.settings;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
 import io.roster.notification.delivery.Delivery;
 import io.roster.notification.delivery.DeliveryProcessor;
@@ -41,7 +42,7 @@ class TestEmailSender {
         if (!deliveries.insert(delivery, "test-send")) {
             Delivery first = deliveries.find(notificationId).orElseThrow();
             if (!to.equals(first.recipient()) || !organizationId.equals(first.organizationId())) {
-                throw new RuleViolation("idempotency_key_reused", "This Idempotency-Key was used with another request.");
+                throw new RuleViolation(ProblemCode.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used with another request.");
             }
             return TestEmailResult.of(first);
         }

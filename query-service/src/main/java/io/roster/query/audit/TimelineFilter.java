@@ -4,8 +4,8 @@ import com.mongodb.client.model.Filters;
 import io.roster.events.EventCatalog;
 import io.roster.events.EventType;
 import io.roster.events.UnreadableEventException;
+import io.roster.kit.web.PageRequest;
 import io.roster.query.web.KeysetCursor;
-import io.roster.query.web.PageRequest;
 import io.roster.query.web.QueryParameters;
 import org.bson.conversions.Bson;
 

@@ -1,10 +1,10 @@
 package io.roster.query.link;
 
+import io.roster.kit.access.OrganizationAccess;
+import io.roster.kit.web.Page;
+import io.roster.kit.web.PageRequest;
 import io.roster.query.consistency.ConsistencyGate;
-import io.roster.query.organization.OrganizationAccess;
 import io.roster.query.web.KeysetCursor;
-import io.roster.query.web.Page;
-import io.roster.query.web.PageRequest;
 import io.roster.query.web.QueryParameters;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;

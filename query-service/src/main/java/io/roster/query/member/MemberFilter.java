@@ -1,9 +1,10 @@
 package io.roster.query.member;
 
 import com.mongodb.client.model.Filters;
+import io.roster.events.identity.OrganizationRole;
+import io.roster.kit.web.PageRequest;
 import io.roster.query.user.UserProfile;
 import io.roster.query.web.KeysetCursor;
-import io.roster.query.web.PageRequest;
 import io.roster.query.web.QueryParameters;
 import org.bson.conversions.Bson;
 
@@ -26,7 +27,7 @@ public record MemberFilter(UUID organizationId, String prefix, String role, UUID
 
     static final int MAX_PREFIX_LENGTH = 100;
     /** The organization roles of PRODUCT.md §3. */
-    static final Map<String, String> ORGANIZATION_ROLES = List.of("admin", "billing-manager", "member").stream()
+    static final Map<String, String> ORGANIZATION_ROLES = OrganizationRole.NAMES.stream()
             .collect(Collectors.toUnmodifiableMap(Function.identity(), Function.identity()));
     /** Characters with a meaning in MongoDB's (PCRE) and mongo-java-server's (java.util.regex) patterns. */
     private static final String REGEX_METACHARACTERS = "\\^$.|?*+()[]{}";

@@ -1,10 +1,10 @@
 package io.roster.query.member;
 
+import io.roster.kit.access.OrganizationAccess;
+import io.roster.kit.web.Page;
+import io.roster.kit.web.PageRequest;
 import io.roster.query.audit.AuditLog;
 import io.roster.query.consistency.ConsistencyGate;
-import io.roster.query.organization.OrganizationAccess;
-import io.roster.query.web.Page;
-import io.roster.query.web.PageRequest;
 import io.roster.query.web.QueryParameters;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -52,7 +52,7 @@ class MemberQueryController {
         MemberFilter filter = MemberFilter.parse(organizationId, q, role, teamId, status, page, params);
         params.validate();
         return consistency.read(exchange, caller -> {
-                    access.requireReader(caller, organizationId);
+                    access.requireMember(caller, organizationId);
                     return Page.of(members.page(filter, page.fetchSize()), page, MemberRow::cursor).map(MemberRow::view);
                 });
     }

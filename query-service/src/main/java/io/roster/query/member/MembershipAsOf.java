@@ -12,15 +12,15 @@ import io.roster.events.identity.TeamRenamed;
 import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserProfileUpdated;
 import io.roster.events.identity.UserRegistered;
+import io.roster.kit.access.OrganizationAccess;
+import io.roster.kit.web.Page;
+import io.roster.kit.web.PageRequest;
 import io.roster.query.audit.AuditEntry;
 import io.roster.query.audit.AuditLog;
 import io.roster.query.audit.InstantParameter;
 import io.roster.query.consistency.ConsistencyGate;
-import io.roster.query.organization.OrganizationAccess;
 import io.roster.query.user.UserProfile;
 import io.roster.query.web.KeysetCursor;
-import io.roster.query.web.Page;
-import io.roster.query.web.PageRequest;
 import io.roster.query.web.QueryParameters;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
@@ -83,7 +83,7 @@ final class MembershipAsOf {
         }
         params.validate();
         return consistency.read(exchange, caller -> {
-                    access.requireReader(caller, organizationId);
+                    access.requireMember(caller, organizationId);
                     List<MemberRow> rows = membersAt(organizationId, instant).stream()
                             .filter(matching(filter)).sorted(LIST_ORDER).limit(page.fetchSize()).toList();
                     return Page.of(rows, page, MemberRow::cursor).map(MemberRow::view);

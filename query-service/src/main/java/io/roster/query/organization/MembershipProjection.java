@@ -20,6 +20,7 @@ import org.springframework.stereotype.Component;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -53,15 +54,12 @@ public class MembershipProjection implements Projection {
         }
     }
 
-    public boolean isAdmin(UUID organizationId, UUID userId) {
-        // by _id alone, the role checked here: mongo-java-server uses an index only for such a filter
-        Document membership = collection.get().find(Filters.eq("_id", key(organizationId, userId))).projection(Projections.include("roles")).first();
-        return membership != null && membership.getList("roles", String.class, List.of()).contains("admin");
-    }
-
-    public boolean isMember(UUID organizationId, UUID userId) {
-        // a find by _id rather than countDocuments, whose aggregation mongo-java-server runs as a full scan
-        return collection.get().find(Filters.eq("_id", key(organizationId, userId))).projection(Projections.include("_id")).first() != null;
+    /** The member's roles, or empty when the user is not a member. */
+    public Optional<List<String>> roles(UUID organizationId, UUID userId) {
+        // by _id alone: mongo-java-server uses an index only for such a filter
+        Document membership = collection.get().find(Filters.eq("_id", key(organizationId, userId)))
+                .projection(Projections.include("roles")).first();
+        return Optional.ofNullable(membership).map(d -> d.getList("roles", String.class, List.of()));
     }
 
     /** The organization ids of a user's memberships, in id order after {@code afterId}. */

@@ -1,10 +1,11 @@
 package io.roster.query.organization;
 
+import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.Page;
+import io.roster.kit.web.PageRequest;
 import io.roster.query.consistency.ConsistencyGate;
-import io.roster.query.web.Page;
-import io.roster.query.web.PageRequest;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestMapping;
@@ -37,14 +38,14 @@ class OrganizationQueryController {
     @GetMapping("/{organizationId}")
     Mono<OrganizationView> one(@PathVariable UUID organizationId, ServerWebExchange exchange) {
         return consistency.read(exchange, caller -> {
-                    access.requireReader(caller, organizationId);
+                    access.requireMember(caller, organizationId);
                     return organizations.find(organizationId)
                             .orElseThrow(() -> ApiProblem.notFound("No organization " + organizationId + "."));
                 });
     }
 
     @GetMapping
-    Mono<Page<OrganizationView>> mine(@RequestParam(required = false) Integer limit,
+    Mono<Page<OrganizationView>> mine(@RequestParam(required = false) String limit,
                                       @RequestParam(required = false) String cursor, ServerWebExchange exchange) {
         PageRequest page = PageRequest.of(limit, cursor);
         return consistency.read(exchange, caller -> Page.of(find(caller, page), page, OrganizationView::organizationId));

@@ -1,9 +1,9 @@
 package io.roster.query.rebuild;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
-import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -26,7 +26,6 @@ import java.util.UUID;
 class RebuildController {
 
     static final String PATH = "/api/v1/admin/projections/rebuild";
-    static final String IN_PROGRESS = "rebuild_in_progress";
 
     private final ProjectionRebuild rebuild;
 
@@ -34,7 +33,7 @@ class RebuildController {
         this.rebuild = rebuild;
     }
 
-    /** 202 with the job; 409 {@value #IN_PROGRESS} while another rebuild runs. */
+    /** 202 with the job; 409 {@code rebuild_in_progress} while another rebuild runs. */
     @PostMapping
     Mono<ResponseEntity<RebuildJob>> start() {
         return CurrentCaller.get()
@@ -45,7 +44,7 @@ class RebuildController {
                         RebuildJob job = rebuild.start();
                         return ResponseEntity.accepted().location(URI.create(PATH + "/" + job.jobId())).body(job);
                     } catch (RebuildJobs.RebuildInProgress e) {
-                        throw new ApiProblem(HttpStatus.CONFLICT, IN_PROGRESS, "A projection rebuild is running"
+                        throw new ApiProblem(ProblemCode.REBUILD_IN_PROGRESS, "A projection rebuild is running"
                                 + (e.runningJobId() == null ? "" : " (" + e.runningJobId() + ")") + "; start another once it finished.");
                     }
                 });

@@ -1,10 +1,10 @@
 package io.roster.query.team;
 
+import io.roster.kit.access.OrganizationAccess;
+import io.roster.kit.web.Page;
+import io.roster.kit.web.PageRequest;
 import io.roster.query.consistency.ConsistencyGate;
-import io.roster.query.organization.OrganizationAccess;
 import io.roster.query.web.KeysetCursor;
-import io.roster.query.web.Page;
-import io.roster.query.web.PageRequest;
 import io.roster.query.web.QueryParameters;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
@@ -40,7 +40,7 @@ class TeamQueryController {
         KeysetCursor after = params.keyset(page.after(), QueryParameters::isUuid);
         params.validate();
         return consistency.read(exchange, caller -> {
-                    access.requireReader(caller, organizationId);
+                    access.requireMember(caller, organizationId);
                     return Page.of(teams.page(organizationId, after, page.fetchSize()), page, TeamProjection::cursorOf)
                             .map(TeamProjection::view);
                 });

@@ -1,6 +1,7 @@
 package io.roster.query.web;
 
 import com.mongodb.client.model.Filters;
+import io.roster.kit.web.PageRequest;
 import org.bson.conversions.Bson;
 
 import java.util.Optional;

@@ -1,6 +1,7 @@
 package io.roster.query.web;
 
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.PageRequest;
 
 import java.util.ArrayList;
 import java.util.List;
@@ -17,29 +18,9 @@ public final class QueryParameters {
 
     private final List<ApiProblem.FieldProblem> problems = new ArrayList<>();
 
-    /** {@code limit} and {@code cursor}; the cursor's sort key is left for the endpoint to check. */
+    /** {@code limit} and {@code cursor} ({@link PageRequest}); the cursor's sort key is left for the endpoint to check. */
     public PageRequest page(String limit, String cursor) {
-        int size = PageRequest.DEFAULT_LIMIT;
-        if (limit != null) {
-            try {
-                size = Integer.parseInt(limit.trim());
-            } catch (NumberFormatException e) {
-                size = -1;
-            }
-            if (size < 1 || size > PageRequest.MAX_LIMIT) {
-                reject("limit", "must be a whole number between 1 and " + PageRequest.MAX_LIMIT);
-                size = PageRequest.DEFAULT_LIMIT;
-            }
-        }
-        String after = null;
-        if (cursor != null && !cursor.isBlank()) {
-            try {
-                after = PageRequest.decodeOrThrow(cursor.trim());
-            } catch (IllegalArgumentException e) {
-                reject("cursor", PageRequest.NOT_A_CURSOR);
-            }
-        }
-        return new PageRequest(size, after);
+        return PageRequest.of(limit, cursor, problems);
     }
 
     /**

@@ -12,7 +12,7 @@ import io.roster.query.member.MemberFilter;
 import io.roster.query.member.MemberQuery;
 import io.roster.query.member.MemberRows;
 import io.roster.query.web.KeysetCursor;
-import io.roster.query.web.PageRequest;
+import io.roster.kit.web.PageRequest;
 import io.roster.testsupport.TestTokenIssuer;
 import org.bson.Document;
 import org.bson.conversions.Bson;

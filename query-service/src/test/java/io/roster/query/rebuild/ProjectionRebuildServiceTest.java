@@ -149,7 +149,7 @@ class ProjectionRebuildServiceTest extends AbstractServiceTest {
         JsonNode first = startRebuild();
         // the first one runs for at least its settle time (3 s) after replaying
         problem(web.post().uri(REBUILD).headers(h -> h.setBearerAuth(providerAdminToken())).exchange(),
-                HttpStatus.CONFLICT, RebuildController.IN_PROGRESS);
+                HttpStatus.CONFLICT, "rebuild_in_progress");
         assertThat(awaitFinished(first.path("jobId").asText()).path("state").asText()).isEqualTo("completed");
     }
 

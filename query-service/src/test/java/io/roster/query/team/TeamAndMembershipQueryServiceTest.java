@@ -2,8 +2,8 @@ package io.roster.query.team;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roster.events.identity.OrganizationRenamed;
+import io.roster.kit.web.PageRequest;
 import io.roster.query.AbstractServiceTest;
-import io.roster.query.web.PageRequest;
 import org.junit.jupiter.api.Test;
 import org.springframework.test.web.reactive.server.WebTestClient;
 

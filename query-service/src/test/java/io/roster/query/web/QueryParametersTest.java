@@ -1,6 +1,7 @@
 package io.roster.query.web;
 
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.PageRequest;
 import org.junit.jupiter.api.Test;
 
 import java.util.Map;

@@ -1,12 +1,11 @@
 package io.roster.kit.command;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
 import org.axonframework.commandhandling.CommandExecutionException;
 import org.axonframework.modelling.command.AggregateNotFoundException;
 import org.axonframework.modelling.command.AggregateStreamCreationException;
 import org.axonframework.modelling.command.ConcurrencyException;
-import org.springframework.http.HttpStatus;
 
 /**
  * What a command's failure means to whoever sent it, decided here once for every service (as AxonIQ's
@@ -50,7 +49,7 @@ final class CommandFailures {
             return ApiProblem.notFound("There is nothing with the id " + notFound.getAggregateIdentifier() + " here.");
         }
         if (isConflict(cause)) {
-            return new ApiProblem(HttpStatus.CONFLICT, ProblemCodes.CONFLICT,
+            return new ApiProblem(ProblemCode.CONFLICT,
                     "Another request changed the same thing at the same moment; send yours again.");
         }
         return cause;

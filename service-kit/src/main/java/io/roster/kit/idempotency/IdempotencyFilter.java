@@ -1,8 +1,8 @@
 package io.roster.kit.idempotency;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.correlation.CorrelationId;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
 import org.reactivestreams.Publisher;
 import io.roster.kit.web.DataBuffers;
 import org.springframework.core.Ordered;
@@ -63,7 +63,6 @@ public class IdempotencyFilter implements WebFilter, Ordered {
 
     public static final String HEADER = "Idempotency-Key";
     public static final String REPLAYED_HEADER = "Idempotent-Replayed";
-    public static final String KEY_REUSED = "idempotency_key_reused";
     /** After Spring Security's filter chain (-100), before everything else. */
     public static final int ORDER = 0;
 
@@ -141,11 +140,11 @@ public class IdempotencyFilter implements WebFilter, Ordered {
             return replay(exchange.getResponse(), replay.response());
         }
         if (decision instanceof IdempotencyStore.Reused) {
-            return Mono.error(new ApiProblem(HttpStatus.CONFLICT, KEY_REUSED,
+            return Mono.error(new ApiProblem(ProblemCode.IDEMPOTENCY_KEY_REUSED,
                     "This Idempotency-Key was used with another request body; use a new key for a new request."));
         }
         exchange.getResponse().getHeaders().set(HttpHeaders.RETRY_AFTER, "1");
-        return Mono.error(new ApiProblem(HttpStatus.CONFLICT, ProblemCodes.CONFLICT,
+        return Mono.error(new ApiProblem(ProblemCode.CONFLICT,
                 "A request with this Idempotency-Key is still being processed; retry shortly with the same key."));
     }
 

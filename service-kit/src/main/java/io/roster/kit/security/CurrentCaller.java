@@ -1,8 +1,7 @@
 package io.roster.kit.security;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.core.context.ReactiveSecurityContextHolder;
 import org.springframework.security.oauth2.server.resource.authentication.JwtAuthenticationToken;
 import reactor.core.publisher.Mono;
@@ -18,7 +17,6 @@ public final class CurrentCaller {
                 .mapNotNull(context -> context.getAuthentication())
                 .filter(JwtAuthenticationToken.class::isInstance)
                 .map(auth -> RosterPrincipal.from(((JwtAuthenticationToken) auth).getToken()))
-                .switchIfEmpty(Mono.error(() -> new ApiProblem(HttpStatus.UNAUTHORIZED,
-                        ProblemCodes.UNAUTHENTICATED, "A valid bearer token is required.")));
+                .switchIfEmpty(Mono.error(() -> new ApiProblem(ProblemCode.UNAUTHENTICATED, "A valid bearer token is required.")));
     }
 }

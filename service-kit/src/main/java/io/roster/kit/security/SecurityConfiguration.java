@@ -1,14 +1,13 @@
 package io.roster.kit.security;
 
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.ProblemCodes;
 import io.roster.kit.web.ProblemWriter;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
-import org.springframework.http.HttpStatus;
 import org.springframework.security.config.annotation.web.reactive.EnableWebFluxSecurity;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.oauth2.core.DelegatingOAuth2TokenValidator;
@@ -57,7 +56,7 @@ public class SecurityConfiguration {
                                           ObjectProvider<PublicPaths> publicPaths, ReactiveJwtDecoder decoder) {
         List<String> open = new ArrayList<>(List.of("/actuator/health/**", "/actuator/health", "/actuator/prometheus", "/actuator/info"));
         publicPaths.orderedStream().forEach(p -> open.addAll(p.patterns()));
-        ApiProblem unauthenticated = new ApiProblem(HttpStatus.UNAUTHORIZED, ProblemCodes.UNAUTHENTICATED,
+        ApiProblem unauthenticated = new ApiProblem(ProblemCode.UNAUTHENTICATED,
                 "A valid, unexpired bearer token from the identity service is required.");
         ApiProblem forbidden = ApiProblem.forbidden("You may not do this.");
         return http

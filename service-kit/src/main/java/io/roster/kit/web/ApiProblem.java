@@ -1,35 +1,40 @@
 package io.roster.kit.web;
 
+import io.roster.events.ProblemCode;
 import org.springframework.http.HttpStatus;
 
 import java.util.List;
 
 /**
  * A refusal the caller can act on, answered as RFC 9457 problem+json with a stable machine {@code code}
- * (PRODUCT.md §2). Throw it from anywhere in a request; {@link ProblemWebExceptionHandler} writes it.
+ * (PRODUCT.md §2) and the HTTP status that code always has ({@link ProblemCode}). Throw it from anywhere in a
+ * request; {@link ProblemWebExceptionHandler} writes it.
  */
 public class ApiProblem extends RuntimeException {
 
-    private final HttpStatus status;
-    private final String code;
+    private final ProblemCode code;
     private final List<FieldProblem> errors;
 
-    public ApiProblem(HttpStatus status, String code, String detail) {
-        this(status, code, detail, List.of());
+    public ApiProblem(ProblemCode code, String detail) {
+        this(code, detail, List.of());
     }
 
-    public ApiProblem(HttpStatus status, String code, String detail, List<FieldProblem> errors) {
+    public ApiProblem(ProblemCode code, String detail, List<FieldProblem> errors) {
         super(detail, null, false, false);
-        this.status = status;
         this.code = code;
         this.errors = List.copyOf(errors);
     }
 
     public HttpStatus status() {
-        return status;
+        return HttpStatus.valueOf(code.status());
     }
 
+    /** The wire code, e.g. {@code validation_failed}. */
     public String code() {
+        return code.code();
+    }
+
+    public ProblemCode problemCode() {
         return code;
     }
 
@@ -42,20 +47,24 @@ public class ApiProblem extends RuntimeException {
     }
 
     public static ApiProblem validation(List<FieldProblem> errors) {
-        return new ApiProblem(HttpStatus.BAD_REQUEST, ProblemCodes.VALIDATION_FAILED,
-                "The request has invalid fields.", errors);
+        return new ApiProblem(ProblemCode.VALIDATION_FAILED, "The request has invalid fields.", errors);
+    }
+
+    /** {@code validation_failed} naming one field. */
+    public static ApiProblem invalidField(String field, String message) {
+        return validation(List.of(new FieldProblem(field, message)));
     }
 
     public static ApiProblem notFound(String detail) {
-        return new ApiProblem(HttpStatus.NOT_FOUND, ProblemCodes.NOT_FOUND, detail);
+        return new ApiProblem(ProblemCode.NOT_FOUND, detail);
     }
 
     public static ApiProblem forbidden(String detail) {
-        return new ApiProblem(HttpStatus.FORBIDDEN, ProblemCodes.FORBIDDEN, detail);
+        return new ApiProblem(ProblemCode.FORBIDDEN, detail);
     }
 
     public static ApiProblem malformed(String detail) {
-        return new ApiProblem(HttpStatus.BAD_REQUEST, ProblemCodes.MALFORMED_REQUEST, detail);
+        return new ApiProblem(ProblemCode.MALFORMED_REQUEST, detail);
     }
 
     /** One bad field of a request. */

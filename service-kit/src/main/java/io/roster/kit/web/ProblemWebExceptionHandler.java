@@ -1,6 +1,7 @@
 package io.roster.kit.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
+import io.roster.events.ProblemCode;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.reactive.error.ErrorWebExceptionHandler;
@@ -56,13 +57,13 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
             return problem;
         }
         if (cause instanceof RuleViolation rule) {
-            return new ApiProblem(ProblemCodes.statusOf(rule.code()), rule.code(), rule.getMessage());
+            return new ApiProblem(rule.problemCode(), rule.getMessage());
         }
         if (cause instanceof WebExchangeBindException bind) {
             return ApiProblem.validation(fieldProblems(bind));
         }
         if (hasCause(error, DataBufferLimitException.class)) {
-            return new ApiProblem(HttpStatus.PAYLOAD_TOO_LARGE, ProblemCodes.PAYLOAD_TOO_LARGE,
+            return new ApiProblem(ProblemCode.PAYLOAD_TOO_LARGE,
                     "The request body is larger than this endpoint accepts.");
         }
         if (cause instanceof MissingRequestValueException missing) {
@@ -75,19 +76,19 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
             return ApiProblem.malformed("The request body is not valid JSON for this endpoint.");
         }
         if (cause instanceof UnsupportedMediaTypeStatusException media) {
-            return new ApiProblem(HttpStatus.UNSUPPORTED_MEDIA_TYPE, ProblemCodes.UNSUPPORTED_MEDIA_TYPE,
+            return new ApiProblem(ProblemCode.UNSUPPORTED_MEDIA_TYPE,
                     "Content type " + media.getContentType() + " is not supported here; use one of " + media.getSupportedMediaTypes() + ".");
         }
         if (cause instanceof NotAcceptableStatusException) {
-            return new ApiProblem(HttpStatus.NOT_ACCEPTABLE, ProblemCodes.NOT_ACCEPTABLE,
+            return new ApiProblem(ProblemCode.NOT_ACCEPTABLE,
                     "None of the accepted media types can be produced.");
         }
         if (cause instanceof MethodNotAllowedException notAllowed) {
-            return new ApiProblem(HttpStatus.METHOD_NOT_ALLOWED, ProblemCodes.METHOD_NOT_ALLOWED,
+            return new ApiProblem(ProblemCode.METHOD_NOT_ALLOWED,
                     notAllowed.getHttpMethod() + " is not allowed here.");
         }
         if (cause instanceof AuthenticationException) {
-            return new ApiProblem(HttpStatus.UNAUTHORIZED, ProblemCodes.UNAUTHENTICATED, "A valid bearer token is required.");
+            return new ApiProblem(ProblemCode.UNAUTHENTICATED, "A valid bearer token is required.");
         }
         if (cause instanceof AccessDeniedException) {
             return ApiProblem.forbidden("You may not do this.");
@@ -95,7 +96,7 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
         if (cause instanceof ResponseStatusException status) {
             return fromStatus(status.getStatusCode());
         }
-        return new ApiProblem(HttpStatus.INTERNAL_SERVER_ERROR, ProblemCodes.INTERNAL_ERROR,
+        return new ApiProblem(ProblemCode.INTERNAL_ERROR,
                 "Something went wrong on our side; the request may be retried.");
     }
 
@@ -107,9 +108,8 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
         return switch (status) {
             case NOT_FOUND -> ApiProblem.notFound("No such resource.");
             case BAD_REQUEST -> ApiProblem.malformed("The request is malformed.");
-            case SERVICE_UNAVAILABLE -> new ApiProblem(status, ProblemCodes.UNAVAILABLE, "Try again shortly.");
-            default -> new ApiProblem(status, status.is5xxServerError() ? ProblemCodes.INTERNAL_ERROR
-                    : status.name().toLowerCase(), status.getReasonPhrase());
+            case SERVICE_UNAVAILABLE -> new ApiProblem(ProblemCode.SERVICE_UNAVAILABLE, "Try again shortly.");
+            default -> new ApiProblem(ProblemCode.ofStatus(status.value()), status.getReasonPhrase());
         };
     }
 

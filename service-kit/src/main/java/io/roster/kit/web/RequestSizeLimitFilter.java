@@ -1,6 +1,6 @@
 package io.roster.kit.web;
 
-import org.springframework.http.HttpStatus;
+import io.roster.events.ProblemCode;
 import org.springframework.web.server.ServerWebExchange;
 import org.springframework.web.server.WebFilter;
 import org.springframework.web.server.WebFilterChain;
@@ -22,7 +22,7 @@ public class RequestSizeLimitFilter implements WebFilter {
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         long length = exchange.getRequest().getHeaders().getContentLength();
         if (length > maxBytes) {
-            return Mono.error(new ApiProblem(HttpStatus.PAYLOAD_TOO_LARGE, ProblemCodes.PAYLOAD_TOO_LARGE,
+            return Mono.error(new ApiProblem(ProblemCode.PAYLOAD_TOO_LARGE,
                     "The request body has " + length + " bytes; at most " + maxBytes + " are accepted."));
         }
         return chain.filter(exchange);

@@ -144,7 +144,7 @@ class CommandsTest {
     void aRuleRefusalIsFinalAndNotRetried() {
         String id = openTally();
 
-        problem(web.post().uri("/tallies/{id}/true", id).exchange(), HttpStatus.CONFLICT, "tally_closed");
+        problem(web.post().uri("/tallies/{id}/true", id).exchange(), HttpStatus.CONFLICT, "last_admin");
         assertThat(handled).hasValue(1);
         assertThatThrownBy(() -> commands.sendAndWait(new AddToTally(id, true))).isInstanceOf(RuleViolation.class);
         assertThat(handled).hasValue(2);
@@ -250,7 +250,7 @@ class CommandsTest {
         int handle(AddToTally command) {
             handled.incrementAndGet();
             if (command.refuse()) {
-                throw new RuleViolation("tally_closed", "This tally takes nothing more.");
+                throw new RuleViolation(io.roster.events.ProblemCode.LAST_ADMIN, "This tally takes nothing more.");
             }
             apply(new TallyAdded(id, 1));
             return count;

@@ -5,6 +5,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.roster.events.ProblemCode;
 import io.roster.kit.web.ProblemWebExceptionHandler;
 import io.roster.kit.web.ProblemWriter;
 import io.roster.kit.web.RuleViolation;
@@ -65,7 +66,7 @@ class IdempotencyFilterTest {
                         .flatMap(body -> {
                             if ("refuse".equals(body.get("name"))) {
                                 runs.incrementAndGet();
-                                return Mono.error(new RuleViolation("already_member", "refused"));
+                                return Mono.error(new RuleViolation(ProblemCode.ALREADY_MEMBER, "refused"));
                             }
                             int run = runs.incrementAndGet();
                             return ServerResponse.created(URI.create("/things/" + run))

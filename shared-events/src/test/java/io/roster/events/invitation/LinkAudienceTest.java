@@ -18,4 +18,15 @@ class LinkAudienceTest {
         assertThat(LinkAudience.admits(List.of("*@x.io"), "bob@sub.x.io")).as("not a subdomain").isFalse();
         assertThat(LinkAudience.admits(List.of("*@x.io"), null)).isFalse();
     }
+
+    @Test
+    void patternsAreNormalizedAndCheckedWithTheAddressRule() {
+        assertThat(LinkAudience.normalize(" *@B\u00fccher.Example ")).isEqualTo("*@xn--bcher-kva.example");
+        assertThat(LinkAudience.normalize("Ann@X.io")).isEqualTo("ann@x.io");
+        assertThat(LinkAudience.isValid("*@example.com")).isTrue();
+        assertThat(LinkAudience.isValid("ann@example.com")).isTrue();
+        assertThat(LinkAudience.isValid("*@localhost")).isFalse();
+        assertThat(LinkAudience.isValid("ann@localhost")).isFalse();
+        assertThat(LinkAudience.isValid("*@")).isFalse();
+    }
 }

@@ -1,4 +1,4 @@
-package io.roster.query.web;
+package io.roster.kit.web;
 
 import java.util.List;
 import java.util.function.Function;
