@@ -3,7 +3,6 @@ package io.roster.identity.account;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.VerificationMethod;
 import io.roster.identity.config.IdentityProperties;
-import io.roster.identity.invitation.SignUpInvitation;
 import io.roster.identity.web.CommandFlow;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;

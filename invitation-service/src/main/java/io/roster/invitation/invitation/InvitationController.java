@@ -2,6 +2,7 @@ package io.roster.invitation.invitation;
 
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.directory.OrganizationAccess;
+import io.roster.invitation.token.InvitationTokens;
 import io.roster.kit.axon.CommandConsistency;
 import io.roster.kit.axon.CommandSender;
 import io.roster.kit.consistency.ConsistencyToken;

@@ -1,6 +1,7 @@
 package io.roster.invitation.invitation;
 
 import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.invitation.token.InvitationTokens;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.messaging.MetaData;

@@ -3,7 +3,7 @@ package io.roster.invitation.link;
 import io.roster.invitation.config.InvitationProperties;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.directory.OrganizationAccess;
-import io.roster.invitation.invitation.InvitationTokens;
+import io.roster.invitation.token.InvitationTokens;
 import io.roster.kit.axon.CommandSender;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.security.CurrentCaller;

@@ -1,4 +1,4 @@
-package io.roster.identity.invitation;
+package io.roster.identity.account;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -18,7 +18,6 @@ import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
-import io.roster.identity.account.Account;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -72,7 +71,7 @@ public class InvitationTokens {
                 d.getInteger("used", 0)));
     }
 
-    void apply(EventEnvelope envelope) {
+    public void apply(EventEnvelope envelope) {
         Object event = envelope.event();
         if (event instanceof InvitationIssued e) {
             put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(Account.normalize(e.email())),

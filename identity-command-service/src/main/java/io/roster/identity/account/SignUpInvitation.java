@@ -1,7 +1,6 @@
-package io.roster.identity.invitation;
+package io.roster.identity.account;
 
 import io.roster.events.invitation.LinkAudience;
-import io.roster.identity.account.Account;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.kit.web.RuleViolation;
 import org.springframework.stereotype.Component;

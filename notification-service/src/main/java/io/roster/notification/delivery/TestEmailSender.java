@@ -1,10 +1,7 @@
-package io.roster.notification.settings;
+package io.roster.notification.delivery;
 
 import io.roster.kit.web.RuleViolation;
-import io.roster.notification.delivery.Delivery;
-import io.roster.notification.delivery.DeliveryProcessor;
-import io.roster.notification.delivery.DeliveryProperties;
-import io.roster.notification.delivery.DeliveryStore;
+import io.roster.notification.settings.TestEmails;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
@@ -18,7 +15,7 @@ import java.util.UUID;
  * Idempotency-Key a retry returns the first outcome and sends nothing.
  */
 @Component
-class TestEmailSender {
+class TestEmailSender implements TestEmails {
 
     private final DeliveryStore deliveries;
     private final DeliveryProcessor processor;
@@ -32,7 +29,8 @@ class TestEmailSender {
         this.clock = clock;
     }
 
-    TestEmailResult send(UUID organizationId, String to, String idempotencyKey) {
+    @Override
+    public TestEmailResult send(UUID organizationId, String to, String idempotencyKey) {
         UUID notificationId = idempotencyKey == null ? UUID.randomUUID()
                 : UUID.nameUUIDFromBytes(("test-email:" + organizationId + ":" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
         Instant now = clock.instant();
@@ -43,16 +41,13 @@ class TestEmailSender {
             if (!to.equals(first.recipient()) || !organizationId.equals(first.organizationId())) {
                 throw new RuleViolation("idempotency_key_reused", "This Idempotency-Key was used with another request.");
             }
-            return TestEmailResult.of(first);
+            return result(first);
         }
         processor.process(delivery, false);
-        return TestEmailResult.of(deliveries.find(notificationId).orElseThrow());
+        return result(deliveries.find(notificationId).orElseThrow());
     }
 
-    /** What the test send gave: {@code sent}, or {@code failed} with the SMTP server's answer. */
-    record TestEmailResult(UUID notificationId, String recipient, String status, String error) {
-        static TestEmailResult of(Delivery d) {
-            return new TestEmailResult(d.notificationId(), d.recipient(), d.status().value(), d.lastError());
-        }
+    private static TestEmailResult result(Delivery d) {
+        return new TestEmailResult(d.notificationId(), d.recipient(), d.status().value(), d.lastError());
     }
 }
