@@ -17,13 +17,15 @@ import java.util.UUID;
 @Component
 class TestEmailSender implements TestEmails {
 
-    private final DeliveryStore deliveries;
+    private final DeliveryQueue queue;
+    private final DeliveryLog log;
     private final DeliveryProcessor processor;
     private final DeliveryProperties properties;
     private final Clock clock;
 
-    TestEmailSender(DeliveryStore deliveries, DeliveryProcessor processor, DeliveryProperties properties, Clock clock) {
-        this.deliveries = deliveries;
+    TestEmailSender(DeliveryQueue queue, DeliveryLog log, DeliveryProcessor processor, DeliveryProperties properties, Clock clock) {
+        this.queue = queue;
+        this.log = log;
         this.processor = processor;
         this.properties = properties;
         this.clock = clock;
@@ -36,15 +38,15 @@ class TestEmailSender implements TestEmails {
         Instant now = clock.instant();
         Delivery delivery = Delivery.testEmail(notificationId, organizationId, to, UUID.randomUUID().toString(), now,
                 now.plus(properties.lease()));
-        if (!deliveries.insert(delivery, "test-send")) {
-            Delivery first = deliveries.find(notificationId).orElseThrow();
+        if (!queue.insert(delivery, "test-send")) {
+            Delivery first = log.find(notificationId).orElseThrow();
             if (!to.equals(first.recipient()) || !organizationId.equals(first.organizationId())) {
                 throw new RuleViolation("idempotency_key_reused", "This Idempotency-Key was used with another request.");
             }
             return result(first);
         }
         processor.process(delivery, false);
-        return result(deliveries.find(notificationId).orElseThrow());
+        return result(log.find(notificationId).orElseThrow());
     }
 
     private static TestEmailResult result(Delivery d) {
