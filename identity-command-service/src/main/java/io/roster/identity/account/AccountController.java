@@ -5,7 +5,6 @@ import io.roster.events.ProblemCode;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.VerificationMethod;
 import io.roster.identity.config.IdentityProperties;
-import io.roster.identity.invitation.SignUpInvitation;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;

@@ -4,6 +4,7 @@ import com.mongodb.client.MongoDatabase;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
+import io.roster.identity.account.InvitationTokens;
 import io.roster.kit.kafka.AppliedSequences;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.springframework.kafka.annotation.KafkaListener;

@@ -4,6 +4,7 @@ import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
 import io.roster.events.invitation.InvitationValidity;
 import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.invitation.token.InvitationTokens;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;

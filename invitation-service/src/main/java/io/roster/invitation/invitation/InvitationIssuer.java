@@ -2,6 +2,7 @@ package io.roster.invitation.invitation;
 
 import io.roster.events.ProblemCode;
 import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.invitation.token.InvitationTokens;
 import io.roster.kit.command.Commands;
 import org.springframework.stereotype.Component;
 

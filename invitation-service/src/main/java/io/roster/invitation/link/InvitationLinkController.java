@@ -3,7 +3,7 @@ package io.roster.invitation.link;
 import io.roster.events.invitation.LinkAudience;
 import io.roster.invitation.config.InvitationProperties;
 import io.roster.invitation.directory.IdentityDirectory;
-import io.roster.invitation.invitation.InvitationTokens;
+import io.roster.invitation.token.InvitationTokens;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.command.Commands;
 import io.roster.kit.command.Sent;

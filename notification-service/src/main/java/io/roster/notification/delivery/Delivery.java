@@ -4,6 +4,7 @@ import io.roster.events.EventEnvelope;
 import io.roster.events.EventJson;
 import io.roster.events.RosterEvent;
 import io.roster.events.notification.NotificationKind;
+import io.roster.notification.email.EmailSource;
 
 import java.nio.charset.StandardCharsets;
 
@@ -51,7 +52,7 @@ public record Delivery(
         boolean outboxPending,
         UUID outcomeEventId,
         int outcomes,
-        String obsoleteBecause) {
+        String obsoleteBecause) implements EmailSource {
 
     public static final String PLATFORM_ROUTE = "platform";
 

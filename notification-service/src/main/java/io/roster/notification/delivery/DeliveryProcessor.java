@@ -38,7 +38,7 @@ public class DeliveryProcessor {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryProcessor.class);
 
-    private final DeliveryStore store;
+    private final DeliveryQueue queue;
     private final SmtpRouting routing;
     private final EmailComposer composer;
     private final MailGateway gateway;
@@ -48,9 +48,9 @@ public class DeliveryProcessor {
     private final Clock clock;
     private final MeterRegistry meters;
 
-    DeliveryProcessor(DeliveryStore store, SmtpRouting routing, EmailComposer composer, MailGateway gateway,
+    DeliveryProcessor(DeliveryQueue queue, SmtpRouting routing, EmailComposer composer, MailGateway gateway,
                       OutcomePublisher publisher, DeliveryProperties properties, Clock clock, MeterRegistry meters) {
-        this.store = store;
+        this.queue = queue;
         this.routing = routing;
         this.composer = composer;
         this.gateway = gateway;
@@ -91,7 +91,7 @@ public class DeliveryProcessor {
     }
 
     private Attempt cancel(Delivery claim, String reason) {
-        if (store.markCancelled(claim, reason, clock.instant())) {
+        if (queue.markCancelled(claim, reason, clock.instant())) {
             count(claim, DeliveryStatus.CANCELLED);
             log.info("Notification {} ({}) cancelled: {}", claim.notificationId(), claim.kind(), reason);
         }
@@ -106,7 +106,7 @@ public class DeliveryProcessor {
             return failed(claim, failure, retryable);
         }
         try (connection) {
-            if (!store.markSending(claim, ready.recipient(), clock.instant(), properties.lease())) {
+            if (!queue.markSending(claim, ready.recipient(), clock.instant(), properties.lease())) {
                 log.warn("Notification {}: lease lost before sending; another worker has it", claim.notificationId());
                 return Attempt.LOST;
             }
@@ -118,7 +118,7 @@ public class DeliveryProcessor {
             } catch (RuntimeException e) {
                 // not an SMTP answer: how far the transaction went is unknown, and unknown it stays (at most once)
                 log.error("Notification {}: sending failed unexpectedly; its outcome is unknown", claim.notificationId(), e);
-                store.markUnknown(claim, "outcome unknown: sending failed unexpectedly (" + e + "); it is not sent again",
+                queue.markUnknown(claim, "outcome unknown: sending failed unexpectedly (" + e + "); it is not sent again",
                         clock.instant()).ifPresent(unknown -> {
                     publisher.publish(unknown);
                     count(unknown, DeliveryStatus.UNKNOWN);
@@ -127,13 +127,13 @@ public class DeliveryProcessor {
             }
         }
         Instant sentAt = clock.instant();
-        store.markSent(claim, sentAt).ifPresentOrElse(sent -> {
+        queue.markSent(claim, sentAt).ifPresentOrElse(sent -> {
             publisher.publish(sent);
             count(sent, DeliveryStatus.SENT);
             if (sent.eventOccurredAt() != null && sent.kind() != io.roster.events.notification.NotificationKind.TEST) {
                 Timer.builder("roster.notification.delivery.latency")
                         .description("From the triggering event to the SMTP server's acceptance")
-                        .tag("kind", DeliveryStore.kindValue(sent.kind()))
+                        .tag("kind", DeliveryDocuments.kindValue(sent.kind()))
                         .register(meters).record(Duration.between(sent.eventOccurredAt(), sentAt));
             }
         }, () -> log.warn("Notification {} was sent, but its lease had passed to another worker meanwhile",
@@ -153,7 +153,7 @@ public class DeliveryProcessor {
             return Attempt.TRANSIENT_FAILURE;
         }
         Duration wait = retry.backoffAfter(claim.attempts());
-        if (store.reschedule(claim, DeliveryStatus.RETRYING, now.plus(wait), failure.getMessage(), true, now)) {
+        if (queue.reschedule(claim, DeliveryStatus.RETRYING, now.plus(wait), failure.getMessage(), true, now)) {
             log.info("Notification {} ({}): attempt {} failed ({}); next in {} ms", claim.notificationId(), claim.kind(),
                     claim.attempts(), failure.getMessage(), wait.toMillis());
         }
@@ -161,7 +161,7 @@ public class DeliveryProcessor {
     }
 
     private Attempt fail(Delivery claim, String error, Attempt attempt) {
-        store.markFailed(claim, error, clock.instant()).ifPresent(failed -> {
+        queue.markFailed(claim, error, clock.instant()).ifPresent(failed -> {
             log.warn("Notification {} ({}) to {} failed after {} attempt(s): {}", failed.notificationId(), failed.kind(),
                     failed.recipient(), failed.attempts(), error);
             publisher.publish(failed);
@@ -175,14 +175,14 @@ public class DeliveryProcessor {
         if (claim.createdAt().plus(properties.factsWait()).isBefore(now)) {
             return fail(claim, "gave up " + reason + " after " + properties.factsWait(), Attempt.UNSENDABLE);
         }
-        store.reschedule(claim, DeliveryStatus.PENDING, now.plus(properties.initialBackoff()), reason, false, now);
+        queue.reschedule(claim, DeliveryStatus.PENDING, now.plus(properties.initialBackoff()), reason, false, now);
         return Attempt.DEFERRED;
     }
 
     void count(Delivery delivery, DeliveryStatus status) {
         Counter.builder("roster.notification.outcomes")
                 .description("Emails by kind and outcome")
-                .tag("kind", DeliveryStore.kindValue(delivery.kind()))
+                .tag("kind", DeliveryDocuments.kindValue(delivery.kind()))
                 .tag("status", status.value())
                 .register(meters).increment();
     }

@@ -34,7 +34,7 @@ public class DeliveryWorkers implements SmartLifecycle {
 
     private static final Logger log = LoggerFactory.getLogger(DeliveryWorkers.class);
 
-    private final DeliveryStore store;
+    private final DeliveryQueue queue;
     private final DeliveryProcessor processor;
     private final OutcomePublisher publisher;
     private final DeliveryProperties properties;
@@ -57,9 +57,9 @@ public class DeliveryWorkers implements SmartLifecycle {
     private volatile boolean storeDown;
     private volatile boolean heldBack;
 
-    DeliveryWorkers(DeliveryStore store, DeliveryProcessor processor, OutcomePublisher publisher,
+    DeliveryWorkers(DeliveryQueue queue, DeliveryProcessor processor, OutcomePublisher publisher,
                     DeliveryProperties properties, Clock clock) {
-        this.store = store;
+        this.queue = queue;
         this.processor = processor;
         this.publisher = publisher;
         this.properties = properties;
@@ -199,7 +199,7 @@ public class DeliveryWorkers implements SmartLifecycle {
                 }
                 gate.enter(candidate.route());
             }
-            Optional<Delivery> claimed = store.claim(candidate.notificationId().toString(), now, properties.lease(), owner);
+            Optional<Delivery> claimed = queue.claim(candidate.notificationId().toString(), now, properties.lease(), owner);
             if (claimed.isPresent()) {
                 return claimed;
             }
@@ -217,7 +217,7 @@ public class DeliveryWorkers implements SmartLifecycle {
         }
         Set<String> known = new HashSet<>();
         candidates.forEach(c -> known.add(c.notificationId().toString()));
-        List<Delivery> due = store.dueCandidates(excluded, now, CANDIDATES);
+        List<Delivery> due = queue.dueCandidates(excluded, now, CANDIDATES);
         lastRefillWasFull = due.size() == CANDIDATES;
         due.stream().filter(c -> known.add(c.notificationId().toString())).forEach(candidates::addLast);
     }
@@ -274,7 +274,7 @@ public class DeliveryWorkers implements SmartLifecycle {
     /** Deliveries whose worker stopped during the SMTP transaction become unknown (see {@link DeliveryProcessor}). */
     void recoverInFlight() {
         Optional<Delivery> expired;
-        while ((expired = store.expireOneInFlight(clock.instant())).isPresent()) {
+        while ((expired = queue.expireOneInFlight(clock.instant())).isPresent()) {
             Delivery unknown = expired.get();
             log.warn("Notification {} ({}) to {}: its worker stopped mid-send; outcome unknown, not sent again",
                     unknown.notificationId(), unknown.kind(), unknown.recipient());
@@ -284,7 +284,7 @@ public class DeliveryWorkers implements SmartLifecycle {
     }
 
     private void republishOutcomes() {
-        for (Delivery delivery : store.unpublishedOutcomes(clock.instant().minus(properties.outboxRetryAfter()), 100)) {
+        for (Delivery delivery : queue.unpublishedOutcomes(clock.instant().minus(properties.outboxRetryAfter()), 100)) {
             try {
                 publisher.publishNow(delivery);
             } catch (Exception e) {

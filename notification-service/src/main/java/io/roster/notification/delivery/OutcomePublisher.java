@@ -45,7 +45,7 @@ public class OutcomePublisher {
     private static final Logger log = LoggerFactory.getLogger(OutcomePublisher.class);
 
     private final KafkaTemplate<String, byte[]> kafka;
-    private final DeliveryStore store;
+    private final DeliveryQueue queue;
     private final MeterRegistry meters;
     private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
     private final Queue<Delivery> acknowledged = new ConcurrentLinkedQueue<>();
@@ -62,9 +62,9 @@ public class OutcomePublisher {
                 return thread;
             }, new ThreadPoolExecutor.DiscardPolicy());
 
-    OutcomePublisher(KafkaTemplate<String, byte[]> kafka, DeliveryStore store, MeterRegistry meters) {
+    OutcomePublisher(KafkaTemplate<String, byte[]> kafka, DeliveryQueue queue, MeterRegistry meters) {
         this.kafka = kafka;
-        this.store = store;
+        this.queue = queue;
         this.meters = meters;
     }
 
@@ -112,7 +112,7 @@ public class OutcomePublisher {
             batch.add(d);
         }
         try {
-            store.outcomesPublished(batch);
+            queue.outcomesPublished(batch);
         } catch (RuntimeException e) {
             // the flags stay; the maintenance task publishes those outcomes again (same event ids)
             log.warn("Cannot clear {} outbox flag(s): {}", batch.size(), e.toString());

@@ -15,7 +15,6 @@ import io.roster.events.invitation.InvitationResent;
 import io.roster.events.notification.NotificationKind;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.notification.config.RequiredSecrets;
-import io.roster.notification.delivery.Delivery;
 import io.roster.notification.directory.OrganizationProjection;
 import io.roster.notification.directory.UserFacts;
 import io.roster.notification.directory.UserProjection;
@@ -65,7 +64,7 @@ public class EmailComposer {
         this.clock = clock;
     }
 
-    public Composition compose(Delivery delivery, SmtpServer server) {
+    public Composition compose(EmailSource delivery, SmtpServer server) {
         try {
             return switch (delivery.kind()) {
                 case INVITATION -> invitation(delivery, event(delivery, InvitationIssued.class));
@@ -81,7 +80,7 @@ public class EmailComposer {
         }
     }
 
-    private Composition invitation(Delivery delivery, InvitationIssued e) {
+    private Composition invitation(EmailSource delivery, InvitationIssued e) {
         Optional<String> organization = organizations.name(e.organizationId());
         if (organization.isEmpty()) {
             return waitingForOrganization(e.organizationId());
@@ -99,7 +98,7 @@ public class EmailComposer {
         });
     }
 
-    private Composition invitationResent(Delivery delivery, InvitationResent e) {
+    private Composition invitationResent(EmailSource delivery, InvitationResent e) {
         Optional<String> organization = organizations.name(e.organizationId());
         if (organization.isEmpty()) {
             return waitingForOrganization(e.organizationId());
@@ -116,7 +115,7 @@ public class EmailComposer {
         });
     }
 
-    private Composition accountSetup(Delivery delivery, AccountSetupRequested e) {
+    private Composition accountSetup(EmailSource delivery, AccountSetupRequested e) {
         Optional<String> organization = organizations.name(e.organizationId());
         if (e.organizationId() != null && organization.isEmpty()) {
             return waitingForOrganization(e.organizationId());
@@ -132,7 +131,7 @@ public class EmailComposer {
         });
     }
 
-    private Composition emailVerification(Delivery delivery, EmailVerificationRequested e) {
+    private Composition emailVerification(EmailSource delivery, EmailVerificationRequested e) {
         Optional<String> organization = organizations.name(e.organizationId());
         if (e.organizationId() != null && organization.isEmpty()) {
             return waitingForOrganization(e.organizationId());
@@ -149,7 +148,7 @@ public class EmailComposer {
         });
     }
 
-    private Composition welcome(Delivery delivery, MemberAdded e) {
+    private Composition welcome(EmailSource delivery, MemberAdded e) {
         return toMember(e.userId(), e.organizationId(), (user, organization) -> {
             Map<String, Object> model = model(user.email(), organization, blankToNull(user.firstName()));
             model.put("roles", roles(e.roles()));
@@ -158,7 +157,7 @@ public class EmailComposer {
         });
     }
 
-    private Composition memberRemoved(Delivery delivery, MemberRemoved e) {
+    private Composition memberRemoved(EmailSource delivery, MemberRemoved e) {
         UUID remover = e.removedBy() != null ? e.removedBy() : e.actorId();
         return toMember(e.userId(), e.organizationId(), (user, organization) -> {
             Map<String, Object> model = model(user.email(), organization, blankToNull(user.firstName()));
@@ -167,7 +166,7 @@ public class EmailComposer {
         });
     }
 
-    private Composition test(Delivery delivery, SmtpServer server) {
+    private Composition test(EmailSource delivery, SmtpServer server) {
         String organization = organizations.name(delivery.organizationId()).orElse(String.valueOf(delivery.organizationId()));
         Map<String, Object> model = model(delivery.recipient(), organization, null);
         model.put("smtpServer", server.host() + ":" + server.port() + " (" + server.tlsMode().value() + ")");
@@ -250,7 +249,7 @@ public class EmailComposer {
         return text == null || text.isBlank() ? null : text;
     }
 
-    private static <T extends RosterEvent> T event(Delivery delivery, Class<T> type) {
+    private static <T extends RosterEvent> T event(EmailSource delivery, Class<T> type) {
         if (delivery.eventJson() == null || delivery.eventType() == null) {
             throw new UnreadableEventException("the delivery keeps no event");
         }

@@ -7,7 +7,8 @@ import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.Page;
 import io.roster.kit.web.PageRequest;
 import io.roster.notification.delivery.DeliveryStatus;
-import io.roster.notification.delivery.DeliveryStore;
+import io.roster.notification.delivery.DeliveryDocuments;
+import io.roster.notification.delivery.DeliveryLog;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.RequestParam;
@@ -33,10 +34,10 @@ import java.util.function.Function;
 @RestController
 class DeliveryLogController {
 
-    private final DeliveryStore deliveries;
+    private final DeliveryLog deliveries;
     private final OrganizationAccess access;
 
-    DeliveryLogController(DeliveryStore deliveries, OrganizationAccess access) {
+    DeliveryLogController(DeliveryLog deliveries, OrganizationAccess access) {
         this.deliveries = deliveries;
         this.access = access;
     }
@@ -103,21 +104,21 @@ class DeliveryLogController {
             NotificationKind kindFilter = kind == null || kind.isBlank() ? null : kindOf(kind);
             if (kind != null && !kind.isBlank() && kindFilter == null) {
                 problems.add(new ApiProblem.FieldProblem("kind", "must be one of "
-                        + Arrays.stream(NotificationKind.values()).map(DeliveryStore::kindValue).toList()));
+                        + Arrays.stream(NotificationKind.values()).map(DeliveryDocuments::kindValue).toList()));
             }
             return new Filters(page, statusFilter, kindFilter);
         }
 
         /** One page of what {@code fetch} returns (it fetches one row more than the page, to tell if more follow). */
-        Page<DeliveryLogItem> page(Function<PageRequest, List<DeliveryStore.LogEntry>> fetch) {
-            List<DeliveryStore.LogEntry> rows = fetch.apply(request);
-            List<DeliveryStore.LogEntry> shown = rows.size() > request.limit() ? rows.subList(0, request.limit()) : rows;
+        Page<DeliveryLogItem> page(Function<PageRequest, List<DeliveryLog.LogEntry>> fetch) {
+            List<DeliveryLog.LogEntry> rows = fetch.apply(request);
+            List<DeliveryLog.LogEntry> shown = rows.size() > request.limit() ? rows.subList(0, request.limit()) : rows;
             String next = rows.size() > request.limit() ? PageRequest.encode(shown.get(shown.size() - 1).logKey()) : null;
             return new Page<>(shown.stream().map(e -> DeliveryLogItem.of(e.delivery())).toList(), next);
         }
 
         private static NotificationKind kindOf(String value) {
-            return Arrays.stream(NotificationKind.values()).filter(k -> DeliveryStore.kindValue(k).equals(value)).findFirst().orElse(null);
+            return Arrays.stream(NotificationKind.values()).filter(k -> DeliveryDocuments.kindValue(k).equals(value)).findFirst().orElse(null);
         }
     }
 }

@@ -39,12 +39,12 @@ class EmailSettingsController {
     private final EmailSettingsStore store;
     private final SmtpRouting routing;
     private final OrganizationAccess access;
-    private final TestEmailSender tester;
+    private final TestEmails tester;
     private final EmailSettingsProperties limits;
     private final SecretBox secrets;
     private final Clock clock;
 
-    EmailSettingsController(EmailSettingsStore store, SmtpRouting routing, OrganizationAccess access, TestEmailSender tester,
+    EmailSettingsController(EmailSettingsStore store, SmtpRouting routing, OrganizationAccess access, TestEmails tester,
                             EmailSettingsProperties limits, ObjectProvider<SecretBox> secrets, Clock clock) {
         this.store = store;
         this.routing = routing;
@@ -95,7 +95,7 @@ class EmailSettingsController {
     }
 
     @PostMapping("/test")
-    Mono<TestEmailSender.TestEmailResult> test(@PathVariable UUID organizationId, @RequestBody TestEmailRequest request,
+    Mono<TestEmails.TestEmailResult> test(@PathVariable UUID organizationId, @RequestBody TestEmailRequest request,
                                                @RequestHeader(value = "Idempotency-Key", required = false) String idempotencyKey) {
         return access.admin(organizationId).map(caller -> {
             if (!EmailAddress.isValid(request.to())) {

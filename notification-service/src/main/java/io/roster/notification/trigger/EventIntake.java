@@ -17,7 +17,7 @@ import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.notification.NotificationKind;
 import io.roster.kit.kafka.AppliedSequences;
 import io.roster.notification.delivery.Delivery;
-import io.roster.notification.delivery.DeliveryStore;
+import io.roster.notification.delivery.DeliveryQueue;
 import io.roster.notification.delivery.DeliveryWorkers;
 import io.roster.notification.directory.MembershipProjection;
 import io.roster.notification.directory.OrganizationProjection;
@@ -54,14 +54,14 @@ class EventIntake {
     private final UserProjection users;
     private final OrganizationProjection organizations;
     private final MembershipProjection memberships;
-    private final DeliveryStore deliveries;
+    private final DeliveryQueue deliveries;
     private final DeliveryWorkers workers;
     private final SendWatermark watermark;
     private final AppliedSequences sequences;
     private final Clock clock;
 
     EventIntake(UserProjection users, OrganizationProjection organizations, MembershipProjection memberships,
-                DeliveryStore deliveries, DeliveryWorkers workers, SendWatermark watermark, MongoDatabase database,
+                DeliveryQueue deliveries, DeliveryWorkers workers, SendWatermark watermark, MongoDatabase database,
                 Clock clock) {
         this.users = users;
         this.organizations = organizations;

@@ -47,7 +47,9 @@ import static org.mockito.Mockito.when;
 class DeliveryProcessorTest {
 
     private final MongoClient client = MongoClients.create(EmbeddedInfrastructure.mongoUri());
-    private final DeliveryStore store = new DeliveryStore(client.getDatabase("delivery-unit-" + UUID.randomUUID()));
+    private final DeliveryDocuments documents = new DeliveryDocuments(client.getDatabase("delivery-unit-" + UUID.randomUUID()));
+    private final DeliveryQueue queue = new DeliveryQueue(documents);
+    private final DeliveryLog log = new DeliveryLog(documents);
     // MongoDB keeps milliseconds, so the clock starts on one
     private final MutableClock clock = MutableClock.fixedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private final DeliveryProperties properties = new DeliveryProperties(true, 1, 2, Duration.ofMillis(100), Duration.ofSeconds(30),
@@ -68,8 +70,8 @@ class DeliveryProcessorTest {
         });
         when(routing.serverFor(any())).thenReturn(new SmtpServer("smtp.example", 25, TlsMode.NONE, null, null, "from@x.io", "X"));
         when(composer.compose(any(), any())).thenReturn(new Composition.Ready("ann@x.io", new RenderedEmail("Hi", "text", "<p>html</p>")));
-        OutcomePublisher publisher = new OutcomePublisher(kafka, store, new SimpleMeterRegistry());
-        processor = new DeliveryProcessor(store, routing, composer, gateway, publisher, properties, clock, new SimpleMeterRegistry());
+        OutcomePublisher publisher = new OutcomePublisher(kafka, queue, new SimpleMeterRegistry());
+        processor = new DeliveryProcessor(queue, routing, composer, gateway, publisher, properties, clock, new SimpleMeterRegistry());
     }
 
     @AfterEach
@@ -86,7 +88,7 @@ class DeliveryProcessorTest {
         for (int attempt = 1; attempt <= 2; attempt++) {
             Delivery claim = claim().orElseThrow();
             assertThat(processor.process(claim, true)).isEqualTo(Attempt.TRANSIENT_FAILURE);
-            Delivery retrying = store.find(claim.notificationId()).orElseThrow();
+            Delivery retrying = log.find(claim.notificationId()).orElseThrow();
             assertThat(retrying.status()).isEqualTo(DeliveryStatus.RETRYING);
             assertThat(retrying.attempts()).isEqualTo(attempt);
             assertThat(claim()).as("not due before its backoff").isEmpty();
@@ -98,7 +100,7 @@ class DeliveryProcessorTest {
 
         Delivery last = claim().orElseThrow();
         assertThat(processor.process(last, true)).isEqualTo(Attempt.TRANSIENT_FAILURE);
-        Delivery failed = store.find(last.notificationId()).orElseThrow();
+        Delivery failed = log.find(last.notificationId()).orElseThrow();
         assertThat(failed.status()).isEqualTo(DeliveryStatus.FAILED);
         assertThat(failed.attempts()).isEqualTo(3);
         assertThat(failed.lastError()).isEqualTo("gave up after 3 attempts: cannot reach the SMTP server: ConnectException Connection refused");
@@ -124,7 +126,7 @@ class DeliveryProcessorTest {
         recordInvitation();
         Delivery claim = claim().orElseThrow();
         assertThat(processor.process(claim, true)).isEqualTo(Attempt.PERMANENT_FAILURE);
-        Delivery failed = store.find(claim.notificationId()).orElseThrow();
+        Delivery failed = log.find(claim.notificationId()).orElseThrow();
         assertThat(failed.status()).isEqualTo(DeliveryStatus.FAILED);
         assertThat(failed.attempts()).isEqualTo(1);
         assertThat(failed.lastError()).contains("550");
@@ -137,7 +139,7 @@ class DeliveryProcessorTest {
         recordInvitation();
         Delivery claim = claim().orElseThrow();
         assertThat(processor.process(claim, true)).isEqualTo(Attempt.DEFERRED);
-        Delivery waiting = store.find(claim.notificationId()).orElseThrow();
+        Delivery waiting = log.find(claim.notificationId()).orElseThrow();
         assertThat(waiting.status()).isEqualTo(DeliveryStatus.PENDING);
         assertThat(waiting.attempts()).isZero();
         assertThat(waiting.lastError()).isEqualTo("waiting for the address of user u");
@@ -145,7 +147,7 @@ class DeliveryProcessorTest {
 
         clock.set(waiting.createdAt().plus(properties.factsWait()).plusSeconds(1));
         assertThat(processor.process(claim().orElseThrow(), true)).isEqualTo(Attempt.UNSENDABLE);
-        assertThat(store.find(claim.notificationId()).orElseThrow().lastError())
+        assertThat(log.find(claim.notificationId()).orElseThrow().lastError())
                 .isEqualTo("gave up waiting for the address of user u after PT5M");
     }
 
@@ -161,7 +163,7 @@ class DeliveryProcessorTest {
         assertThat(gateway.sent).isEmpty();
         assertThat(processor.process(current, true)).isEqualTo(Attempt.SENT);
         assertThat(gateway.sent).hasSize(1);
-        Delivery sent = store.find(current.notificationId()).orElseThrow();
+        Delivery sent = log.find(current.notificationId()).orElseThrow();
         assertThat(sent.status()).isEqualTo(DeliveryStatus.SENT);
         assertThat(sent.attempts()).isEqualTo(2);
     }
@@ -173,11 +175,11 @@ class DeliveryProcessorTest {
         // while this worker is in the SMTP transaction, its lease runs out and another instance's recovery sees it
         gateway.duringSend = () -> {
             clock.advance(properties.lease().plusSeconds(1));
-            assertThat(store.expireOneInFlight(clock.instant())).isPresent();
+            assertThat(queue.expireOneInFlight(clock.instant())).isPresent();
         };
         assertThat(processor.process(claim, true)).isEqualTo(Attempt.SENT);
 
-        Delivery sent = store.find(claim.notificationId()).orElseThrow();
+        Delivery sent = log.find(claim.notificationId()).orElseThrow();
         assertThat(sent.status()).isEqualTo(DeliveryStatus.SENT);
         assertThat(sent.outcomes()).isEqualTo(2);
         assertThat(gateway.sent).hasSize(1);
@@ -193,16 +195,16 @@ class DeliveryProcessorTest {
     void anInvitationResentWhileItsEarlierEmailIsInFlightCancelsThatEmailInsteadOfRetryingIt() {
         InvitationIssued issued = recordInvitation();
         Delivery claim = claim().orElseThrow();
-        assertThat(store.cancelInvitationEmails(issued.invitationId(), clock.instant().plusMillis(1),
+        assertThat(queue.cancelInvitationEmails(issued.invitationId(), clock.instant().plusMillis(1),
                 "superseded: the invitation was resent with a new link", clock.instant())).as("none was waiting").isZero();
 
         gateway.connectFailure = SmtpFailure.transientFailure("cannot reach the SMTP server", null);
         assertThat(processor.process(claim, true)).isEqualTo(Attempt.TRANSIENT_FAILURE);
         gateway.connectFailure = null;
-        clock.set(store.find(claim.notificationId()).orElseThrow().dueAt());
+        clock.set(log.find(claim.notificationId()).orElseThrow().dueAt());
 
         assertThat(processor.process(claim().orElseThrow(), true)).isEqualTo(Attempt.CANCELLED);
-        Delivery cancelled = store.find(claim.notificationId()).orElseThrow();
+        Delivery cancelled = log.find(claim.notificationId()).orElseThrow();
         assertThat(cancelled.status()).isEqualTo(DeliveryStatus.CANCELLED);
         assertThat(cancelled.lastError()).isEqualTo("superseded: the invitation was resent with a new link");
         assertThat(gateway.sent).isEmpty();
@@ -238,13 +240,13 @@ class DeliveryProcessorTest {
                 "hash", TestEnvironment.SECRETS.seal(token), null);
         Delivery delivery = Delivery.pending(Delivery.notificationIdFor(event.eventId()), EventEnvelope.of(event, 0), Topics.INVITATION,
                 NotificationKind.INVITATION, event.email(), null, event.invitationId(), clock.instant());
-        assertThat(store.insert(delivery, null)).isTrue();
-        assertThat(store.insert(delivery, null)).as("one delivery per triggering event").isFalse();
+        assertThat(queue.insert(delivery, null)).isTrue();
+        assertThat(queue.insert(delivery, null)).as("one delivery per triggering event").isFalse();
         return event;
     }
 
     private Optional<Delivery> claim() {
-        return store.claimNext(Set.of(), clock.instant(), properties.lease(), "test");
+        return queue.claimNext(Set.of(), clock.instant(), properties.lease(), "test");
     }
 
     private static ConsumerRecord<String, byte[]> received(ProducerRecord<String, byte[]> record) {

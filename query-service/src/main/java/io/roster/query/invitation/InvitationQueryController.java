@@ -25,11 +25,11 @@ class InvitationQueryController {
             "pending", "pending", "accepted", "accepted", "revoked", "revoked", "expired", "expired");
     private static final int MAX_EMAIL = 320;
 
-    private final InvitationProjection invitations;
+    private final InvitationStore invitations;
     private final OrganizationAccess access;
     private final ConsistencyGate consistency;
 
-    InvitationQueryController(InvitationProjection invitations, OrganizationAccess access, ConsistencyGate consistency) {
+    InvitationQueryController(InvitationStore invitations, OrganizationAccess access, ConsistencyGate consistency) {
         this.invitations = invitations;
         this.access = access;
         this.consistency = consistency;
@@ -52,7 +52,7 @@ class InvitationQueryController {
         return consistency.read(exchange, caller -> {
                     access.requireAdmin(caller, organizationId);
                     return Page.of(invitations.page(organizationId, statusFilter, emailFilter, after, page.fetchSize()),
-                            page, InvitationProjection::cursorOf).map(InvitationProjection::view);
+                            page, InvitationStore::cursorOf).map(InvitationStore::view);
                 });
     }
 

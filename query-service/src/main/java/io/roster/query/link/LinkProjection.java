@@ -1,9 +1,6 @@
 package io.roster.query.link;
 
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.IndexOptions;
-import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EventEnvelope;
@@ -13,15 +10,11 @@ import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.query.consumer.Projection;
-import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
-import io.roster.query.web.KeysetCursor;
-import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Locale;
@@ -30,15 +23,15 @@ import java.util.UUID;
 /**
  * Invitation links ({@code invitation-links}). All events of a link are on its own aggregate, so they
  * arrive in order; {@code used} only moves forward, so a replayed InvitationLinkUsed changes nothing.
+ * {@link LinkStore} reads them.
  */
 @Component
 class LinkProjection implements Projection {
 
     private final VersionedCollection collection;
 
-    LinkProjection(ProjectionCollections collections) {
-        this.collection = collections.declare("invitation-links",
-                c -> c.createIndex(Indexes.ascending("organizationId", "nameLower", "_id"), new IndexOptions().name("list")));
+    LinkProjection(LinkStore links) {
+        this.collection = links.collection();
     }
 
     @Override
@@ -77,25 +70,5 @@ class LinkProjection implements Projection {
 
     private void update(UUID linkId, Bson update) {
         collection.get().updateOne(Filters.eq("_id", linkId.toString()), update, new UpdateOptions().upsert(true));
-    }
-
-    List<Document> page(UUID organizationId, KeysetCursor after, int limit) {
-        Bson filter = Filters.eq("organizationId", organizationId.toString());
-        if (after != null) {
-            filter = Filters.and(filter, after.after("nameLower", "_id"));
-        }
-        return collection.get().find(filter).sort(Sorts.ascending("nameLower", "_id")).limit(limit).into(new ArrayList<>());
-    }
-
-    static String cursorOf(Document d) {
-        return KeysetCursor.of(d.getString("nameLower"), d.getString("_id"));
-    }
-
-    static LinkView view(Document d) {
-        Date expiresAt = d.getDate("expiresAt");
-        return new LinkView(UUID.fromString(d.getString("_id")), d.getString("name"), d.getString("description"),
-                d.getList("emails", String.class, List.of()), expiresAt == null ? null : expiresAt.toInstant(),
-                d.getInteger("quota"), d.getInteger("used", 0), d.getList("roles", String.class, List.of()),
-                d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList(), d.getString("status"));
     }
 }

@@ -19,11 +19,11 @@ import java.util.UUID;
 @RestController
 class LinkQueryController {
 
-    private final LinkProjection links;
+    private final LinkStore links;
     private final OrganizationAccess access;
     private final ConsistencyGate consistency;
 
-    LinkQueryController(LinkProjection links, OrganizationAccess access, ConsistencyGate consistency) {
+    LinkQueryController(LinkStore links, OrganizationAccess access, ConsistencyGate consistency) {
         this.links = links;
         this.access = access;
         this.consistency = consistency;
@@ -40,8 +40,8 @@ class LinkQueryController {
         params.validate();
         return consistency.read(exchange, caller -> {
                     access.requireAdmin(caller, organizationId);
-                    return Page.of(links.page(organizationId, after, page.fetchSize()), page, LinkProjection::cursorOf)
-                            .map(LinkProjection::view);
+                    return Page.of(links.page(organizationId, after, page.fetchSize()), page, LinkStore::cursorOf)
+                            .map(LinkStore::view);
                 });
     }
 }

@@ -8,7 +8,8 @@ import io.roster.events.identity.MemberTeamsChanged;
 import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
 import io.roster.query.consumer.Projection;
-import io.roster.query.team.TeamProjection;
+import io.roster.query.team.TeamMembers;
+import io.roster.query.team.TeamStore;
 import io.roster.query.user.UserProfile;
 import io.roster.query.user.UserStore;
 import org.springframework.stereotype.Component;
@@ -29,19 +30,21 @@ import java.util.UUID;
  *
  * <p>Where an event moves team counts, the row is read first, the counts move, and the row is written last:
  * if the consumer dies in between, the redelivered event still finds the old row and computes the same change,
- * and {@link TeamProjection#countMembers} counts it at most once.
+ * and {@link TeamMembers#countMembers} counts it at most once.
  */
 @Component
 class MemberProjection implements Projection {
 
     private final MemberRows rows;
     private final UserStore users;
-    private final TeamProjection teams;
+    private final TeamStore teams;
+    private final TeamMembers teamMembers;
 
-    MemberProjection(MemberRows rows, UserStore users, TeamProjection teams) {
+    MemberProjection(MemberRows rows, UserStore users, TeamStore teams, TeamMembers teamMembers) {
         this.rows = rows;
         this.users = users;
         this.teams = teams;
+        this.teamMembers = teamMembers;
     }
 
     @Override
@@ -56,11 +59,11 @@ class MemberProjection implements Projection {
         } else if (envelope.event() instanceof MemberRemoved removed) {
             removed(removed, sequence);
         } else if (envelope.event() instanceof TeamRenamed renamed) {
-            rows.renameTeam(teams.memberRowsOf(renamed.teamId()), renamed.teamId(), renamed.name());
+            rows.renameTeam(teamMembers.memberRowsOf(renamed.teamId()), renamed.teamId(), renamed.name());
         } else if (envelope.event() instanceof TeamDeleted deleted) {
             // the team's document lists its rows, so it goes only after they no longer show the team
-            rows.dropTeam(teams.memberRowsOf(deleted.teamId()), deleted.teamId());
-            teams.delete(deleted.teamId());
+            rows.dropTeam(teamMembers.memberRowsOf(deleted.teamId()), deleted.teamId());
+            teamMembers.delete(deleted.teamId());
         }
     }
 
@@ -68,7 +71,7 @@ class MemberProjection implements Projection {
         UUID organizationId = added.organizationId();
         String rowId = MemberRows.memberRowId(organizationId, added.userId());
         List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, added.teamIds());
-        teams.countMembers(changes(Set.of(), idsOf(teamRefs)), rowId, sequence);
+        teamMembers.countMembers(changes(Set.of(), idsOf(teamRefs)), rowId, sequence);
         // The row first, then the user's document lists it and answers the profile in one atomic step: a profile
         // saved before that step is answered here, one saved after finds the row listed and writes it itself.
         rows.join(organizationId, added.userId(), added.roles(), teamRefs, added.occurredAt());
@@ -83,7 +86,7 @@ class MemberProjection implements Projection {
         UUID organizationId = changed.organizationId();
         List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, changed.teamIds());
         rows.teamsOf(organizationId, changed.userId()).ifPresent(before -> {
-            teams.countMembers(changes(before, idsOf(teamRefs)), MemberRows.memberRowId(organizationId, changed.userId()), sequence);
+            teamMembers.countMembers(changes(before, idsOf(teamRefs)), MemberRows.memberRowId(organizationId, changed.userId()), sequence);
             rows.setTeams(organizationId, changed.userId(), teamRefs);
         });
     }
@@ -92,7 +95,7 @@ class MemberProjection implements Projection {
         UUID organizationId = removed.organizationId();
         String rowId = MemberRows.memberRowId(organizationId, removed.userId());
         rows.teamsOf(organizationId, removed.userId()).ifPresent(before -> {
-            teams.countMembers(changes(before, List.of()), rowId, sequence);
+            teamMembers.countMembers(changes(before, List.of()), rowId, sequence);
             rows.remove(organizationId, removed.userId());
         });
         users.detachMemberRow(removed.userId(), rowId);

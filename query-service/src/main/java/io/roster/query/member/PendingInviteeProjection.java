@@ -9,8 +9,10 @@ import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.query.consumer.Projection;
-import io.roster.query.invitation.InvitationProjection;
+import io.roster.query.invitation.InvitationStore;
+import io.roster.query.team.TeamMembers;
 import io.roster.query.team.TeamProjection;
+import io.roster.query.team.TeamStore;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -31,12 +33,14 @@ import java.util.UUID;
 class PendingInviteeProjection implements Projection {
 
     private final MemberRows rows;
-    private final TeamProjection teams;
-    private final InvitationProjection invitations;
+    private final TeamStore teams;
+    private final TeamMembers teamMembers;
+    private final InvitationStore invitations;
 
-    PendingInviteeProjection(MemberRows rows, TeamProjection teams, InvitationProjection invitations) {
+    PendingInviteeProjection(MemberRows rows, TeamStore teams, TeamMembers teamMembers, InvitationStore invitations) {
         this.rows = rows;
         this.teams = teams;
+        this.teamMembers = teamMembers;
         this.invitations = invitations;
     }
 
@@ -68,7 +72,7 @@ class PendingInviteeProjection implements Projection {
         List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, teamIds);
         String rowId = MemberRows.invitationRowId(organizationId, invitationId);
         rows.setInvitationTeams(organizationId, invitationId, teamRefs);
-        teams.listRow(teamRefs.stream().map(t -> t.teamId().toString()).toList(), rowId);
+        teamMembers.listRow(teamRefs.stream().map(t -> t.teamId().toString()).toList(), rowId);
     }
 
     private void invite(UUID organizationId, UUID invitationId, String email, String firstName, String lastName,
@@ -76,6 +80,6 @@ class PendingInviteeProjection implements Projection {
         List<TeamRef> teamRefs = TeamRefs.resolve(teams, organizationId, teamIds);
         rows.invite(organizationId, invitationId, email, firstName, lastName, roles, teamRefs, invitedAt);
         // listed on its teams so that a rename reaches the row by id; not counted, the invitee is no member yet
-        teams.listRow(teamRefs.stream().map(t -> t.teamId().toString()).toList(), MemberRows.invitationRowId(organizationId, invitationId));
+        teamMembers.listRow(teamRefs.stream().map(t -> t.teamId().toString()).toList(), MemberRows.invitationRowId(organizationId, invitationId));
     }
 }

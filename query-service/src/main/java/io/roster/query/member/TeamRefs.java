@@ -1,6 +1,6 @@
 package io.roster.query.member;
 
-import io.roster.query.team.TeamProjection;
+import io.roster.query.team.TeamStore;
 
 import java.util.List;
 import java.util.Map;
@@ -13,7 +13,7 @@ final class TeamRefs {
     private TeamRefs() {
     }
 
-    static List<TeamRef> resolve(TeamProjection teams, UUID organizationId, List<UUID> teamIds) {
+    static List<TeamRef> resolve(TeamStore teams, UUID organizationId, List<UUID> teamIds) {
         if (teamIds == null || teamIds.isEmpty()) {
             return List.of();
         }

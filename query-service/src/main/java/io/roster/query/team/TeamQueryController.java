@@ -19,11 +19,11 @@ import java.util.UUID;
 @RestController
 class TeamQueryController {
 
-    private final TeamProjection teams;
+    private final TeamStore teams;
     private final OrganizationAccess access;
     private final ConsistencyGate consistency;
 
-    TeamQueryController(TeamProjection teams, OrganizationAccess access, ConsistencyGate consistency) {
+    TeamQueryController(TeamStore teams, OrganizationAccess access, ConsistencyGate consistency) {
         this.teams = teams;
         this.access = access;
         this.consistency = consistency;
@@ -41,8 +41,8 @@ class TeamQueryController {
         params.validate();
         return consistency.read(exchange, caller -> {
                     access.requireMember(caller, organizationId);
-                    return Page.of(teams.page(organizationId, after, page.fetchSize()), page, TeamProjection::cursorOf)
-                            .map(TeamProjection::view);
+                    return Page.of(teams.page(organizationId, after, page.fetchSize()), page, TeamStore::cursorOf)
+                            .map(TeamStore::view);
                 });
     }
 }

@@ -8,7 +8,8 @@ import io.roster.events.invitation.InvitationIssued;
 import io.roster.query.EventLog;
 import io.roster.query.ProjectionHarness;
 import io.roster.query.consumer.ProjectionCollections;
-import io.roster.query.team.TeamProjection;
+import io.roster.query.team.TeamMembers;
+import io.roster.query.team.TeamStore;
 import io.roster.query.user.UserProfile;
 import io.roster.query.user.UserStore;
 import org.bson.Document;
@@ -168,7 +169,8 @@ class MemberProjectionTest {
         harness.apply(log.userRegistered(bob, "bob@example.io", "Bob", "Stone"));
 
         InterleavingRows rows = new InterleavingRows(harness);
-        MemberProjection projection = new MemberProjection(rows, harness.bean(UserStore.class), harness.bean(TeamProjection.class));
+        MemberProjection projection = new MemberProjection(rows, harness.bean(UserStore.class), harness.bean(TeamStore.class),
+                harness.bean(TeamMembers.class));
         rows.beforeJoin = () -> harness.apply(log.profileUpdated(ann, "Annie", "Lee"));
         projection.apply(log.memberAdded(org, ann, List.of("member")));
         rows.beforeCopy = () -> harness.apply(log.profileUpdated(bob, "Robert", "Stone"));
@@ -238,7 +240,7 @@ class MemberProjectionTest {
 
     private static Map<String, Long> memberCounts(ProjectionHarness harness) {
         Map<String, Long> counts = new java.util.HashMap<>();
-        harness.collection(TeamProjection.COLLECTION).find()
+        harness.collection(TeamStore.COLLECTION).find()
                 .forEach(d -> counts.put(d.getString("name"), d.get("memberCount", Number.class).longValue()));
         return counts;
     }

@@ -1,11 +1,8 @@
-package io.roster.notification.settings;
+package io.roster.notification.delivery;
 
 import io.roster.events.ProblemCode;
 import io.roster.kit.web.RuleViolation;
-import io.roster.notification.delivery.Delivery;
-import io.roster.notification.delivery.DeliveryProcessor;
-import io.roster.notification.delivery.DeliveryProperties;
-import io.roster.notification.delivery.DeliveryStore;
+import io.roster.notification.settings.TestEmails;
 import org.springframework.stereotype.Component;
 
 import java.nio.charset.StandardCharsets;
@@ -19,41 +16,41 @@ import java.util.UUID;
  * Idempotency-Key a retry returns the first outcome and sends nothing.
  */
 @Component
-class TestEmailSender {
+class TestEmailSender implements TestEmails {
 
-    private final DeliveryStore deliveries;
+    private final DeliveryQueue queue;
+    private final DeliveryLog log;
     private final DeliveryProcessor processor;
     private final DeliveryProperties properties;
     private final Clock clock;
 
-    TestEmailSender(DeliveryStore deliveries, DeliveryProcessor processor, DeliveryProperties properties, Clock clock) {
-        this.deliveries = deliveries;
+    TestEmailSender(DeliveryQueue queue, DeliveryLog log, DeliveryProcessor processor, DeliveryProperties properties, Clock clock) {
+        this.queue = queue;
+        this.log = log;
         this.processor = processor;
         this.properties = properties;
         this.clock = clock;
     }
 
-    TestEmailResult send(UUID organizationId, String to, String idempotencyKey) {
+    @Override
+    public TestEmailResult send(UUID organizationId, String to, String idempotencyKey) {
         UUID notificationId = idempotencyKey == null ? UUID.randomUUID()
                 : UUID.nameUUIDFromBytes(("test-email:" + organizationId + ":" + idempotencyKey).getBytes(StandardCharsets.UTF_8));
         Instant now = clock.instant();
         Delivery delivery = Delivery.testEmail(notificationId, organizationId, to, UUID.randomUUID().toString(), now,
                 now.plus(properties.lease()));
-        if (!deliveries.insert(delivery, "test-send")) {
-            Delivery first = deliveries.find(notificationId).orElseThrow();
+        if (!queue.insert(delivery, "test-send")) {
+            Delivery first = log.find(notificationId).orElseThrow();
             if (!to.equals(first.recipient()) || !organizationId.equals(first.organizationId())) {
                 throw new RuleViolation(ProblemCode.IDEMPOTENCY_KEY_REUSED, "This Idempotency-Key was used with another request.");
             }
-            return TestEmailResult.of(first);
+            return result(first);
         }
         processor.process(delivery, false);
-        return TestEmailResult.of(deliveries.find(notificationId).orElseThrow());
+        return result(log.find(notificationId).orElseThrow());
     }
 
-    /** What the test send gave: {@code sent}, or {@code failed} with the SMTP server's answer. */
-    record TestEmailResult(UUID notificationId, String recipient, String status, String error) {
-        static TestEmailResult of(Delivery d) {
-            return new TestEmailResult(d.notificationId(), d.recipient(), d.status().value(), d.lastError());
-        }
+    private static TestEmailResult result(Delivery d) {
+        return new TestEmailResult(d.notificationId(), d.recipient(), d.status().value(), d.lastError());
     }
 }

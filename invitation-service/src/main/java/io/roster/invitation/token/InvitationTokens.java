@@ -1,4 +1,4 @@
-package io.roster.invitation.invitation;
+package io.roster.invitation.token;
 
 import io.roster.events.EncryptedSecret;
 import io.roster.events.ProblemCode;

@@ -1,4 +1,4 @@
-package io.roster.identity.invitation;
+package io.roster.identity.account;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
@@ -73,7 +73,7 @@ public class InvitationTokens {
                 d.getInteger("used", 0)));
     }
 
-    void apply(EventEnvelope envelope) {
+    public void apply(EventEnvelope envelope) {
         Object event = envelope.event();
         if (event instanceof InvitationIssued e) {
             put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(EmailAddress.normalize(e.email())),

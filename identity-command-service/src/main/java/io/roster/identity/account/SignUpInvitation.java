@@ -1,4 +1,4 @@
-package io.roster.identity.invitation;
+package io.roster.identity.account;
 
 import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;

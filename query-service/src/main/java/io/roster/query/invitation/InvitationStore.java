@@ -1,0 +1,96 @@
+package io.roster.query.invitation;
+
+import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.IndexOptions;
+import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.Sorts;
+import io.roster.query.consumer.ProjectionCollections;
+import io.roster.query.consumer.VersionedCollection;
+import io.roster.query.web.KeysetCursor;
+import org.bson.Document;
+import org.bson.conversions.Bson;
+import org.springframework.stereotype.Component;
+
+import java.util.ArrayList;
+import java.util.Date;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Optional;
+import java.util.UUID;
+
+/** Reads the personal invitations ({@code invitations}) that {@link InvitationProjection} writes. */
+@Component
+public class InvitationStore {
+
+    private final VersionedCollection collection;
+
+    InvitationStore(ProjectionCollections collections) {
+        this.collection = collections.declare("invitations", c -> {
+            c.createIndex(Indexes.ascending("organizationId", "emailLower", "_id"), new IndexOptions().name("list"));
+            c.createIndex(Indexes.ascending("organizationId", "status", "emailLower", "_id"), new IndexOptions().name("by_status"));
+            // the pending invitations into a team that was created after them (see pendingInto)
+            c.createIndex(Indexes.ascending("organizationId", "teamIds", "status"), new IndexOptions().name("by_team"));
+        });
+    }
+
+    VersionedCollection collection() {
+        return collection;
+    }
+
+    /** What a pending member row needs of an invitation whose InvitationIssued was applied. */
+    public Optional<Invitee> invitee(UUID invitationId) {
+        // by _id alone, the email checked here: mongo-java-server uses an index only for such a filter
+        Document d = collection.get().find(Filters.eq("_id", invitationId.toString())).first();
+        return Optional.ofNullable(d).filter(doc -> doc.getString("email") != null).map(doc -> new Invitee(doc.getString("email"), doc.getString("firstName"),
+                doc.getString("lastName"), doc.getList("roles", String.class, List.of()),
+                doc.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList()));
+    }
+
+    /** The organization's pending invitations whose invitees are to join {@code teamId}, by invitation id. */
+    public Map<UUID, List<UUID>> pendingInto(UUID organizationId, UUID teamId) {
+        Map<UUID, List<UUID>> teamsByInvitation = new LinkedHashMap<>();
+        collection.get().find(Filters.and(Filters.eq("organizationId", organizationId.toString()),
+                        Filters.eq("teamIds", teamId.toString()), Filters.eq("status", "pending")))
+                .projection(Projections.include("teamIds"))
+                .forEach(d -> teamsByInvitation.put(UUID.fromString(d.getString("_id")),
+                        d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList()));
+        return teamsByInvitation;
+    }
+
+    /** An invitee as the members list shows them while the invitation is pending. */
+    public record Invitee(String email, String firstName, String lastName, List<String> roles, List<UUID> teamIds) {
+    }
+
+    /** A page in (email, id) order; only documents whose InvitationIssued arrived are listed. */
+    List<Document> page(UUID organizationId, String status, String emailLower, KeysetCursor after, int limit) {
+        List<Bson> filters = new ArrayList<>(List.of(Filters.eq("organizationId", organizationId.toString())));
+        if (status != null) {
+            filters.add(Filters.eq("status", status));
+        }
+        if (emailLower != null) {
+            filters.add(Filters.eq("emailLower", emailLower));
+        }
+        if (after != null) {
+            filters.add(after.after("emailLower", "_id"));
+        }
+        return collection.get().find(Filters.and(filters)).sort(Sorts.ascending("emailLower", "_id")).limit(limit)
+                .into(new ArrayList<>());
+    }
+
+    static String cursorOf(Document d) {
+        return KeysetCursor.of(d.getString("emailLower"), d.getString("_id"));
+    }
+
+    static InvitationView view(Document d) {
+        String invitedBy = d.getString("invitedBy");
+        Date lastSentAt = d.getDate("lastSentAt");
+        return new InvitationView(UUID.fromString(d.getString("_id")), d.getString("email"),
+                d.getList("roles", String.class, List.of()),
+                d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList(),
+                d.getString("status"), invitedBy == null ? null : UUID.fromString(invitedBy),
+                d.getDate("createdAt").toInstant(), d.getDate("expiresAt").toInstant(),
+                d.getInteger("resendCount", 0), lastSentAt == null ? null : lastSentAt.toInstant());
+    }
+}
