@@ -46,7 +46,7 @@ public final class EventHandlers {
     }
 
     /** Runs every handler of the event's type, in the order they were listed. */
-    void dispatch(EventEnvelope envelope) {
+    public void dispatch(EventEnvelope envelope) {
         List<EventHandler<RosterEvent>> handlers = table.get(envelope.event().getClass());
         if (handlers != null) {
             for (EventHandler<RosterEvent> handler : handlers) {
