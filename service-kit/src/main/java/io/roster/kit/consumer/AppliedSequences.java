@@ -40,17 +40,32 @@ public final class AppliedSequences {
     private static final String PARKED = "parked";
 
     private final Supplier<MongoCollection<Document>> collection;
+    private final Runnable createIndexes;
+    private volatile boolean indexed;
 
-    /** The sequences in {@code collection} of {@code database}, with their index. */
+    /** The sequences in {@code collection} of {@code database}, with their index (made on first use). */
     public AppliedSequences(MongoDatabase database, String collection) {
         MongoCollection<Document> fixed = database.getCollection(collection);
-        indexes(fixed);
         this.collection = () -> fixed;
+        this.createIndexes = () -> indexes(fixed);
     }
 
     /** The sequences in whatever collection {@code collection} answers now (a versioned read model); see {@link #indexes}. */
     public AppliedSequences(Supplier<MongoCollection<Document>> collection) {
         this.collection = collection;
+        this.createIndexes = () -> {
+        };
+    }
+
+    /**
+     * Makes the index, once: on first use rather than at start-up, so that a service starts (not ready) while MongoDB
+     * is unreachable.
+     */
+    void ensureIndexes() {
+        if (!indexed) {
+            createIndexes.run();
+            indexed = true;
+        }
     }
 
     /** The index the runtime's queries need (the parked aggregates, for readiness and metrics). */

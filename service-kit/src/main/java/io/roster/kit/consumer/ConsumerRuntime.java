@@ -94,12 +94,23 @@ public final class ConsumerRuntime {
     }
 
     void start() {
-        try {
-            sequences.parked().forEach(state -> status.parked(state.aggregateId(), state.parked()));
-        } catch (RuntimeException e) {
-            log.warn("Cannot read the parked aggregates of {} yet: {}", group(), e.toString());
-        }
         container.start();
+    }
+
+    private volatile boolean prepared;
+
+    /**
+     * Before the first batch (on the consumer's thread, so a MongoDB away at start-up delays nothing but the
+     * consumer): the indexes, and the aggregates parked before a restart, for readiness and metrics.
+     */
+    private void prepare() {
+        if (prepared) {
+            return;
+        }
+        sequences.ensureIndexes();
+        waiting.ensureIndexes();
+        sequences.parked().forEach(state -> status.parked(state.aggregateId(), state.parked()));
+        prepared = true;
     }
 
     void stop() {
@@ -128,6 +139,11 @@ public final class ConsumerRuntime {
         }
         lock.lock();
         try {
+            try {
+                prepare();
+            } catch (RuntimeException e) {
+                throw new UnitFailed(0, e);
+            }
             definition.scope().around(() -> {
                 new Unit().run(records);
                 return null;

@@ -3,6 +3,7 @@ package io.roster.kit.consumer;
 import com.mongodb.client.MongoDatabase;
 import io.micrometer.core.instrument.MeterRegistry;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -33,10 +34,13 @@ public class ConsumerRuntimeConfiguration {
     @SuppressWarnings("unchecked")
     ConsumerRuntimes consumerRuntimes(ObjectProvider<ConsumerDefinition> definitions, ConsumerFactory<?, ?> consumers,
                                       MongoDatabase database, KafkaTemplate<String, byte[]> kafka, MeterRegistry meters,
-                                      ConsumerRuntime.RetryBackOff backOff) {
+                                      ConsumerRuntime.RetryBackOff backOff,
+                                      @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup) {
         List<ConsumerDefinition> all = definitions.orderedStream().toList();
-        return new ConsumerRuntimes(all, (ConsumerFactory<String, byte[]>) consumers, new WaitingEvents(database),
-                new DeadLetters(database, kafka, meters), meters, backOff);
+        ConsumerRuntimes runtimes = new ConsumerRuntimes(all, (ConsumerFactory<String, byte[]>) consumers,
+                new WaitingEvents(database), new DeadLetters(database, kafka, meters), meters, backOff);
+        runtimes.setAutoStartup(autoStartup);
+        return runtimes;
     }
 
     @Bean("consumers")

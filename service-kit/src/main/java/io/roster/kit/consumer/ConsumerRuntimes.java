@@ -20,6 +20,7 @@ public final class ConsumerRuntimes implements SmartLifecycle {
     private final Map<String, ConsumerRuntime> byGroup = new LinkedHashMap<>();
     private final DeadLetters deadLetters;
     private volatile boolean running;
+    private boolean autoStartup = true;
 
     ConsumerRuntimes(Collection<ConsumerDefinition> definitions, ConsumerFactory<String, byte[]> consumers,
                      WaitingEvents waiting, DeadLetters deadLetters, MeterRegistry meters, ConsumerRuntime.RetryBackOff backOff) {
@@ -81,6 +82,16 @@ public final class ConsumerRuntimes implements SmartLifecycle {
     public void stop() {
         byGroup.values().forEach(ConsumerRuntime::stop);
         running = false;
+    }
+
+    /** {@code spring.kafka.listener.auto-startup=false} keeps the consumers stopped, as it does spring-kafka's listeners. */
+    void setAutoStartup(boolean autoStartup) {
+        this.autoStartup = autoStartup;
+    }
+
+    @Override
+    public boolean isAutoStartup() {
+        return autoStartup;
     }
 
     @Override

@@ -59,7 +59,16 @@ public final class DeadLetters {
         this.collection = database.getCollection(COLLECTION);
         this.kafka = kafka;
         this.meters = meters;
-        collection.createIndex(Indexes.descending("createdAt"), new IndexOptions().name("by_created"));
+    }
+
+    private volatile boolean indexed;
+
+    /** Made on first use, so that a service starts (not ready) while MongoDB is unreachable. */
+    void ensureIndexes() {
+        if (!indexed) {
+            collection.createIndex(Indexes.descending("createdAt"), new IndexOptions().name("by_created"));
+            indexed = true;
+        }
     }
 
     public record DeadLetter(String id, String group, String topic, int partition, long offset, String aggregateId,
@@ -74,6 +83,7 @@ public final class DeadLetters {
     String deadLetter(String group, StoredRecord record, String aggregateId, Long sequence, String type, String reason, Throwable error) {
         String id = UUID.nameUUIDFromBytes((group + "|" + record.topic() + "|" + record.partition() + "|" + record.offset())
                 .getBytes(StandardCharsets.UTF_8)).toString();
+        ensureIndexes();
         String message = describe(error);
         Document stored = new Document("group", group).append("topic", record.topic()).append("partition", record.partition())
                 .append("offset", record.offset()).append("aggregateId", aggregateId).append("sequence", sequence)
@@ -124,6 +134,7 @@ public final class DeadLetters {
 
     /** The newest dead letters first. */
     List<DeadLetter> newest(int limit) {
+        ensureIndexes();
         List<DeadLetter> found = new ArrayList<>();
         collection.find().sort(Sorts.descending("createdAt")).limit(limit).forEach(d -> found.add(toDeadLetter(d)));
         return found;

@@ -24,10 +24,18 @@ final class WaitingEvents {
     static final String COLLECTION = "consumer-waiting-v1";
 
     private final MongoCollection<Document> collection;
+    private volatile boolean indexed;
 
     WaitingEvents(MongoDatabase database) {
         this.collection = database.getCollection(COLLECTION);
-        collection.createIndex(Indexes.ascending("group", "aggregateId", "sequence"), new IndexOptions().name("by_aggregate"));
+    }
+
+    /** Made on first use, so that a service starts (not ready) while MongoDB is unreachable. */
+    void ensureIndexes() {
+        if (!indexed) {
+            collection.createIndex(Indexes.ascending("group", "aggregateId", "sequence"), new IndexOptions().name("by_aggregate"));
+            indexed = true;
+        }
     }
 
     record Waiting(String id, long sequence, StoredRecord record) {
