@@ -1,7 +1,9 @@
 package io.roster.kit.consumer;
 
 import io.roster.events.EventEnvelope;
+import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
+import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.kafka.core.ConsumerFactory;
@@ -19,6 +21,7 @@ import org.springframework.util.backoff.ExponentialBackOff;
 import org.springframework.util.backoff.FixedBackOff;
 
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Map;
@@ -69,6 +72,17 @@ public final class ConsumerRuntime {
         ContainerProperties properties = new ContainerProperties(definition.topics().toArray(String[]::new));
         properties.setGroupId(definition.group());
         properties.setClientId(definition.group());
+        properties.setConsumerRebalanceListener(new ConsumerRebalanceListener() {
+            @Override
+            public void onPartitionsRevoked(Collection<TopicPartition> partitions) {
+                // a partition that stalled here is another consumer's now: this one no longer waits on it
+                status.progressing();
+            }
+
+            @Override
+            public void onPartitionsAssigned(Collection<TopicPartition> partitions) {
+            }
+        });
         if (definition.batch()) {
             properties.setMessageListener((BatchMessageListener<String, byte[]>) this::onBatch);
         } else {

@@ -128,10 +128,15 @@ class ConsumerRuntimeTest {
             exponential.setMaxInterval(1000);
             return exponential;
         }, () -> new FixedBackOff(100, ConsumerRuntime.ATTEMPTS - 1));
-        runtimes = new ConsumerRuntimes(List.of(ConsumerDefinition.records(group, List.of(topic), handlers,
+        runtimes = new ConsumerRuntimes(List.of(definition(group, List.of(topic), handlers,
                 new AppliedSequences(database, "applied-sequences-v1"))), consumers, new WaitingEvents(database),
                 new DeadLetters(database, template, meters), meters, backOff);
         runtimes.start();
+    }
+
+    /** A record consumer here; {@link BatchConsumerRuntimeTest} runs the same tests with a batch consumer. */
+    ConsumerDefinition definition(String group, List<String> topics, EventHandlers handlers, AppliedSequences sequences) {
+        return ConsumerDefinition.records(group, topics, handlers, sequences);
     }
 
     @AfterEach
