@@ -16,7 +16,7 @@ import java.util.Objects;
  * @param sequences   its applied sequences (a collection of its own)
  * @param batchScope  {@code null} for a record consumer
  * @param codec       how records are decoded (shared-events' codec with the catalogue's upcasters)
- * @param concurrency consumer threads (at most one per partition does work)
+ * @param concurrency consumer threads (at most one per partition does work); 0: {@code spring.kafka.listener.concurrency}
  */
 public record ConsumerDefinition(String group, List<String> topics, EventHandlers handlers, AppliedSequences sequences,
                                  BatchScope batchScope, CloudEventsKafkaCodec codec, int concurrency) {
@@ -34,14 +34,14 @@ public record ConsumerDefinition(String group, List<String> topics, EventHandler
 
     /** A consumer that takes records one at a time. */
     public static ConsumerDefinition records(String group, List<String> topics, EventHandlers handlers, AppliedSequences sequences) {
-        return new ConsumerDefinition(group, topics, handlers, sequences, null, new CloudEventsKafkaCodec(), 1);
+        return new ConsumerDefinition(group, topics, handlers, sequences, null, new CloudEventsKafkaCodec(), 0);
     }
 
     /** A consumer that takes a poll's records as one batch: one read and one bulk write of sequences per poll. */
     public static ConsumerDefinition batches(String group, List<String> topics, EventHandlers handlers, AppliedSequences sequences,
                                              BatchScope scope) {
         return new ConsumerDefinition(group, topics, handlers, sequences, Objects.requireNonNull(scope, "scope"),
-                new CloudEventsKafkaCodec(), 1);
+                new CloudEventsKafkaCodec(), 0);
     }
 
     public ConsumerDefinition withCodec(CloudEventsKafkaCodec codec) {

@@ -63,7 +63,8 @@ public final class ConsumerRuntime {
     private final ConcurrentMessageListenerContainer<String, byte[]> container;
 
     ConsumerRuntime(ConsumerDefinition definition, ConsumerFactory<String, byte[]> consumers, WaitingEvents waiting,
-                    DeadLetters deadLetters, ConsumerStatus status, RetryBackOff backOff) {
+                    DeadLetters deadLetters, ConsumerStatus status, RetryBackOff backOff, int defaultConcurrency,
+                    java.util.function.Consumer<ConcurrentMessageListenerContainer<String, byte[]>> customizer) {
         this.definition = definition;
         this.sequences = definition.sequences();
         this.waiting = waiting;
@@ -89,9 +90,10 @@ public final class ConsumerRuntime {
             properties.setMessageListener((MessageListener<String, byte[]>) this::onRecord);
         }
         this.container = new ConcurrentMessageListenerContainer<>(consumers, properties);
-        container.setConcurrency(definition.concurrency());
+        container.setConcurrency(definition.concurrency() > 0 ? definition.concurrency() : defaultConcurrency);
         container.setBeanName(definition.group());
         container.setCommonErrorHandler(errorHandler(backOff));
+        customizer.accept(container);
     }
 
     public String group() {

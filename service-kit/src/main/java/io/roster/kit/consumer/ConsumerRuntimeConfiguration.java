@@ -11,7 +11,9 @@ import org.springframework.boot.autoconfigure.condition.ConditionalOnMissingBean
 import org.springframework.boot.autoconfigure.condition.ConditionalOnWebApplication;
 import org.springframework.boot.autoconfigure.kafka.KafkaAutoConfiguration;
 import org.springframework.context.annotation.Bean;
+import org.springframework.kafka.config.ContainerCustomizer;
 import org.springframework.kafka.core.ConsumerFactory;
+import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.kafka.core.KafkaTemplate;
 
 import java.util.List;
@@ -35,10 +37,15 @@ public class ConsumerRuntimeConfiguration {
     ConsumerRuntimes consumerRuntimes(ObjectProvider<ConsumerDefinition> definitions, ConsumerFactory<?, ?> consumers,
                                       MongoDatabase database, KafkaTemplate<String, byte[]> kafka, MeterRegistry meters,
                                       ConsumerRuntime.RetryBackOff backOff,
-                                      @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup) {
+                                      ObjectProvider<ContainerCustomizer<?, ?, ?>> customizers,
+                                      @Value("${spring.kafka.listener.auto-startup:true}") boolean autoStartup,
+                                      @Value("${spring.kafka.listener.concurrency:1}") int concurrency) {
         List<ConsumerDefinition> all = definitions.orderedStream().toList();
         ConsumerRuntimes runtimes = new ConsumerRuntimes(all, (ConsumerFactory<String, byte[]>) consumers,
-                new WaitingEvents(database), new DeadLetters(database, kafka, meters), meters, backOff);
+                new WaitingEvents(database), new DeadLetters(database, kafka, meters), meters, backOff, concurrency,
+                container -> customizers.orderedStream().forEach(customizer ->
+                        ((ContainerCustomizer<String, byte[], ConcurrentMessageListenerContainer<String, byte[]>>) customizer)
+                                .configure(container)));
         runtimes.setAutoStartup(autoStartup);
         return runtimes;
     }

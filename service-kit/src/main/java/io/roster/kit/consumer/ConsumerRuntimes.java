@@ -24,13 +24,21 @@ public final class ConsumerRuntimes implements SmartLifecycle {
 
     ConsumerRuntimes(Collection<ConsumerDefinition> definitions, ConsumerFactory<String, byte[]> consumers,
                      WaitingEvents waiting, DeadLetters deadLetters, MeterRegistry meters, ConsumerRuntime.RetryBackOff backOff) {
+        this(definitions, consumers, waiting, deadLetters, meters, backOff, 1, container -> {
+        });
+    }
+
+    /** @param customizer applied to each listener container, as Boot applies {@code ContainerCustomizer} beans to its own */
+    ConsumerRuntimes(Collection<ConsumerDefinition> definitions, ConsumerFactory<String, byte[]> consumers,
+                     WaitingEvents waiting, DeadLetters deadLetters, MeterRegistry meters, ConsumerRuntime.RetryBackOff backOff,
+                     int defaultConcurrency, java.util.function.Consumer<org.springframework.kafka.listener.ConcurrentMessageListenerContainer<String, byte[]>> customizer) {
         this.deadLetters = deadLetters;
         for (ConsumerDefinition definition : definitions) {
             if (byGroup.containsKey(definition.group())) {
                 throw new IllegalStateException("Two consumers in group " + definition.group());
             }
             byGroup.put(definition.group(), new ConsumerRuntime(definition, consumers, waiting, deadLetters,
-                    new ConsumerStatus(definition.group(), meters), backOff));
+                    new ConsumerStatus(definition.group(), meters), backOff, defaultConcurrency, customizer));
         }
     }
 
