@@ -16,7 +16,6 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 
-import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -63,7 +62,10 @@ public final class InfrastructureFailures {
                 || cause instanceof org.apache.kafka.common.errors.DisconnectException) {
             return true;
         }
-        if (cause instanceof TimeoutException || cause instanceof IOException || cause instanceof java.io.UncheckedIOException) {
+        // network trouble only: an IOException in general is also bad data (Jackson's JsonProcessingException is one)
+        if (cause instanceof TimeoutException || cause instanceof java.net.SocketException
+                || cause instanceof java.net.SocketTimeoutException || cause instanceof java.net.UnknownHostException
+                || cause instanceof java.nio.channels.ClosedChannelException || cause instanceof java.io.InterruptedIOException) {
             return true;
         }
         if (cause instanceof DataAccessResourceFailureException || cause instanceof TransientDataAccessException
