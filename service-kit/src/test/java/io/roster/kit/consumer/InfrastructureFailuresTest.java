@@ -29,6 +29,8 @@ class InfrastructureFailuresTest {
         assertThat(InfrastructureFailures.isInfrastructure(new RuntimeException(new TimeoutException("late")))).isTrue();
         assertThat(InfrastructureFailures.isInfrastructure(new DataAccessResourceFailureException("gone"))).isTrue();
         assertThat(InfrastructureFailures.isInfrastructure(new RuntimeException(new ConnectException("refused")))).isTrue();
+        assertThat(InfrastructureFailures.isInfrastructure(new io.roster.kit.web.ApiProblem(
+                org.springframework.http.HttpStatus.SERVICE_UNAVAILABLE, "unavailable", "later"))).isTrue();
     }
 
     @Test
@@ -37,6 +39,8 @@ class InfrastructureFailuresTest {
                 new IllegalArgumentException("bad payload")))).isFalse();
         assertThat(InfrastructureFailures.isInfrastructure(new MongoWriteException(
                 new WriteError(11000, "duplicate key", new BsonDocument()), new ServerAddress(), java.util.Set.of()))).isFalse();
+        assertThat(InfrastructureFailures.isInfrastructure(new io.roster.kit.web.ApiProblem(
+                org.springframework.http.HttpStatus.CONFLICT, "conflict", "lost a race"))).isFalse();
         assertThat(InfrastructureFailures.isInfrastructure(new UncheckedIOException(new JsonParseException(null, "bad json")))).isFalse();
     }
 }
