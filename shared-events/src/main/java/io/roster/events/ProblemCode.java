@@ -51,6 +51,10 @@ public enum ProblemCode {
     REPUBLISH_IN_PROGRESS(409),
     RELAY_CLAIMED_ELSEWHERE(409),
     REBUILD_IN_PROGRESS(409),
+    /** A dead letter already re-driven or discarded. */
+    DEAD_LETTER_RESOLVED(409),
+    /** A re-driven dead letter that still cannot be applied. */
+    DEAD_LETTER_STILL_FAILING(409),
 
     INVITATION_EXPIRED(410),
     INVITATION_REVOKED(410),
