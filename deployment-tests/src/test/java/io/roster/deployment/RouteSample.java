@@ -54,6 +54,12 @@ record RouteSample(String method, String path, String service) {
             new RouteSample("POST", "/api/v1/auth/account-setup", IDENTITY),
             new RouteSample("GET", "/verify-email", INVITATION),
             new RouteSample("GET", "/account-setup", INVITATION),
+            new RouteSample("POST", "/api/v1/auth/password-reset", IDENTITY),
+            new RouteSample("POST", "/api/v1/auth/password-reset/confirm", IDENTITY),
+            new RouteSample("POST", "/api/v1/auth/password", IDENTITY),
+            new RouteSample("POST", "/api/v1/users/u1/account-setup", IDENTITY),
+            new RouteSample("PUT", "/api/v1/users/u1/provider-roles", IDENTITY),
+            new RouteSample("GET", "/password-reset", INVITATION),
             new RouteSample("PUT", ORG + "/email-settings", NOTIFICATION),
             new RouteSample("GET", ORG + "/notifications", NOTIFICATION),
             new RouteSample("GET", "/api/v1/notifications", NOTIFICATION));

@@ -2,8 +2,8 @@
 // service; this script does, from the visitor's browser (the identity service allows this origin through CORS):
 // - sign-up and login: sign up (with the invitation token), log in, hand the access token to this service
 //   (POST /invite/session, which keeps it in an HttpOnly cookie), then go back to the invitation;
-// - verify-email and account-setup (/verify-email, /account-setup): redeem the email's token (with the new
-//   password for a set-up), then say that it is done.
+// - verify-email, account-setup and password-reset (/verify-email, /account-setup, /password-reset): redeem the
+//   email's token (with the new password for a set-up or reset), then say that it is done.
 'use strict';
 
 (function () {
@@ -133,7 +133,8 @@
         throw new Problem('validation_failed', null,
           [{ field: 'passwordConfirmation', message: 'does not match the password' }]);
       }
-      await callIdentity('/api/v1/auth/account-setup', { token: settings.accountToken, password: values.password });
+      const path = settings.identityAction === 'password-reset' ? '/api/v1/auth/password-reset/confirm' : '/api/v1/auth/account-setup';
+      await callIdentity(path, { token: settings.accountToken, password: values.password });
     }
     form.hidden = true;
     document.getElementById('done').hidden = false;
@@ -146,7 +147,7 @@
     submit.disabled = true;
     form.setAttribute('aria-busy', 'true');
     try {
-      if (settings.identityAction === 'verify-email' || settings.identityAction === 'account-setup') {
+      if (['verify-email', 'account-setup', 'password-reset'].includes(settings.identityAction)) {
         await redeemAccountToken(values);
         return;
       }

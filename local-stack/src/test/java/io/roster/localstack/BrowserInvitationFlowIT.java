@@ -45,7 +45,8 @@ import org.slf4j.LoggerFactory;
  * {@code /usr/bin/chromedriver}; Selenium Manager is never asked for anything, so nothing is downloaded). The
  * pages are the invitation service's; their script signs up and logs in at the identity service, another origin,
  * through its CORS. The same goes for the pages of the account emails' links ({@code /verify-email}, which lets a
- * domain link's newcomer join, and {@code /account-setup}). Steps build on each other and run in order.
+ * domain link's newcomer join, {@code /account-setup} and {@code /password-reset}). Steps build on each other and
+ * run in order.
  *
  * <p>The data folder is {@code local-stack/target/browser-flow-data}: wiped at the start, kept afterwards with
  * the services' logs and {@code chromedriver.log}.
@@ -289,6 +290,25 @@ class BrowserInvitationFlowIT {
         browser.findElement(By.id("submit")).click();
         await("the account set up").atMost(PATIENCE).until(() -> browser.findElement(By.id("done")).isDisplayed());
         assertThat(http.login(IDENTITY, erin, PASSWORD)).isNotBlank();
+    }
+
+    @Test
+    @Order(7)
+    void aForgottenPasswordIsResetOnTheResetPage() throws Exception {
+        String finn = "finn-" + UUID.randomUUID().toString().substring(0, 8) + "@example.com";
+        HttpResponse<String> created = http.postAsJson(IDENTITY + "/api/v1/users", adminToken,
+                Map.of("firstName", "Finn", "lastName", "Reset", "email", finn, "password", PASSWORD));
+        assertThat(created.statusCode()).as(created.body()).isEqualTo(201);
+        assertThat(http.postAsJson(IDENTITY + "/api/v1/auth/password-reset", null, Map.of("email", finn)).statusCode()).isEqualTo(202);
+
+        browser.get(emailLink(finn, "/password-reset?token="));
+        type("password", PASSWORD + " renewed");
+        type("passwordConfirmation", PASSWORD + " renewed");
+        browser.findElement(By.id("submit")).click();
+        await("the new password set").atMost(PATIENCE).until(() -> browser.findElement(By.id("done")).isDisplayed());
+        assertThat(http.login(IDENTITY, finn, PASSWORD + " renewed")).isNotBlank();
+        assertThat(http.postAsJson(IDENTITY + "/api/v1/auth/token", null, Map.of("email", finn, "password", PASSWORD)).statusCode())
+                .isEqualTo(401);
     }
 
     // ---------------------------------------------------------------------------------------------------------

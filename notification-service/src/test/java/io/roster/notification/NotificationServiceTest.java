@@ -11,6 +11,8 @@ import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.OrganizationCreated;
+import io.roster.events.identity.PasswordResetReason;
+import io.roster.events.identity.PasswordResetRequested;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.RemovalReason;
 import io.roster.events.identity.UserProfileUpdated;
@@ -655,6 +657,36 @@ class NotificationServiceTest {
     private WebTestClient.BodyContentSpec logOf(Org org, String query) {
         return web.get().uri("/api/v1/organizations/" + org.id + "/notifications" + query).headers(org.auth()).exchange()
                 .expectStatus().isOk().expectBody();
+    }
+
+    @Test
+    void aPasswordResetAndAnAddressClaimEachMailTheirLinkToThePasswordResetPageThroughThePlatformServer() {
+        String rita = address("rita");
+        String ritaToken = SecretBox.newToken();
+        UUID ritaId = UUID.randomUUID();
+        publish(new PasswordResetRequested(UUID.randomUUID(), Instant.now(), null, null, ritaId, rita, "Rita",
+                PasswordResetReason.REQUESTED, SECRETS.seal(ritaToken), Instant.now().plus(1, ChronoUnit.HOURS)), 1);
+        String olga = address("olga");
+        String olgaToken = SecretBox.newToken();
+        UUID olgaId = UUID.randomUUID();
+        PasswordResetRequested claim = new PasswordResetRequested(UUID.randomUUID(), Instant.now(), null, null, olgaId, olga,
+                "<b>Mallory</b>", PasswordResetReason.SIGN_UP_ATTEMPT, SECRETS.seal(olgaToken), Instant.now().plus(1, ChronoUnit.HOURS));
+        publish(claim, 1);
+
+        Mail reset = single(PLATFORM, rita);
+        assertThat(reset.subject()).isEqualTo("Reset your Roster password");
+        assertThat(reset.text()).contains("Hello Rita,", PUBLIC_BASE_URL + "/password-reset?token=" + ritaToken);
+        assertThat(reset.html()).contains("href=\"" + PUBLIC_BASE_URL + "/password-reset?token=" + ritaToken + "\"");
+
+        Mail takeBack = single(PLATFORM, olga);
+        assertThat(takeBack.subject()).isEqualTo("Your address on Roster: take over the account that uses it");
+        // the name the other party typed is not theirs to show the owner
+        assertThat(takeBack.text()).contains("Hello,", "tried to sign up", PUBLIC_BASE_URL + "/password-reset?token=" + olgaToken)
+                .doesNotContain("Mallory");
+        assertThat(takeBack.html()).contains("href=\"" + PUBLIC_BASE_URL + "/password-reset?token=" + olgaToken + "\"")
+                .doesNotContain("Mallory");
+        await().atMost(WAIT).untilAsserted(() -> assertThat(delivery(claim.eventId())).isNotNull()
+                .satisfies(d -> assertThat(d.get("kind")).isEqualTo("address-claim")));
     }
 
     private void publish(io.roster.events.RosterEvent event, long sequence) {

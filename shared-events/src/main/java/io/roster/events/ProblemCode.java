@@ -40,6 +40,8 @@ public enum ProblemCode {
     CONFLICT(409),
     EMAIL_TAKEN(409),
     EMAIL_ALREADY_VERIFIED(409),
+    /** A set-up link was asked for an account that already has a password. */
+    ACCOUNT_ALREADY_SET_UP(409),
     ALREADY_MEMBER(409),
     ALREADY_INVITED(409),
     LAST_ADMIN(409),

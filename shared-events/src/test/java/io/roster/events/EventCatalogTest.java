@@ -58,6 +58,8 @@ class EventCatalogTest {
             Map.entry("identity.AccountSetupRequested", "userId"),
             Map.entry("identity.UserDeleted", "userId"),
             Map.entry("identity.ProviderRolesChanged", "userId"),
+            Map.entry("identity.PasswordResetRequested", "userId"),
+            Map.entry("identity.PasswordChanged", "userId"),
             Map.entry("identity.OrganizationCreated", "organizationId"),
             Map.entry("identity.OrganizationRenamed", "organizationId"),
             Map.entry("identity.MemberAdded", "organizationId"),

@@ -2,12 +2,14 @@ package io.roster.identity.account;
 
 import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
+import io.roster.events.identity.PasswordChangeMethod;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.VerificationMethod;
 import io.roster.identity.config.IdentityProperties;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
+import io.roster.kit.web.RuleViolation;
 import io.roster.kit.web.ValidEmailAddress;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -44,9 +46,11 @@ class AccountController {
     private final TokenSeal tokenSeal;
     private final IdentityProperties properties;
     private final SignUpInvitation invitations;
+    private final PasswordResets takeBack;
 
     AccountController(Commands commands, Accounts accounts, AccountTokens tokens, PasswordEncoder passwords, TokenSeal tokenSeal,
-                      IdentityProperties properties, SignUpInvitation invitations) {
+                      IdentityProperties properties, SignUpInvitation invitations, PasswordResets takeBack) {
+        this.takeBack = takeBack;
         this.invitations = invitations;
         this.commands = commands;
         this.accounts = accounts;
@@ -78,7 +82,13 @@ class AccountController {
                 .flatMap(invitation -> commands.run(exchange, () -> {
                     UUID userId = UUID.randomUUID();
                     String email = EmailAddress.normalize(request.email());
-                    accounts.claim(new Account(userId, email, passwords.encode(request.password()), List.of()));
+                    try {
+                        accounts.claim(new Account(userId, email, passwords.encode(request.password()), List.of()));
+                    } catch (RuleViolation taken) {
+                        // the owner can always take an address back (PRODUCT.md §3a): the answer stays email_taken
+                        takeBack.offerTakeBack(email, exchange);
+                        throw taken;
+                    }
                     try {
                         commands.sendAndWait(new RegisterUserCommand(userId, email, request.firstName().strip(), request.lastName().strip(),
                                 RegistrationSource.SIGN_UP, invitation.provesAddress(), List.of(), userId,
@@ -127,7 +137,7 @@ class AccountController {
                     if (!accounts.setPassword(userId, passwords.encode(request.password()))) {
                         throw new ApiProblem(ProblemCode.TOKEN_NOT_FOUND, "This account no longer exists.");
                     }
-                    commands.sendAndWait(new VerifyEmailCommand(userId, VerificationMethod.LINK, userId));
+                    commands.sendAndWait(new RecordPasswordChangeCommand(userId, PasswordChangeMethod.SETUP, userId));
                     return userId;
                 })
                 .map(sent -> sent.respond(ResponseEntity.ok(), new AccountReady(sent.result())));

@@ -20,7 +20,7 @@ import java.util.UUID;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The one-time tokens of email verification and account setup. A token is 256 random bits; only its SHA-256
+ * The one-time tokens of email verification, account setup and password reset. A token is 256 random bits; only its SHA-256
  * is stored, with its user, purpose and expiry; the raw token travels only sealed in the event, for the
  * notification service. Redeeming deletes the record first, so a token works once even when two requests
  * race; issuing a new token of a purpose makes the older ones useless. Records are forgotten a week after
@@ -33,7 +33,9 @@ class AccountTokens {
     /** What a token is for. */
     enum Purpose {
         VERIFICATION("verification"),
-        SETUP("setup");
+        SETUP("setup"),
+        /** A new password by a link to the address: a reset, or its owner taking back an account never verified. */
+        RESET("reset");
 
         private final String id;
 

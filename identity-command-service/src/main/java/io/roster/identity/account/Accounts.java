@@ -53,6 +53,7 @@ public class Accounts implements UserDirectory {
         this.collection = database.getCollection("accounts");
         this.clock = clock;
         collection.createIndex(Indexes.ascending("email"), new IndexOptions().unique(true).name("email_unique"));
+        collection.createIndex(Indexes.ascending("providerRoles"), new IndexOptions().name("provider_roles"));
     }
 
     /** An active account by address (login). */
@@ -110,6 +111,23 @@ public class Accounts implements UserDirectory {
     /** Sets the password of an active account; false when there is none. */
     boolean setPassword(UUID userId, String passwordHash) {
         return collection.updateOne(Filters.and(byId(userId), IS_ACTIVE), Updates.set("passwordHash", passwordHash)).getMatchedCount() > 0;
+    }
+
+    /** Sets the provider roles of an active account; its roles before, or empty when there is no such account. */
+    Optional<List<String>> setProviderRoles(UUID userId, List<String> providerRoles) {
+        return Optional.ofNullable(collection.findOneAndUpdate(Filters.and(byId(userId), IS_ACTIVE), Updates.set("providerRoles", providerRoles)))
+                .map(before -> before.getList("providerRoles", String.class, List.of()));
+    }
+
+    /** How many active accounts hold the provider role (by the {@code provider_roles} index; there are few). */
+    long countActiveWithProviderRole(String role) {
+        long count = 0;
+        for (Document account : collection.find(Filters.eq("providerRoles", role)).projection(Projections.include(STATE))) {
+            if (active(account).isPresent()) {
+                count++;
+            }
+        }
+        return count;
     }
 
     void markDeleting(UUID userId) {

@@ -4,6 +4,10 @@ import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
 import io.roster.events.identity.AccountSetupRequested;
 import io.roster.events.identity.EmailVerificationRequested;
+import io.roster.events.identity.PasswordChangeMethod;
+import io.roster.events.identity.PasswordChanged;
+import io.roster.events.identity.PasswordResetReason;
+import io.roster.events.identity.PasswordResetRequested;
 import io.roster.events.identity.ProviderRolesChanged;
 import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserEmailVerified;
@@ -17,6 +21,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
+import java.util.List;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -35,6 +40,7 @@ class User {
     private String firstName;
     private String lastName;
     private boolean emailVerified;
+    private List<String> providerRoles = List.of();
 
     User() {
         // for Axon
@@ -64,6 +70,49 @@ class User {
         }
         apply(new EmailVerificationRequested(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email,
                 command.verificationToken(), command.expiresAt()));
+    }
+
+    @CommandHandler
+    boolean handle(CheckAddressProvenCommand command) {
+        return emailVerified;
+    }
+
+    @CommandHandler
+    boolean handle(RequestPasswordResetCommand command, Clock clock) {
+        if (command.reason() == PasswordResetReason.SIGN_UP_ATTEMPT && emailVerified) {
+            return false;
+        }
+        apply(new PasswordResetRequested(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email, firstName,
+                command.reason(), command.resetToken(), command.expiresAt()));
+        return true;
+    }
+
+    @CommandHandler
+    PasswordChangeMethod handle(RecordPasswordChangeCommand command, Clock clock) {
+        PasswordChangeMethod method = command.method();
+        if (method == PasswordChangeMethod.CHANGE) {
+            apply(new PasswordChanged(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, method));
+            return method;
+        }
+        if (method != PasswordChangeMethod.SETUP) {
+            method = emailVerified ? PasswordChangeMethod.RESET : PasswordChangeMethod.CLAIM;
+        }
+        apply(new PasswordChanged(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, method));
+        if (!emailVerified) {
+            apply(new UserEmailVerified(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email, VerificationMethod.LINK));
+        }
+        return method;
+    }
+
+    @CommandHandler
+    void handle(ChangeProviderRolesCommand command, Clock clock) {
+        if (!command.actor().providerAdmin()) {
+            throw new RuleViolation(ProblemCode.FORBIDDEN, "Only a provider admin may change provider roles.");
+        }
+        List<String> roles = command.providerRoles().stream().distinct().sorted().toList();
+        if (!roles.equals(providerRoles)) {
+            apply(new ProviderRolesChanged(UUID.randomUUID(), clock.instant(), null, command.actor().userId(), userId, roles));
+        }
     }
 
     @CommandHandler
@@ -129,6 +178,11 @@ class User {
     @EventSourcingHandler
     void on(UserEmailVerified event) {
         this.emailVerified = true;
+    }
+
+    @EventSourcingHandler
+    void on(ProviderRolesChanged event) {
+        this.providerRoles = List.copyOf(event.providerRoles());
     }
 
     @EventSourcingHandler

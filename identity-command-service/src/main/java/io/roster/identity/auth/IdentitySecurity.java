@@ -17,7 +17,8 @@ class IdentitySecurity {
     @Bean
     PublicPaths identityPublicPaths() {
         return PublicPaths.of("/api/v1/auth/token", "/.well-known/jwks.json", "/api/v1/auth/sign-up",
-                "/api/v1/auth/verify-email", "/api/v1/auth/account-setup");
+                "/api/v1/auth/verify-email", "/api/v1/auth/account-setup",
+                "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm");
     }
 
     @Bean

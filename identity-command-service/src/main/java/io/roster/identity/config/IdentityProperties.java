@@ -13,6 +13,7 @@ import java.time.Duration;
  * @param openSignUp           anyone may sign up without an invitation (PRODUCT.md §4)
  * @param verificationTokenTtl how long an email verification link works
  * @param accountSetupTokenTtl how long the link to set a first password works
+ * @param passwordResetTokenTtl how long a password-reset (or take-back) link works
  * @param passwordHashCost     bcrypt cost factor (tests lower it)
  * @param organizations        how organization aggregates are kept fast
  */
@@ -21,6 +22,7 @@ public record IdentityProperties(Path dataDir, String signingKeyPem, Duration to
                                  @DefaultValue("false") boolean openSignUp,
                                  @DefaultValue("PT48H") Duration verificationTokenTtl,
                                  @DefaultValue("P7D") Duration accountSetupTokenTtl,
+                                 @DefaultValue("PT1H") Duration passwordResetTokenTtl,
                                  @DefaultValue("12") int passwordHashCost,
                                  @DefaultValue Organizations organizations) {
 

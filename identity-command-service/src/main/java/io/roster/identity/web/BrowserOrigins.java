@@ -14,8 +14,8 @@ import java.util.List;
 
 /**
  * The pages that log visitors in, sign them up, verify their address and set up their account are served by the
- * invitation service (its {@code /invite} pages, {@code /verify-email} and {@code /account-setup}), on another
- * origin; their scripts call those endpoints here. Those endpoints ({@link #PATHS}), and only they, answer
+ * invitation service (its {@code /invite} pages, {@code /verify-email}, {@code /account-setup} and
+ * {@code /password-reset}), on another origin; their scripts call those endpoints here. Those endpoints ({@link #PATHS}), and only they, answer
  * cross-origin requests from the configured origins ({@code ROSTER_BROWSER_ORIGINS}, comma-separated), without
  * credentials: the scripts send none, and the token comes back in the body.
  *
@@ -29,7 +29,7 @@ class BrowserOrigins {
 
     /** The public endpoints the pages' script calls. */
     static final List<String> PATHS = List.of("/api/v1/auth/token", "/api/v1/auth/sign-up", "/api/v1/auth/verify-email",
-            "/api/v1/auth/account-setup");
+            "/api/v1/auth/account-setup", "/api/v1/auth/password-reset", "/api/v1/auth/password-reset/confirm");
 
     /** @param origins scheme://host[:port] of the pages allowed to call {@link #PATHS} */
     @ConfigurationProperties("roster.browser")

@@ -77,6 +77,12 @@ class BrowserOriginsTest extends IdentityHttpTest {
                 .expectStatus().isNotFound()
                 .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, PAGES)
                 .expectBody().jsonPath("$.code").isEqualTo("token_not_found");
+        web.post().uri("/api/v1/auth/password-reset/confirm").header(HttpHeaders.ORIGIN, PAGES)
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("token", "no-such-token", "password", "long enough to pass"))
+                .exchange()
+                .expectStatus().isNotFound()
+                .expectHeader().valueEquals(HttpHeaders.ACCESS_CONTROL_ALLOW_ORIGIN, PAGES)
+                .expectBody().jsonPath("$.code").isEqualTo("token_not_found");
         // a page of another origin cannot read the answer (the browser withholds it without the header)
         login("http://evil.example", Map.of("email", ADMIN_EMAIL, "password", ADMIN_PASSWORD))
                 .expectStatus().isForbidden()

@@ -19,7 +19,7 @@ import java.nio.charset.StandardCharsets;
 
 /**
  * The browser pages under {@code /invite}, and those of the account emails' links ({@code /verify-email},
- * {@code /account-setup}, see {@link AccountLinkPages}), get their own security chain, ahead of the kit's
+ * {@code /account-setup}, {@code /password-reset}, see {@link AccountLinkPages}), get their own security chain, ahead of the kit's
  * bearer-token chain:
  * anyone may open them (the pages themselves tell a logged-in visitor from a stranger, see {@link PageSession}),
  * and since the session rides in a cookie, every POST must carry the CSRF token the page was rendered with
@@ -49,7 +49,8 @@ class InvitePagesSecurity {
         csrfTokens.setCookiePath(InviteCookies.PATH);
         csrfTokens.setCookieCustomizer(cookie -> cookie.sameSite("Lax"));
         return http
-                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/invite", "/invite/**", "/verify-email", "/account-setup"))
+                .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/invite", "/invite/**", "/verify-email", "/account-setup",
+                        "/password-reset"))
                 .authorizeExchange(exchanges -> exchanges.anyExchange().permitAll())
                 .csrf(csrf -> csrf.csrfTokenRepository(csrfTokens).accessDeniedHandler(csrfRefused()))
                 .headers(headers -> headers

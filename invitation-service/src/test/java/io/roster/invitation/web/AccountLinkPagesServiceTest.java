@@ -47,9 +47,17 @@ class AccountLinkPagesServiceTest extends AbstractServiceTest {
     }
 
     @Test
+    void theResetPageAsksForTheNewPasswordTwice() {
+        String token = SecretBox.newToken();
+        String page = openPage("/password-reset?token=" + token);
+        assertThat(page).contains("id=\"password-reset-form\"", "data-identity-action=\"password-reset\"",
+                "data-account-token=\"" + token + "\"", "id=\"password\"", "id=\"passwordConfirmation\"");
+    }
+
+    @Test
     void anIncompleteLinkGetsAPageThatSaysSo() {
         for (String path : new String[] {"/verify-email", "/verify-email?token=", "/account-setup?token=cut-sho",
-                "/account-setup?token=%3Cscript%3E"}) {
+                "/account-setup?token=%3Cscript%3E", "/password-reset", "/password-reset?token=%22%3E%3Cscript%3E"}) {
             String page = web.get().uri(path).exchange()
                     .expectStatus().isBadRequest()
                     .expectHeader().contentTypeCompatibleWith(MediaType.TEXT_HTML)

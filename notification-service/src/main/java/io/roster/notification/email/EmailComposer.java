@@ -8,6 +8,7 @@ import io.roster.events.RosterEvent;
 import io.roster.events.UnreadableEventException;
 import io.roster.events.identity.AccountSetupRequested;
 import io.roster.events.identity.EmailVerificationRequested;
+import io.roster.events.identity.PasswordResetRequested;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.invitation.InvitationIssued;
@@ -71,6 +72,7 @@ public class EmailComposer {
                 case INVITATION_RESENT -> invitationResent(delivery, event(delivery, InvitationResent.class));
                 case ACCOUNT_SETUP -> accountSetup(delivery, event(delivery, AccountSetupRequested.class));
                 case EMAIL_VERIFICATION -> emailVerification(delivery, event(delivery, EmailVerificationRequested.class));
+                case PASSWORD_RESET, ADDRESS_CLAIM -> passwordReset(delivery, event(delivery, PasswordResetRequested.class));
                 case WELCOME -> welcome(delivery, event(delivery, MemberAdded.class));
                 case MEMBER_REMOVED -> memberRemoved(delivery, event(delivery, MemberRemoved.class));
                 case TEST -> test(delivery, server);
@@ -145,6 +147,19 @@ public class EmailComposer {
             model.put("link", links.emailVerification(token));
             model.put("expiresAt", e.expiresAt() == null ? null : format(e.expiresAt()));
             return ready(e.email(), NotificationKind.EMAIL_VERIFICATION, model);
+        });
+    }
+
+    /** A reset link, or (after a sign-up attempt) the owner's link to take back an account never verified; same page. */
+    private Composition passwordReset(EmailSource delivery, PasswordResetRequested e) {
+        if (expired(e.expiresAt())) {
+            return new Composition.Cancelled("the password-reset link expired before its email could be sent");
+        }
+        return withToken(e.resetToken(), token -> {
+            Map<String, Object> model = model(e.email(), null, blankToNull(e.firstName()));
+            model.put("link", links.passwordReset(token));
+            model.put("expiresAt", format(e.expiresAt()));
+            return ready(e.email(), delivery.kind(), model);
         });
     }
 

@@ -20,6 +20,7 @@ public record EmailProperties(
     public record Links(
             @DefaultValue("/invite/{token}") String invitation,
             @DefaultValue("/account-setup?token={token}") String accountSetup,
-            @DefaultValue("/verify-email?token={token}") String emailVerification) {
+            @DefaultValue("/verify-email?token={token}") String emailVerification,
+            @DefaultValue("/password-reset?token={token}") String passwordReset) {
     }
 }

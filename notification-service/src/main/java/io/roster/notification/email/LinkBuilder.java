@@ -16,7 +16,7 @@ public class LinkBuilder {
     LinkBuilder(EmailProperties properties) {
         this.properties = properties;
         for (String template : new String[] {properties.links().invitation(), properties.links().accountSetup(),
-                properties.links().emailVerification()}) {
+                properties.links().emailVerification(), properties.links().passwordReset()}) {
             if (!template.contains(TOKEN)) {
                 throw new IllegalStateException("link template " + template + " has no " + TOKEN);
             }
@@ -33,6 +33,10 @@ public class LinkBuilder {
 
     public String emailVerification(String token) {
         return build(properties.links().emailVerification(), token);
+    }
+
+    public String passwordReset(String token) {
+        return build(properties.links().passwordReset(), token);
     }
 
     private String build(String template, String token) {

@@ -4,6 +4,8 @@ import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
 import io.roster.events.identity.AccountSetupRequested;
 import io.roster.events.identity.EmailVerificationRequested;
+import io.roster.events.identity.PasswordResetReason;
+import io.roster.events.identity.PasswordResetRequested;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
@@ -38,7 +40,7 @@ import java.util.UUID;
  * finds its delivery (keyed by the event id) and records nothing, so no email is ever sent twice. The email itself is sent by the delivery workers.
  *
  * <p>Which events email whom: InvitationIssued and InvitationResent the invitee; AccountSetupRequested
- * and EmailVerificationRequested the user; MemberAdded the new member (welcome), except the creator of
+ * EmailVerificationRequested and PasswordResetRequested the user; MemberAdded the new member (welcome), except the creator of
  * an organization joining it; MemberRemoved the removed member, only when an admin removed them (not when
  * they left, nor when their account was deleted). An invitation resent, revoked, accepted or expired
  * cancels its earlier invitation emails not sent yet: their link no longer works (a resend after an expiry
@@ -105,6 +107,10 @@ class EventIntake {
         }
         if (event instanceof EmailVerificationRequested e) {
             return Optional.of(Delivery.pending(id, envelope, topic, NotificationKind.EMAIL_VERIFICATION, e.email(), e.userId(), null, now));
+        }
+        if (event instanceof PasswordResetRequested e) {
+            NotificationKind kind = e.reason() == PasswordResetReason.SIGN_UP_ATTEMPT ? NotificationKind.ADDRESS_CLAIM : NotificationKind.PASSWORD_RESET;
+            return Optional.of(Delivery.pending(id, envelope, topic, kind, e.email(), e.userId(), null, now));
         }
         if (event instanceof MemberAdded e && !createdTheirOwnOrganization(e)) {
             return Optional.of(Delivery.pending(id, envelope, topic, NotificationKind.WELCOME, addressOf(e.userId()), e.userId(),

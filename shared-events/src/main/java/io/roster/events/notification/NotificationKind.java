@@ -12,6 +12,12 @@ public enum NotificationKind {
     ACCOUNT_SETUP,
     @JsonProperty("email-verification")
     EMAIL_VERIFICATION,
+    /** A link to choose a new password, asked for by someone at the address. */
+    @JsonProperty("password-reset")
+    PASSWORD_RESET,
+    /** A link for the owner of an address to take back an account never verified, after a sign-up attempt with it. */
+    @JsonProperty("address-claim")
+    ADDRESS_CLAIM,
     @JsonProperty("welcome")
     WELCOME,
     @JsonProperty("member-removed")

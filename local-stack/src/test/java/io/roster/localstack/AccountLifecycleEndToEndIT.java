@@ -1,0 +1,157 @@
+package io.roster.localstack;
+
+import static io.roster.localstack.StackHttp.describe;
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
+
+import java.net.http.HttpResponse;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.UUID;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+
+/**
+ * Issue 12's account lifecycle end to end: the whole suite as separate processes, every link read from the mail over
+ * IMAP as its owner reads it. A password reset (the old password refused after it), a set-up link sent again (the
+ * older one dead), and the owner of an address taking back an account someone else set a password for.
+ *
+ * <p>The data folder is {@code local-stack/target/lifecycle-e2e-data}: wiped at the start, kept with the services' logs.
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+class AccountLifecycleEndToEndIT {
+
+    private static final Ports PORTS = TestPorts.block(23);
+    private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
+    private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final String NEW_PASSWORD = "a fresh and longer passphrase";
+    private static final Duration MAIL_WAIT = Duration.ofSeconds(60);
+
+    private final StackHttp http = new StackHttp();
+
+    private LocalStackConfig config;
+    @AutoClose
+    private RunningStack stack;
+    private String admin;
+    private String organizationId;
+
+    @BeforeAll
+    void startTheStack() throws Exception {
+        config = RunningStack.onWipedDataFolder("lifecycle-e2e-data", PORTS);
+        stack = RunningStack.start(config);
+        admin = http.login(IDENTITY, config.adminEmail(), config.adminPassword());
+        organizationId = http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", admin, Map.of("name", "Lifecycle Co")),
+                "organizationId");
+    }
+
+    @Test
+    void aForgottenPasswordIsResetThroughTheMailedLinkAndTheOldOneStopsWorking() throws Exception {
+        String rita = address("rita");
+        createUser(rita, PASSWORD);
+        String unknown = address("nobody");
+
+        HttpResponse<String> known = StackHttp.expect(202, http.postAsJson(IDENTITY + "/api/v1/auth/password-reset", null, Map.of("email", rita)));
+        HttpResponse<String> stranger = StackHttp.expect(202, http.postAsJson(IDENTITY + "/api/v1/auth/password-reset", null,
+                Map.of("email", unknown)));
+        assertThat(known.body()).isEqualTo(stranger.body());
+
+        String token = awaitLinkTokens(rita, "/password-reset", 1).get(0);
+        StackHttp.expect(200, http.get(INVITATION + "/password-reset?token=" + token, null, Map.of("Accept", "text/html")));
+        StackHttp.expect(204, http.postAsJson(IDENTITY + "/api/v1/auth/password-reset/confirm", null,
+                Map.of("token", token, "password", NEW_PASSWORD)));
+
+        http.assertProblem(login(rita, PASSWORD), 401, "invalid_credentials");
+        StackHttp.expect(200, login(rita, NEW_PASSWORD));
+        http.assertProblem(http.postAsJson(IDENTITY + "/api/v1/auth/password-reset/confirm", null,
+                Map.of("token", token, "password", "replayed link password")), 404, "token_not_found");
+        assertThat(Mailbox.subjects(PORTS, unknown)).isEmpty();
+    }
+
+    @Test
+    void anAdminSendsANewSetUpLinkTheOldOneIsDeadAndTheNewOneSetsThePassword() throws Exception {
+        String sam = address("sam");
+        String samId = createUser(sam, null);
+        String first = awaitLinkTokens(sam, "/account-setup", 1).get(0);
+
+        HttpResponse<String> resent = StackHttp.expect(202, http.post(IDENTITY + "/api/v1/users/" + samId + "/account-setup", admin, "{}"));
+        assertThat(http.body(resent).path("expiresAt").asText()).isNotBlank();
+        String second = awaitLinkTokens(sam, "/account-setup", 2).get(1);
+        assertThat(second).isNotEqualTo(first);
+
+        http.assertProblem(http.postAsJson(IDENTITY + "/api/v1/auth/account-setup", null, Map.of("token", first, "password", PASSWORD)),
+                404, "token_not_found");
+        StackHttp.expect(200, http.postAsJson(IDENTITY + "/api/v1/auth/account-setup", null, Map.of("token", second, "password", PASSWORD)));
+        StackHttp.expect(200, login(sam, PASSWORD));
+    }
+
+    @Test
+    void theOwnerOfAnAddressTakesBackAnAccountSomeoneElseSetAPasswordFor() throws Exception {
+        String owner = address("olive");
+        String squattersPassword = "the squatters own password";
+        createUser(owner, squattersPassword); // a password chosen by someone other than the mailbox's owner, never verified
+        String squattersSession = http.body(StackHttp.expect(200, login(owner, squattersPassword))).path("accessToken").asText();
+        assertThat(squattersSession).isNotBlank();
+
+        // the owner comes through a public invitation link and signs up: the address is taken, as ever, and a mail goes out
+        String linkUrl = http.body(await("the invitation service knows the organization").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> http.postAsJson(INVITATION + "/api/v1/organizations/" + organizationId + "/invitation-links", admin,
+                        Map.of("name", "Open door", "roles", List.of("member"))), r -> r.statusCode() == 201)).path("url").asText();
+        String linkToken = linkUrl.substring(linkUrl.lastIndexOf('/') + 1);
+        HttpResponse<String> signUp = await("identity knows the link").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> http.postAsJson(IDENTITY + "/api/v1/auth/sign-up", null, Map.of("email", owner, "password", PASSWORD,
+                        "firstName", "Olive", "lastName", "Owner", "invitationToken", linkToken)), r -> r.statusCode() != 404);
+        http.assertProblem(signUp, 409, "email_taken");
+
+        String claim = awaitLinkTokens(owner, "/password-reset", 1).get(0);
+        assertThat(Mailbox.subjects(PORTS, owner)).anySatisfy(subject -> assertThat(subject).contains("take over"));
+        StackHttp.expect(204, http.postAsJson(IDENTITY + "/api/v1/auth/password-reset/confirm", null,
+                Map.of("token", claim, "password", PASSWORD)));
+
+        StackHttp.expect(200, login(owner, PASSWORD));
+        http.assertProblem(login(owner, squattersPassword), 401, "invalid_credentials");
+    }
+
+    private HttpResponse<String> login(String email, String password) throws Exception {
+        return http.postAsJson(IDENTITY + "/api/v1/auth/token", null, Map.of("email", email, "password", password));
+    }
+
+    /** A user created by the provider admin into the organization; without a password it gets a set-up link. */
+    private String createUser(String email, String password) throws Exception {
+        Map<String, Object> body = new java.util.HashMap<>(Map.of("firstName", "Test", "lastName", "User", "email", email,
+                "memberships", List.of(Map.of("organizationId", organizationId, "roles", List.of("member")))));
+        if (password != null) {
+            body.put("password", password);
+        }
+        HttpResponse<String> created = http.postAsJson(IDENTITY + "/api/v1/users", admin, body);
+        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
+        return http.body(created).path("userId").asText();
+    }
+
+    /** The tokens of the links to {@code page} in the address's mail, oldest first, once {@code count} arrived. */
+    private List<String> awaitLinkTokens(String address, String page, int count) {
+        Pattern link = Pattern.compile(Pattern.quote(INVITATION + page) + "\\?token=([A-Za-z0-9_%-]+)");
+        return await(page + " links to " + address).atMost(MAIL_WAIT).pollInterval(Duration.ofMillis(300))
+                .until(() -> {
+                    List<String> tokens = new ArrayList<>();
+                    for (String text : Mailbox.plainTexts(PORTS, address)) {
+                        Matcher matcher = link.matcher(text);
+                        if (matcher.find()) {
+                            tokens.add(java.net.URLDecoder.decode(matcher.group(1), java.nio.charset.StandardCharsets.UTF_8));
+                        }
+                    }
+                    return tokens;
+                }, tokens -> tokens.size() >= count);
+    }
+
+    private static String address(String name) {
+        return name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@lifecycle.test";
+    }
+}
