@@ -36,7 +36,8 @@ public record LocalStackConfig(
         String adminPassword,
         Duration startupTimeout,
         List<String> serviceJvmOptions,
-        List<String> kafkaJvmOptions) {
+        List<String> kafkaJvmOptions,
+        String servicesMongoUri) {
 
     public static final String DEFAULT_ADMIN_EMAIL = "admin@roster.local";
     public static final String DEFAULT_ADMIN_PASSWORD = "roster-admin";
@@ -88,6 +89,8 @@ public record LocalStackConfig(
         options.put("startup-timeout", "seconds to wait for everything to be ready (default 180)");
         options.put("service-jvm-options", "JVM options of each service process, space-separated");
         options.put("kafka-jvm-options", "JVM options of the Kafka broker process, space-separated");
+        options.put("services-mongo-uri", "MongoDB URI the services get (default: the Mongo-wire server's, mongodb://127.0.0.1:<mongo-port>); "
+                + "e.g. a proxy in front of it");
         OPTIONS = java.util.Collections.unmodifiableMap(options);
     }
 
@@ -102,6 +105,25 @@ public record LocalStackConfig(
         if (startupTimeout.isNegative() || startupTimeout.isZero()) {
             throw new IllegalArgumentException("startup-timeout must be positive");
         }
+        if (servicesMongoUri != null && !servicesMongoUri.startsWith("mongodb://") && !servicesMongoUri.startsWith("mongodb+srv://")) {
+            throw new IllegalArgumentException("services-mongo-uri must be a mongodb:// URI, got '" + servicesMongoUri + "'");
+        }
+    }
+
+    /** Without a MongoDB URI of its own for the services: they get the Mongo-wire server's. */
+    public LocalStackConfig(Path repositoryRoot, Path dataDir, Ports ports, Set<RosterService> services, String adminEmail,
+                            String adminPassword, Duration startupTimeout, List<String> serviceJvmOptions,
+                            List<String> kafkaJvmOptions) {
+        this(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword, startupTimeout, serviceJvmOptions,
+                kafkaJvmOptions, null);
+    }
+
+    /**
+     * The MongoDB URI the services are given: {@code servicesMongoUri} when set (a fault test puts a proxy between
+     * the services and the Mongo-wire server), else the Mongo-wire server's own address.
+     */
+    public String mongoUriForServices() {
+        return servicesMongoUri != null ? servicesMongoUri : "mongodb://" + KafkaBroker.HOST + ":" + ports.mongo();
     }
 
     /** Defaults for a repository root: data in {@code <root>/.roster/data}, the ports of PRODUCT.md, all services. */
@@ -120,22 +142,28 @@ public record LocalStackConfig(
 
     public LocalStackConfig withDataDir(Path newDataDir) {
         return new LocalStackConfig(repositoryRoot, newDataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUri);
     }
 
     public LocalStackConfig withPorts(Ports newPorts) {
         return new LocalStackConfig(repositoryRoot, dataDir, newPorts, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUri);
     }
 
     public LocalStackConfig withServices(Collection<RosterService> newServices) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, Set.copyOf(newServices), adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUri);
     }
 
     public LocalStackConfig withStartupTimeout(Duration timeout) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                timeout, serviceJvmOptions, kafkaJvmOptions);
+                timeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUri);
+    }
+
+    /** The services reach MongoDB at {@code uri} instead of the Mongo-wire server's own address. */
+    public LocalStackConfig withServicesMongoUri(String uri) {
+        return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uri);
     }
 
     /** {@code <root>/<module>/target/<module>.jar}, the fat jar the service module builds. */
@@ -211,7 +239,8 @@ public record LocalStackConfig(
                 given.containsKey("service-jvm-options")
                         ? splitOptions(given.get("service-jvm-options")) : defaults.serviceJvmOptions(),
                 given.containsKey("kafka-jvm-options")
-                        ? splitOptions(given.get("kafka-jvm-options")) : defaults.kafkaJvmOptions());
+                        ? splitOptions(given.get("kafka-jvm-options")) : defaults.kafkaJvmOptions(),
+                given.get("services-mongo-uri"));
     }
 
     /** The nearest folder at or above {@code start} whose pom.xml is the one of {@code roster-parent}. */
