@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -37,7 +38,7 @@ public record LocalStackConfig(
         Duration startupTimeout,
         List<String> serviceJvmOptions,
         List<String> kafkaJvmOptions,
-        String servicesMongoUri) {
+        Map<RosterService, String> servicesMongoUris) {
 
     public static final String DEFAULT_ADMIN_EMAIL = "admin@roster.local";
     public static final String DEFAULT_ADMIN_PASSWORD = "roster-admin";
@@ -105,9 +106,12 @@ public record LocalStackConfig(
         if (startupTimeout.isNegative() || startupTimeout.isZero()) {
             throw new IllegalArgumentException("startup-timeout must be positive");
         }
-        if (servicesMongoUri != null && !servicesMongoUri.startsWith("mongodb://") && !servicesMongoUri.startsWith("mongodb+srv://")) {
-            throw new IllegalArgumentException("services-mongo-uri must be a mongodb:// URI, got '" + servicesMongoUri + "'");
-        }
+        servicesMongoUris = Map.copyOf(servicesMongoUris);
+        servicesMongoUris.values().forEach(uri -> {
+            if (!uri.startsWith("mongodb://") && !uri.startsWith("mongodb+srv://")) {
+                throw new IllegalArgumentException("services-mongo-uri must be a mongodb:// URI, got '" + uri + "'");
+            }
+        });
     }
 
     /** Without a MongoDB URI of its own for the services: they get the Mongo-wire server's. */
@@ -115,15 +119,15 @@ public record LocalStackConfig(
                             String adminPassword, Duration startupTimeout, List<String> serviceJvmOptions,
                             List<String> kafkaJvmOptions) {
         this(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword, startupTimeout, serviceJvmOptions,
-                kafkaJvmOptions, null);
+                kafkaJvmOptions, Map.of());
     }
 
     /**
-     * The MongoDB URI the services are given: {@code servicesMongoUri} when set (a fault test puts a proxy between
-     * the services and the Mongo-wire server), else the Mongo-wire server's own address.
+     * The MongoDB URI a service is given: its own from {@code servicesMongoUris} when set (a fault test puts a proxy
+     * between the services and the Mongo-wire server), else the Mongo-wire server's address.
      */
-    public String mongoUriForServices() {
-        return servicesMongoUri != null ? servicesMongoUri : "mongodb://" + KafkaBroker.HOST + ":" + ports.mongo();
+    public String mongoUriFor(RosterService service) {
+        return servicesMongoUris.getOrDefault(service, "mongodb://" + KafkaBroker.HOST + ":" + ports.mongo());
     }
 
     /** Defaults for a repository root: data in {@code <root>/.roster/data}, the ports of PRODUCT.md, all services. */
@@ -142,28 +146,41 @@ public record LocalStackConfig(
 
     public LocalStackConfig withDataDir(Path newDataDir) {
         return new LocalStackConfig(repositoryRoot, newDataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUri);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
     }
 
     public LocalStackConfig withPorts(Ports newPorts) {
         return new LocalStackConfig(repositoryRoot, dataDir, newPorts, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUri);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
     }
 
     public LocalStackConfig withServices(Collection<RosterService> newServices) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, Set.copyOf(newServices), adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUri);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
     }
 
     public LocalStackConfig withStartupTimeout(Duration timeout) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                timeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUri);
+                timeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
     }
 
-    /** The services reach MongoDB at {@code uri} instead of the Mongo-wire server's own address. */
+    /** Every service reaches MongoDB at {@code uri} instead of the Mongo-wire server's own address. */
     public LocalStackConfig withServicesMongoUri(String uri) {
+        Map<RosterService, String> uris = new EnumMap<>(RosterService.class);
+        for (RosterService service : RosterService.values()) {
+            uris.put(service, uri);
+        }
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uri);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris);
+    }
+
+    /** {@code service} reaches MongoDB at {@code uri} (the others keep theirs). */
+    public LocalStackConfig withServiceMongoUri(RosterService service, String uri) {
+        Map<RosterService, String> uris = new EnumMap<>(RosterService.class);
+        uris.putAll(servicesMongoUris);
+        uris.put(service, uri);
+        return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris);
     }
 
     /** {@code <root>/<module>/target/<module>.jar}, the fat jar the service module builds. */
@@ -209,6 +226,9 @@ public record LocalStackConfig(
             throw new IllegalArgumentException("no pom.xml in the repository root " + root);
         }
         LocalStackConfig defaults = defaults(root);
+        if (given.containsKey("services-mongo-uri")) {
+            defaults = defaults.withServicesMongoUri(given.get("services-mongo-uri"));
+        }
 
         Ports d = defaults.ports();
         Function<String, Integer> port = name -> given.containsKey(name) ? parseInt(name, given.get(name)) : null;
@@ -240,7 +260,7 @@ public record LocalStackConfig(
                         ? splitOptions(given.get("service-jvm-options")) : defaults.serviceJvmOptions(),
                 given.containsKey("kafka-jvm-options")
                         ? splitOptions(given.get("kafka-jvm-options")) : defaults.kafkaJvmOptions(),
-                given.get("services-mongo-uri"));
+                defaults.servicesMongoUris());
     }
 
     /** The nearest folder at or above {@code start} whose pom.xml is the one of {@code roster-parent}. */

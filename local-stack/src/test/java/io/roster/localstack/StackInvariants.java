@@ -14,6 +14,7 @@ import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.HexFormat;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -149,13 +150,45 @@ final class StackInvariants {
 
     // --- projections -------------------------------------------------------------------------------------------
 
-    /** The query projections before and after a rebuild from the topics, and what differs. */
-    record ProjectionCheck(JsonNode rebuild, Map<String, String> live, Map<String, String> rebuilt) {
+    /**
+     * The query projections before and after a rebuild from the topics (read model → its rows, id → the row in
+     * canonical form), and what differs.
+     */
+    record ProjectionCheck(JsonNode rebuild, Map<String, Map<String, String>> live, Map<String, Map<String, String>> rebuilt) {
         /** Read models whose rows differ (or exist on one side only). */
         List<String> differences() {
             Set<String> names = new TreeSet<>(live.keySet());
             names.addAll(rebuilt.keySet());
             return names.stream().filter(name -> !String.valueOf(live.get(name)).equals(String.valueOf(rebuilt.get(name)))).toList();
+        }
+
+        /** Read model → "rows, hash" of the live version. */
+        Map<String, String> liveSummary() {
+            return summary(live);
+        }
+
+        Map<String, String> rebuiltSummary() {
+            return summary(rebuilt);
+        }
+
+        /** Up to {@code max} differing rows per read model: "id: live=… rebuilt=…". */
+        Map<String, List<String>> differingRows(int max) {
+            Map<String, List<String>> rows = new TreeMap<>();
+            for (String name : differences()) {
+                Map<String, String> before = live.getOrDefault(name, Map.of());
+                Map<String, String> after = rebuilt.getOrDefault(name, Map.of());
+                Set<String> ids = new TreeSet<>(before.keySet());
+                ids.addAll(after.keySet());
+                rows.put(name, ids.stream().filter(id -> !String.valueOf(before.get(id)).equals(String.valueOf(after.get(id))))
+                        .limit(max).map(id -> id + ": live=" + before.get(id) + " rebuilt=" + after.get(id)).toList());
+            }
+            return rows;
+        }
+
+        private static Map<String, String> summary(Map<String, Map<String, String>> models) {
+            Map<String, String> summary = new TreeMap<>();
+            models.forEach((name, rows) -> summary.put(name, rows.size() + " rows " + sha256(String.join("\n", rows.values())).substring(0, 16)));
+            return summary;
         }
     }
 
@@ -165,7 +198,7 @@ final class StackInvariants {
      * consumers caught up: the rebuild then has the same events as the live projections had.
      */
     ProjectionCheck projectionsAgainstRebuild(String providerAdminToken) throws Exception {
-        Map<Integer, Map<String, String>> before = projectionHashesByVersion();
+        Map<Integer, Map<String, Map<String, String>>> before = projectionsByVersion();
         HttpResponse<String> started = http.post(query + "/api/v1/admin/projections/rebuild", providerAdminToken, "");
         if (started.statusCode() != 202) {
             throw new AssertionError("the rebuild did not start: " + describe(started));
@@ -175,36 +208,64 @@ final class StackInvariants {
                 .ignoreExceptions()
                 .until(() -> http.body(http.get(query + "/api/v1/admin/projections/rebuild/" + job, providerAdminToken)),
                         status -> List.of("completed", "failed").contains(status.path("state").asText()));
-        Map<Integer, Map<String, String>> after = projectionHashesByVersion();
+        Map<Integer, Map<String, Map<String, String>>> after = projectionsByVersion();
         return new ProjectionCheck(finished,
                 before.getOrDefault(finished.path("previousVersion").asInt(), Map.of()),
                 after.getOrDefault(finished.path("version").asInt(), Map.of()));
     }
 
     /**
-     * SHA-256 of each versioned read-model collection of the query service (not the applied-sequences bookkeeping,
-     * the version and rebuild records, or remembered idempotent requests), by version, then by read-model name:
-     * its documents sorted by id, each with its fields in name order.
+     * Every versioned read-model collection of the query service (not the applied-sequences bookkeeping, the version
+     * and rebuild records, or remembered idempotent requests), by version, then by read-model name: its documents by
+     * id, each in canonical form (fields in name order).
      */
-    Map<Integer, Map<String, String>> projectionHashesByVersion() throws Exception {
+    Map<Integer, Map<String, Map<String, String>>> projectionsByVersion() {
         MongoDatabase database = mongo.getDatabase(RosterService.QUERY.database());
-        Map<Integer, Map<String, String>> hashes = new TreeMap<>();
+        Map<Integer, Map<String, Map<String, String>>> versions = new TreeMap<>();
         for (String name : database.listCollectionNames()) {
             Matcher versioned = VERSIONED.matcher(name);
             if (!versioned.matches() || name.startsWith("applied-sequences") || name.startsWith("projection-")
                     || name.startsWith("idempotency")) {
                 continue;
             }
-            MessageDigest sha = MessageDigest.getInstance("SHA-256");
-            long rows = 0;
+            Map<String, String> rows = new TreeMap<>();
             for (Document document : database.getCollection(name).find().sort(Sorts.ascending("_id"))) {
-                sha.update(canonical(document).toString().getBytes(StandardCharsets.UTF_8));
-                rows++;
+                rows.put(String.valueOf(document.get("_id")), canonical(document).toString());
             }
-            hashes.computeIfAbsent(Integer.parseInt(versioned.group(2)), v -> new TreeMap<>())
-                    .put(versioned.group(1), rows + " rows " + HexFormat.of().formatHex(sha.digest()).substring(0, 16));
+            versions.computeIfAbsent(Integer.parseInt(versioned.group(2)), v -> new TreeMap<>()).put(versioned.group(1), rows);
         }
-        return hashes;
+        return versions;
+    }
+
+    private static String sha256(String text) {
+        try {
+            return HexFormat.of().formatHex(MessageDigest.getInstance("SHA-256").digest(text.getBytes(StandardCharsets.UTF_8)));
+        } catch (java.security.NoSuchAlgorithmException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    // --- the relay (I2) ----------------------------------------------------------------------------------------
+
+    /**
+     * The events in a command service's event store (Axon's {@code domainevents} in its database) that are not on its
+     * topic, as "type aggregate #sequence at timestamp" (issue 13's I2).
+     */
+    List<String> storedEventsNotOnTopic(RosterService service, String topic) {
+        // the relay publishes the payload's eventId as ce_id, not Axon's message id: events are matched by aggregate and sequence
+        Set<String> published = new HashSet<>();
+        TopicRecords.all(ports, topic).forEach(record -> published.add(TopicRecords.header(record, "ce_aggregateid") + "#"
+                + TopicRecords.header(record, "ce_aggregatesequence")));
+        List<String> missing = new ArrayList<>();
+        for (Document event : mongo.getDatabase(service.database()).getCollection("domainevents").find()
+                .sort(Sorts.ascending("timeStamp"))) {
+            if (!published.contains(event.get("aggregateIdentifier") + "#" + event.get("sequenceNumber"))) {
+                String type = String.valueOf(event.get("payloadType"));
+                missing.add(type.substring(type.lastIndexOf('.') + 1) + " " + event.get("aggregateIdentifier") + " #"
+                        + event.get("sequenceNumber") + " at " + event.get("timeStamp"));
+            }
+        }
+        return missing;
     }
 
     private static Object canonical(Object value) {
