@@ -217,7 +217,7 @@ final class StackInvariants {
     /**
      * Every versioned read-model collection of the query service (not the applied-sequences bookkeeping, the version
      * and rebuild records, or remembered idempotent requests), by version, then by read-model name: its documents by
-     * id, each in canonical form (fields in name order).
+     * id, each in canonical form (fields in name order, arrays sorted).
      */
     Map<Integer, Map<String, Map<String, String>>> projectionsByVersion() {
         MongoDatabase database = mongo.getDatabase(RosterService.QUERY.database());
@@ -275,7 +275,9 @@ final class StackInvariants {
             return sorted;
         }
         if (value instanceof List<?> list) {
-            return list.stream().map(StackInvariants::canonical).toList();
+            // the read models keep sets as arrays (memberRows, ...): their order follows the order events came in,
+            // which a rebuild (topics merged by timestamp) need not repeat
+            return list.stream().map(StackInvariants::canonical).sorted(java.util.Comparator.comparing(String::valueOf)).toList();
         }
         return value;
     }
