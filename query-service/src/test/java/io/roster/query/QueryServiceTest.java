@@ -1,5 +1,6 @@
 package io.roster.query;
 
+import com.fasterxml.jackson.databind.JsonNode;
 import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
 import io.roster.events.identity.JoinPath;
@@ -166,11 +167,12 @@ class QueryServiceTest extends AbstractServiceTest {
     }
 
     /**
-     * The consumer takes a poll's records as one batch: a broken record among good ones of the same partition
-     * goes to the dead letter topic alone, and the good ones before and after it are all applied.
+     * The consumer takes a poll's records as one batch: a broken record among good ones of the same aggregate goes to
+     * the dead letter topic alone, the ones before it are applied, and the aggregate's later ones wait behind it (never
+     * applied out of order) until a provider admin discards it with a reason; then they are applied.
      */
     @Test
-    void aBrokenRecordInTheMiddleOfABatchGoesToTheDeadLetterTopicAndTheOthersAreApplied() {
+    void aBrokenRecordInTheMiddleOfABatchIsDeadLetteredAndTheAggregatesLaterEventsWaitUntilItIsDiscarded() {
         UUID org = UUID.randomUUID();
         String poison = "broken in a batch " + UUID.randomUUID();
         // one key, one partition, sent without waiting: they arrive together and in this order
@@ -183,10 +185,53 @@ class QueryServiceTest extends AbstractServiceTest {
         kafka.flush();
 
         web.get().uri("/api/v1/organizations/{id}", org).headers(h -> h.setBearerAuth(tokenOf(admin)))
+                .header(ConsistencyToken.HEADER, ConsistencyToken.of(org.toString(), 1).encode())
+                .exchange().expectStatus().isOk().expectHeader().valueEquals("Consistency-Reached", "true");
+        assertThat(deadLetters(org.toString())).containsExactly(poison);
+        String root = providerAdminToken();
+        String id = await().atMost(Duration.ofSeconds(30)).until(() -> deadLetterWaiting(root, org), found -> found != null);
+        web.get().uri("/api/v1/organizations/{id}", org).headers(h -> h.setBearerAuth(tokenOf(admin))).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.name").isEqualTo("Before");
+
+        web.get().uri("/api/v1/admin/dead-letters").exchange().expectStatus().isUnauthorized();
+        web.get().uri("/api/v1/admin/dead-letters").headers(h -> h.setBearerAuth(tokenOf(admin))).exchange()
+                .expectStatus().isForbidden();
+        web.post().uri("/api/v1/admin/dead-letters/{id}/discard", id).headers(h -> h.setBearerAuth(root))
+                .bodyValue(Map.of("reason", " ")).exchange()
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.code").isEqualTo("validation_failed")
+                .jsonPath("$.errors[0].field").isEqualTo("reason");
+        web.post().uri("/api/v1/admin/dead-letters/{id}/redrive", "no-such-dead-letter").headers(h -> h.setBearerAuth(root))
+                .exchange().expectStatus().isNotFound().expectBody().jsonPath("$.code").isEqualTo("not_found");
+        web.post().uri("/api/v1/admin/dead-letters/{id}/redrive", id).headers(h -> h.setBearerAuth(root))
+                .exchange().expectStatus().isEqualTo(409).expectBody().jsonPath("$.code").isEqualTo("dead_letter_still_failing");
+
+        web.post().uri("/api/v1/admin/dead-letters/{id}/discard", id).headers(h -> h.setBearerAuth(root))
+                .bodyValue(Map.of("reason", "not an event: a test wrote it")).exchange()
+                .expectStatus().isOk().expectBody().jsonPath("$.applied").isEqualTo(1);
+
+        web.get().uri("/api/v1/organizations/{id}", org).headers(h -> h.setBearerAuth(tokenOf(admin)))
                 .header(ConsistencyToken.HEADER, ConsistencyToken.of(org.toString(), 2).encode())
                 .exchange().expectStatus().isOk().expectHeader().valueEquals("Consistency-Reached", "true")
                 .expectBody().jsonPath("$.name").isEqualTo("After");
-        assertThat(deadLetters(org.toString())).containsExactly(poison);
+        web.get().uri("/api/v1/admin/dead-letters").headers(h -> h.setBearerAuth(root)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.items[?(@.id == '" + id + "')].status").isEqualTo("discarded")
+                .jsonPath("$.items[?(@.id == '" + id + "')].discardReason").isEqualTo("not an event: a test wrote it");
+        web.post().uri("/api/v1/admin/dead-letters/{id}/discard", id).headers(h -> h.setBearerAuth(root))
+                .bodyValue(Map.of("reason", "again")).exchange()
+                .expectStatus().isEqualTo(409).expectBody().jsonPath("$.code").isEqualTo("dead_letter_resolved");
+    }
+
+    /** The id of the organization's dead letter once one event waits behind it, else null. */
+    private String deadLetterWaiting(String token, UUID org) {
+        JsonNode items = web.get().uri("/api/v1/admin/dead-letters").headers(h -> h.setBearerAuth(token)).exchange()
+                .expectStatus().isOk().expectBody(JsonNode.class).returnResult().getResponseBody().get("items");
+        for (JsonNode item : items) {
+            if (org.toString().equals(item.get("aggregateId").asText()) && item.get("waiting").asLong() == 1
+                    && "dead".equals(item.get("status").asText()) && "unreadable".equals(item.get("reason").asText())) {
+                return item.get("id").asText();
+            }
+        }
+        return null;
     }
 
     /** The values of the identity dead letter topic's records with this key, once at least one arrived. */

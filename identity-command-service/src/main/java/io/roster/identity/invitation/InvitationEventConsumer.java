@@ -1,50 +1,54 @@
 package io.roster.identity.invitation;
 
 import com.mongodb.client.MongoDatabase;
-import io.roster.events.CloudEventsKafkaCodec;
-import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
-import io.roster.kit.kafka.AppliedSequences;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.stereotype.Component;
+import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationExpired;
+import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationLinkCreated;
+import io.roster.events.invitation.InvitationLinkDisabled;
+import io.roster.events.invitation.InvitationLinkEnabled;
+import io.roster.events.invitation.InvitationLinkUpdated;
+import io.roster.events.invitation.InvitationLinkUsed;
+import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationRevoked;
+import io.roster.kit.consumer.AppliedSequences;
+import io.roster.kit.consumer.ConsumerDefinition;
+import io.roster.kit.consumer.EventHandlers;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
 
 /**
- * Feeds {@link InvitationTokens} and {@link InvitationJoins} from {@code roster.invitation.v1} in identity's own consumer group
- * ({@value #GROUP}), each event once: one at or below its aggregate's last sequence taken in is skipped
- * ({@link AppliedSequences}). An unreadable record throws, and the shared error handler sends it to the dead letter
- * topic; so does a join that keeps failing (a user or organization identity does not know), after retries.
+ * Feeds {@link InvitationTokens} and {@link InvitationJoins} from {@code roster.invitation.v1} in identity's own
+ * consumer group ({@value #GROUP}), through service-kit's consumer runtime: each event once, in order per aggregate
+ * (sequences in {@code invitation-applied-sequences-v1}), so an acceptance delivered again after the member was
+ * removed does not bring them back. A join that keeps failing (a user or organization identity does not know) is
+ * dead-lettered and the invitation's later events wait behind it; MongoDB or Kafka being away is waited out.
  * {@code roster.invitation-joins.topic} and {@code .consumer-group} exist only for tests, whose Spring contexts
  * each have a database of their own: each context reads a topic of its own, so that one context never sees
- * (and retries) joins of users only another context's database knows.
+ * (and dead-letters) joins of users only another context's database knows.
  */
-@Component
+@Configuration(proxyBeanMethods = false)
 class InvitationEventConsumer {
 
     static final String GROUP = "identity-invitations-v1";
-    static final String LISTENER = "identity-invitation-joins";
 
-    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
-    private final InvitationTokens tokens;
-    private final InvitationJoins joins;
-    private final AppliedSequences applied;
-
-    InvitationEventConsumer(InvitationTokens tokens, InvitationJoins joins, MongoDatabase database) {
-        this.tokens = tokens;
-        this.joins = joins;
-        this.applied = new AppliedSequences(database, "invitation-applied-sequences-v1");
-    }
-
-    @KafkaListener(id = LISTENER, groupId = "${roster.invitation-joins.consumer-group:" + GROUP + "}",
-            topics = "${roster.invitation-joins.topic:" + Topics.INVITATION + "}")
-    void consume(ConsumerRecord<String, byte[]> record) {
-        EventEnvelope envelope = codec.decode(record);
-        // an acceptance delivered again after the member was removed must not bring them back
-        if (!applied.isNew(envelope)) {
-            return;
-        }
-        tokens.apply(envelope);
-        joins.apply(envelope);
-        applied.markApplied(envelope);
+    @Bean
+    ConsumerDefinition invitationJoinsConsumer(InvitationTokens tokens, InvitationJoins joins, MongoDatabase database,
+                                               @Value("${roster.invitation-joins.consumer-group:" + GROUP + "}") String group,
+                                               @Value("${roster.invitation-joins.topic:" + Topics.INVITATION + "}") String topic) {
+        EventHandlers handlers = EventHandlers.builder()
+                .onEach(List.of(InvitationIssued.class, InvitationResent.class, InvitationRevoked.class, InvitationExpired.class,
+                        InvitationAccepted.class, InvitationLinkCreated.class, InvitationLinkUpdated.class,
+                        InvitationLinkDisabled.class, InvitationLinkEnabled.class, InvitationLinkUsed.class),
+                        (event, envelope) -> tokens.apply(envelope))
+                .on(InvitationAccepted.class, (event, envelope) -> joins.apply(envelope))
+                .on(InvitationLinkUsed.class, (event, envelope) -> joins.apply(envelope))
+                .build();
+        return ConsumerDefinition.records(group, List.of(topic), handlers,
+                new AppliedSequences(database, "invitation-applied-sequences-v1"));
     }
 }

@@ -9,7 +9,6 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EventEnvelope;
-import io.roster.kit.kafka.AppliedSequences;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
@@ -23,8 +22,6 @@ import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserRegistered;
 import io.roster.invitation.invitation.EmailAddresses;
 import org.bson.Document;
-import org.slf4j.Logger;
-import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
 import java.util.Collection;
@@ -40,8 +37,8 @@ import java.util.UUID;
 /**
  * The invitation service's own projection of {@code roster.identity.v1}: organizations (name, teams),
  * memberships (roles) and users (email, verified). Authorization and {@code already_member} are decided
- * from it, never by calling the identity service. Each event is applied once: an event at or below its
- * aggregate's last applied sequence number is a redelivery or replay and changes nothing.
+ * from it, never by calling the identity service. Each event is applied once and in order per aggregate: the consumer
+ * runtime of {@link IdentityEventConsumer} guards the sequences ({@code directory-applied-sequences-v2}).
  *
  * <p>The collections are {@code -v2}, read by the consumer group {@code invitation-service-v2}: v2 added the
  * team names (bulk CSV rows name their teams), and teams projected by v1 have none, so the directory is
@@ -50,37 +47,24 @@ import java.util.UUID;
 @Component
 public class IdentityDirectory {
 
-    private static final Logger log = LoggerFactory.getLogger(IdentityDirectory.class);
     static final String ADMIN = "admin";
 
     private final MongoCollection<Document> organizations;
     private final MongoCollection<Document> memberships;
     private final MongoCollection<Document> users;
     private final MongoCollection<Document> teams;
-    private final AppliedSequences applied;
 
     IdentityDirectory(MongoDatabase database) {
         this.organizations = database.getCollection("directory-organizations-v2");
         this.memberships = database.getCollection("directory-memberships-v2");
         this.users = database.getCollection("directory-users-v2");
         this.teams = database.getCollection("directory-teams-v2");
-        this.applied = new AppliedSequences(database, "directory-applied-sequences-v2");
         users.createIndex(Indexes.ascending("email"), new IndexOptions().name("by_email"));
         teams.createIndex(Indexes.ascending("organizationId", "nameKey"), new IndexOptions().name("by_organization_name"));
     }
 
-    /** @return whether the event was new */
-    public boolean apply(EventEnvelope envelope) {
-        if (!applied.isNew(envelope)) {
-            log.debug("Skipping #{} of {}: already applied", envelope.sequenceNumber(), envelope.aggregateId());
-            return false;
-        }
-        project(envelope);
-        applied.markApplied(envelope);
-        return true;
-    }
-
-    private void project(EventEnvelope envelope) {
+    /** Applies one event of the types {@link IdentityEventConsumer} lists; its consumer runtime applies each once, in order. */
+    void project(EventEnvelope envelope) {
         Object event = envelope.event();
         if (event instanceof OrganizationCreated e) {
             organizations.replaceOne(Filters.eq("_id", e.organizationId().toString()),

@@ -1,30 +1,46 @@
 package io.roster.invitation.directory;
 
-import io.roster.events.CloudEventsKafkaCodec;
+import com.mongodb.client.MongoDatabase;
 import io.roster.events.Topics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.stereotype.Component;
+import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberRemoved;
+import io.roster.events.identity.MemberRolesChanged;
+import io.roster.events.identity.OrganizationCreated;
+import io.roster.events.identity.OrganizationRenamed;
+import io.roster.events.identity.TeamCreated;
+import io.roster.events.identity.TeamDeleted;
+import io.roster.events.identity.TeamRenamed;
+import io.roster.events.identity.UserDeleted;
+import io.roster.events.identity.UserEmailVerified;
+import io.roster.events.identity.UserRegistered;
+import io.roster.kit.consumer.AppliedSequences;
+import io.roster.kit.consumer.ConsumerDefinition;
+import io.roster.kit.consumer.EventHandlers;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
 
 /**
- * Feeds {@link IdentityDirectory} from {@code roster.identity.v1} in the service's own consumer group. An
- * unreadable record throws, and the shared error handler sends it to the dead letter topic.
+ * Feeds {@link IdentityDirectory} from {@code roster.identity.v1} in the service's own consumer group, through
+ * service-kit's consumer runtime (decoding, the sequence guard in {@code directory-applied-sequences-v2}, dead
+ * letters, waiting out an unreachable MongoDB). The other identity events change nothing the invitation rules look
+ * at; their sequences are recorded all the same.
  */
-@Component
+@Configuration(proxyBeanMethods = false)
 class IdentityEventConsumer {
 
     /** v2: the directory's collections were renamed for the team names, so it reads the topic from the start again. */
     static final String GROUP = "invitation-service-v2";
 
-    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
-    private final IdentityDirectory directory;
-
-    IdentityEventConsumer(IdentityDirectory directory) {
-        this.directory = directory;
-    }
-
-    @KafkaListener(id = "invitation-identity-directory", groupId = GROUP, topics = Topics.IDENTITY)
-    void consume(ConsumerRecord<String, byte[]> record) {
-        directory.apply(codec.decode(record));
+    @Bean
+    ConsumerDefinition identityDirectoryConsumer(IdentityDirectory directory, MongoDatabase database) {
+        EventHandlers handlers = EventHandlers.builder()
+                .onEach(List.of(OrganizationCreated.class, OrganizationRenamed.class, MemberAdded.class, MemberRolesChanged.class,
+                        MemberRemoved.class, TeamCreated.class, TeamRenamed.class, TeamDeleted.class, UserRegistered.class,
+                        UserEmailVerified.class, UserDeleted.class), (event, envelope) -> directory.project(envelope))
+                .build();
+        return ConsumerDefinition.records(GROUP, List.of(Topics.IDENTITY), handlers,
+                new AppliedSequences(database, "directory-applied-sequences-v2"));
     }
 }

@@ -6,22 +6,24 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.ReplaceOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserRegistered;
 import io.roster.invitation.invitation.SignUpAcceptance;
 import io.roster.invitation.link.LinkJoins;
+import io.roster.kit.consumer.AppliedSequences;
+import io.roster.kit.consumer.ConsumerDefinition;
+import io.roster.kit.consumer.EventHandlers;
 import io.roster.kit.web.RuleViolation;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.axonframework.messaging.MetaData;
 import org.bson.Document;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.annotation.KafkaListener;
+import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
+import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -36,8 +38,8 @@ import java.util.UUID;
  *
  * <p>Idempotent: a redelivered event accepts again as the same user, which the aggregates answer without a new event.
  * A refusal by the rules (revoked, expired, quota used up) is final: logged, counted in
- * {@code roster.invitation.sign_up_acceptances.refused}, and the record is done. Anything else throws, so the
- * consumer's error handler retries and then dead-letters the record.
+ * {@code roster.invitation.sign_up_acceptances.refused}, and the record is done. Anything else throws: the consumer
+ * runtime waits out an unreachable MongoDB, and dead-letters a record that fails otherwise on every attempt.
  */
 @Component
 class SignUpAcceptances {
@@ -46,7 +48,6 @@ class SignUpAcceptances {
     private static final String NOT_VERIFIED = "email_not_verified";
     private static final Logger log = LoggerFactory.getLogger(SignUpAcceptances.class);
 
-    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
     private final SignUpAcceptance invitations;
     private final LinkJoins links;
     private final MongoCollection<Document> waitingForVerification;
@@ -59,9 +60,14 @@ class SignUpAcceptances {
         this.meters = meters;
     }
 
-    @KafkaListener(id = "invitation-sign-ups", groupId = GROUP, topics = Topics.IDENTITY)
-    void consume(ConsumerRecord<String, byte[]> record) {
-        apply(codec.decode(record));
+    /** Its consumer, run by service-kit's consumer runtime (sequences in {@code sign-up-applied-sequences-v1}). */
+    @Bean
+    ConsumerDefinition signUpAcceptancesConsumer(MongoDatabase database) {
+        return ConsumerDefinition.records(GROUP, List.of(Topics.IDENTITY), EventHandlers.builder()
+                        .on(UserRegistered.class, (event, envelope) -> apply(envelope))
+                        .on(UserEmailVerified.class, (event, envelope) -> apply(envelope))
+                        .build(),
+                new AppliedSequences(database, "sign-up-applied-sequences-v1"));
     }
 
     void apply(EventEnvelope envelope) {

@@ -1,37 +1,36 @@
 package io.roster.notification.trigger;
 
-import io.roster.events.CloudEventsKafkaCodec;
-import io.roster.events.EventEnvelope;
+import com.mongodb.client.MongoDatabase;
 import io.roster.events.Topics;
-import org.apache.kafka.clients.consumer.ConsumerRecord;
-import org.slf4j.MDC;
-import org.springframework.kafka.annotation.KafkaListener;
-import org.springframework.stereotype.Component;
+import io.roster.kit.consumer.AppliedSequences;
+import io.roster.kit.consumer.ConsumerDefinition;
+import io.roster.kit.consumer.EventHandlers;
+import org.springframework.beans.factory.annotation.Value;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Configuration;
+
+import java.util.List;
 
 /**
- * Reads the identity and invitation topics. It never sends an email itself: it records what is owed
- * (in MongoDB, before the offset is committed) and returns, so a slow or dead SMTP server never stops
- * the reading of events. An unreadable record throws, and the shared error handler sends it to the
- * topic's dead letter topic at once and goes on.
+ * Reads the identity and invitation topics through service-kit's consumer runtime. It never sends an email itself:
+ * {@link EventIntake} records what is owed (in MongoDB, before the offset is committed) and returns, so a slow or
+ * dead SMTP server never stops the reading of events. While MongoDB is unreachable the runtime waits (nothing is
+ * skipped, readiness DOWN); a record that can never be taken in is dead-lettered and its aggregate's later events
+ * wait behind it.
  */
-@Component
+@Configuration(proxyBeanMethods = false)
 class EventConsumer {
 
-    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
-    private final EventIntake intake;
+    private static final List<String> TOPICS = List.of(Topics.IDENTITY, Topics.INVITATION);
 
-    EventConsumer(EventIntake intake) {
-        this.intake = intake;
-    }
-
-    // the group is named explicitly: without it spring-kafka uses the listener's id as the group, and
-    // spring.kafka.consumer.group-id (ROSTER_NOTIFICATION_CONSUMER_GROUP) would do nothing
-    @KafkaListener(id = "notification-triggers", groupId = "${spring.kafka.consumer.group-id}",
-            topics = {Topics.IDENTITY, Topics.INVITATION})
-    void consume(ConsumerRecord<String, byte[]> record) {
-        EventEnvelope envelope = codec.decode(record);
-        try (var ignored = MDC.putCloseable("correlationId", envelope.correlationId())) {
-            intake.accept(envelope, record.topic());
-        }
+    @Bean
+    ConsumerDefinition notificationTriggersConsumer(EventIntake intake, MongoDatabase database,
+                                                    @Value("${spring.kafka.consumer.group-id}") String group) {
+        // the intake tells the events apart itself: the users, organizations and memberships it keeps, and the emails
+        return ConsumerDefinition.records(group, TOPICS,
+                EventHandlers.builder()
+                        .onEveryEventOf(TOPICS, (event, envelope) -> intake.takeIn(envelope, envelope.type().context().topic()))
+                        .build(),
+                new AppliedSequences(database, "applied-sequences-v1"));
     }
 }

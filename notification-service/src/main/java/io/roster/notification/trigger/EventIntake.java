@@ -1,6 +1,5 @@
 package io.roster.notification.trigger;
 
-import com.mongodb.client.MongoDatabase;
 import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
 import io.roster.events.identity.AccountSetupRequested;
@@ -15,7 +14,6 @@ import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.notification.NotificationKind;
-import io.roster.kit.kafka.AppliedSequences;
 import io.roster.notification.delivery.Delivery;
 import io.roster.notification.delivery.DeliveryStore;
 import io.roster.notification.delivery.DeliveryWorkers;
@@ -35,9 +33,9 @@ import java.util.UUID;
 /**
  * What an event means to the notification service: it updates the users, organizations and memberships
  * projections, and when it calls for an email it records one delivery, keyed by the event id (unique),
- * before the consumer returns and so before the offset is committed. An event at or below its aggregate's
- * last sequence taken in ({@link AppliedSequences}) is skipped whole; one taken in again after a crash finds
- * its delivery and records nothing. The email itself is sent by the delivery workers.
+ * before the consumer returns and so before the offset is committed. The consumer runtime skips an event at or
+ * below its aggregate's last sequence taken in ({@code applied-sequences-v1}); one taken in again after a crash
+ * finds its delivery (keyed by the event id) and records nothing, so no email is ever sent twice. The email itself is sent by the delivery workers.
  *
  * <p>Which events email whom: InvitationIssued and InvitationResent the invitee; AccountSetupRequested
  * and EmailVerificationRequested the user; MemberAdded the new member (welcome), except the creator of
@@ -57,33 +55,21 @@ class EventIntake {
     private final DeliveryStore deliveries;
     private final DeliveryWorkers workers;
     private final SendWatermark watermark;
-    private final AppliedSequences sequences;
     private final Clock clock;
 
     EventIntake(UserProjection users, OrganizationProjection organizations, MembershipProjection memberships,
-                DeliveryStore deliveries, DeliveryWorkers workers, SendWatermark watermark, MongoDatabase database,
-                Clock clock) {
+                DeliveryStore deliveries, DeliveryWorkers workers, SendWatermark watermark, Clock clock) {
         this.users = users;
         this.organizations = organizations;
         this.memberships = memberships;
         this.deliveries = deliveries;
         this.workers = workers;
         this.watermark = watermark;
-        this.sequences = new AppliedSequences(database, "applied-sequences-v1");
         this.clock = clock;
     }
 
-    void accept(EventEnvelope envelope, String topic) {
-        if (!sequences.isNew(envelope)) {
-            log.debug("{} #{} of {} was taken in before: nothing to do", envelope.type().name(), envelope.sequenceNumber(),
-                    envelope.aggregateId());
-            return;
-        }
-        takeIn(envelope, topic);
-        sequences.markApplied(envelope);
-    }
-
-    private void takeIn(EventEnvelope envelope, String topic) {
+    /** Takes one event in; the consumer runtime hands each event once, in order per aggregate. */
+    void takeIn(EventEnvelope envelope, String topic) {
         RosterEvent event = envelope.event();
         users.apply(event);
         organizations.apply(event);

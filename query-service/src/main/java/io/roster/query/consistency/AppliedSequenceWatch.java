@@ -1,6 +1,6 @@
 package io.roster.query.consistency;
 
-import io.roster.query.consumer.AppliedSequences;
+import io.roster.kit.consumer.AppliedSequences;
 import io.roster.query.consumer.AppliedSequencesListener;
 import io.roster.query.consumer.ProjectionCollections;
 import org.slf4j.Logger;

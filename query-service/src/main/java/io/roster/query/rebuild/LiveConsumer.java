@@ -1,14 +1,14 @@
 package io.roster.query.rebuild;
 
-import io.roster.query.consumer.EventConsumer;
+import io.roster.kit.consumer.ConsumerRuntimes;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.OffsetAndMetadata;
 import org.apache.kafka.common.TopicPartition;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.config.KafkaListenerEndpointRegistry;
-import org.springframework.kafka.core.KafkaAdmin;
+import org.springframework.beans.factory.annotation.Value;
 import org.springframework.kafka.listener.MessageListenerContainer;
+import org.springframework.kafka.core.KafkaAdmin;
 import org.springframework.stereotype.Component;
 import reactor.core.publisher.Mono;
 
@@ -29,12 +29,14 @@ class LiveConsumer {
 
     private static final Logger log = LoggerFactory.getLogger(LiveConsumer.class);
 
-    private final KafkaListenerEndpointRegistry registry;
+    private final ConsumerRuntimes runtimes;
     private final KafkaAdmin admin;
+    private final String group;
 
-    LiveConsumer(KafkaListenerEndpointRegistry registry, KafkaAdmin admin) {
-        this.registry = registry;
+    LiveConsumer(ConsumerRuntimes runtimes, KafkaAdmin admin, @Value("${spring.kafka.consumer.group-id}") String group) {
+        this.runtimes = runtimes;
         this.admin = admin;
+        this.group = group;
     }
 
     /**
@@ -94,6 +96,7 @@ class LiveConsumer {
     }
 
     private Optional<MessageListenerContainer> container() {
-        return Optional.ofNullable(registry.getListenerContainer(EventConsumer.LISTENER_ID));
+        // the projections' consumer runs in service-kit's consumer runtime under the configured group
+        return runtimes.get(group).map(runtime -> runtime.container());
     }
 }

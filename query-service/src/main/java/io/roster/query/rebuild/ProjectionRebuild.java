@@ -4,7 +4,7 @@ import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
 import io.roster.events.UnreadableEventException;
-import io.roster.query.consumer.AppliedSequences;
+import io.roster.kit.consumer.AppliedSequences;
 import io.roster.query.consumer.EventApplier;
 import io.roster.query.consumer.Projection;
 import io.roster.query.consumer.ProjectionCollections;

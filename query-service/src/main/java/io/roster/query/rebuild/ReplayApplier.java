@@ -1,7 +1,7 @@
 package io.roster.query.rebuild;
 
 import io.roster.events.EventEnvelope;
-import io.roster.query.consumer.AppliedSequences;
+import io.roster.kit.consumer.AppliedSequences;
 import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.Projection;
 

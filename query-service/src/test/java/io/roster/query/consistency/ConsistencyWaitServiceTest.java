@@ -8,7 +8,7 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.query.AbstractServiceTest;
-import io.roster.query.consumer.AppliedSequences;
+import io.roster.query.consumer.ProjectionSequences;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
 import org.junit.jupiter.api.Test;
@@ -106,7 +106,7 @@ class ConsistencyWaitServiceTest extends AbstractServiceTest {
     }
 
     private String appliedSequences() {
-        return VersionedCollection.physicalName(AppliedSequences.COLLECTION, collections.activeVersion());
+        return VersionedCollection.physicalName(ProjectionSequences.COLLECTION, collections.activeVersion());
     }
 
     private long appliedSequenceFinds() {

@@ -6,7 +6,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.Sorts;
 import io.roster.events.EventEnvelope;
 import io.roster.query.AbstractServiceTest;
-import io.roster.query.consumer.AppliedSequences;
+import io.roster.kit.consumer.AppliedSequences;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.member.MemberRows;
