@@ -291,11 +291,31 @@ class MongoOutageEndToEndIT {
                     cutAt.putIfAbsent(step.service(), Instant.now());
                 }
                 default -> {
+                    threadDump(step.service(), step.at());
                     proxy.heal();
                     healedAt.put(step.service(), Instant.now());
                 }
             }
             log.info("== second {}: {}'s MongoDB {}", step.at(), step.service().shortName(), step.mode());
+        }
+    }
+
+    /**
+     * The service's threads right before its MongoDB comes back, in {@code target/mongo-outage-data/thread-dumps}: where
+     * a consumer that never reported a stall was waiting (a diagnosis aid, nothing is asserted on it).
+     */
+    private void threadDump(RosterService service, int second) {
+        try {
+            Path folder = Files.createDirectories(stack.config().dataDir().resolve("thread-dumps"));
+            Path file = folder.resolve(service.shortName() + "-second-" + second + ".txt");
+            String jcmd = Path.of(System.getProperty("java.home"), "bin", "jcmd").toString();
+            Process dump = new ProcessBuilder(jcmd, Long.toString(stack.processOf(service).pid()), "Thread.print")
+                    .redirectErrorStream(true).redirectOutput(file.toFile()).start();
+            if (!dump.waitFor(10, java.util.concurrent.TimeUnit.SECONDS)) {
+                dump.destroyForcibly();
+            }
+        } catch (Exception e) {
+            log.warn("no thread dump of {}: {}", service.shortName(), e.toString());
         }
     }
 
