@@ -398,10 +398,13 @@ public final class ConsumerRuntime {
             }
             if (parked == null && state.last() >= 0 && sequence > state.last() + 1) {
                 waiting.store(group(), envelope.aggregateId(), sequence, StoredRecord.of(item.record()));
-                state.park(Parked.gap(state.last() + 1));
-                status.parked(envelope.aggregateId(), state.parked());
-                log.warn("Gap in {}: #{} arrived after #{}; its events wait for #{} (a republish brings it)",
-                        envelope.aggregateId(), sequence, state.last(), state.last() + 1);
+                long last = state.last();
+                // the missing one may be waiting already: stored by this consumer while another instance re-drove
+                drain(state, false);
+                if (state.parked() != null && state.parked().gap()) {
+                    log.warn("Gap in {}: #{} arrived after #{}; its events wait for #{} (a republish brings it)",
+                            envelope.aggregateId(), sequence, last, state.last() + 1);
+                }
                 return;
             }
             apply(envelope, state);

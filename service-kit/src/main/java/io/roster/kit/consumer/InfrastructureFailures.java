@@ -16,7 +16,6 @@ import org.springframework.dao.DataAccessResourceFailureException;
 import org.springframework.dao.RecoverableDataAccessException;
 import org.springframework.dao.TransientDataAccessException;
 
-import java.io.IOException;
 import java.util.concurrent.TimeoutException;
 
 /**
@@ -28,6 +27,14 @@ import java.util.concurrent.TimeoutException;
  */
 public final class InfrastructureFailures {
 
+    /**
+     * Server error codes that mean "not now" (a node shutting down or stepping down, a network timeout): HostUnreachable,
+     * HostNotFound, MaxTimeMSExpired, NetworkTimeout, ShutdownInProgress, PrimarySteppedDown, ExceededTimeLimit,
+     * SocketException, NotWritablePrimary, InterruptedAtShutdown, InterruptedDueToReplStateChange,
+     * NotPrimaryNoSecondaryOk, NotPrimaryOrSecondary.
+     */
+    private static final java.util.Set<Integer> TRANSIENT_SERVER_CODES = java.util.Set.of(6, 7, 50, 89, 91, 189, 262, 9001,
+            10107, 11600, 11602, 13435, 13436);
     /** Axon's transient failures (it is optional on the classpath of service-kit). */
     private static final String AXON_TRANSIENT = "org.axonframework.common.AxonTransientException";
 
@@ -59,11 +66,21 @@ public final class InfrastructureFailures {
                 || mongo.hasErrorLabel("RetryableWriteError") || mongo.hasErrorLabel("NoWritesPerformed"))) {
             return true;
         }
+        if (cause instanceof com.mongodb.MongoServerException server && TRANSIENT_SERVER_CODES.contains(server.getCode())) {
+            return true;
+        }
+        // a command path that translated an outage into a problem answer (503, 504) for its HTTP callers
+        if (cause instanceof io.roster.kit.web.ApiProblem problem && (problem.status().value() == 503 || problem.status().value() == 504)) {
+            return true;
+        }
         if (cause instanceof RetriableException || cause instanceof org.apache.kafka.common.errors.TimeoutException
                 || cause instanceof org.apache.kafka.common.errors.DisconnectException) {
             return true;
         }
-        if (cause instanceof TimeoutException || cause instanceof IOException || cause instanceof java.io.UncheckedIOException) {
+        // network trouble only: an IOException in general is also bad data (Jackson's JsonProcessingException is one)
+        if (cause instanceof TimeoutException || cause instanceof java.net.SocketException
+                || cause instanceof java.net.SocketTimeoutException || cause instanceof java.net.UnknownHostException
+                || cause instanceof java.nio.channels.ClosedChannelException || cause instanceof java.io.InterruptedIOException) {
             return true;
         }
         if (cause instanceof DataAccessResourceFailureException || cause instanceof TransientDataAccessException
