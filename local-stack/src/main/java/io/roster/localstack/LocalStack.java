@@ -171,7 +171,7 @@ public final class LocalStack implements AutoCloseable {
         // on this machine nothing listens beyond loopback (containers set no address and listen on all)
         env.put("SERVER_ADDRESS", HOST);
         env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", HOST + ":" + ports.kafka());
-        env.put("ROSTER_MONGO_URI", "mongodb://" + HOST + ":" + ports.mongo());
+        env.put("ROSTER_MONGO_URI", config.mongoUriFor(service));
         env.put("ROSTER_MONGO_DATABASE", service.database());
         env.put("ROSTER_JWKS_URI", "http://" + HOST + ":" + ports.identity() + "/.well-known/jwks.json");
         env.put("ROSTER_DATA_DIR", data.serviceDir(service).toString());

@@ -7,6 +7,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Arrays;
 import java.util.Collection;
+import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
@@ -36,7 +37,8 @@ public record LocalStackConfig(
         String adminPassword,
         Duration startupTimeout,
         List<String> serviceJvmOptions,
-        List<String> kafkaJvmOptions) {
+        List<String> kafkaJvmOptions,
+        Map<RosterService, String> servicesMongoUris) {
 
     public static final String DEFAULT_ADMIN_EMAIL = "admin@roster.local";
     public static final String DEFAULT_ADMIN_PASSWORD = "roster-admin";
@@ -88,6 +90,8 @@ public record LocalStackConfig(
         options.put("startup-timeout", "seconds to wait for everything to be ready (default 180)");
         options.put("service-jvm-options", "JVM options of each service process, space-separated");
         options.put("kafka-jvm-options", "JVM options of the Kafka broker process, space-separated");
+        options.put("services-mongo-uri", "MongoDB URI the services get (default: the Mongo-wire server's, mongodb://127.0.0.1:<mongo-port>); "
+                + "e.g. a proxy in front of it");
         OPTIONS = java.util.Collections.unmodifiableMap(options);
     }
 
@@ -102,6 +106,28 @@ public record LocalStackConfig(
         if (startupTimeout.isNegative() || startupTimeout.isZero()) {
             throw new IllegalArgumentException("startup-timeout must be positive");
         }
+        servicesMongoUris = Map.copyOf(servicesMongoUris);
+        servicesMongoUris.values().forEach(uri -> {
+            if (!uri.startsWith("mongodb://") && !uri.startsWith("mongodb+srv://")) {
+                throw new IllegalArgumentException("services-mongo-uri must be a mongodb:// URI, got '" + uri + "'");
+            }
+        });
+    }
+
+    /** Without a MongoDB URI of its own for the services: they get the Mongo-wire server's. */
+    public LocalStackConfig(Path repositoryRoot, Path dataDir, Ports ports, Set<RosterService> services, String adminEmail,
+                            String adminPassword, Duration startupTimeout, List<String> serviceJvmOptions,
+                            List<String> kafkaJvmOptions) {
+        this(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword, startupTimeout, serviceJvmOptions,
+                kafkaJvmOptions, Map.of());
+    }
+
+    /**
+     * The MongoDB URI a service is given: its own from {@code servicesMongoUris} when set (a fault test puts a proxy
+     * between the services and the Mongo-wire server), else the Mongo-wire server's address.
+     */
+    public String mongoUriFor(RosterService service) {
+        return servicesMongoUris.getOrDefault(service, "mongodb://" + KafkaBroker.HOST + ":" + ports.mongo());
     }
 
     /** Defaults for a repository root: data in {@code <root>/.roster/data}, the ports of PRODUCT.md, all services. */
@@ -120,22 +146,41 @@ public record LocalStackConfig(
 
     public LocalStackConfig withDataDir(Path newDataDir) {
         return new LocalStackConfig(repositoryRoot, newDataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
     }
 
     public LocalStackConfig withPorts(Ports newPorts) {
         return new LocalStackConfig(repositoryRoot, dataDir, newPorts, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
     }
 
     public LocalStackConfig withServices(Collection<RosterService> newServices) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, Set.copyOf(newServices), adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
     }
 
     public LocalStackConfig withStartupTimeout(Duration timeout) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                timeout, serviceJvmOptions, kafkaJvmOptions);
+                timeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
+    }
+
+    /** Every service reaches MongoDB at {@code uri} instead of the Mongo-wire server's own address. */
+    public LocalStackConfig withServicesMongoUri(String uri) {
+        Map<RosterService, String> uris = new EnumMap<>(RosterService.class);
+        for (RosterService service : RosterService.values()) {
+            uris.put(service, uri);
+        }
+        return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris);
+    }
+
+    /** {@code service} reaches MongoDB at {@code uri} (the others keep theirs). */
+    public LocalStackConfig withServiceMongoUri(RosterService service, String uri) {
+        Map<RosterService, String> uris = new EnumMap<>(RosterService.class);
+        uris.putAll(servicesMongoUris);
+        uris.put(service, uri);
+        return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris);
     }
 
     /** {@code <root>/<module>/target/<module>.jar}, the fat jar the service module builds. */
@@ -181,6 +226,9 @@ public record LocalStackConfig(
             throw new IllegalArgumentException("no pom.xml in the repository root " + root);
         }
         LocalStackConfig defaults = defaults(root);
+        if (given.containsKey("services-mongo-uri")) {
+            defaults = defaults.withServicesMongoUri(given.get("services-mongo-uri"));
+        }
 
         Ports d = defaults.ports();
         Function<String, Integer> port = name -> given.containsKey(name) ? parseInt(name, given.get(name)) : null;
@@ -211,7 +259,8 @@ public record LocalStackConfig(
                 given.containsKey("service-jvm-options")
                         ? splitOptions(given.get("service-jvm-options")) : defaults.serviceJvmOptions(),
                 given.containsKey("kafka-jvm-options")
-                        ? splitOptions(given.get("kafka-jvm-options")) : defaults.kafkaJvmOptions());
+                        ? splitOptions(given.get("kafka-jvm-options")) : defaults.kafkaJvmOptions(),
+                defaults.servicesMongoUris());
     }
 
     /** The nearest folder at or above {@code start} whose pom.xml is the one of {@code roster-parent}. */

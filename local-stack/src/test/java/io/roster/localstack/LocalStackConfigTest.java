@@ -86,6 +86,32 @@ class LocalStackConfigTest {
     }
 
     @Test
+    void theServicesReachTheMongoWireServerUnlessGivenAUriOfTheirOwn() throws Exception {
+        fakeRepository();
+        Properties home = new Properties();
+        home.setProperty("roster.home", repo.toString());
+
+        LocalStackConfig plain = LocalStackConfig.resolve(new String[] {"--mongo-port=18017"}, home, Map.of(), repo);
+        assertThat(plain.mongoUriFor(RosterService.QUERY)).isEqualTo("mongodb://127.0.0.1:18017");
+
+        LocalStackConfig proxied = plain.withServicesMongoUri("mongodb://127.0.0.1:18018");
+        assertThat(proxied.mongoUriFor(RosterService.QUERY)).isEqualTo("mongodb://127.0.0.1:18018");
+        assertThat(proxied.mongoUriFor(RosterService.IDENTITY)).isEqualTo("mongodb://127.0.0.1:18018");
+        assertThat(proxied.withPorts(plain.ports()).withServices(EnumSet.of(RosterService.QUERY)).mongoUriFor(RosterService.QUERY))
+                .as("kept by the other with-methods").isEqualTo("mongodb://127.0.0.1:18018");
+        assertThat(proxied.ports().mongo()).as("the server still listens on its own port").isEqualTo(18017);
+
+        LocalStackConfig onlyQuery = plain.withServiceMongoUri(RosterService.QUERY, "mongodb://127.0.0.1:18019");
+        assertThat(onlyQuery.mongoUriFor(RosterService.QUERY)).isEqualTo("mongodb://127.0.0.1:18019");
+        assertThat(onlyQuery.mongoUriFor(RosterService.NOTIFICATION)).isEqualTo("mongodb://127.0.0.1:18017");
+
+        assertThat(LocalStackConfig.resolve(new String[] {"--services-mongo-uri=mongodb://10.0.0.5:27017"}, home, Map.of(), repo)
+                .mongoUriFor(RosterService.NOTIFICATION)).isEqualTo("mongodb://10.0.0.5:27017");
+        assertThatThrownBy(() -> plain.withServicesMongoUri("127.0.0.1:18018"))
+                .hasMessageContaining("services-mongo-uri must be a mongodb:// URI");
+    }
+
+    @Test
     void outsideTheRepositoryTheRootCannotBeFound() {
         assertThatThrownBy(() -> LocalStackConfig.findRepositoryRoot(repo))
                 .hasMessageContaining("cannot find the Roster repository root")

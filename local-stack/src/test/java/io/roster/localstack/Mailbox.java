@@ -48,6 +48,31 @@ final class Mailbox {
         }
     }
 
+    /**
+     * The notification id (header {@code X-Roster-Notification-Id}, derived from the triggering event's id) of every
+     * message in the inbox, oldest first; a message without one counts as {@code "(none)"}.
+     */
+    static List<String> notificationIds(Ports ports, String address) throws Exception {
+        Store store = Session.getInstance(new Properties()).getStore("imap");
+        store.connect("127.0.0.1", ports.imap(), address, address);
+        try {
+            Folder inbox = store.getFolder("INBOX");
+            inbox.open(Folder.READ_ONLY);
+            try {
+                List<String> ids = new ArrayList<>();
+                for (Message message : inbox.getMessages()) {
+                    String[] values = message.getHeader("X-Roster-Notification-Id");
+                    ids.add(values == null || values.length == 0 ? "(none)" : values[0].trim());
+                }
+                return ids;
+            } finally {
+                inbox.close(false);
+            }
+        } finally {
+            store.close();
+        }
+    }
+
     /** The subjects of the inbox's messages, oldest first. */
     static List<String> subjects(Ports ports, String address) throws Exception {
         return inbox(ports, address).stream().map(Email::subject).toList();

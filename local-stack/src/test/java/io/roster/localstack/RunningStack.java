@@ -75,6 +75,11 @@ public final class RunningStack implements AutoCloseable {
         return stack.startupTime();
     }
 
+    /** A running service's process (for a thread dump, say). */
+    ProcessHandle processOf(RosterService service) {
+        return stack.childProcesses().get(service.module());
+    }
+
     List<ProcessHandle> processTree() {
         return stack.processTree();
     }
