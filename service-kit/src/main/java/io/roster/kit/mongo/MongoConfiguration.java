@@ -33,12 +33,22 @@ public class MongoConfiguration {
     @Bean(destroyMethod = "close")
     MongoClient mongoClient(MongoProperties properties, ObjectProvider<MongoMetricsCommandListener> commandMetrics,
                             ObjectProvider<MongoMetricsConnectionPoolListener> poolMetrics) {
-        MongoClientSettings.Builder settings = MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString(properties.uri()))
-                .applyToClusterSettings(c -> c.serverSelectionTimeout(5, TimeUnit.SECONDS));
+        MongoClientSettings.Builder settings = settings(properties);
         commandMetrics.ifAvailable(settings::addCommandListener);
         poolMetrics.ifAvailable(listener -> settings.applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(listener)));
         return MongoClients.create(settings.build());
+    }
+
+    /** The client's settings: the URI's, with bounded waits where the URI sets none. */
+    public static MongoClientSettings.Builder settings(MongoProperties properties) {
+        ConnectionString uri = new ConnectionString(properties.uri());
+        MongoClientSettings.Builder settings = MongoClientSettings.builder()
+                .applyConnectionString(uri)
+                .applyToClusterSettings(c -> c.serverSelectionTimeout(5, TimeUnit.SECONDS));
+        if (uri.getSocketTimeout() == null) {
+            settings.applyToSocketSettings(socket -> socket.readTimeout(properties.readTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        return settings;
     }
 
     @Bean
