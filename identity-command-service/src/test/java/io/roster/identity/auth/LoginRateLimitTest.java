@@ -26,9 +26,9 @@ import static org.awaitility.Awaitility.await;
 @TestPropertySource(properties = {
         "roster.rate-limits.trusted-proxies=127.0.0.1/32,::1/128",
         "roster.rate-limits.limits.login-failures-per-account.capacity=3",
-        "roster.rate-limits.limits.login-failures-per-account.period=PT3S",
+        "roster.rate-limits.limits.login-failures-per-account.period=PT15S",
         "roster.rate-limits.limits.login-failures-per-address.capacity=5",
-        "roster.rate-limits.limits.login-failures-per-address.period=PT5S",
+        "roster.rate-limits.limits.login-failures-per-address.period=PT25S",
         "roster.rate-limits.limits.sign-up-per-address.capacity=3",
         "roster.rate-limits.limits.sign-up-per-address.period=PT1M",
         "roster.rate-limits.limits.password-reset-per-address.capacity=3",
@@ -56,7 +56,7 @@ class LoginRateLimitTest extends IdentityHttpTest {
                 .isGreaterThanOrEqualTo(3);
 
         // not locked for good: once a try is back, the owner gets in
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
                 .until(() -> login(ann.email(), PASSWORD, "198.51.100.1").returnResult(String.class).getStatus().value() == 200);
     }
 
@@ -69,7 +69,7 @@ class LoginRateLimitTest extends IdentityHttpTest {
                 .expectHeader().exists(HttpHeaders.RETRY_AFTER);
         // another client is not affected
         login(uniqueEmail("nobody"), "guess", "198.51.100.3").expectStatus().isUnauthorized();
-        await().atMost(Duration.ofSeconds(15)).pollInterval(Duration.ofMillis(500))
+        await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
                 .until(() -> login(uniqueEmail("nobody"), "guess", "198.51.100.2").returnResult(String.class).getStatus().value() == 401);
     }
 

@@ -1,5 +1,6 @@
 package io.roster.kit.ratelimit;
 
+import io.roster.kit.web.ProblemWebExceptionHandler;
 import org.springframework.core.Ordered;
 import org.springframework.http.HttpStatusCode;
 import org.springframework.http.server.PathContainer;
@@ -13,6 +14,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.util.List;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * The {@code roster.rate-limits.paths} limits, keyed by client address: before Spring Security (a refused request
@@ -72,15 +74,25 @@ public class RateLimitFilter implements WebFilter, Ordered {
                 .then(Mono.defer(() -> {
                     List<RateLimitProperties.PathLimit> failures = matching.stream()
                             .filter(limit -> limit.counting() == RateLimitProperties.Counting.FAILURES).toList();
-                    if (!failures.isEmpty()) {
-                        exchange.getResponse().beforeCommit(() -> countFailures(exchange, failures, client));
+                    if (failures.isEmpty()) {
+                        return chain.filter(exchange);
                     }
-                    return chain.filter(exchange);
+                    // counted before the answer leaves, so a client's next request already sees it: a page answering
+                    // 404 is seen at commit; an error is answered by the exception handler, after this filter, so it
+                    // is counted here by the status it will get
+                    AtomicBoolean counted = new AtomicBoolean();
+                    exchange.getResponse().beforeCommit(() -> counted.compareAndSet(false, true)
+                            ? countFailures(exchange.getResponse().getStatusCode(), failures, client) : Mono.empty());
+                    return chain.filter(exchange).onErrorResume(error -> (counted.compareAndSet(false, true)
+                            ? countFailures(statusOf(error), failures, client) : Mono.<Void>empty()).then(Mono.error(error)));
                 }));
     }
 
-    private Mono<Void> countFailures(ServerWebExchange exchange, List<RateLimitProperties.PathLimit> limits, String client) {
-        HttpStatusCode status = exchange.getResponse().getStatusCode();
+    private static HttpStatusCode statusOf(Throwable error) {
+        return ProblemWebExceptionHandler.toProblem(error).status();
+    }
+
+    private Mono<Void> countFailures(HttpStatusCode status, List<RateLimitProperties.PathLimit> limits, String client) {
         if (status == null) {
             return Mono.empty();
         }
