@@ -21,6 +21,7 @@ import java.util.Date;
 import java.util.Optional;
 import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Bucket4j's buckets kept in one MongoDB collection, so every replica of a service draws from the same bucket
@@ -36,17 +37,25 @@ public class MongoBuckets extends AbstractCompareAndSwapBasedProxyManager<String
     private static final Duration KEEP_AFTER_FULL = Duration.ofMinutes(1);
 
     private final MongoCollection<Document> collection;
+    private final AtomicBoolean indexed = new AtomicBoolean();
     private final ExpirationAfterWriteStrategy expiration = ExpirationAfterWriteStrategy.basedOnTimeForRefillingBucketUpToMax(KEEP_AFTER_FULL);
 
     public MongoBuckets(MongoCollection<Document> collection) {
         super(ClientSideConfig.getDefault());
         this.collection = collection;
-        collection.createIndex(Indexes.ascending("expiresAt"),
-                new IndexOptions().name("forget_full_buckets").expireAfter(0L, TimeUnit.SECONDS));
+    }
+
+    /** On first use, not at start: a service starts (live, not ready) while MongoDB is still unreachable. */
+    private void ensureIndex() {
+        if (indexed.compareAndSet(false, true)) {
+            collection.createIndex(Indexes.ascending("expiresAt"),
+                    new IndexOptions().name("forget_full_buckets").expireAfter(0L, TimeUnit.SECONDS));
+        }
     }
 
     @Override
     protected CompareAndSwapOperation beginCompareAndSwapOperation(String key) {
+        ensureIndex();
         return new CompareAndSwapOperation() {
             private long versionRead;
 
