@@ -43,6 +43,9 @@ public final class TestEnvironment {
         p.put("roster.smtp.timeout", () -> "5s");
         p.put("roster.notification.public-base-url", () -> PUBLIC_BASE_URL);
         p.put("roster.notification.email-settings.allowed-ports", () -> "");
+        // the organizations' own SMTP servers of these tests are GreenMail on 127.0.0.1, sending as these domains
+        p.put("roster.notification.allow-private-smtp-hosts", () -> "true");
+        p.put("roster.notification.allowed-sender-domains", () -> "own-server.test,settings.test");
         p.put("roster.notification.delivery.workers", () -> 4);
         p.put("roster.notification.delivery.poll-interval", () -> "100ms");
         p.put("roster.notification.delivery.initial-backoff", () -> "200ms");

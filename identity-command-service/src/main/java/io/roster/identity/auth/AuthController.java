@@ -1,7 +1,10 @@
 package io.roster.identity.auth;
 
 import io.roster.events.ProblemCode;
+import io.roster.events.EmailAddress;
 import io.roster.identity.account.Accounts;
+import io.roster.kit.ratelimit.ClientAddresses;
+import io.roster.kit.ratelimit.RateLimiter;
 import io.roster.kit.web.RuleViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
@@ -11,14 +14,22 @@ import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
 import org.springframework.web.bind.annotation.RestController;
+import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.util.Map;
 
-/** Login, and the public keys every service checks tokens with. */
+/**
+ * Login, and the public keys every service checks tokens with. Wrong passwords are counted per account and per client
+ * address; while either bucket is empty a login is refused with 429 before the password is compared (no bcrypt work),
+ * and the bucket refills by itself, so the owner is never locked out for good.
+ */
 @RestController
 class AuthController {
+
+    static final String LOGIN_FAILURES_PER_ACCOUNT = "login-failures-per-account";
+    static final String LOGIN_FAILURES_PER_ADDRESS = "login-failures-per-address";
 
     /** Compared against when the user is unknown, so both failures take the same time. */
     private final String decoyHash;
@@ -26,8 +37,13 @@ class AuthController {
     private final PasswordEncoder passwords;
     private final TokenIssuer tokens;
     private final SigningKey key;
+    private final RateLimiter limiter;
+    private final ClientAddresses clients;
 
-    AuthController(Accounts accounts, PasswordEncoder passwords, TokenIssuer tokens, SigningKey key) {
+    AuthController(Accounts accounts, PasswordEncoder passwords, TokenIssuer tokens, SigningKey key, RateLimiter limiter,
+                   ClientAddresses clients) {
+        this.limiter = limiter;
+        this.clients = clients;
         this.accounts = accounts;
         this.passwords = passwords;
         this.tokens = tokens;
@@ -36,12 +52,18 @@ class AuthController {
     }
 
     @PostMapping("/api/v1/auth/token")
-    Mono<TokenIssuer.AccessToken> token(@Valid @RequestBody LoginRequest request) {
+    Mono<TokenIssuer.AccessToken> token(@Valid @RequestBody LoginRequest request, ServerWebExchange exchange) {
+        String client = clients.of(exchange.getRequest());
         return Mono.fromCallable(() -> {
+            String accountKey = EmailAddress.normalize(request.email());
+            limiter.requireAvailable(LOGIN_FAILURES_PER_ACCOUNT, accountKey);
+            limiter.requireAvailable(LOGIN_FAILURES_PER_ADDRESS, client);
             var account = accounts.findByEmail(request.email());
             String hash = account.map(a -> a.passwordHash()).filter(h -> h != null).orElse(decoyHash);
             boolean matches = passwords.matches(request.password(), hash);
             if (account.isEmpty() || !matches || account.get().passwordHash() == null) {
+                limiter.recordFailure(LOGIN_FAILURES_PER_ACCOUNT, accountKey);
+                limiter.recordFailure(LOGIN_FAILURES_PER_ADDRESS, client);
                 throw new RuleViolation(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
             }
             return tokens.issue(account.get());

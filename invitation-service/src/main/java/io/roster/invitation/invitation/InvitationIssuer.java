@@ -4,6 +4,7 @@ import io.roster.events.ProblemCode;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.token.InvitationTokens;
 import io.roster.kit.command.Commands;
+import io.roster.kit.ratelimit.RateLimiter;
 import org.springframework.stereotype.Component;
 
 import java.time.Duration;
@@ -39,8 +40,14 @@ public class InvitationIssuer {
     private final IdentityDirectory directory;
     private final InvitationLookup lookup;
     private final InvitationTokens tokens;
+    private final RateLimiter limiter;
 
-    InvitationIssuer(Commands commands, IdentityDirectory directory, InvitationLookup lookup, InvitationTokens tokens) {
+    /** Invitations (one token each) an organization may send; a batch that does not fit is refused whole (429). */
+    static final String SENDING_LIMIT = "invitation-sending-per-organization";
+
+    InvitationIssuer(Commands commands, IdentityDirectory directory, InvitationLookup lookup, InvitationTokens tokens,
+                     RateLimiter limiter) {
+        this.limiter = limiter;
         this.commands = commands;
         this.directory = directory;
         this.lookup = lookup;
@@ -101,6 +108,9 @@ public class InvitationIssuer {
      */
     public List<Outcome> issue(Terms terms, List<Invitee> invitees) {
         UUID organizationId = terms.organizationId();
+        if (!invitees.isEmpty()) {
+            limiter.spend(SENDING_LIMIT, organizationId.toString(), invitees.size());
+        }
         Set<String> members = directory.membersByEmail(organizationId, invitees.stream().map(Invitee::email).toList());
         Map<String, UUID> wanted = new LinkedHashMap<>();
         for (Invitee invitee : invitees) {

@@ -1,5 +1,6 @@
 package io.roster.invitation.web;
 
+import io.roster.kit.web.TransportSecurity;
 import org.springframework.http.HttpCookie;
 import org.springframework.http.ResponseCookie;
 import org.springframework.web.server.ServerWebExchange;
@@ -59,8 +60,9 @@ final class InviteCookies {
                 .sameSite("Lax")
                 .path(PATH)
                 .maxAge(lifetime)
-                // behind TLS the cookies never travel over plain http; the local stack is plain http
-                .secure("https".equalsIgnoreCase(exchange.getRequest().getURI().getScheme()))
+                // when the public origin is HTTPS (roster.security.https, also behind a TLS-terminating proxy) the
+                // cookies never travel over plain http; the local stack is plain http
+                .secure(TransportSecurity.secureCookies(exchange))
                 .build();
     }
 }

@@ -1,5 +1,6 @@
 package io.roster.invitation.web;
 
+import io.roster.kit.web.TransportSecurity;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.core.Ordered;
@@ -43,11 +44,16 @@ class InvitePagesSecurity {
 
     @Bean
     @Order(Ordered.HIGHEST_PRECEDENCE)
-    SecurityWebFilterChain invitePages(ServerHttpSecurity http, InvitePagesProperties properties) {
+    SecurityWebFilterChain invitePages(ServerHttpSecurity http, InvitePagesProperties properties, TransportSecurity transport) {
         CookieServerCsrfTokenRepository csrfTokens = new CookieServerCsrfTokenRepository();
         csrfTokens.setCookieName(CSRF_COOKIE);
         csrfTokens.setCookiePath(InviteCookies.PATH);
-        csrfTokens.setCookieCustomizer(cookie -> cookie.sameSite("Lax"));
+        csrfTokens.setCookieCustomizer(cookie -> {
+            cookie.sameSite("Lax");
+            if (transport.https()) {
+                cookie.secure(true); // behind a TLS-terminating proxy the request itself looks like plain http
+            }
+        });
         return http
                 .securityMatcher(ServerWebExchangeMatchers.pathMatchers("/invite", "/invite/**", "/verify-email", "/account-setup",
                         "/password-reset"))

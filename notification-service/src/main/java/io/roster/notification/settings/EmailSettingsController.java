@@ -43,9 +43,11 @@ class EmailSettingsController {
     private final EmailSettingsProperties limits;
     private final SecretBox secrets;
     private final Clock clock;
+    private final SmtpHostPolicy hosts;
 
     EmailSettingsController(EmailSettingsStore store, SmtpRouting routing, OrganizationAccess access, TestEmails tester,
-                            EmailSettingsProperties limits, ObjectProvider<SecretBox> secrets, Clock clock) {
+                            EmailSettingsProperties limits, ObjectProvider<SecretBox> secrets, Clock clock, SmtpHostPolicy hosts) {
+        this.hosts = hosts;
         this.store = store;
         this.routing = routing;
         this.access = access;
@@ -67,6 +69,9 @@ class EmailSettingsController {
         return access.admin(organizationId).map(caller -> {
             Optional<EmailSettings> stored = store.find(organizationId);
             EmailSettingsValidation.check(request, limits.allowedPorts(), stored.map(s -> s.password() != null).orElse(false));
+            hosts.refusal(request.host().trim()).ifPresent(reason -> {
+                throw ApiProblem.invalidField("host", reason);
+            });
             boolean hasUsername = request.username() != null && !request.username().isEmpty();
             var password = !hasUsername ? null
                     : request.password() == null ? stored.map(EmailSettings::password).orElse(null)

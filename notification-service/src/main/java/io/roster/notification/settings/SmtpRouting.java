@@ -22,7 +22,10 @@ public class SmtpRouting {
     private static final Duration TTL = Duration.ofSeconds(2);
     private final RecentlyRead<UUID, SmtpServer> recent = new RecentlyRead<>(TTL);
 
-    SmtpRouting(EmailSettingsStore settings, PlatformSmtpProperties platform, ObjectProvider<SecretBox> secrets) {
+    private final SmtpHostPolicy hosts;
+
+    SmtpRouting(EmailSettingsStore settings, PlatformSmtpProperties platform, ObjectProvider<SecretBox> secrets, SmtpHostPolicy hosts) {
+        this.hosts = hosts;
         this.settings = settings;
         this.platform = platform;
         this.secrets = RequiredSecrets.of(secrets);
@@ -39,8 +42,15 @@ public class SmtpRouting {
         if (organizationId == null) {
             return platform.server();
         }
-        return recent.get(organizationId, id -> Optional.of(settings.find(id).map(this::toServer).orElseGet(platform::server)))
+        SmtpServer server = recent.get(organizationId, id -> Optional.of(settings.find(id).map(this::toServer).orElseGet(platform::server)))
                 .orElseThrow();
+        if (!server.equals(platform.server())) {
+            // again at send time: the name may resolve elsewhere now than when the settings were saved
+            hosts.refusal(server.host()).ifPresent(reason -> {
+                throw new IllegalStateException("the SMTP host of organization " + organizationId + " is refused: " + reason);
+            });
+        }
+        return server;
     }
 
     /** The organization's settings changed here. */
@@ -56,7 +66,12 @@ public class SmtpRouting {
             throw new IllegalStateException("the SMTP password of organization " + s.organizationId()
                     + " cannot be opened (" + e.getMessage() + "); set it again", e);
         }
-        return new SmtpServer(s.host(), s.port(), s.tlsMode(), s.username(), password, s.senderAddress(),
-                s.senderName() == null || s.senderName().isBlank() ? s.senderAddress() : s.senderName());
+        // a sender domain the operator has not allowed is never put in From: the platform's address is, under the
+        // organization's name
+        boolean ownSender = hosts.senderAllowed(s.senderAddress());
+        String sender = ownSender ? s.senderAddress() : platform.server().senderAddress();
+        String name = s.senderName() != null && !s.senderName().isBlank() ? s.senderName()
+                : ownSender ? s.senderAddress() : platform.server().senderName();
+        return new SmtpServer(s.host(), s.port(), s.tlsMode(), s.username(), password, sender, name);
     }
 }

@@ -2,6 +2,8 @@ package io.roster.kit.idempotency;
 
 import com.mongodb.client.MongoDatabase;
 import io.roster.kit.mongo.MongoConfiguration;
+import io.roster.kit.secrets.SecretBox;
+import io.roster.kit.secrets.SecretsConfiguration;
 import io.roster.kit.web.WebLimits;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -14,7 +16,7 @@ import org.springframework.context.annotation.Bean;
 import java.time.Clock;
 
 /** The {@link IdempotencyFilter} for every reactive web service with a Mongo database; {@code roster.idempotency.*}. */
-@AutoConfiguration(after = MongoConfiguration.class)
+@AutoConfiguration(after = {MongoConfiguration.class, SecretsConfiguration.class})
 @ConditionalOnWebApplication(type = ConditionalOnWebApplication.Type.REACTIVE)
 @ConditionalOnBean(MongoDatabase.class)
 @ConditionalOnProperty(prefix = "roster.idempotency", name = "enabled", matchIfMissing = true)
@@ -22,8 +24,9 @@ import java.time.Clock;
 public class IdempotencyConfiguration {
 
     @Bean
-    IdempotencyStore idempotencyStore(MongoDatabase database, IdempotencyProperties properties, ObjectProvider<Clock> clock) {
-        return new IdempotencyStore(database, properties, clock.getIfAvailable(Clock::systemUTC));
+    IdempotencyStore idempotencyStore(MongoDatabase database, IdempotencyProperties properties, ObjectProvider<Clock> clock,
+                                      ObjectProvider<SecretBox> secrets) {
+        return new IdempotencyStore(database, properties, clock.getIfAvailable(Clock::systemUTC), secrets.getIfAvailable());
     }
 
     @Bean

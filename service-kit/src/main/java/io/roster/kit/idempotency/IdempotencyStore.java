@@ -8,12 +8,15 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
+import io.roster.events.EncryptedSecret;
+import io.roster.kit.secrets.SecretBox;
 import org.bson.Document;
 import org.bson.types.Binary;
 
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Base64;
 import java.util.Date;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -40,8 +43,19 @@ public class IdempotencyStore {
     private final Duration lease;
     private final Clock clock;
     private final AtomicBoolean indexed = new AtomicBoolean();
+    private final SecretBox secrets;
 
     public IdempotencyStore(MongoDatabase database, IdempotencyProperties properties, Clock clock) {
+        this(database, properties, clock, null);
+    }
+
+    /**
+     * @param secrets when given (the services holding the token-encryption key, whose answers can carry raw tokens,
+     *                such as a new invitation link's URL), response bodies are stored sealed with it (AES-GCM), never
+     *                in clear
+     */
+    public IdempotencyStore(MongoDatabase database, IdempotencyProperties properties, Clock clock, SecretBox secrets) {
+        this.secrets = secrets;
         this.collection = database.getCollection(properties.collection());
         this.retention = properties.retention();
         this.lease = properties.lease();
@@ -120,7 +134,8 @@ public class IdempotencyStore {
                         Updates.set("state", COMPLETED),
                         Updates.set("status", response.status()),
                         Updates.set("headers", headers),
-                        Updates.set("body", new Binary(response.body()))));
+                        secrets == null ? Updates.set("body", new Binary(response.body()))
+                                : Updates.set("sealedBody", sealed(response.body()))));
     }
 
     /** Gives the key back: the request failed, so a retry with the key runs again. */
@@ -135,11 +150,25 @@ public class IdempotencyStore {
         }
     }
 
-    private static StoredResponse toResponse(Document document) {
+    private Document sealed(byte[] body) {
+        EncryptedSecret sealed = secrets.seal(Base64.getEncoder().encodeToString(body));
+        return new Document("keyId", sealed.keyId()).append("ciphertext", sealed.ciphertext());
+    }
+
+    private StoredResponse toResponse(Document document) {
         Map<String, List<String>> headers = new LinkedHashMap<>();
         Document stored = document.get("headers", Document.class);
         if (stored != null) {
             stored.forEach((name, values) -> headers.put(name, ((List<?>) values).stream().map(Object::toString).toList()));
+        }
+        Document sealed = document.get("sealedBody", Document.class);
+        if (sealed != null) {
+            if (secrets == null) {
+                throw new IllegalStateException("a stored response is sealed, and this service has no token-encryption key");
+            }
+            byte[] body = Base64.getDecoder().decode(secrets.open(
+                    new EncryptedSecret(sealed.getString("keyId"), sealed.getString("ciphertext"))));
+            return new StoredResponse(document.getInteger("status"), headers, body);
         }
         Binary body = document.get("body", Binary.class);
         return new StoredResponse(document.getInteger("status"), headers, body == null ? new byte[0] : body.getData());

@@ -51,7 +51,8 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
         return writer.write(exchange, problem);
     }
 
-    static ApiProblem toProblem(Throwable error) {
+    /** The problem an error is answered with (also for filters that must know the status before it is written). */
+    public static ApiProblem toProblem(Throwable error) {
         Throwable cause = unwrap(error);
         if (cause instanceof ApiProblem problem) {
             return problem;

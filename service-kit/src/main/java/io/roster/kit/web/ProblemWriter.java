@@ -32,6 +32,9 @@ public class ProblemWriter {
         }
         response.setStatusCode(problem.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
+        if (problem instanceof TooManyRequests tooMany) {
+            response.getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+        }
         byte[] body = body(problem, URI.create(exchange.getRequest().getPath().value()));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));
     }

@@ -8,9 +8,9 @@ import org.springframework.boot.context.properties.EnableConfigurationProperties
 import org.springframework.context.annotation.Bean;
 import org.springframework.core.annotation.Order;
 
-/** The shared web layer: problem+json for every error, body size limit, correlation ids. */
+/** The shared web layer: problem+json for every error, body size limit, correlation ids, HSTS behind HTTPS. */
 @AutoConfiguration(before = ErrorWebFluxAutoConfiguration.class)
-@EnableConfigurationProperties(WebLimits.class)
+@EnableConfigurationProperties({WebLimits.class, TransportSecurity.class})
 public class WebConfiguration {
 
     @Bean
@@ -27,6 +27,11 @@ public class WebConfiguration {
     @Bean
     RequestSizeLimitFilter requestSizeLimitFilter(WebLimits limits) {
         return new RequestSizeLimitFilter(limits.maxBodyBytes());
+    }
+
+    @Bean
+    StrictTransportSecurityFilter strictTransportSecurityFilter(TransportSecurity settings) {
+        return new StrictTransportSecurityFilter(settings);
     }
 
     @Bean
