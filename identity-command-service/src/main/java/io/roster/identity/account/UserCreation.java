@@ -76,6 +76,10 @@ class UserCreation {
         for (Membership membership : user.memberships()) {
             commands.sendAndWait(new CheckMemberAdmissionCommand(membership.organizationId(), membership.roles(), membership.teamIds(), actor));
         }
+        // PRODUCT.md §3a: only the mailbox owner chooses the password (through the set-up link); a provider admin may set one
+        if (user.password() != null && !actor.providerAdmin()) {
+            throw ApiProblem.forbidden("Only a provider admin may set a password; leave password out and the user sets it through the set-up email.");
+        }
 
         UUID userId = UUID.randomUUID();
         String email = EmailAddress.normalize(user.email());

@@ -59,6 +59,8 @@ class MemberController {
         List<UUID> teamIds = request.teamIds() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.teamIds()));
         return CurrentCaller.get()
                 .flatMap(caller -> commands.run(exchange, () -> {
+                    // who may add members is decided before any lookup: the answer then tells nothing about the address
+                    commands.sendAndWait(new CheckMemberAdmissionCommand(organizationId, roles, teamIds, Actor.of(caller)));
                     UUID userId = resolve(request);
                     SingleOrganizationPolicy.Admission admission = singleOrganization.admit(userId, organizationId);
                     try {

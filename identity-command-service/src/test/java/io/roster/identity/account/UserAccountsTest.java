@@ -123,10 +123,45 @@ class UserAccountsTest extends IdentityHttpTest {
                 "memberships", List.of(Map.of("organizationId", UUID.randomUUID().toString(), "roles", List.of("member"))))),
                 HttpStatus.NOT_FOUND, "not_found");
 
-        // the refusals above claimed nothing: the address is still free
-        post(orgAdmin.token(), "/api/v1/users", Map.of("firstName", "Eve", "lastName", "E", "email", email, "password", PASSWORD,
+        // the refusals above claimed nothing: the address is still free (and its owner sets the password)
+        post(orgAdmin.token(), "/api/v1/users", Map.of("firstName", "Eve", "lastName", "E", "email", email,
                 "memberships", List.of(Map.of("organizationId", theirs.toString(), "roles", List.of("member")))))
                 .expectStatus().isCreated();
+    }
+
+    @Test
+    void anOrganizationAdminCannotPreClaimAnAddressWithAPasswordOfTheirChoosing() {
+        // V1: anyone may create an organization and, as its admin, used to create a password account for any address
+        String admin = adminToken();
+        UUID theirs = createOrganization(admin, "Pre-claim");
+        TestUser orgAdmin = createMember(theirs, "admin");
+        String victim = uniqueEmail("victim");
+        problem(post(orgAdmin.token(), "/api/v1/users", Map.of("firstName", "Vic", "lastName", "Tim", "email", victim,
+                "password", PASSWORD, "memberships", List.of(Map.of("organizationId", theirs.toString(), "roles", List.of("member"))))),
+                HttpStatus.FORBIDDEN, "forbidden");
+        problem(web.post().uri("/api/v1/auth/token").contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("email", victim, "password", PASSWORD)).exchange(), HttpStatus.UNAUTHORIZED, "invalid_credentials");
+    }
+
+    @Test
+    void aCallerWhoMayNotAddMembersGetsTheSameAnswerForAnExistingAndAnUnknownAddress() {
+        // V5: the lookup used to run before the authorization check (403 for an existing address, 404 for an unknown one)
+        String admin = adminToken();
+        UUID organization = createOrganization(admin, "Enumerated");
+        TestUser member = createMember(organization, "member");
+        TestUser existing = createMember(createOrganization(admin, "Elsewhere"), "member");
+        String path = "/api/v1/organizations/" + organization + "/members";
+        String forExisting = post(member.token(), path, Map.of("email", existing.email(), "roles", List.of("member")))
+                .expectStatus().isForbidden().expectBody(String.class).returnResult().getResponseBody();
+        String forUnknown = post(member.token(), path, Map.of("email", uniqueEmail("nobody"), "roles", List.of("member")))
+                .expectStatus().isForbidden().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(forUnknown).isEqualTo(forExisting).contains("\"forbidden\"");
+        // and by user id: an unknown id is no different from a real one
+        String forExistingId = post(member.token(), path, Map.of("userId", existing.userId().toString(), "roles", List.of("member")))
+                .expectStatus().isForbidden().expectBody(String.class).returnResult().getResponseBody();
+        String forUnknownId = post(member.token(), path, Map.of("userId", UUID.randomUUID().toString(), "roles", List.of("member")))
+                .expectStatus().isForbidden().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(forUnknownId).isEqualTo(forExistingId).isEqualTo(forExisting);
     }
 
     @Test
