@@ -40,6 +40,7 @@ class TokenIssuer {
                 .claim("email", account.email())
                 .claim("providerRoles", account.providerRoles())
                 .issueTime(Date.from(now))
+                .claim(TokenSettings.ISSUED_AT_MILLIS_CLAIM, now.toEpochMilli())
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
                 .jwtID(UUID.randomUUID().toString())
