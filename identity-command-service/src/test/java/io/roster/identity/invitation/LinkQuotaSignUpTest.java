@@ -90,6 +90,20 @@ class LinkQuotaSignUpTest extends IdentityHttpTest {
         assertThat(late.getResponseBody().get("code").asText()).isEqualTo("quota_exhausted");
     }
 
+    @Test
+    void aSignUpThatFailsGivesItsUseOfTheQuotaBack() {
+        String token = SecretBox.newToken();
+        publishInvitationEvent(EventEnvelope.of(new InvitationLinkCreated(UUID.randomUUID(), Instant.now(), UUID.randomUUID(), null,
+                UUID.randomUUID(), "One seat", null, List.of(), null, 1, List.of("member"), List.of(), SecretBox.hash(token), SEALED), 0));
+        await().atMost(Duration.ofSeconds(30)).until(() -> tokens.byHash(SecretBox.hash(token)).isPresent());
+
+        EntityExchangeResult<JsonNode> taken = signUp(ADMIN_EMAIL, token, "198.51.100.1");
+        assertThat(taken.getStatus().value()).isEqualTo(409);
+        assertThat(taken.getResponseBody().get("code").asText()).isEqualTo("email_taken");
+        assertThat(signUp("seat-" + UUID.randomUUID() + "@example.org", token, "198.51.100.2").getStatus()).isEqualTo(HttpStatus.CREATED);
+        assertThat(signUp("next-" + UUID.randomUUID() + "@example.org", token, "198.51.100.3").getStatus().value()).isEqualTo(410);
+    }
+
     private EntityExchangeResult<JsonNode> signUp(String email, String token, String client) {
         return web.mutate().responseTimeout(Duration.ofMinutes(2)).build()
                 .post().uri("/api/v1/auth/sign-up").header("X-Forwarded-For", client).contentType(MediaType.APPLICATION_JSON)
