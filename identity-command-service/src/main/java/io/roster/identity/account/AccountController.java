@@ -37,7 +37,7 @@ import java.util.UUID;
 @RequestMapping("/api/v1/auth")
 class AccountController {
 
-    private static final SignUpInvitation.Admitted NO_INVITATION = new SignUpInvitation.Admitted(null, false);
+    private static final SignUpInvitation.Admitted NO_INVITATION = new SignUpInvitation.Admitted(null, false, false);
 
     private final Commands commands;
     private final Accounts accounts;
@@ -82,19 +82,26 @@ class AccountController {
                 .flatMap(invitation -> commands.run(exchange, () -> {
                     UUID userId = UUID.randomUUID();
                     String email = EmailAddress.normalize(request.email());
+                    // a link's quota caps sign-ups: a use is held before the account exists, given back if it is not created
+                    invitations.reserve(invitation, userId);
                     try {
-                        accounts.claim(new Account(userId, email, passwords.encode(request.password()), List.of()));
-                    } catch (RuleViolation taken) {
-                        // the owner can always take an address back (PRODUCT.md §3a): the answer stays email_taken
-                        takeBack.offerTakeBack(email, exchange);
-                        throw taken;
-                    }
-                    try {
-                        commands.sendAndWait(new RegisterUserCommand(userId, email, request.firstName().strip(), request.lastName().strip(),
-                                RegistrationSource.SIGN_UP, invitation.provesAddress(), List.of(), userId,
-                                invitation.tokenHash()));
+                        try {
+                            accounts.claim(new Account(userId, email, passwords.encode(request.password()), List.of()));
+                        } catch (RuleViolation taken) {
+                            // the owner can always take an address back (PRODUCT.md §3a): the answer stays email_taken
+                            takeBack.offerTakeBack(email, exchange);
+                            throw taken;
+                        }
+                        try {
+                            commands.sendAndWait(new RegisterUserCommand(userId, email, request.firstName().strip(), request.lastName().strip(),
+                                    RegistrationSource.SIGN_UP, invitation.provesAddress(), List.of(), userId,
+                                    invitation.tokenHash()));
+                        } catch (RuntimeException e) {
+                            accounts.release(userId);
+                            throw e;
+                        }
                     } catch (RuntimeException e) {
-                        accounts.release(userId);
+                        invitations.release(invitation, userId);
                         throw e;
                     }
                     accounts.confirm(userId);

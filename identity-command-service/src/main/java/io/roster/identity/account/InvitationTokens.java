@@ -7,6 +7,7 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.result.UpdateResult;
 import io.roster.events.EmailAddress;
 import io.roster.events.EventEnvelope;
 import io.roster.events.invitation.InvitationAccepted;
@@ -38,6 +39,12 @@ import java.util.UUID;
  * (quota, races) when it reads the sign-up's {@code UserRegistered}.
  *
  * <p>Every write is a replace or a set keyed by the event's own facts, so a redelivered event changes nothing.
+ *
+ * <p>A link's quota is also held here against concurrent sign-ups: each sign-up through a link with a quota
+ * {@linkplain #reserve reserves} a use first (its user id in {@code reservations}, counted in {@code reserved}), by a
+ * conditional update that admits it only while {@code used + reserved < quota}; the reservation is
+ * {@linkplain #release released} when the registration fails, and settled when the invitation service's
+ * InvitationLinkUsed for that user arrives (the use then counts in {@code used}).
  */
 @Component
 public class InvitationTokens {
@@ -101,9 +108,50 @@ public class InvitationTokens {
         } else if (event instanceof InvitationLinkEnabled e) {
             status(e.linkId(), "enabled");
         } else if (event instanceof InvitationLinkUsed e) {
+            // the user's reservation, if identity made one, becomes this use: both in one update, so no sign-up sees it twice
+            tokens.updateMany(Filters.and(bySource(e.linkId()), Filters.eq("reservations", e.userId().toString())),
+                    Updates.combine(Updates.max("used", e.used()), Updates.pull("reservations", e.userId().toString()),
+                            Updates.inc("reserved", -1)));
             tokens.updateMany(bySource(e.linkId()), Updates.max("used", e.used()));
         }
         // rejections and bulk jobs change no token
+    }
+
+    /**
+     * Reserves one use of the link of this token for a sign-up's new user, if its quota has room: {@code used} plus
+     * the open reservations stay below {@code quota}, whatever the number of concurrent sign-ups and replicas (a
+     * conditional update on the link's entry, retried while another sign-up changed it in between).
+     *
+     * @return false when the quota is used up; true when reserved, or when the token has no quota to count
+     */
+    public boolean reserve(String tokenHash, UUID userId) {
+        while (true) {
+            Document d = tokens.find(Filters.eq("_id", tokenHash)).first();
+            if (d == null || d.getInteger("quota") == null) {
+                return true;
+            }
+            int quota = d.getInteger("quota");
+            int used = d.getInteger("used", 0);
+            int reserved = d.getInteger("reserved", 0);
+            if (used + reserved >= quota) {
+                return false;
+            }
+            UpdateResult reservation = tokens.updateOne(Filters.and(Filters.eq("_id", tokenHash), Filters.eq("quota", quota),
+                            Filters.eq("used", used),
+                            reserved == 0 ? Filters.or(Filters.exists("reserved", false), Filters.eq("reserved", 0))
+                                    : Filters.eq("reserved", reserved)),
+                    Updates.combine(Updates.push("reservations", userId.toString()), Updates.inc("reserved", 1)));
+            if (reservation.getModifiedCount() == 1) {
+                return true;
+            }
+            // another sign-up (or an event) changed the entry since it was read: read it again
+        }
+    }
+
+    /** Gives back a reservation whose sign-up failed; nothing when there is none (already released or settled). */
+    public void release(String tokenHash, UUID userId) {
+        tokens.updateOne(Filters.and(Filters.eq("_id", tokenHash), Filters.eq("reservations", userId.toString())),
+                Updates.combine(Updates.pull("reservations", userId.toString()), Updates.inc("reserved", -1)));
     }
 
     private void put(String tokenHash, String kind, UUID sourceId, UUID organizationId, List<String> audience,
@@ -117,7 +165,10 @@ public class InvitationTokens {
                 .append("status", existing != null ? existing.getString("status") : kind.equals(LINK) ? "enabled" : "pending")
                 .append("expiresAt", expiresAt == null ? null : Date.from(expiresAt))
                 .append("quota", quota)
-                .append("used", existing != null ? existing.getInteger("used", 0) : 0), new ReplaceOptions().upsert(true));
+                .append("used", existing != null ? existing.getInteger("used", 0) : 0)
+                // a redelivered event keeps the sign-ups' open reservations
+                .append("reservations", existing != null ? existing.getList("reservations", String.class, List.of()) : List.of())
+                .append("reserved", existing != null ? existing.getInteger("reserved", 0) : 0), new ReplaceOptions().upsert(true));
     }
 
     private void status(UUID sourceId, String status) {

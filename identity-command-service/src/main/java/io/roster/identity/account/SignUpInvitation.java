@@ -10,6 +10,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.UUID;
 
 /**
  * Checks the invitation token of a sign-up (PRODUCT.md §4: sign-up needs a valid invitation token unless open
@@ -30,8 +31,31 @@ public class SignUpInvitation {
         this.clock = clock;
     }
 
-    /** A token that may be used to sign up with this address. */
-    public record Admitted(String tokenHash, boolean provesAddress) {
+    /**
+     * A token that may be used to sign up with this address.
+     *
+     * @param link whether it is a link's, whose quota a sign-up {@linkplain #reserve reserves} a use of
+     */
+    public record Admitted(String tokenHash, boolean provesAddress, boolean link) {
+    }
+
+    /**
+     * Holds a use of a link's quota for this new user before the account is created, so that at most {@code quota}
+     * sign-ups get through however many race; a personal invitation or no invitation holds nothing.
+     *
+     * @throws RuleViolation {@code quota_exhausted} when the link's quota is used up
+     */
+    public void reserve(Admitted admitted, UUID userId) {
+        if (admitted.link() && !tokens.reserve(admitted.tokenHash(), userId)) {
+            throw new RuleViolation(ProblemCode.QUOTA_EXHAUSTED, "This invitation link has been used as often as it may be.");
+        }
+    }
+
+    /** Gives back what {@link #reserve} held, when the sign-up failed. */
+    public void release(Admitted admitted, UUID userId) {
+        if (admitted.link()) {
+            tokens.release(admitted.tokenHash(), userId);
+        }
     }
 
     public Admitted check(String rawToken, String email) {
@@ -50,12 +74,12 @@ public class SignUpInvitation {
             if (!LinkAudience.admits(token.audience(), address)) {
                 throw new RuleViolation(ProblemCode.EMAIL_MISMATCH, "This invitation link is not for this address.");
             }
-            return new Admitted(hash, false);
+            return new Admitted(hash, false, true);
         }
         if (!token.audience().contains(address)) {
             throw new RuleViolation(ProblemCode.EMAIL_MISMATCH, "This invitation was sent to another address; sign up with that one.");
         }
         // the token was mailed to this address: holding it proves the address, as accepting the invitation does
-        return new Admitted(hash, true);
+        return new Admitted(hash, true, false);
     }
 }

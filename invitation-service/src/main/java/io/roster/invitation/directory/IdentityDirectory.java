@@ -60,6 +60,7 @@ public class IdentityDirectory {
         this.users = database.getCollection("directory-users-v2");
         this.teams = database.getCollection("directory-teams-v2");
         users.createIndex(Indexes.ascending("email"), new IndexOptions().name("by_email"));
+        memberships.createIndex(Indexes.ascending("userId"), new IndexOptions().name("by_user"));
         teams.createIndex(Indexes.ascending("organizationId", "nameKey"), new IndexOptions().name("by_organization_name"));
     }
 
@@ -167,6 +168,35 @@ public class IdentityDirectory {
             members.add(emailByMembershipKey.get(membership.getString("_id")));
         }
         return members;
+    }
+
+    /** Whether the user is a member of an organization other than this one (the single-organization policy). */
+    public boolean isMemberOfAnotherOrganization(UUID organizationId, UUID userId) {
+        return memberships.find(Filters.and(Filters.eq("userId", userId.toString()),
+                Filters.ne("organizationId", organizationId.toString()))).first() != null;
+    }
+
+    /**
+     * Which of these (normalized) addresses belong to accounts that are members of an organization other than this
+     * one: two queries for the whole batch.
+     */
+    public Set<String> membersOfAnotherOrganizationByEmail(UUID organizationId, Collection<String> normalizedEmails) {
+        if (normalizedEmails.isEmpty()) {
+            return Set.of();
+        }
+        Map<String, String> emailByUserId = new HashMap<>();
+        for (Document user : users.find(Filters.in("email", Set.copyOf(normalizedEmails)))) {
+            emailByUserId.put(user.getString("_id"), user.getString("email"));
+        }
+        if (emailByUserId.isEmpty()) {
+            return Set.of();
+        }
+        Set<String> elsewhere = new HashSet<>();
+        for (Document membership : memberships.find(Filters.and(Filters.in("userId", emailByUserId.keySet()),
+                Filters.ne("organizationId", organizationId.toString())))) {
+            elsewhere.add(emailByUserId.get(membership.getString("userId")));
+        }
+        return elsewhere;
     }
 
     /**

@@ -3,6 +3,7 @@ package io.roster.invitation.invitation;
 import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
 import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.invitation.directory.SingleOrganization;
 import io.roster.invitation.link.LinkJoins;
 import io.roster.kit.command.Commands;
 import io.roster.kit.secrets.SecretBox;
@@ -27,9 +28,12 @@ public class InvitationAcceptance {
     private final InvitationLookup lookup;
     private final IdentityDirectory directory;
     private final LinkJoins links;
+    private final SingleOrganization singleOrganization;
     private final Clock clock;
 
-    InvitationAcceptance(Commands commands, InvitationLookup lookup, IdentityDirectory directory, LinkJoins links, Clock clock) {
+    InvitationAcceptance(Commands commands, InvitationLookup lookup, IdentityDirectory directory, LinkJoins links,
+                         SingleOrganization singleOrganization, Clock clock) {
+        this.singleOrganization = singleOrganization;
         this.commands = commands;
         this.lookup = lookup;
         this.directory = directory;
@@ -69,12 +73,25 @@ public class InvitationAcceptance {
             return new Accepted(joined.organizationId());
         }
         InvitationLookup.Entry entry = personal.get();
+        // refused before the command, so the invitation stays pending: accepted, it would read "accepted" while the
+        // identity service drops the join. Only the invitee's own pending invitation is refused this way; any other
+        // refusal (email_mismatch, invitation_used, …) is the aggregate's.
+        if (InvitationStatus.PENDING.json().equals(entry.effectiveStatus(clock.instant()))
+                && entry.email().equals(EmailAddress.normalize(caller.email()))
+                && singleOrganization.forbidsJoining(entry.organizationId(), caller.userId())) {
+            throw inOtherOrganization();
+        }
         AcceptOutcome outcome = commands.sendAndWait(new AcceptInvitationCommand(entry.invitationId(), hash, caller.userId(),
                 caller.email()));
         if (outcome.rejected()) {
             throw new RuleViolation(outcome.rejectedCode(), "This invitation was sent to another address than the one you are logged in with.");
         }
         return new Accepted(outcome.organizationId());
+    }
+
+    public static RuleViolation inOtherOrganization() {
+        return new RuleViolation(ProblemCode.USER_IN_OTHER_ORGANIZATION,
+                "You are a member of another organization, and a user may belong to only one.");
     }
 
     static RuleViolation notFound() {

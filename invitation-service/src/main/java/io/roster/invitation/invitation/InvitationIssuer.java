@@ -2,6 +2,7 @@ package io.roster.invitation.invitation;
 
 import io.roster.events.ProblemCode;
 import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.invitation.directory.SingleOrganization;
 import io.roster.invitation.token.InvitationTokens;
 import io.roster.kit.command.Commands;
 import io.roster.kit.ratelimit.RateLimiter;
@@ -41,13 +42,15 @@ public class InvitationIssuer {
     private final InvitationLookup lookup;
     private final InvitationTokens tokens;
     private final RateLimiter limiter;
+    private final SingleOrganization singleOrganization;
 
     /** Invitations (one token each) an organization may send; a batch that does not fit is refused whole (429). */
     static final String SENDING_LIMIT = "invitation-sending-per-organization";
 
     InvitationIssuer(Commands commands, IdentityDirectory directory, InvitationLookup lookup, InvitationTokens tokens,
-                     RateLimiter limiter) {
+                     RateLimiter limiter, SingleOrganization singleOrganization) {
         this.limiter = limiter;
+        this.singleOrganization = singleOrganization;
         this.commands = commands;
         this.directory = directory;
         this.lookup = lookup;
@@ -85,12 +88,16 @@ public class InvitationIssuer {
      */
     public Map<String, Refused> screen(UUID organizationId, Collection<String> emails) {
         Set<String> members = directory.membersByEmail(organizationId, emails);
-        Set<String> invited = lookup.claimedAmong(organizationId,
+        Set<String> elsewhere = singleOrganization.keptOutByEmail(organizationId,
                 emails.stream().filter(email -> !members.contains(email)).toList());
+        Set<String> invited = lookup.claimedAmong(organizationId,
+                emails.stream().filter(email -> !members.contains(email) && !elsewhere.contains(email)).toList());
         Map<String, Refused> refused = new LinkedHashMap<>();
         for (String email : emails) {
             if (members.contains(email)) {
                 refused.put(email, alreadyMember(email));
+            } else if (elsewhere.contains(email)) {
+                refused.put(email, inOtherOrganization(email));
             } else if (invited.contains(email)) {
                 refused.put(email, alreadyInvited(email));
             }
@@ -112,9 +119,11 @@ public class InvitationIssuer {
             limiter.spend(SENDING_LIMIT, organizationId.toString(), invitees.size());
         }
         Set<String> members = directory.membersByEmail(organizationId, invitees.stream().map(Invitee::email).toList());
+        Set<String> elsewhere = singleOrganization.keptOutByEmail(organizationId,
+                invitees.stream().map(Invitee::email).filter(email -> !members.contains(email)).toList());
         Map<String, UUID> wanted = new LinkedHashMap<>();
         for (Invitee invitee : invitees) {
-            if (!members.contains(invitee.email())) {
+            if (!members.contains(invitee.email()) && !elsewhere.contains(invitee.email())) {
                 wanted.putIfAbsent(invitee.email(), UUID.randomUUID());
             }
         }
@@ -127,6 +136,8 @@ public class InvitationIssuer {
             String email = invitees.get(i).email();
             if (members.contains(email)) {
                 outcomes[i] = alreadyMember(email);
+            } else if (elsewhere.contains(email)) {
+                outcomes[i] = inOtherOrganization(email);
             } else if (!claimed.contains(email) || !taken.add(email)) {
                 outcomes[i] = alreadyInvited(email);
             } else {
@@ -181,6 +192,11 @@ public class InvitationIssuer {
 
     private static Refused alreadyMember(String email) {
         return new Refused(email, ProblemCode.ALREADY_MEMBER.code(), email + " is already a member of the organization.");
+    }
+
+    private static Refused inOtherOrganization(String email) {
+        return new Refused(email, ProblemCode.USER_IN_OTHER_ORGANIZATION.code(),
+                email + " is a member of another organization, and a user may belong to only one.");
     }
 
     private static Refused alreadyInvited(String email) {

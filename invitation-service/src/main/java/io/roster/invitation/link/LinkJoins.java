@@ -2,6 +2,7 @@ package io.roster.invitation.link;
 
 import io.roster.events.ProblemCode;
 import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.invitation.directory.SingleOrganization;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.RuleViolation;
@@ -19,9 +20,12 @@ public class LinkJoins {
     private final LinkLookup lookup;
     private final IdentityDirectory directory;
     private final Commands commands;
+    private final SingleOrganization singleOrganization;
     private final Clock clock;
 
-    LinkJoins(LinkLookup lookup, IdentityDirectory directory, Commands commands, Clock clock) {
+    LinkJoins(LinkLookup lookup, IdentityDirectory directory, Commands commands, SingleOrganization singleOrganization,
+              Clock clock) {
+        this.singleOrganization = singleOrganization;
         this.lookup = lookup;
         this.directory = directory;
         this.commands = commands;
@@ -49,8 +53,14 @@ public class LinkJoins {
             return Optional.empty();
         }
         LinkLookup.Entry link = found.get();
+        boolean member = directory.isMember(link.organizationId(), caller.userId());
+        // before the command, so no use of the quota is spent on a join the identity service would drop
+        if (!member && singleOrganization.forbidsJoining(link.organizationId(), caller.userId())) {
+            throw new RuleViolation(ProblemCode.USER_IN_OTHER_ORGANIZATION,
+                    "You are a member of another organization, and a user may belong to only one.");
+        }
         LinkUse use = commands.sendAndWait(new UseInvitationLinkCommand(link.linkId(), tokenHash, caller.userId(), caller.email(),
-                directory.isVerified(caller.userId()), directory.isMember(link.organizationId(), caller.userId())));
+                directory.isVerified(caller.userId()), member));
         if (use.rejected()) {
             throw new RuleViolation(use.rejectedCode(), use.rejectedCode() == ProblemCode.EMAIL_NOT_VERIFIED
                     ? "Verify your email address before joining through this link."
