@@ -216,7 +216,7 @@ final class StackInvariants {
 
     /**
      * Every versioned read-model collection of the query service (not the applied-sequences bookkeeping, the consumer
-     * runtime's own state, the version and rebuild records, or remembered idempotent requests), by version, then by read-model name: its documents by
+     * runtime's own state, the token revocations, the version and rebuild records, or remembered idempotent requests), by version, then by read-model name: its documents by
      * id, each in canonical form (fields in name order, arrays sorted).
      */
     Map<Integer, Map<String, Map<String, String>>> projectionsByVersion() {
@@ -225,7 +225,9 @@ final class StackInvariants {
         for (String name : database.listCollectionNames()) {
             Matcher versioned = VERSIONED.matcher(name);
             if (!versioned.matches() || name.startsWith("applied-sequences") || name.startsWith("projection-")
-                    || name.startsWith("idempotency") || name.startsWith("consumer-")) {
+                    || name.startsWith("idempotency") || name.startsWith("consumer-")
+                    // the token-revocation consumer's state: every service keeps it, no rebuild of the projections does
+                    || name.startsWith("token-revocations") || name.startsWith("rate-limit")) {
                 continue;
             }
             Map<String, String> rows = new TreeMap<>();
