@@ -123,7 +123,7 @@ public final class AppliedSequences {
             if (state.last() >= 0) {
                 changes.add(Updates.max(SEQUENCE, state.last()));
             }
-            changes.add(state.parked() == null ? Updates.unset(PARKED) : Updates.set(PARKED, state.parked().toDocument()));
+            changes.add(state.parked() == null ? Updates.unset(PARKED) : Updates.set(PARKED, state.parked().asDocument()));
             updates.add(new UpdateOneModel<>(Filters.eq("_id", state.aggregateId()), Updates.combine(changes), UPSERT));
         }
         if (!updates.isEmpty()) {

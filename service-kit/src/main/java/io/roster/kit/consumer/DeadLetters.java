@@ -88,7 +88,7 @@ public final class DeadLetters {
         Document stored = new Document("group", group).append("topic", record.topic()).append("partition", record.partition())
                 .append("offset", record.offset()).append("aggregateId", aggregateId).append("sequence", sequence)
                 .append("type", type).append("reason", reason).append("error", message).append("status", "dead")
-                .append("createdAt", new Date()).append("published", false).append("record", record.toDocument());
+                .append("createdAt", new Date()).append("published", false).append("record", record.asDocument());
         boolean inserted = collection.updateOne(Filters.eq("_id", id), Updates.setOnInsert(stored), new UpdateOptions().upsert(true))
                 .getUpsertedId() != null;
         Document current = collection.find(Filters.eq("_id", id)).first();

@@ -25,7 +25,7 @@ record Parked(Reason reason, String deadLetterId, Long missing, Instant since) {
         return reason == Reason.GAP;
     }
 
-    Document toDocument() {
+    Document asDocument() {
         return new Document("reason", reason.name().toLowerCase(java.util.Locale.ROOT).replace('_', '-'))
                 .append("deadLetterId", deadLetterId).append("missing", missing).append("since", Date.from(since));
     }

@@ -46,7 +46,7 @@ record StoredRecord(String topic, int partition, long offset, String key, byte[]
         return found;
     }
 
-    Document toDocument() {
+    Document asDocument() {
         List<Document> headerDocuments = new ArrayList<>();
         headers.forEach(h -> headerDocuments.add(new Document("key", h.key()).append("value", h.value() == null ? null : new Binary(h.value()))));
         return new Document("topic", topic).append("partition", partition).append("offset", offset).append("key", key)

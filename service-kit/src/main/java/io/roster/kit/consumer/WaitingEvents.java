@@ -44,7 +44,7 @@ final class WaitingEvents {
     void store(String group, String aggregateId, long sequence, StoredRecord record) {
         String id = id(group, aggregateId, sequence);
         collection.replaceOne(Filters.eq("_id", id), new Document("_id", id).append("group", group)
-                        .append("aggregateId", aggregateId).append("sequence", sequence).append("record", record.toDocument())
+                        .append("aggregateId", aggregateId).append("sequence", sequence).append("record", record.asDocument())
                         .append("storedAt", new Date()),
                 new ReplaceOptions().upsert(true));
     }
