@@ -7,6 +7,7 @@ import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.TestTokenIssuer;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
+import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -26,6 +27,9 @@ import java.util.UUID;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability(tracing = false)
+// longer than the consistency wait (5 s): a token not reached answers Consistency-Reached: false, which the tests assert,
+// instead of the client giving up first on a slow machine
+@AutoConfigureWebTestClient(timeout = "PT30S")
 public abstract class AbstractServiceTest {
 
     @DynamicPropertySource
