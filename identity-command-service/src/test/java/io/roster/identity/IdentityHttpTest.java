@@ -6,6 +6,11 @@ import com.fasterxml.jackson.databind.JsonNode;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
+import io.roster.events.Topics;
+import io.roster.events.notification.NotificationKind;
+import io.roster.events.notification.NotificationSent;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.Filters;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.EmbeddedInfrastructure;
@@ -29,12 +34,14 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.time.Instant;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
 import java.util.concurrent.ExecutionException;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The identity service over HTTP on a real Kafka broker and Mongo-wire server. Every test class extending
@@ -63,6 +70,7 @@ public abstract class IdentityHttpTest {
         String context = UUID.randomUUID().toString();
         registry.add("roster.invitation-joins.topic", () -> "roster.invitation.v1.test-" + context);
         registry.add("roster.invitation-joins.consumer-group", () -> "identity-invitations-test-" + context);
+        registry.add("roster.invitation-deliveries.consumer-group", () -> "identity-invitation-deliveries-test-" + context);
     }
 
     @Autowired
@@ -77,6 +85,8 @@ public abstract class IdentityHttpTest {
     protected EventStore eventStore;
     @Value("${roster.invitation-joins.topic}")
     private String invitationTopic;
+    @Autowired
+    protected MongoDatabase mongo;
 
     protected final SecretBox secretBox = new SecretBox(TOKEN_KEY);
 
@@ -168,12 +178,28 @@ public abstract class IdentityHttpTest {
         return eventsOf(aggregateId).stream().filter(type::isInstance).map(type::cast).toList();
     }
 
+    /**
+     * Says, as the notification service does, that the email of this InvitationIssued or InvitationResent went out, through
+     * the platform's server or an organization's own; returns once identity has read it.
+     */
+    protected void publishInvitationDelivery(RosterEvent tokenEvent, UUID invitationId, String recipient, boolean viaPlatform) {
+        UUID notificationId = UUID.randomUUID();
+        publish(Topics.NOTIFICATION, EventEnvelope.of(new NotificationSent(UUID.randomUUID(), Instant.now(), tokenEvent.organizationId(),
+                null, notificationId, tokenEvent.eventId(), NotificationKind.INVITATION, recipient, invitationId, 1, viaPlatform), 0));
+        await().atMost(Duration.ofSeconds(30)).until(() -> mongo.getCollection("invitation-deliveries-v1")
+                .find(Filters.eq("_id", tokenEvent.eventId().toString())).first() != null);
+    }
+
     /** Publishes an invitation service event where this context's identity service reads them, and waits for the broker. */
     protected void publishInvitationEvent(EventEnvelope envelope) {
+        publish(invitationTopic, envelope);
+    }
+
+    private static void publish(String topic, EventEnvelope envelope) {
         ProducerRecord<String, byte[]> encoded = new CloudEventsKafkaCodec().encode(envelope);
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 EmbeddedInfrastructure.kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {
-            producer.send(new ProducerRecord<>(invitationTopic, null, encoded.key(), encoded.value(), encoded.headers())).get();
+            producer.send(new ProducerRecord<>(topic, null, encoded.key(), encoded.value(), encoded.headers())).get();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             throw new IllegalStateException(e);

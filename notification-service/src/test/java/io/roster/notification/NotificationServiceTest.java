@@ -200,8 +200,32 @@ class NotificationServiceTest {
                             assertThat(sent.recipient()).isEqualTo(ann);
                             assertThat(sent.organizationId()).isEqualTo(org.id);
                             assertThat(sent.attempts()).isEqualTo(1);
+                            assertThat(sent.viaPlatform()).as("the platform's server took it").isTrue();
                         });
                     }));
+        }
+    }
+
+    /**
+     * An organization admin who runs the organization's SMTP server reads every invitation it carries, token included:
+     * such an email must never count as proof of the address (PRODUCT.md §3a). Its NotificationSent says it did not go
+     * through the platform, and the invitation service, reading that, does not let its acceptance verify the address.
+     */
+    @Test
+    void anEmailThatWentThroughAnOrganizationsOwnServerIsNotSaidToComeFromThePlatform() {
+        Org org = organization("Own Relay Co");
+        putSettings(org, ORG_SMTP_PASSWORD, "hr@own-relay.test", "Own Relay HR").expectStatus().isOk();
+        String invitee = address("relayed");
+        InvitationIssued issued = invitation(org, invitee, "Rae", SecretBox.newToken());
+        publish(issued, 0);
+        single(ORG_SMTP, invitee);
+        assertThat(PLATFORM.to(invitee)).isEmpty();
+
+        try (TopicReader outcomes = new TopicReader(Topics.NOTIFICATION)) {
+            await().atMost(WAIT).untilAsserted(() -> assertThat(outcomes.records().stream()
+                    .map(TestEnvironment::decode).map(EventEnvelope::event)
+                    .filter(e -> e instanceof NotificationSent s && s.triggeringEventId().equals(issued.eventId())))
+                    .singleElement().satisfies(e -> assertThat(((NotificationSent) e).viaPlatform()).isFalse()));
         }
     }
 

@@ -2,6 +2,7 @@ package io.roster.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import io.roster.events.identity.UserRegisteredUpcasters;
+import io.roster.events.notification.NotificationSentUpcasters;
 
 import java.util.HashMap;
 import java.util.List;
@@ -12,7 +13,8 @@ public final class EventUpcasters {
 
     /** Every upcaster of the contract. */
     public static final EventUpcasters CATALOGUE = new EventUpcasters(List.of(
-            UserRegisteredUpcasters.V1_ADDS_INVITATION_TOKEN_HASH));
+            UserRegisteredUpcasters.V1_ADDS_INVITATION_TOKEN_HASH,
+            NotificationSentUpcasters.V1_ADDS_VIA_PLATFORM));
 
     private final Map<String, EventUpcaster> byKey = new HashMap<>();
 

@@ -59,9 +59,13 @@ public class InvitationTokens {
         tokens.createIndex(Indexes.ascending("sourceId"), new IndexOptions().name("by_source"));
     }
 
-    /** What the token stands for. For an invitation, {@code audience} is its one address; for a link, its patterns. */
+    /**
+     * What the token stands for. For an invitation, {@code audience} is its one address and {@code tokenEventId} the
+     * InvitationIssued or InvitationResent that carried the token (whose email {@link InvitationDeliveries} knows);
+     * for a link, its patterns and no event.
+     */
     public record Token(String kind, UUID sourceId, UUID organizationId, List<String> audience, String status,
-                        Instant expiresAt, Integer quota, int used) {
+                        Instant expiresAt, Integer quota, int used, UUID tokenEventId) {
 
         public boolean isLink() {
             return LINK.equals(kind);
@@ -77,19 +81,26 @@ public class InvitationTokens {
         return Optional.of(new Token(d.getString("kind"), UUID.fromString(d.getString("sourceId")),
                 UUID.fromString(d.getString("organizationId")), d.getList("audience", String.class, List.of()),
                 d.getString("status"), expiresAt == null ? null : expiresAt.toInstant(), d.getInteger("quota"),
-                d.getInteger("used", 0)));
+                d.getInteger("used", 0), d.getString("tokenEventId") == null ? null : UUID.fromString(d.getString("tokenEventId"))));
+    }
+
+    /** The event that carried the current token of the invitation; empty for a link or an invitation not seen. */
+    Optional<UUID> currentTokenEvent(UUID invitationId) {
+        return Optional.ofNullable(tokens.find(bySource(invitationId)).first())
+                .map(d -> d.getString("tokenEventId"))
+                .map(UUID::fromString);
     }
 
     public void apply(EventEnvelope envelope) {
         Object event = envelope.event();
         if (event instanceof InvitationIssued e) {
             put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(EmailAddress.normalize(e.email())),
-                    e.expiresAt(), null);
+                    e.expiresAt(), null, e.eventId());
         } else if (event instanceof InvitationResent e) {
             // the old token dies with the resend: only the newest hash of an invitation stays
             tokens.deleteMany(Filters.and(bySource(e.invitationId()), Filters.ne("_id", e.tokenHash())));
             put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(EmailAddress.normalize(e.email())),
-                    e.expiresAt(), null);
+                    e.expiresAt(), null, e.eventId());
         } else if (event instanceof InvitationRevoked e) {
             status(e.invitationId(), "revoked");
         } else if (event instanceof InvitationExpired e) {
@@ -97,7 +108,7 @@ public class InvitationTokens {
         } else if (event instanceof InvitationAccepted e) {
             status(e.invitationId(), "accepted");
         } else if (event instanceof InvitationLinkCreated e) {
-            put(e.tokenHash(), LINK, e.linkId(), e.organizationId(), audience(e.emails()), e.expiresAt(), e.quota());
+            put(e.tokenHash(), LINK, e.linkId(), e.organizationId(), audience(e.emails()), e.expiresAt(), e.quota(), null);
         } else if (event instanceof InvitationLinkUpdated e) {
             tokens.updateMany(bySource(e.linkId()), Updates.combine(
                     Updates.set("audience", audience(e.emails())),
@@ -155,7 +166,7 @@ public class InvitationTokens {
     }
 
     private void put(String tokenHash, String kind, UUID sourceId, UUID organizationId, List<String> audience,
-                     Instant expiresAt, Integer quota) {
+                     Instant expiresAt, Integer quota, UUID tokenEventId) {
         Document existing = tokens.find(Filters.eq("_id", tokenHash)).first();
         tokens.replaceOne(Filters.eq("_id", tokenHash), new Document("_id", tokenHash)
                 .append("kind", kind)
@@ -165,6 +176,7 @@ public class InvitationTokens {
                 .append("status", existing != null ? existing.getString("status") : kind.equals(LINK) ? "enabled" : "pending")
                 .append("expiresAt", expiresAt == null ? null : Date.from(expiresAt))
                 .append("quota", quota)
+                .append("tokenEventId", tokenEventId == null ? null : tokenEventId.toString())
                 .append("used", existing != null ? existing.getInteger("used", 0) : 0)
                 // a redelivered event keeps the sign-ups' open reservations
                 .append("reservations", existing != null ? existing.getList("reservations", String.class, List.of()) : List.of())

@@ -24,10 +24,12 @@ import java.util.UUID;
 public class SignUpInvitation {
 
     private final InvitationTokens tokens;
+    private final InvitationDeliveries deliveries;
     private final Clock clock;
 
-    SignUpInvitation(InvitationTokens tokens, Clock clock) {
+    SignUpInvitation(InvitationTokens tokens, InvitationDeliveries deliveries, Clock clock) {
         this.tokens = tokens;
+        this.deliveries = deliveries;
         this.clock = clock;
     }
 
@@ -79,7 +81,9 @@ public class SignUpInvitation {
         if (!token.audience().contains(address)) {
             throw new RuleViolation(ProblemCode.EMAIL_MISMATCH, "This invitation was sent to another address; sign up with that one.");
         }
-        // the token was mailed to this address: holding it proves the address, as accepting the invitation does
-        return new Admitted(hash, true, false);
+        // the token was mailed to this address: holding it proves the address if only the platform's server carried it
+        // (an organization's own server lets whoever runs it read the token); otherwise the platform's verification
+        // email follows the sign-up
+        return new Admitted(hash, deliveries.onlyThroughPlatform(token.tokenEventId()), false);
     }
 }

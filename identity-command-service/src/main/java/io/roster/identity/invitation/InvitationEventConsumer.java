@@ -2,6 +2,7 @@ package io.roster.identity.invitation;
 
 import com.mongodb.client.MongoDatabase;
 import io.roster.events.Topics;
+import io.roster.identity.account.InvitationDeliveries;
 import io.roster.identity.account.InvitationTokens;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
@@ -13,6 +14,7 @@ import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
+import io.roster.events.notification.NotificationSent;
 import io.roster.kit.consumer.AppliedSequences;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
@@ -36,6 +38,7 @@ import java.util.List;
 class InvitationEventConsumer {
 
     static final String GROUP = "identity-invitations-v1";
+    static final String DELIVERIES_GROUP = "identity-invitation-deliveries-v1";
 
     @Bean
     ConsumerDefinition invitationJoinsConsumer(InvitationTokens tokens, InvitationJoins joins, MongoDatabase database,
@@ -51,5 +54,20 @@ class InvitationEventConsumer {
                 .build();
         return ConsumerDefinition.records(group, List.of(topic), handlers,
                 new AppliedSequences(database, "invitation-applied-sequences-v1"));
+    }
+
+    /**
+     * Which server carried each invitation email ({@link InvitationDeliveries}), from {@code roster.notification.v1} in a
+     * group of its own ({@value #DELIVERIES_GROUP}); {@code roster.invitation-deliveries.consumer-group} exists for
+     * tests, as above.
+     */
+    @Bean
+    ConsumerDefinition invitationDeliveriesConsumer(InvitationDeliveries deliveries, MongoDatabase database,
+                                                    @Value("${roster.invitation-deliveries.consumer-group:" + DELIVERIES_GROUP + "}") String group) {
+        EventHandlers handlers = EventHandlers.builder()
+                .on(NotificationSent.class, (event, envelope) -> deliveries.apply(envelope))
+                .build();
+        return ConsumerDefinition.records(group, List.of(Topics.NOTIFICATION), handlers,
+                new AppliedSequences(database, "invitation-delivery-sequences-v1"));
     }
 }

@@ -6,6 +6,7 @@ import io.roster.events.EventEnvelope;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationLinkUsed;
+import io.roster.identity.account.InvitationDeliveries;
 import io.roster.identity.account.VerifyInvitedEmailCommand;
 import io.roster.identity.membership.SingleOrganizationPolicy;
 import io.roster.identity.organization.AcceptInvitationMembershipCommand;
@@ -23,7 +24,8 @@ import java.util.UUID;
 /**
  * Applies the invitation service's joins (PRODUCT.md §4 "Accepting", issue 5): an accepted personal
  * invitation or a used link makes the user a member with the invitation's roles and teams, and a personal
- * invitation accepted at the user's own address verifies it.
+ * invitation accepted at the user's own address verifies it when the platform's own mail carried its token
+ * ({@link InvitationDeliveries}).
  *
  * <p>Idempotent: a redelivered event finds the user already a member and the address already verified,
  * and changes nothing. The commands carry the record's correlation id (the log context's, see {@link Commands}).
@@ -42,9 +44,11 @@ public class InvitationJoins {
     private final UserDirectory users;
     private final SingleOrganizationPolicy singleOrganization;
     private final MeterRegistry meters;
+    private final InvitationDeliveries deliveries;
 
     InvitationJoins(Commands commands, UserDirectory users, SingleOrganizationPolicy singleOrganization,
-                    MeterRegistry meters) {
+                    MeterRegistry meters, InvitationDeliveries deliveries) {
+        this.deliveries = deliveries;
         this.commands = commands;
         this.users = users;
         this.singleOrganization = singleOrganization;
@@ -55,7 +59,9 @@ public class InvitationJoins {
     public void apply(EventEnvelope envelope) {
         if (envelope.event() instanceof InvitationAccepted accepted) {
             requireUser(accepted.userId(), accepted.eventId());
-            commands.sendAndWait(new VerifyInvitedEmailCommand(accepted.userId(), accepted.email(), accepted.userId()));
+            if (deliveries.acceptanceProvesAddress(accepted.invitationId())) {
+                commands.sendAndWait(new VerifyInvitedEmailCommand(accepted.userId(), accepted.email(), accepted.userId()));
+            }
             join(new AcceptInvitationMembershipCommand(accepted.organizationId(), accepted.userId(), accepted.roles(),
                     teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId()), accepted.eventId());
         } else if (envelope.event() instanceof InvitationLinkUsed used) {

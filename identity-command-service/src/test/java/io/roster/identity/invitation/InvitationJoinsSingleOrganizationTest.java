@@ -2,12 +2,15 @@ package io.roster.identity.invitation;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.roster.events.EncryptedSecret;
 import io.roster.events.EventEnvelope;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.VerificationMethod;
 import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationIssued;
 import io.roster.identity.IdentityHttpTest;
+import io.roster.kit.secrets.SecretBox;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.test.context.TestPropertySource;
@@ -22,7 +25,7 @@ import static org.awaitility.Awaitility.await;
 
 /**
  * Under the single-organization policy an accepted invitation to a second organization is refused (logged,
- * counted) rather than retried; the address it was sent to is still proved. The same properties as
+ * counted) rather than retried; the address it was sent to (by the platform's mail) is still proved. The same properties as
  * {@code SingleOrganizationPolicyTest}, so the same Spring context.
  */
 @TestPropertySource(properties = {"roster.membership.single-organization=true", "roster.identity.open-sign-up=false"})
@@ -39,8 +42,14 @@ class InvitationJoinsSingleOrganizationTest extends IdentityHttpTest {
         TestUser user = createMember(first, "member");
         double refusedBefore = refused();
 
+        UUID invitationId = UUID.randomUUID();
+        InvitationIssued issued = new InvitationIssued(UUID.randomUUID(), Instant.now(), second, null, invitationId, user.email(),
+                null, null, List.of("member"), List.of(), Instant.now().plusSeconds(3600), SecretBox.hash(SecretBox.newToken()),
+                new EncryptedSecret("k1", "c2VhbGVk"), null);
+        publishInvitationEvent(EventEnvelope.of(issued, 0));
+        publishInvitationDelivery(issued, invitationId, user.email(), true);
         publishInvitationEvent(EventEnvelope.of(new InvitationAccepted(UUID.randomUUID(), Instant.now(), second, user.userId(),
-                UUID.randomUUID(), user.userId(), user.email(), List.of("member"), List.of()), 0));
+                invitationId, user.userId(), user.email(), List.of("member"), List.of()), 1));
 
         await().atMost(Duration.ofSeconds(30)).until(() -> refused() > refusedBefore);
         assertThat(eventsOf(second, MemberAdded.class)).extracting(MemberAdded::userId).doesNotContain(user.userId());

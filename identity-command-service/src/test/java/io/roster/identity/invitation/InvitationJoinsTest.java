@@ -1,6 +1,7 @@
 package io.roster.identity.invitation;
 
 import io.roster.events.CloudEventsKafkaCodec;
+import io.roster.events.EncryptedSecret;
 import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
 import io.roster.events.Topics;
@@ -11,8 +12,10 @@ import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.VerificationMethod;
 import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.identity.IdentityHttpTest;
+import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.EmbeddedInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -65,8 +68,9 @@ class InvitationJoinsTest extends IdentityHttpTest {
         UUID teamId = createTeam(admin, organizationId, "Red");
         TestUser invitee = createUser("invitee", List.of());
         UUID invitationId = UUID.randomUUID();
+        issuedAndMailed(organizationId, invitationId, invitee, true);
 
-        produce(EventEnvelope.of(accepted(organizationId, invitationId, invitee, List.of("member", "billing-manager"), List.of(teamId)), 0));
+        produce(EventEnvelope.of(accepted(organizationId, invitationId, invitee, List.of("member", "billing-manager"), List.of(teamId)), 1));
 
         MemberAdded added = awaitPublished(MemberAdded.class, e -> e.userId().equals(invitee.userId()));
         assertThat(added.organizationId()).isEqualTo(organizationId);
@@ -87,10 +91,11 @@ class InvitationJoinsTest extends IdentityHttpTest {
         TestUser invitee = createUser("twice", List.of());
         TestUser marker = createUser("marker", List.of());
         UUID invitationId = UUID.randomUUID();
+        issuedAndMailed(organizationId, invitationId, invitee, true);
         InvitationAccepted event = accepted(organizationId, invitationId, invitee, List.of("member"), List.of());
 
-        produce(EventEnvelope.of(event, 0));
-        deliverAgainAndWaitBehindIt(event, marker);
+        produce(EventEnvelope.of(event, 1));
+        deliverAgainAndWaitBehindIt(event, 1, marker);
 
         assertThat(eventsOf(organizationId, MemberAdded.class)).filteredOn(e -> e.userId().equals(invitee.userId())).hasSize(1);
         assertThat(eventsOf(invitee.userId(), UserEmailVerified.class)).hasSize(1);
@@ -111,7 +116,7 @@ class InvitationJoinsTest extends IdentityHttpTest {
         delete(admin, "/api/v1/organizations/" + organizationId + "/members/" + invitee.userId()).expectStatus().is2xxSuccessful();
         awaitPublished(MemberRemoved.class, e -> e.userId().equals(invitee.userId()));
 
-        deliverAgainAndWaitBehindIt(event, marker);
+        deliverAgainAndWaitBehindIt(event, 0, marker);
 
         assertThat(eventsOf(organizationId, MemberAdded.class)).filteredOn(e -> e.userId().equals(invitee.userId())).hasSize(1);
     }
@@ -149,19 +154,54 @@ class InvitationJoinsTest extends IdentityHttpTest {
         assertThat(eventsOf(invitee.userId(), UserEmailVerified.class)).isEmpty();
     }
 
+    /**
+     * V2: whoever runs the organization's own SMTP server read the token. Accepting it adds the member but proves nothing
+     * about the address; neither does a token whose email identity has not heard of.
+     */
+    @Test
+    void anInvitationMailedThroughTheOrganizationsOwnServerOrNotKnownToBeMailedJoinsWithoutVerifying() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Own Relay");
+        TestUser relayed = createUser("relayed", List.of());
+        UUID relayedInvitation = UUID.randomUUID();
+        issuedAndMailed(organizationId, relayedInvitation, relayed, false);
+        produce(EventEnvelope.of(accepted(organizationId, relayedInvitation, relayed, List.of("member"), List.of()), 1));
+
+        TestUser unmailed = createUser("unmailed", List.of());
+        UUID unmailedInvitation = UUID.randomUUID();
+        produce(EventEnvelope.of(new InvitationIssued(UUID.randomUUID(), Instant.now(), organizationId, null, unmailedInvitation,
+                unmailed.email(), null, null, List.of("member"), List.of(), Instant.now().plusSeconds(3600), SecretBox.hash(SecretBox.newToken()),
+                new EncryptedSecret("k1", "c2VhbGVk"), null), 0));
+        produce(EventEnvelope.of(accepted(organizationId, unmailedInvitation, unmailed, List.of("member"), List.of()), 1));
+
+        awaitPublished(MemberAdded.class, e -> e.userId().equals(relayed.userId()));
+        awaitPublished(MemberAdded.class, e -> e.userId().equals(unmailed.userId()));
+        assertThat(eventsOf(relayed.userId(), UserEmailVerified.class)).isEmpty();
+        assertThat(eventsOf(unmailed.userId(), UserEmailVerified.class)).isEmpty();
+    }
+
+    /** The invitation (sequence 0) and its email, through the platform's server or the organization's own. */
+    private void issuedAndMailed(UUID organizationId, UUID invitationId, TestUser invitee, boolean viaPlatform) {
+        InvitationIssued issued = new InvitationIssued(UUID.randomUUID(), Instant.now(), organizationId, null, invitationId,
+                invitee.email(), null, null, List.of("member"), List.of(), Instant.now().plusSeconds(3600), SecretBox.hash(SecretBox.newToken()),
+                new EncryptedSecret("k1", "c2VhbGVk"), null);
+        produce(EventEnvelope.of(issued, 0));
+        publishInvitationDelivery(issued, invitationId, invitee.email(), viaPlatform);
+    }
+
     private static InvitationAccepted accepted(UUID organizationId, UUID invitationId, TestUser user, List<String> roles, List<UUID> teamIds) {
         return new InvitationAccepted(UUID.randomUUID(), Instant.now(), organizationId, user.userId(), invitationId,
                 user.userId(), user.email().toUpperCase(), roles, teamIds);
     }
 
     /**
-     * Delivers the acceptance (sequence 0 of its invitation) again, then the marker's acceptance as sequence 1 of the
-     * same invitation: same key, so the same partition, handled after it. Returns once the marker joined.
+     * Delivers the acceptance (this sequence of its invitation) again, then the marker's acceptance as the next sequence
+     * of the same invitation: same key, so the same partition, handled after it. Returns once the marker joined.
      */
-    private void deliverAgainAndWaitBehindIt(InvitationAccepted event, TestUser marker) {
-        produce(EventEnvelope.of(event, 0));
+    private void deliverAgainAndWaitBehindIt(InvitationAccepted event, long sequence, TestUser marker) {
+        produce(EventEnvelope.of(event, sequence));
         produce(new EventEnvelope(accepted(event.organizationId(), event.invitationId(), marker, List.of("member"), List.of()),
-                event.invitationId().toString(), 1, null, null));
+                event.invitationId().toString(), sequence + 1, null, null));
         awaitPublished(MemberAdded.class, e -> e.userId().equals(marker.userId()));
     }
 

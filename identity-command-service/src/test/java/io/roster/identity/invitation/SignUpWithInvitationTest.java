@@ -39,20 +39,49 @@ class SignUpWithInvitationTest extends IdentityHttpTest {
     private static final EncryptedSecret SEALED = new EncryptedSecret("k1", "c2VhbGVk");
 
     @Test
-    void aPersonalInvitationsTokenSignsUpItsAddressVerifiedAndCarriesOnlyTheHash() {
+    void aPersonalInvitationsTokenMailedByThePlatformSignsUpItsAddressVerifiedAndCarriesOnlyTheHash() {
         String email = uniqueEmail("invited");
         String token = SecretBox.newToken();
-        UUID organizationId = UUID.randomUUID();
-        publishInvitationEvent(EventEnvelope.of(issued(organizationId, UUID.randomUUID(), email, token, Instant.now().plusSeconds(3600)), 0));
+        UUID invitationId = UUID.randomUUID();
+        InvitationIssued issued = issued(UUID.randomUUID(), invitationId, email, token, Instant.now().plusSeconds(3600));
+        publishInvitationEvent(EventEnvelope.of(issued, 0));
+        publishInvitationDelivery(issued, invitationId, email, true);
 
         UUID userId = awaitSignUp(email.toUpperCase(), token);
 
         UserRegistered registered = eventsOf(userId, UserRegistered.class).get(0);
         assertThat(registered.invitationTokenHash()).isEqualTo(SecretBox.hash(token));
-        assertThat(registered.emailVerified()).as("the token was mailed to this address").isTrue();
+        assertThat(registered.emailVerified()).as("the platform mailed the token to this address").isTrue();
         assertThat(registered.toString()).doesNotContain(token);
         assertThat(eventsOf(userId, EmailVerificationRequested.class)).as("no verification email needed").isEmpty();
         login(email, PASSWORD);
+    }
+
+    /**
+     * V2, the attack: an organization admin points the organization's SMTP settings at their own server, invites an
+     * address they do not own and reads the token from the mail. Signing up with it must not verify the address (or a
+     * {@code *@domain} link of another organization would admit them); the platform's verification email follows.
+     * Nor does a token whose email identity has not heard of yet.
+     */
+    @Test
+    void aPersonalInvitationsTokenMailedThroughAnOrganizationsOwnServerOrNotKnownToBeMailedSignsUpUnverified() {
+        String victim = uniqueEmail("victim");
+        String token = SecretBox.newToken();
+        UUID invitationId = UUID.randomUUID();
+        InvitationIssued issued = issued(UUID.randomUUID(), invitationId, victim, token, Instant.now().plusSeconds(3600));
+        publishInvitationEvent(EventEnvelope.of(issued, 0));
+        publishInvitationDelivery(issued, invitationId, victim, false);
+
+        UUID userId = awaitSignUp(victim, token);
+        assertThat(eventsOf(userId, UserRegistered.class).get(0).emailVerified())
+                .as("the organization's own server carried the token").isFalse();
+        assertThat(eventsOf(userId, EmailVerificationRequested.class)).hasSize(1);
+
+        String unknown = uniqueEmail("not-yet-mailed");
+        String second = SecretBox.newToken();
+        publishInvitationEvent(EventEnvelope.of(issued(UUID.randomUUID(), UUID.randomUUID(), unknown, second, Instant.now().plusSeconds(3600)), 0));
+        UUID other = awaitSignUp(unknown, second);
+        assertThat(eventsOf(other, UserRegistered.class).get(0).emailVerified()).as("no NotificationSent seen").isFalse();
     }
 
     @Test

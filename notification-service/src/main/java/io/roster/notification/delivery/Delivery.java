@@ -24,6 +24,9 @@ import java.util.UUID;
  * @param outcomes       how many outcome events were recorded; the last one's sequence number is outcomes - 1
  * @param obsoleteBecause set when a later event made the email pointless while a worker held it (an
  *                       invitation resent, revoked, accepted or expired): it is cancelled at its next attempt
+ * @param organizationServerUsed an attempt handed the email to an organization's own SMTP server: whoever runs it may
+ *                       have read it, so the email proves nothing about the recipient's address even if the platform's
+ *                       server delivered it in the end
  */
 public record Delivery(
         UUID notificationId,
@@ -52,7 +55,8 @@ public record Delivery(
         boolean outboxPending,
         UUID outcomeEventId,
         int outcomes,
-        String obsoleteBecause) implements EmailSource {
+        String obsoleteBecause,
+        boolean organizationServerUsed) implements EmailSource {
 
     public static final String PLATFORM_ROUTE = "platform";
 
@@ -63,7 +67,7 @@ public record Delivery(
         return new Delivery(notificationId, event.eventId(), kind, event.organizationId(), routeOf(event.organizationId()),
                 recipient, recipientUserId, invitationId, DeliveryStatus.PENDING, 0, null, now, now, null, now,
                 event.occurredAt(), trigger.type().ceType(), new String(EventJson.write(event), StandardCharsets.UTF_8),
-                sourceTopic, trigger.aggregateId(), trigger.sequenceNumber(), trigger.correlationId(), null, false, null, 0, null);
+                sourceTopic, trigger.aggregateId(), trigger.sequenceNumber(), trigger.correlationId(), null, false, null, 0, null, false);
     }
 
     /** A test email, already claimed by the caller that sends it at once. */
@@ -71,7 +75,7 @@ public record Delivery(
                                      Instant now, Instant leaseUntil) {
         return new Delivery(notificationId, notificationId, NotificationKind.TEST, organizationId, routeOf(organizationId),
                 recipient, null, null, DeliveryStatus.CLAIMED, 1, null, now, now, null, leaseUntil, now, null, null,
-                null, null, 0, null, leaseToken, false, null, 0, null);
+                null, null, 0, null, leaseToken, false, null, 0, null, false);
     }
 
     /** The id of the notification a triggering event causes: the same however often the event is read. */

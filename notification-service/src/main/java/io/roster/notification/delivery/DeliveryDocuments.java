@@ -150,7 +150,8 @@ public class DeliveryDocuments {
                 Boolean.TRUE.equals(d.getBoolean("outboxPending")),
                 uuid(d.getString("outcomeEventId")),
                 d.getInteger("outcomes", 0),
-                d.getString("obsoleteBecause"));
+                d.getString("obsoleteBecause"),
+                Boolean.TRUE.equals(d.getBoolean("organizationServerUsed")));
     }
 
     private static String string(UUID id) {

@@ -106,7 +106,7 @@ public class DeliveryProcessor {
             return failed(claim, failure, retryable);
         }
         try (connection) {
-            if (!queue.markSending(claim, ready.recipient(), clock.instant(), properties.lease())) {
+            if (!queue.markSending(claim, ready.recipient(), !server.platform(), clock.instant(), properties.lease())) {
                 log.warn("Notification {}: lease lost before sending; another worker has it", claim.notificationId());
                 return Attempt.LOST;
             }

@@ -117,17 +117,25 @@ public class DeliveryQueue {
     /** A delivery known only by id and route, as a candidate list holds it. */
     private static Delivery candidate(String id, String route) {
         return new Delivery(UUID.fromString(id), null, null, null, route, null, null, null, null, 0, null, null, null, null,
-                null, null, null, null, null, null, 0, null, null, false, null, 0, null);
+                null, null, null, null, null, null, 0, null, null, false, null, 0, null, false);
     }
 
-    /** The SMTP transaction is about to start: from now on a lost worker means an unknown outcome. */
-    boolean markSending(Delivery claim, String recipient, Instant now, Duration lease) {
-        return collection.updateOne(and(fenced(claim), eq("status", value(DeliveryStatus.CLAIMED))), Updates.combine(
+    /**
+     * The SMTP transaction is about to start: from now on a lost worker means an unknown outcome. Going through an
+     * organization's own server is recorded for good (no later attempt clears it).
+     */
+    boolean markSending(Delivery claim, String recipient, boolean organizationServer, Instant now, Duration lease) {
+        List<Bson> updates = new ArrayList<>(List.of(
                 Updates.set("status", value(DeliveryStatus.SENDING)),
                 Updates.set("recipient", recipient),
                 Updates.set("recipientKey", recipientKey(recipient)),
                 Updates.set("dueAt", date(now.plus(lease))),
-                Updates.set("updatedAt", date(now)))).getModifiedCount() == 1;
+                Updates.set("updatedAt", date(now))));
+        if (organizationServer) {
+            updates.add(Updates.set("organizationServerUsed", true));
+        }
+        return collection.updateOne(and(fenced(claim), eq("status", value(DeliveryStatus.CLAIMED))), Updates.combine(updates))
+                .getModifiedCount() == 1;
     }
 
     /**

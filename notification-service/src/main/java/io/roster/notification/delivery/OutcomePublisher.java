@@ -137,7 +137,7 @@ public class OutcomePublisher {
     private static RosterEvent outcomeEvent(Delivery d) {
         if (d.status() == DeliveryStatus.SENT) {
             return new NotificationSent(d.outcomeEventId(), d.updatedAt(), d.organizationId(), null, d.notificationId(),
-                    d.triggeringEventId(), d.kind(), d.recipient(), d.invitationId(), d.attempts());
+                    d.triggeringEventId(), d.kind(), d.recipient(), d.invitationId(), d.attempts(), !d.organizationServerUsed());
         }
         if (d.status() == DeliveryStatus.FAILED || d.status() == DeliveryStatus.UNKNOWN) {
             return new NotificationFailed(d.outcomeEventId(), d.updatedAt(), d.organizationId(), null, d.notificationId(),

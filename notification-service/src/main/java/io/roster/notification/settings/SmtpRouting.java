@@ -44,7 +44,7 @@ public class SmtpRouting {
         }
         SmtpServer server = recent.get(organizationId, id -> Optional.of(settings.find(id).map(this::toServer).orElseGet(platform::server)))
                 .orElseThrow();
-        if (!server.equals(platform.server())) {
+        if (!server.platform()) {
             // again at send time: the name may resolve elsewhere now than when the settings were saved
             hosts.refusal(server.host()).ifPresent(reason -> {
                 throw new IllegalStateException("the SMTP host of organization " + organizationId + " is refused: " + reason);
@@ -72,6 +72,6 @@ public class SmtpRouting {
         String sender = ownSender ? s.senderAddress() : platform.server().senderAddress();
         String name = s.senderName() != null && !s.senderName().isBlank() ? s.senderName()
                 : ownSender ? s.senderAddress() : platform.server().senderName();
-        return new SmtpServer(s.host(), s.port(), s.tlsMode(), s.username(), password, sender, name);
+        return new SmtpServer(s.host(), s.port(), s.tlsMode(), s.username(), password, sender, name, false);
     }
 }

@@ -30,7 +30,7 @@ public record PlatformSmtpProperties(
     public SmtpServer server() {
         TlsMode mode = TlsMode.parse(tlsMode).orElseThrow(() ->
                 new IllegalStateException("roster.smtp.tls-mode must be none, starttls or tls, not " + tlsMode));
-        return new SmtpServer(host, port, mode, blankToNull(username), blankToNull(password), senderAddress, senderName);
+        return new SmtpServer(host, port, mode, blankToNull(username), blankToNull(password), senderAddress, senderName, true);
     }
 
     private static String blankToNull(String text) {

@@ -5,9 +5,12 @@ import java.util.Objects;
 /**
  * Where and as whom an email is sent: an SMTP server, its credentials (the password in clear, held only
  * for the duration of a send) and the sender shown to recipients.
+ *
+ * @param platform the platform's own server: only its mail proves that a recipient owns the address (PRODUCT.md §3a),
+ *                 since whoever runs an organization's server can read what it carries
  */
 public record SmtpServer(String host, int port, TlsMode tlsMode, String username, String password,
-                         String senderAddress, String senderName) {
+                         String senderAddress, String senderName, boolean platform) {
 
     public SmtpServer {
         Objects.requireNonNull(host, "host");

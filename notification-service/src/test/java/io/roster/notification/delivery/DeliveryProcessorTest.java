@@ -68,7 +68,7 @@ class DeliveryProcessorTest {
             published.add(call.getArgument(0));
             return CompletableFuture.completedFuture(null);
         });
-        when(routing.serverFor(any())).thenReturn(new SmtpServer("smtp.example", 25, TlsMode.NONE, null, null, "from@x.io", "X"));
+        when(routing.serverFor(any())).thenReturn(new SmtpServer("smtp.example", 25, TlsMode.NONE, null, null, "from@x.io", "X", true));
         when(composer.compose(any(), any())).thenReturn(new Composition.Ready("ann@x.io", new RenderedEmail("Hi", "text", "<p>html</p>")));
         OutcomePublisher publisher = new OutcomePublisher(kafka, queue, new SimpleMeterRegistry());
         processor = new DeliveryProcessor(queue, routing, composer, gateway, publisher, properties, clock, new SimpleMeterRegistry());

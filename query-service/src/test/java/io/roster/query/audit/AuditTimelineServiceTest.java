@@ -82,7 +82,7 @@ class AuditTimelineServiceTest extends AbstractServiceTest {
                 "ivy@example.io", "Ivy", null, List.of("member"), List.of(team), t.plusSeconds(3 * 86400), tokenHash,
                 new EncryptedSecret("key-1", SEALED), null));
         EventEnvelope sent = log.next(new NotificationSent(UUID.randomUUID(), t.plusSeconds(5), org, null, UUID.randomUUID(),
-                issued.event().eventId(), NotificationKind.INVITATION, "ivy@example.io", invitation, 1));
+                issued.event().eventId(), NotificationKind.INVITATION, "ivy@example.io", invitation, 1, true));
         EventEnvelope promoted = log.next(new MemberRolesChanged(UUID.randomUUID(), t.plusSeconds(6), org, provider, member,
                 List.of("billing-manager")));
         EventEnvelope resent = log.next(new InvitationResent(UUID.randomUUID(), t.plusSeconds(7), org, admin, invitation,

@@ -126,6 +126,6 @@ class InvitationQueryServiceTest extends AbstractServiceTest {
 
     private NotificationSent sent(UUID invitationId, Instant at) {
         return new NotificationSent(UUID.randomUUID(), at, org, null, UUID.randomUUID(), UUID.randomUUID(),
-                NotificationKind.INVITATION, "someone@example.io", invitationId, 1);
+                NotificationKind.INVITATION, "someone@example.io", invitationId, 1, true);
     }
 }

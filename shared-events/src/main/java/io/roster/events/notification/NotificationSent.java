@@ -5,8 +5,15 @@ import io.roster.events.Revision;
 import java.time.Instant;
 import java.util.UUID;
 
-/** An email was delivered to the SMTP server for a triggering event. */
-@Revision(1)
+/**
+ * An email was delivered to the SMTP server for a triggering event.
+ *
+ * <p>Revision 2 added {@code viaPlatform}: true when the platform's own SMTP server took the email, false when an
+ * organization's own server did. Only the platform's mail proves that the recipient owns the address (PRODUCT.md
+ * §3a): whoever runs an organization's server can read what goes through it. Revision-1 records did not say, and
+ * read as false: not known to be the platform's ({@link NotificationSentUpcasters}).
+ */
+@Revision(2)
 public record NotificationSent(
         UUID eventId,
         Instant occurredAt,
@@ -17,7 +24,8 @@ public record NotificationSent(
         NotificationKind kind,
         String recipient,
         UUID invitationId,
-        int attempts) implements NotificationEvent {
+        int attempts,
+        boolean viaPlatform) implements NotificationEvent {
 
     @Override
     public UUID aggregateId() {

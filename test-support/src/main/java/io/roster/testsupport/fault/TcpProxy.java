@@ -281,9 +281,10 @@ public final class TcpProxy implements AutoCloseable {
                     if (!awaitForwarding(this, System.nanoTime())) {
                         return;
                     }
+                    // counted before the write: the peer may answer (and a test read the count) before write returns
+                    bytesForwarded.addAndGet(read);
                     out.write(chunk, 0, read);
                     out.flush();
-                    bytesForwarded.addAndGet(read);
                 }
                 to.shutdownOutput();
                 pumpFinished();
