@@ -177,8 +177,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("ROSTER_DATA_DIR", data.serviceDir(service).toString());
         env.put("ROSTER_SMTP_HOST", HOST);
         env.put("ROSTER_SMTP_PORT", Integer.toString(ports.smtp()));
-        // organizations may point their own SMTP settings at the local mail catcher
+        // organizations may point their own SMTP settings at the local mail catcher (or any other local server), on
+        // whatever port it listens
         env.put("ROSTER_ALLOW_PRIVATE_SMTP_HOSTS", "true");
+        env.put("ROSTER_ORGANIZATION_SMTP_PORTS", "");
         env.put("ROSTER_PUBLIC_BASE_URL", "http://" + HOST + ":" + ports.invitation());
         // the /invite pages' script calls identity from the browser: its address, and identity's CORS origins
         env.put("ROSTER_IDENTITY_PUBLIC_URL", "http://" + HOST + ":" + ports.identity());

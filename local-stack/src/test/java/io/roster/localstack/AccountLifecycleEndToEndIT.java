@@ -30,6 +30,9 @@ class AccountLifecycleEndToEndIT {
     private static final Ports PORTS = TestPorts.block(23);
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
+    private static final String NOTIFICATION = "http://127.0.0.1:" + PORTS.notification();
+    /** The ports of the SMTP server an attacking organization admin runs (block 24 is no other test's). */
+    private static final Ports ATTACKERS_SERVER = TestPorts.block(24);
     private static final String PASSWORD = "correct horse battery staple";
     private static final String NEW_PASSWORD = "a fresh and longer passphrase";
     private static final Duration MAIL_WAIT = Duration.ofSeconds(60);
@@ -117,6 +120,61 @@ class AccountLifecycleEndToEndIT {
 
         StackHttp.expect(200, login(owner, PASSWORD));
         http.assertProblem(login(owner, squattersPassword), 401, "invalid_credentials");
+    }
+
+    /**
+     * V2, the attack: an organization admin points the organization's SMTP settings at a server they run (here a second
+     * mail catcher), invites an address they do not own, reads the token from their own server and signs up with it.
+     * The account exists, but its address is not verified: another organization's {@code *@domain} link refuses it, and
+     * the platform's verification email goes to the real mailbox, which the attacker cannot read.
+     */
+    @Test
+    void anInvitationTokenReadFromAnOrganizationsOwnSmtpServerDoesNotProveTheAddress() throws Exception {
+        String domain = "victim-" + UUID.randomUUID().toString().substring(0, 8) + ".test";
+        HttpResponse<String> victimsLink = await("the invitation service knows the organization").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> http.postAsJson(INVITATION + "/api/v1/organizations/" + organizationId + "/invitation-links", admin,
+                        Map.of("name", "Staff of " + domain, "emails", List.of("*@" + domain), "roles", List.of("member"))),
+                        r -> r.statusCode() == 201);
+        String victimsLinkToken = http.body(victimsLink).path("url").asText().replaceAll(".*/", "");
+
+        String mallory = address("mallory");
+        StackHttp.expect(201, http.postAsJson(IDENTITY + "/api/v1/users", admin,
+                Map.of("firstName", "Mallory", "lastName", "M", "email", mallory, "password", PASSWORD)));
+        String attacker = http.body(StackHttp.expect(200, login(mallory, PASSWORD))).path("accessToken").asText();
+        String ownOrganization = http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", attacker,
+                Map.of("name", "Mallory Relay Co")), "organizationId");
+
+        try (MailCatcher attackersServer = MailCatcher.start(ATTACKERS_SERVER.smtp(), ATTACKERS_SERVER.imap(), ATTACKERS_SERVER.inbox())) {
+            StackHttp.expect(200, await("the notification service knows Mallory is an admin").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> http.putAsJson(NOTIFICATION + "/api/v1/organizations/" + ownOrganization + "/email-settings", attacker,
+                            Map.of("host", "127.0.0.1", "port", ATTACKERS_SERVER.smtp(), "tlsMode", "none",
+                                    "senderAddress", "hr@mallory.test")), r -> r.statusCode() != 403 && r.statusCode() != 404));
+            String target = "ceo@" + domain;
+            StackHttp.expect(201, await("the invitation service knows Mallory is an admin").atMost(Duration.ofSeconds(30))
+                    .pollInterval(Duration.ofMillis(300))
+                    .until(() -> http.postAsJson(INVITATION + "/api/v1/organizations/" + ownOrganization + "/invitations", attacker,
+                            Map.of("emails", List.of(target), "roles", List.of("member"))), r -> r.statusCode() != 403 && r.statusCode() != 404));
+            String stolen = await("the invitation on Mallory's own server").atMost(MAIL_WAIT).pollInterval(Duration.ofMillis(300))
+                    .until(() -> Mailbox.inviteLinks(ATTACKERS_SERVER, target), links -> !links.isEmpty()).get(0).replaceAll(".*/", "");
+            assertThat(Mailbox.subjects(PORTS, target)).as("the platform carried nothing to the target").isEmpty();
+
+            HttpResponse<String> signUp = await("identity knows the invitation").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                    .until(() -> http.postAsJson(IDENTITY + "/api/v1/auth/sign-up", null, Map.of("email", target, "password", PASSWORD,
+                            "firstName", "Not", "lastName", "TheCeo", "invitationToken", stolen)), r -> r.statusCode() != 404);
+            StackHttp.expect(201, signUp);
+        }
+        String impostor = http.body(StackHttp.expect(200, login("ceo@" + domain, PASSWORD))).path("accessToken").asText();
+
+        // the other organization's domain link wants a verified address: refused, however long one waits for it
+        HttpResponse<String> joined = await("the invitation service knows the new account").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> http.post(INVITATION + "/api/v1/invitations/" + victimsLinkToken + "/accept", impostor, "{}"),
+                        r -> r.statusCode() != 404 && r.statusCode() != 503);
+        http.assertProblem(joined, 403, "email_not_verified");
+        // the proof goes to the real mailbox, through the platform
+        assertThat(awaitLinkTokens("ceo@" + domain, "/verify-email", 1)).hasSize(1);
     }
 
     private HttpResponse<String> login(String email, String password) throws Exception {

@@ -44,6 +44,11 @@ public final class StackHttp {
         return send("PUT", url, bearer, body, Map.of());
     }
 
+    /** PUTs {@code body} written as JSON. */
+    HttpResponse<String> putAsJson(String url, String bearer, Object body) throws Exception {
+        return put(url, bearer, json.writeValueAsString(body));
+    }
+
     HttpResponse<String> patch(String url, String bearer, String body) throws Exception {
         return send("PATCH", url, bearer, body, Map.of());
     }
