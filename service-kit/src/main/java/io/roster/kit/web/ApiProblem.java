@@ -59,6 +59,18 @@ public class ApiProblem extends RuntimeException {
         return new ApiProblem(ProblemCode.NOT_FOUND, detail);
     }
 
+    /**
+     * {@code not_found} for an id that names nothing here, or nothing the caller may know of: both read the same, so
+     * that the answer does not tell which (see {@link RuleViolation#nothingWithId}).
+     */
+    public static ApiProblem nothingWithId(Object id) {
+        return notFound(nothingWithIdDetail(id));
+    }
+
+    static String nothingWithIdDetail(Object id) {
+        return "There is nothing with the id " + id + " here.";
+    }
+
     public static ApiProblem forbidden(String detail) {
         return new ApiProblem(ProblemCode.FORBIDDEN, detail);
     }
