@@ -46,6 +46,11 @@ public class ApiProblem extends RuntimeException {
         return errors;
     }
 
+    /** Whole seconds the client should wait before it tries again ({@code Retry-After}); 0 when the answer does not say. */
+    public long retryAfterSeconds() {
+        return 0;
+    }
+
     public static ApiProblem validation(List<FieldProblem> errors) {
         return new ApiProblem(ProblemCode.VALIDATION_FAILED, "The request has invalid fields.", errors);
     }
