@@ -82,7 +82,8 @@ class AccountController {
                 .flatMap(invitation -> commands.run(exchange, () -> {
                     UUID userId = UUID.randomUUID();
                     String email = EmailAddress.normalize(request.email());
-                    // a link's quota caps sign-ups: a use is held before the account exists, given back if it is not created
+                    // a link's quota caps sign-ups: a use is held before the account exists, given back if it is not created,
+                    // and kept for good once it is
                     invitations.reserve(invitation, userId);
                     try {
                         try {
@@ -104,6 +105,7 @@ class AccountController {
                         invitations.release(invitation, userId);
                         throw e;
                     }
+                    invitations.confirm(invitation, userId);
                     accounts.confirm(userId);
                     if (!invitation.provesAddress()) {
                         requestVerification(userId, userId);

@@ -12,7 +12,6 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
-import io.roster.identity.organization.UserDirectory;
 import io.roster.kit.web.RuleViolation;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -37,7 +36,7 @@ import java.util.UUID;
  * address. Accounts written before states existed have none and count as active.
  */
 @Component
-public class Accounts implements UserDirectory {
+public class Accounts {
 
     static final Duration STALE_CLAIM = Duration.ofMinutes(2);
     private static final String STATE = "state";
@@ -70,13 +69,8 @@ public class Accounts implements UserDirectory {
         return collection.find(byId(userId)).projection(Projections.include("_id")).first() != null;
     }
 
-    @Override
-    public Optional<UUID> activeUserIdByEmail(String email) {
-        return findByEmail(email).map(Account::userId);
-    }
-
-    @Override
-    public boolean isActiveUser(UUID userId) {
+    /** Whether the user has an account that can log in and be added (neither still being created nor being deleted). */
+    boolean isActiveUser(UUID userId) {
         return active(collection.find(byId(userId)).projection(Projections.include(STATE)).first()).isPresent();
     }
 

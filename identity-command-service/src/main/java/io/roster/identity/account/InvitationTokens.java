@@ -5,7 +5,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.result.UpdateResult;
 import io.roster.events.EmailAddress;
@@ -25,7 +25,10 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
+import java.time.Clock;
+import java.time.Duration;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -38,24 +41,40 @@ import java.util.UUID;
  * keeps this rather than asking the invitation service; the invitation service still decides the acceptance itself
  * (quota, races) when it reads the sign-up's {@code UserRegistered}.
  *
- * <p>Every write is a replace or a set keyed by the event's own facts, so a redelivered event changes nothing.
+ * <p>Every write sets what the event says, keyed by the event's own facts, so a redelivered event changes nothing.
  *
- * <p>A link's quota is also held here against concurrent sign-ups: each sign-up through a link with a quota
- * {@linkplain #reserve reserves} a use first (its user id in {@code reservations}, counted in {@code reserved}), by a
- * conditional update that admits it only while {@code used + reserved < quota}; the reservation is
- * {@linkplain #release released} when the registration fails, and settled when the invitation service's
- * InvitationLinkUsed for that user arrives (the use then counts in {@code used}).
+ * <p>A link's quota is also held here against concurrent sign-ups. Each sign-up through a link with a quota
+ * {@linkplain #reserve reserves} a use first: an entry in {@code openReservations} ({@code {userId, expiresAt}}), admitted
+ * only while {@code used + signUpUses + open reservations < quota}, by an update conditional on the entry's
+ * {@code version} (every write to these fields raises it), so concurrent sign-ups on any number of replicas never
+ * overbook. The reservation is {@linkplain #release released} when the registration fails, and
+ * {@linkplain #confirm confirmed} when it succeeded: it becomes one of the {@code signUpUses}, which count until the
+ * invitation service's InvitationLinkUsed for that user arrives and the use counts in {@code used} instead (one update,
+ * so no sign-up sees it twice or not at all).
+ *
+ * <p>An open reservation stops counting at its {@code expiresAt}, {@link #RESERVATION_TIME} after it was made: a sign-up
+ * that never finished (its process died between the reservation and the registration, or the release itself failed)
+ * does not hold a use for ever. The next reservation on the link drops the expired ones. Every query here is by the
+ * token's hash ({@code _id}) or its source ({@code by_source}).
  */
 @Component
 public class InvitationTokens {
 
     static final String INVITATION = "invitation";
     static final String LINK = "link";
+    /** A sign-up that has not registered its user this long after reserving is taken for dead, as a stale address claim is. */
+    static final Duration RESERVATION_TIME = Accounts.STALE_CLAIM;
+
+    private static final String OPEN_RESERVATIONS = "openReservations";
+    private static final String SIGN_UP_USES = "signUpUses";
+    private static final String VERSION = "version";
 
     private final MongoCollection<Document> tokens;
+    private final Clock clock;
 
-    InvitationTokens(MongoDatabase database) {
+    InvitationTokens(MongoDatabase database, Clock clock) {
         this.tokens = database.getCollection("invitation-tokens-v1");
+        this.clock = clock;
         tokens.createIndex(Indexes.ascending("sourceId"), new IndexOptions().name("by_source"));
     }
 
@@ -119,19 +138,20 @@ public class InvitationTokens {
         } else if (event instanceof InvitationLinkEnabled e) {
             status(e.linkId(), "enabled");
         } else if (event instanceof InvitationLinkUsed e) {
-            // the user's reservation, if identity made one, becomes this use: both in one update, so no sign-up sees it twice
-            tokens.updateMany(Filters.and(bySource(e.linkId()), Filters.eq("reservations", e.userId().toString())),
-                    Updates.combine(Updates.max("used", e.used()), Updates.pull("reservations", e.userId().toString()),
-                            Updates.inc("reserved", -1)));
-            tokens.updateMany(bySource(e.linkId()), Updates.max("used", e.used()));
+            // the user's sign-up use (or reservation), if identity holds one, becomes this use in used: one update, so no
+            // sign-up sees it twice
+            String user = e.userId().toString();
+            tokens.updateMany(bySource(e.linkId()), Updates.combine(Updates.max("used", e.used()), Updates.pull(SIGN_UP_USES, user),
+                    Updates.pull(OPEN_RESERVATIONS, new Document("userId", user)), Updates.inc(VERSION, 1)));
         }
         // rejections and bulk jobs change no token
     }
 
     /**
-     * Reserves one use of the link of this token for a sign-up's new user, if its quota has room: {@code used} plus
-     * the open reservations stay below {@code quota}, whatever the number of concurrent sign-ups and replicas (a
-     * conditional update on the link's entry, retried while another sign-up changed it in between).
+     * Reserves one use of the link of this token for a sign-up's new user, for {@link #RESERVATION_TIME}, if its quota
+     * has room: {@code used}, the sign-up uses and the open reservations stay below {@code quota}, whatever the number
+     * of concurrent sign-ups and replicas (an update conditional on the entry's version, retried while another sign-up
+     * or an event changed it in between). Expired reservations are dropped on the way.
      *
      * @return false when the quota is used up; true when reserved, or when the token has no quota to count
      */
@@ -143,15 +163,20 @@ public class InvitationTokens {
             }
             int quota = d.getInteger("quota");
             int used = d.getInteger("used", 0);
-            int reserved = d.getInteger("reserved", 0);
-            if (used + reserved >= quota) {
+            long version = d.get(VERSION) instanceof Number n ? n.longValue() : 0;
+            Instant now = clock.instant();
+            List<Document> open = new ArrayList<>(d.getList(OPEN_RESERVATIONS, Document.class, List.of()).stream()
+                    .filter(reservation -> reservation.getDate("expiresAt").toInstant().isAfter(now))
+                    .toList());
+            int signUpUses = d.getList(SIGN_UP_USES, String.class, List.of()).size();
+            if (used + signUpUses + open.size() >= quota) {
                 return false;
             }
+            open.add(new Document("userId", userId.toString()).append("expiresAt", Date.from(now.plus(RESERVATION_TIME))));
             UpdateResult reservation = tokens.updateOne(Filters.and(Filters.eq("_id", tokenHash), Filters.eq("quota", quota),
                             Filters.eq("used", used),
-                            reserved == 0 ? Filters.or(Filters.exists("reserved", false), Filters.eq("reserved", 0))
-                                    : Filters.eq("reserved", reserved)),
-                    Updates.combine(Updates.push("reservations", userId.toString()), Updates.inc("reserved", 1)));
+                            version == 0 ? Filters.or(Filters.exists(VERSION, false), Filters.eq(VERSION, 0)) : Filters.eq(VERSION, version)),
+                    Updates.combine(Updates.set(OPEN_RESERVATIONS, open), Updates.set(VERSION, version + 1)));
             if (reservation.getModifiedCount() == 1) {
                 return true;
             }
@@ -159,28 +184,42 @@ public class InvitationTokens {
         }
     }
 
-    /** Gives back a reservation whose sign-up failed; nothing when there is none (already released or settled). */
-    public void release(String tokenHash, UUID userId) {
-        tokens.updateOne(Filters.and(Filters.eq("_id", tokenHash), Filters.eq("reservations", userId.toString())),
-                Updates.combine(Updates.pull("reservations", userId.toString()), Updates.inc("reserved", -1)));
+    /**
+     * The sign-up registered its user: the reservation becomes a use that no longer expires (until InvitationLinkUsed
+     * counts it in {@code used}). Nothing when the reservation is gone: released, or already settled by that event.
+     */
+    public void confirm(String tokenHash, UUID userId) {
+        String user = userId.toString();
+        tokens.updateOne(Filters.and(Filters.eq("_id", tokenHash), Filters.eq(OPEN_RESERVATIONS + ".userId", user)),
+                Updates.combine(Updates.pull(OPEN_RESERVATIONS, new Document("userId", user)), Updates.addToSet(SIGN_UP_USES, user),
+                        Updates.inc(VERSION, 1)));
     }
 
+    /** Gives back a reservation whose sign-up failed; nothing when there is none (already released or settled). */
+    public void release(String tokenHash, UUID userId) {
+        String user = userId.toString();
+        tokens.updateOne(Filters.and(Filters.eq("_id", tokenHash), Filters.eq(OPEN_RESERVATIONS + ".userId", user)),
+                Updates.combine(Updates.pull(OPEN_RESERVATIONS, new Document("userId", user)), Updates.inc(VERSION, 1)));
+    }
+
+    /**
+     * Writes what the event says and, for a new entry only, the state that later events and sign-ups change: a redelivered
+     * event keeps the status, the uses and the sign-ups' reservations, and changes nothing a concurrent reservation wrote.
+     */
     private void put(String tokenHash, String kind, UUID sourceId, UUID organizationId, List<String> audience,
                      Instant expiresAt, Integer quota, UUID tokenEventId) {
-        Document existing = tokens.find(Filters.eq("_id", tokenHash)).first();
-        tokens.replaceOne(Filters.eq("_id", tokenHash), new Document("_id", tokenHash)
-                .append("kind", kind)
-                .append("sourceId", sourceId.toString())
-                .append("organizationId", organizationId.toString())
-                .append("audience", audience)
-                .append("status", existing != null ? existing.getString("status") : kind.equals(LINK) ? "enabled" : "pending")
-                .append("expiresAt", expiresAt == null ? null : Date.from(expiresAt))
-                .append("quota", quota)
-                .append("tokenEventId", tokenEventId == null ? null : tokenEventId.toString())
-                .append("used", existing != null ? existing.getInteger("used", 0) : 0)
-                // a redelivered event keeps the sign-ups' open reservations
-                .append("reservations", existing != null ? existing.getList("reservations", String.class, List.of()) : List.of())
-                .append("reserved", existing != null ? existing.getInteger("reserved", 0) : 0), new ReplaceOptions().upsert(true));
+        tokens.updateOne(Filters.eq("_id", tokenHash), Updates.combine(
+                Updates.set("kind", kind),
+                Updates.set("sourceId", sourceId.toString()),
+                Updates.set("organizationId", organizationId.toString()),
+                Updates.set("audience", audience),
+                Updates.set("expiresAt", expiresAt == null ? null : Date.from(expiresAt)),
+                Updates.set("quota", quota),
+                Updates.set("tokenEventId", tokenEventId == null ? null : tokenEventId.toString()),
+                Updates.setOnInsert("status", kind.equals(LINK) ? "enabled" : "pending"),
+                Updates.setOnInsert("used", 0),
+                Updates.setOnInsert(OPEN_RESERVATIONS, List.of()),
+                Updates.setOnInsert(SIGN_UP_USES, List.of())), new UpdateOptions().upsert(true));
     }
 
     private void status(UUID sourceId, String status) {

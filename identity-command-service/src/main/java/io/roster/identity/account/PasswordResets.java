@@ -80,7 +80,7 @@ class PasswordResets {
             return false;
         }
         UUID userId = account.get().userId();
-        if (reason == PasswordResetReason.SIGN_UP_ATTEMPT && Boolean.TRUE.equals(commands.sendAndWait(new CheckAddressProvenCommand(userId)))) {
+        if (reason == PasswordResetReason.SIGN_UP_ATTEMPT && commands.sendAndWait(new CheckAddressTrustCommand(userId)) == AddressTrust.PROVEN) {
             return false; // a verified owner is not mailed on someone else's sign-up; they can ask for a reset themselves
         }
         AccountTokens.Issued issued = tokens.issue(userId, AccountTokens.Purpose.RESET, properties.passwordResetTokenTtl());

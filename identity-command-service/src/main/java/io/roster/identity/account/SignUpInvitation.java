@@ -53,6 +53,16 @@ public class SignUpInvitation {
         }
     }
 
+    /**
+     * The account exists: what {@link #reserve} held becomes a use of the link, which no longer expires (a reservation
+     * alone lapses after a while, in case its sign-up never finishes).
+     */
+    public void confirm(Admitted admitted, UUID userId) {
+        if (admitted.link()) {
+            tokens.confirm(admitted.tokenHash(), userId);
+        }
+    }
+
     /** Gives back what {@link #reserve} held, when the sign-up failed. */
     public void release(Admitted admitted, UUID userId) {
         if (admitted.link()) {

@@ -9,6 +9,7 @@ import io.roster.events.identity.PasswordChanged;
 import io.roster.events.identity.PasswordResetReason;
 import io.roster.events.identity.PasswordResetRequested;
 import io.roster.events.identity.ProviderRolesChanged;
+import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserProfileUpdated;
@@ -40,6 +41,7 @@ class User {
     private String firstName;
     private String lastName;
     private boolean emailVerified;
+    private RegistrationSource source;
     private List<String> providerRoles = List.of();
 
     User() {
@@ -73,8 +75,12 @@ class User {
     }
 
     @CommandHandler
-    boolean handle(CheckAddressProvenCommand command) {
-        return emailVerified;
+    AddressTrust handle(CheckAddressTrustCommand command) {
+        if (emailVerified) {
+            return AddressTrust.PROVEN;
+        }
+        // a sign-up's password is whoever signed up's; an admin-made one has none until its owner sets one, or a provider admin's
+        return source == RegistrationSource.SIGN_UP ? AddressTrust.CLAIMED : AddressTrust.VOUCHED_FOR;
     }
 
     @CommandHandler
@@ -167,6 +173,7 @@ class User {
         this.firstName = event.firstName();
         this.lastName = event.lastName();
         this.emailVerified = event.emailVerified();
+        this.source = event.source();
     }
 
     @EventSourcingHandler

@@ -65,8 +65,14 @@ class UserController {
             throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("firstName", "give firstName, lastName or both")));
         }
         return CurrentCaller.get()
-                .flatMap(caller -> commands.<UpdateUserProfileCommand.Profile>send(exchange,
-                        new UpdateUserProfileCommand(userId, request.firstName(), request.lastName(), Actor.of(caller))))
+                .flatMap(caller -> {
+                    // decided on the ids, before the user is loaded: an unknown id must not answer otherwise than a real one
+                    if (!caller.isProviderAdmin() && !caller.userId().equals(userId)) {
+                        return Mono.error(ApiProblem.forbidden("Only the user themselves or a provider admin may change a user's name."));
+                    }
+                    return commands.<UpdateUserProfileCommand.Profile>send(exchange,
+                            new UpdateUserProfileCommand(userId, request.firstName(), request.lastName(), Actor.of(caller)));
+                })
                 .map(sent -> sent.respond(ResponseEntity.ok(), sent.result()));
     }
 

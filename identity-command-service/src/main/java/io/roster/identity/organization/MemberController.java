@@ -114,7 +114,7 @@ class MemberController {
 
     private UUID resolve(AddMemberRequest request) {
         if (request.email() != null) {
-            return users.activeUserIdByEmail(request.email())
+            return users.addableUserIdByEmail(request.email())
                     .orElseThrow(() -> ApiProblem.notFound("There is no user with the address " + request.email().strip() + "."));
         }
         if (!users.isActiveUser(request.userId())) {

@@ -176,7 +176,11 @@ class Organization {
 
     @CommandHandler
     void handle(LeaveOrganizationCommand command, Clock clock) {
-        Integer roles = requireMember(command.userId());
+        Integer roles = members.get(command.userId());
+        if (roles == null) {
+            // not theirs to leave: to them it does not exist (OrganizationAccessRule)
+            throw RuleViolation.nothingWithId(organizationId);
+        }
         if (isAdmin(roles) && admins <= 1) {
             throw new RuleViolation(ProblemCode.LAST_ADMIN, "You are the organization's last admin; make someone else an admin before leaving.");
         }
@@ -231,9 +235,9 @@ class Organization {
         List<String> roles = bits == null ? null : OrganizationRoles.names(bits);
         OrganizationAccessRule.refusal(OrganizationAccessRule.Need.ADMIN, actor.providerAdmin(), roles, () -> true)
                 .ifPresent(refusal -> {
-                    throw new RuleViolation(refusal, refusal == ProblemCode.NOT_FOUND
-                            ? "No organization " + organizationId + " that you belong to."
-                            : "Only an admin of the organization or a provider admin may do this.");
+                    // a non-member reads what an organization that does not exist answers, word for word
+                    throw refusal == ProblemCode.NOT_FOUND ? RuleViolation.nothingWithId(organizationId)
+                            : new RuleViolation(refusal, "Only an admin of the organization or a provider admin may do this.");
                 });
     }
 

@@ -128,6 +128,25 @@ class UserTest {
                 .expectException(violation("forbidden"));
     }
     @Test
+    void onlyAnUnprovenSelfSignUpMerelyClaimsItsAddress() {
+        UserRegistered signedUp = new UserRegistered(null, NOW, null, USER, USER, "ann@acme.io", "Ann", "Lee",
+                RegistrationSource.SIGN_UP, false);
+        fixture.given(signedUp)
+                .when(new CheckAddressTrustCommand(USER))
+                .expectResultMessagePayload(AddressTrust.CLAIMED)
+                .expectNoEvents();
+        fixture.given(signedUp, new UserEmailVerified(null, NOW, null, USER, USER, "ann@acme.io", VerificationMethod.LINK))
+                .when(new CheckAddressTrustCommand(USER))
+                .expectResultMessagePayload(AddressTrust.PROVEN);
+        fixture.given(registered(false))
+                .when(new CheckAddressTrustCommand(USER))
+                .expectResultMessagePayload(AddressTrust.VOUCHED_FOR);
+        fixture.given(new UserRegistered(null, NOW, null, USER, USER, "ann@acme.io", "Ann", "Lee", RegistrationSource.BOOTSTRAP, false))
+                .when(new CheckAddressTrustCommand(USER))
+                .expectResultMessagePayload(AddressTrust.VOUCHED_FOR);
+    }
+
+    @Test
     void acceptingAnInvitationAtTheUsersOwnAddressVerifiesIt() {
         fixture.given(registered(false))
                 .when(new VerifyInvitedEmailCommand(USER, " ANN@acme.io ", USER))

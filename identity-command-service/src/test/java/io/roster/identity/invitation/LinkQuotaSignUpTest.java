@@ -8,13 +8,19 @@ import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.identity.IdentityHttpTest;
 import io.roster.identity.account.InvitationTokens;
 import io.roster.kit.secrets.SecretBox;
+import io.roster.testsupport.MutableClock;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.TestConfiguration;
+import org.springframework.context.annotation.Bean;
+import org.springframework.context.annotation.Import;
+import org.springframework.context.annotation.Primary;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.MediaType;
 import org.springframework.test.context.TestPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 
+import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
@@ -34,16 +40,28 @@ import static org.awaitility.Awaitility.await;
  * V6, as the attack: 20 sign-ups race on a link with a quota of 5. Exactly 5 accounts are created; the others get
  * 410 {@code quota_exhausted} and no account. The test client connects from 127.0.0.1, configured here as a trusted
  * proxy, so each sign-up is its own client address through {@code X-Forwarded-For} (the sign-up rate limit is per
- * address).
+ * address). The service's clock is one the tests move forward (real time plus an offset), to make reservations lapse.
  */
 @TestPropertySource(properties = {"roster.identity.open-sign-up=false",
         "roster.rate-limits.trusted-proxies=127.0.0.1/32,::1/128"})
+@Import(LinkQuotaSignUpTest.MovableClock.class)
 class LinkQuotaSignUpTest extends IdentityHttpTest {
 
     private static final EncryptedSecret SEALED = new EncryptedSecret("k1", "c2VhbGVk");
 
+    @TestConfiguration
+    static class MovableClock {
+        @Bean
+        @Primary
+        MutableClock mutableClock() {
+            return new MutableClock(Clock.systemUTC());
+        }
+    }
+
     @Autowired
     private InvitationTokens tokens;
+    @Autowired
+    private MutableClock clock;
 
     @Test
     void twentyConcurrentSignUpsOnAQuotaFiveLinkCreateExactlyFiveAccounts() throws Exception {
@@ -102,6 +120,31 @@ class LinkQuotaSignUpTest extends IdentityHttpTest {
         assertThat(taken.getResponseBody().get("code").asText()).isEqualTo("email_taken");
         assertThat(signUp("seat-" + UUID.randomUUID() + "@example.org", token, "198.51.100.2").getStatus()).isEqualTo(HttpStatus.CREATED);
         assertThat(signUp("next-" + UUID.randomUUID() + "@example.org", token, "198.51.100.3").getStatus().value()).isEqualTo(410);
+    }
+
+    @Test
+    void aReservationWhoseSignUpNeverFinishedLapsesAfterTwoMinutesWhileAFinishedSignUpKeepsItsUse() {
+        String token = SecretBox.newToken();
+        publishInvitationEvent(EventEnvelope.of(new InvitationLinkCreated(UUID.randomUUID(), Instant.now(), UUID.randomUUID(), null,
+                UUID.randomUUID(), "Two seats", null, List.of(), null, 2, List.of("member"), List.of(), SecretBox.hash(token), SEALED), 0));
+        await().atMost(Duration.ofSeconds(30)).until(() -> tokens.byHash(SecretBox.hash(token)).isPresent());
+
+        // a sign-up reserved a use, and its process died before it registered the user: nothing will release it
+        assertThat(tokens.reserve(SecretBox.hash(token), UUID.randomUUID())).isTrue();
+        assertThat(signUp("first-" + UUID.randomUUID() + "@example.org", token, "192.0.2.1").getStatus()).isEqualTo(HttpStatus.CREATED);
+        assertQuotaExhausted(signUp("early-" + UUID.randomUUID() + "@example.org", token, "192.0.2.2"));
+
+        clock.advance(Duration.ofMinutes(2).plusSeconds(1));
+        assertThat(signUp("second-" + UUID.randomUUID() + "@example.org", token, "192.0.2.3").getStatus()).isEqualTo(HttpStatus.CREATED);
+
+        // the two finished sign-ups hold their uses however long the invitation service takes to count them
+        clock.advance(Duration.ofMinutes(30));
+        assertQuotaExhausted(signUp("late-" + UUID.randomUUID() + "@example.org", token, "192.0.2.4"));
+    }
+
+    private static void assertQuotaExhausted(EntityExchangeResult<JsonNode> result) {
+        assertThat(result.getStatus().value()).as(String.valueOf(result.getResponseBody())).isEqualTo(410);
+        assertThat(result.getResponseBody().get("code").asText()).isEqualTo("quota_exhausted");
     }
 
     private EntityExchangeResult<JsonNode> signUp(String email, String token, String client) {

@@ -46,7 +46,7 @@ final class CommandFailures {
     static RuntimeException translate(RuntimeException failure) {
         RuntimeException cause = unwrap(failure);
         if (cause instanceof AggregateNotFoundException notFound) {
-            return ApiProblem.notFound("There is nothing with the id " + notFound.getAggregateIdentifier() + " here.");
+            return ApiProblem.nothingWithId(notFound.getAggregateIdentifier());
         }
         if (isConflict(cause)) {
             return new ApiProblem(ProblemCode.CONFLICT,

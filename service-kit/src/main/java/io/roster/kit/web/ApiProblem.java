@@ -46,6 +46,11 @@ public class ApiProblem extends RuntimeException {
         return errors;
     }
 
+    /** Whole seconds the client should wait before it tries again ({@code Retry-After}); 0 when the answer does not say. */
+    public long retryAfterSeconds() {
+        return 0;
+    }
+
     public static ApiProblem validation(List<FieldProblem> errors) {
         return new ApiProblem(ProblemCode.VALIDATION_FAILED, "The request has invalid fields.", errors);
     }
@@ -57,6 +62,18 @@ public class ApiProblem extends RuntimeException {
 
     public static ApiProblem notFound(String detail) {
         return new ApiProblem(ProblemCode.NOT_FOUND, detail);
+    }
+
+    /**
+     * {@code not_found} for an id that names nothing here, or nothing the caller may know of: both read the same, so
+     * that the answer does not tell which (see {@link RuleViolation#nothingWithId}).
+     */
+    public static ApiProblem nothingWithId(Object id) {
+        return notFound(nothingWithIdDetail(id));
+    }
+
+    static String nothingWithIdDetail(Object id) {
+        return "There is nothing with the id " + id + " here.";
     }
 
     public static ApiProblem forbidden(String detail) {

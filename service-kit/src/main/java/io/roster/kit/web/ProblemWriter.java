@@ -32,8 +32,8 @@ public class ProblemWriter {
         }
         response.setStatusCode(problem.status());
         response.getHeaders().setContentType(MediaType.APPLICATION_PROBLEM_JSON);
-        if (problem instanceof TooManyRequests tooMany) {
-            response.getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER, Long.toString(tooMany.retryAfterSeconds()));
+        if (problem.retryAfterSeconds() > 0) {
+            response.getHeaders().set(org.springframework.http.HttpHeaders.RETRY_AFTER, Long.toString(problem.retryAfterSeconds()));
         }
         byte[] body = body(problem, URI.create(exchange.getRequest().getPath().value()));
         return response.writeWith(Mono.just(response.bufferFactory().wrap(body)));

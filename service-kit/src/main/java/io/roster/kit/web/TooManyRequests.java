@@ -15,6 +15,7 @@ public class TooManyRequests extends ApiProblem {
         this.retryAfterSeconds = Math.max(1, (millis + 999) / 1000);
     }
 
+    @Override
     public long retryAfterSeconds() {
         return retryAfterSeconds;
     }
