@@ -165,7 +165,9 @@ class ConsumerRuntimeTest {
         UUID org = UUID.randomUUID();
         send(created(org), 0);
         send(renamed(org, "One"), 1);
-        await().atMost(WAIT).until(() -> seenSequences(org).size() == 2);
+        // #1 recorded as applied, not only handled: stopped in between, the record comes again after the outage (at least
+        // once), and this test's handler, unlike the services' upserts, would take it in twice
+        await().atMost(WAIT).until(() -> new AppliedSequences(database, "applied-sequences-v1").lastApplied(org.toString()) == 1);
 
         mongo.shutdownNow();
         try {
