@@ -133,6 +133,19 @@ final class ChildProcess {
         return tree;
     }
 
+    /**
+     * Kills the process with SIGKILL ({@link Process#destroyForcibly()} on Linux) and waits until it is gone: no
+     * shutdown hook runs, nothing is flushed or released, as when a machine dies or the OOM killer strikes. For the
+     * fault tests; its exit is not reported as unexpected.
+     */
+    void kill() throws InterruptedException {
+        descendantsAtStop = process.descendants().toList();
+        stopRequested = true;
+        process.destroyForcibly();
+        descendantsAtStop.forEach(ProcessHandle::destroyForcibly);
+        process.waitFor();
+    }
+
     /** Sends SIGTERM to the process and its descendants; returns at once. */
     void requestStop() {
         if (stopRequested && !process.isAlive()) {

@@ -12,6 +12,7 @@ import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Arrays;
+import java.util.Collection;
 import java.util.EnumMap;
 import java.util.EnumSet;
 import java.util.Iterator;
@@ -144,21 +145,57 @@ public final class LocalStack implements AutoCloseable {
         log.info("Kafka broker ready on {}:{} after {}", HOST, config.ports().kafka(), seconds(System.nanoTime() - started));
 
         for (RosterService service : config.services()) {
-            List<String> command = new ArrayList<>();
-            command.add(javaExecutable());
-            command.addAll(config.serviceJvmOptions());
-            command.add("-jar");
-            command.add(config.jarOf(service).toString());
-            ChildProcess child = guarded(() -> ChildProcess.start(service.module(), command,
-                    environmentOf(service, tokenKey), data.serviceDir(service), data.logFile(service.module())),
-                    process -> services.put(service, process));
-            log.info("{} starting (pid {}) on port {}, log {}", service.module(), child.pid(),
-                    config.ports().of(service), child.logFile());
+            startService(service, tokenKey);
         }
-        awaitServicesReady(started, deadline);
+        awaitServicesReady(config.services(), started, deadline);
 
         startupTime = Duration.ofNanos(System.nanoTime() - started);
         log.info(banner());
+    }
+
+    private void startService(RosterService service, String tokenKey) throws IOException {
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(config.serviceJvmOptions());
+        command.add("-jar");
+        command.add(config.jarOf(service).toString());
+        ChildProcess child = guarded(() -> ChildProcess.start(service.module(), command,
+                environmentOf(service, tokenKey), data.serviceDir(service), data.logFile(service.module())),
+                process -> services.put(service, process));
+        log.info("{} starting (pid {}) on port {}, log {}", service.module(), child.pid(),
+                config.ports().of(service), child.logFile());
+    }
+
+    /**
+     * Kills one running service with SIGKILL, as a crash would (for fault tests): no graceful stop, its leases and
+     * Kafka group membership are left to expire. {@link #restart} starts it again.
+     */
+    void kill(RosterService service) throws InterruptedException {
+        ChildProcess child;
+        synchronized (lock) {
+            child = services.get(service);
+        }
+        child.kill();
+        log.info("{} killed with SIGKILL (exit code {})", child, child.exitCode());
+    }
+
+    /**
+     * Starts a killed service again on the same port, data and environment (its previous log is kept as
+     * {@code <log>.1}), and returns once it is ready.
+     */
+    void restart(RosterService service) throws IOException, InterruptedException, TimeoutException {
+        long started = System.nanoTime();
+        synchronized (lock) {
+            if (services.get(service).isAlive()) {
+                throw new IllegalStateException(service.module() + " is still running");
+            }
+        }
+        startService(service, data.tokenEncryptionKey());
+        try {
+            awaitServicesReady(List.of(service), started, started + config.startupTimeout().toNanos());
+        } catch (StartupException e) {
+            throw new TimeoutException(e.getMessage());
+        }
     }
 
     /** The environment contract of the services (see the module's README section in the root README). */
@@ -193,12 +230,12 @@ public final class LocalStack implements AutoCloseable {
         return env;
     }
 
-    private void awaitServicesReady(long started, long deadline) throws InterruptedException {
-        if (config.services().isEmpty()) {
+    private void awaitServicesReady(Collection<RosterService> which, long started, long deadline) throws InterruptedException {
+        if (which.isEmpty()) {
             return;
         }
         HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
-        Set<RosterService> pending = EnumSet.copyOf(config.services());
+        Set<RosterService> pending = EnumSet.copyOf(which);
         try {
             Waits.waitUntil("the services to be ready", deadline, () -> {
                 for (Iterator<RosterService> it = pending.iterator(); it.hasNext(); ) {

@@ -54,6 +54,29 @@ class IndexedH2BackendTest {
         });
     }
 
+    /**
+     * The services write with {@code w: majority, j: true}, read with {@code readConcern: majority} and retry writes
+     * (service-kit's MongoConfiguration); the local stack's server takes all of it. It is one node without journal or
+     * replication, so it acknowledges what it holds; and it offers no sessions, so the driver retries no write there.
+     */
+    @Test
+    void theServicesDurableWriteAndReadConcernsAreAccepted() {
+        Path file = folder.resolve("durable.mv");
+        String options = "/?w=majority&journal=true&readConcernLevel=majority&retryWrites=true";
+        withCollection(file, options, deliveries -> {
+            deliveries.createIndex(Indexes.ascending("triggeringEventId"), new IndexOptions().unique(true));
+            deliveries.insertOne(new Document("_id", "a").append("triggeringEventId", "e1").append("status", "pending"));
+            assertThat(deliveries.findOneAndUpdate(Filters.and(Filters.eq("_id", "a"), Filters.eq("status", "pending")),
+                    Updates.set("status", "claimed"))).isNotNull();
+            assertThat(deliveries.updateMany(Filters.in("_id", "a", "b"), Updates.set("leaseToken", "x")).getModifiedCount()).isEqualTo(1);
+            assertThat(deliveries.countDocuments(Filters.eq("status", "claimed"))).isEqualTo(1);
+            assertThat(deliveries.aggregate(List.of(new Document("$match", new Document("leaseToken", "x")))).first()).isNotNull();
+            assertThatThrownBy(() -> deliveries.insertOne(new Document("_id", "b").append("triggeringEventId", "e1")))
+                    .isInstanceOf(MongoWriteException.class);
+        });
+        withCollection(file, options, deliveries -> assertThat(ids(deliveries.find(Filters.eq("leaseToken", "x")))).containsExactly("a"));
+    }
+
     @Test
     void reopenedDataKeepsItsDocumentsAndUniqueIndexes() {
         Path file = folder.resolve("reopened.mv");
@@ -106,11 +129,15 @@ class IndexedH2BackendTest {
     }
 
     private static void withCollection(Path file, Consumer<MongoCollection<Document>> test) {
+        withCollection(file, "", test);
+    }
+
+    private static void withCollection(Path file, String uriOptions, Consumer<MongoCollection<Document>> test) {
         MongoServer server = new MongoServer(new IndexedH2Backend(file.toString()));
         try {
             server.bind("127.0.0.1", 0);
             InetSocketAddress address = server.getLocalAddress();
-            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort() + uriOptions)) {
                 test.accept(client.getDatabase("test").getCollection("deliveries"));
             }
         } finally {

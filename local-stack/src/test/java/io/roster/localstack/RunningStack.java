@@ -80,6 +80,16 @@ public final class RunningStack implements AutoCloseable {
         return stack.childProcesses().get(service.module());
     }
 
+    /** Kills one service with SIGKILL, as a crash would. */
+    void kill(RosterService service) throws InterruptedException {
+        stack.kill(service);
+    }
+
+    /** Starts a killed service again on the same data and waits until it is ready. */
+    void restart(RosterService service) throws Exception {
+        stack.restart(service);
+    }
+
     List<ProcessHandle> processTree() {
         return stack.processTree();
     }

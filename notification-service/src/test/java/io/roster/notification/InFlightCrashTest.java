@@ -216,6 +216,7 @@ class InFlightCrashTest {
         properties.put("server.port", 0);
         // the dying instance's leases run out soon after it dies; the fresh instance's own leases never do here
         properties.put("roster.notification.delivery.lease", freezing ? "5s" : "30s");
+        properties.put("roster.notification.delivery.heartbeat-interval", "1s");
         properties.put("roster.notification.delivery.shutdown-wait", "500ms");
         List<String> args = new ArrayList<>();
         properties.forEach((name, value) -> args.add("--" + name + "=" + value));

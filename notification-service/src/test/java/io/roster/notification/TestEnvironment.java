@@ -54,7 +54,6 @@ public final class TestEnvironment {
         p.put("roster.notification.delivery.max-attempts", () -> 40);
         p.put("roster.notification.delivery.maintenance-interval", () -> "200ms");
         p.put("roster.notification.delivery.outbox-retry-after", () -> "2s");
-        p.put("roster.notification.delivery.lease", () -> "30s");
         return p;
     }
 

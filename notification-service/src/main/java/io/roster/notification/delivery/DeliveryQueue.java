@@ -18,6 +18,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -101,6 +102,26 @@ public class DeliveryQueue {
                         Updates.inc("attempts", 1)),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
         return Optional.ofNullable(claimed).map(DeliveryDocuments::toDelivery);
+    }
+
+    /**
+     * Extends the leases of deliveries held by one instance's live workers to {@code until}, all in one update: those
+     * still {@code claimed} or {@code sending} under the given lease tokens. A lease lost meanwhile (another worker
+     * re-claimed the delivery, or it became {@code unknown}) carries another token or status and is left alone.
+     *
+     * @param held the lease token of each delivery held, by notification id
+     * @return how many leases were extended
+     */
+    long renewLeases(Map<String, String> held, Instant until) {
+        if (held.isEmpty()) {
+            return 0;
+        }
+        // by _id first, so that the update reads only these documents whatever the size of the log
+        return collection.updateMany(and(
+                        in("_id", held.keySet()),
+                        in("leaseToken", held.values()),
+                        in("status", value(DeliveryStatus.CLAIMED), value(DeliveryStatus.SENDING))),
+                Updates.set("dueAt", date(until))).getModifiedCount();
     }
 
     /** Claims the most overdue due delivery of a route not excluded (what a single worker does). */

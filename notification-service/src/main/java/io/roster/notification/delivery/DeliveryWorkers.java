@@ -5,7 +5,6 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.SmartLifecycle;
 import org.springframework.stereotype.Component;
 
-import java.lang.management.ManagementFactory;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
@@ -16,7 +15,6 @@ import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
 import java.util.Set;
-import java.util.UUID;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.TimeUnit;
@@ -25,9 +23,10 @@ import java.util.concurrent.TimeUnit;
  * The threads that send the emails, apart from the Kafka consumer (which only records deliveries, so a
  * slow or dead SMTP server never holds up the reading of events). Each worker claims the most overdue
  * delivery of a route the {@link OrganizationGate} lets through, processes it, and waits for the next
- * (woken at once when the consumer records one, otherwise polling). A maintenance task turns deliveries
- * whose worker stopped mid-send into {@code unknown} and publishes outcome events a crash left behind.
- * Several instances can run side by side: claims are atomic in MongoDB and every write is lease-fenced.
+ * (woken at once when the consumer records one, otherwise polling). A claim is a short lease that the
+ * {@link LeaseHeartbeat} renews while the worker is at it. A maintenance task turns deliveries whose worker
+ * stopped mid-send into {@code unknown} and publishes outcome events a crash left behind. Several instances
+ * can run side by side: claims are atomic in MongoDB and every write is lease-fenced.
  */
 @Component
 public class DeliveryWorkers implements SmartLifecycle {
@@ -40,7 +39,7 @@ public class DeliveryWorkers implements SmartLifecycle {
     private final DeliveryProperties properties;
     private final Clock clock;
     private final OrganizationGate gate;
-    private final String owner;
+    private final LeaseHeartbeat leases;
     private final Object signal = new Object();
     private final Object claimLock = new Object();
     private static final int CANDIDATES = 100;
@@ -58,14 +57,14 @@ public class DeliveryWorkers implements SmartLifecycle {
     private volatile boolean heldBack;
 
     DeliveryWorkers(DeliveryQueue queue, DeliveryProcessor processor, OutcomePublisher publisher,
-                    DeliveryProperties properties, Clock clock) {
+                    DeliveryProperties properties, Clock clock, LeaseHeartbeat leases) {
         this.queue = queue;
         this.processor = processor;
         this.publisher = publisher;
         this.properties = properties;
         this.clock = clock;
         this.gate = new OrganizationGate(properties.perOrganizationConcurrency(), new RetryPolicy(properties));
-        this.owner = ManagementFactory.getRuntimeMXBean().getName() + "/" + UUID.randomUUID().toString().substring(0, 8);
+        this.leases = leases;
     }
 
     /** A delivery was recorded: one idle worker takes it now rather than at its next poll. */
@@ -97,8 +96,9 @@ public class DeliveryWorkers implements SmartLifecycle {
         // apart, so that a Kafka outage (republishing waits for it) never delays the recovery of stalled sends
         maintenance.scheduleWithFixedDelay(() -> maintain(this::recoverInFlight), every, every, TimeUnit.MILLISECONDS);
         maintenance.scheduleWithFixedDelay(() -> maintain(this::republishOutcomes), every, every, TimeUnit.MILLISECONDS);
-        log.info("{} notification workers started ({} per organization, lease {}, up to {} attempts)",
-                properties.workers(), properties.perOrganizationConcurrency(), properties.lease(), properties.maxAttempts());
+        log.info("{} notification workers started ({} per organization, lease {} renewed every {}, up to {} attempts)",
+                properties.workers(), properties.perOrganizationConcurrency(), properties.lease(), properties.heartbeatInterval(),
+                properties.maxAttempts());
     }
 
     @Override
@@ -167,10 +167,11 @@ public class DeliveryWorkers implements SmartLifecycle {
             try {
                 attempt = processor.process(delivery, true);
             } catch (RuntimeException e) {
-                // MongoDB or Kafka trouble while recording: the lease brings the delivery back
+                // MongoDB or Kafka trouble while recording: no longer renewed, the lease brings the delivery back
                 log.error("Notification {}: processing failed; it is taken again after its lease", delivery.notificationId(), e);
                 idle(seen);
             } finally {
+                leases.release(delivery);
                 gate.leave(delivery.route(), attempt, clock.instant());
             }
         }
@@ -199,8 +200,9 @@ public class DeliveryWorkers implements SmartLifecycle {
                 }
                 gate.enter(candidate.route());
             }
-            Optional<Delivery> claimed = queue.claim(candidate.notificationId().toString(), now, properties.lease(), owner);
+            Optional<Delivery> claimed = queue.claim(candidate.notificationId().toString(), now, properties.lease(), leases.owner());
             if (claimed.isPresent()) {
+                leases.hold(claimed.get());
                 return claimed;
             }
             // another worker or instance took it, or it was cancelled: give the slot back and try the next

@@ -53,7 +53,7 @@ class DeliveryProcessorTest {
     // MongoDB keeps milliseconds, so the clock starts on one
     private final MutableClock clock = MutableClock.fixedAt(Instant.now().truncatedTo(ChronoUnit.MILLIS));
     private final DeliveryProperties properties = new DeliveryProperties(true, 1, 2, Duration.ofMillis(100), Duration.ofSeconds(30),
-            3, Duration.ofSeconds(10), 2, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofSeconds(1),
+            Duration.ofSeconds(5), Duration.ofMinutes(5), 3, Duration.ofSeconds(10), 2, Duration.ofMinutes(1), Duration.ofMinutes(5), Duration.ofSeconds(1),
             Duration.ofSeconds(30), Duration.ofSeconds(1));
     private final List<ProducerRecord<String, byte[]>> published = java.util.Collections.synchronizedList(new ArrayList<>());
     private final SmtpRouting routing = mock(SmtpRouting.class);

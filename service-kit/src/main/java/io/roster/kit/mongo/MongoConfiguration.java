@@ -2,6 +2,8 @@ package io.roster.kit.mongo;
 
 import com.mongodb.ConnectionString;
 import com.mongodb.MongoClientSettings;
+import com.mongodb.ReadConcern;
+import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
@@ -25,6 +27,10 @@ import java.util.concurrent.TimeUnit;
  * would: the driver's command and connection-pool metrics ({@code mongodb_driver_commands_seconds},
  * {@code mongodb_driver_pool_*}). Boot's other client-settings customizers are not applied: its standard one
  * would point the client back at {@code spring.data.mongodb.uri}.
+ *
+ * <p>Everything a service writes or reads in MongoDB goes through this client (Axon's event and token store too, by
+ * {@code AxonMongoConfiguration}'s template on it), so its write and read concerns in {@link #settings} are the
+ * durability of the whole suite, set in this one place.
  */
 @AutoConfiguration(before = MongoAutoConfiguration.class)
 @EnableConfigurationProperties(MongoProperties.class)
@@ -39,7 +45,25 @@ public class MongoConfiguration {
         return MongoClients.create(settings.build());
     }
 
-    /** The client's settings: the URI's, with bounded waits where the URI sets none. */
+    /**
+     * What every write waits for unless the URI says otherwise ({@code w}, {@code journal} or {@code wtimeoutMS}): a
+     * majority of the replica set has it in its journal. With the driver's default (the primary alone, in memory) a
+     * failover rolls back writes that were already acknowledged, and the relay may already have put their events on
+     * Kafka: an event consumers applied that the store no longer has.
+     */
+    public static final WriteConcern DEFAULT_WRITE_CONCERN = WriteConcern.MAJORITY.withJournal(true);
+
+    /**
+     * What every read sees unless the URI sets {@code readConcernLevel}: only writes a majority acknowledged, which no
+     * failover rolls back. The relay reads the event store this way, so it never publishes an event that a failover
+     * could take back; projections and lookups never act on one either.
+     */
+    public static final ReadConcern DEFAULT_READ_CONCERN = ReadConcern.MAJORITY;
+
+    /**
+     * The client's settings: the URI's, with bounded waits, majority write and read concerns and retryable writes where
+     * the URI sets none of them (a URI setting always wins, so an operator can change one without a release).
+     */
     public static MongoClientSettings.Builder settings(MongoProperties properties) {
         ConnectionString uri = new ConnectionString(properties.uri());
         MongoClientSettings.Builder settings = MongoClientSettings.builder()
@@ -47,6 +71,17 @@ public class MongoConfiguration {
                 .applyToClusterSettings(c -> c.serverSelectionTimeout(5, TimeUnit.SECONDS));
         if (uri.getSocketTimeout() == null) {
             settings.applyToSocketSettings(socket -> socket.readTimeout(properties.readTimeout().toMillis(), TimeUnit.MILLISECONDS));
+        }
+        if (uri.getWriteConcern() == null) {
+            settings.writeConcern(DEFAULT_WRITE_CONCERN);
+        }
+        if (uri.getReadConcern() == null) {
+            settings.readConcern(DEFAULT_READ_CONCERN);
+        }
+        if (uri.getRetryWritesValue() == null) {
+            // the driver's default too, said here so that nothing in between can turn it off unnoticed: a write whose
+            // answer a failover lost is sent once more to the new primary, which applies it at most once
+            settings.retryWrites(true);
         }
         return settings;
     }
