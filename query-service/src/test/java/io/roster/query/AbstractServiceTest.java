@@ -5,15 +5,16 @@ import io.roster.events.EventEnvelope;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.TestTokenIssuer;
+import org.junit.jupiter.api.BeforeEach;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.autoconfigure.actuate.observability.AutoConfigureObservability;
-import org.springframework.boot.test.autoconfigure.web.reactive.AutoConfigureWebTestClient;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
+import java.time.Duration;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -27,9 +28,6 @@ import java.util.UUID;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
 @AutoConfigureObservability(tracing = false)
-// longer than the consistency wait (5 s): a token not reached answers Consistency-Reached: false, which the tests assert,
-// instead of the client giving up first on a slow machine
-@AutoConfigureWebTestClient(timeout = "PT30S")
 public abstract class AbstractServiceTest {
 
     @DynamicPropertySource
@@ -40,6 +38,16 @@ public abstract class AbstractServiceTest {
 
     @Autowired
     protected WebTestClient web;
+
+    /**
+     * Longer than the consistency wait (5 s): a token not reached answers Consistency-Reached: false, which the tests
+     * assert, instead of the client giving up first on a slow machine. (The server-bound client, mutated: an
+     * {@code @AutoConfigureWebTestClient} would bind it to the application context, with no HTTP in between.)
+     */
+    @BeforeEach
+    void patientClient() {
+        web = web.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+    }
     @Autowired
     protected KafkaTemplate<String, byte[]> kafka;
 
