@@ -153,6 +153,14 @@ public final class LocalStack implements AutoCloseable {
         log.info(banner());
     }
 
+    /**
+     * The environment a service of this stack was started with: a test starts a second process of the service
+     * with it (another port, a proxy in front of MongoDB) to run it as N replicas sharing one database.
+     */
+    Map<String, String> environmentOf(RosterService service) throws IOException {
+        return environmentOf(service, data.tokenEncryptionKey());
+    }
+
     private void startService(RosterService service, String tokenKey) throws IOException {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());

@@ -80,6 +80,16 @@ public final class RunningStack implements AutoCloseable {
         return stack.childProcesses().get(service.module());
     }
 
+    /** The environment a service of the stack got, for starting another process of it (see {@link LocalStack}). */
+    Map<String, String> environmentOf(RosterService service) throws IOException {
+        return stack.environmentOf(service);
+    }
+
+    /** Where the stack keeps a log file ({@code name}.log in its data folder's logs). */
+    Path logFile(String name) {
+        return stack.logFile(name);
+    }
+
     /** Kills one service with SIGKILL, as a crash would. */
     void kill(RosterService service) throws InterruptedException {
         stack.kill(service);

@@ -260,11 +260,11 @@ final class StackInvariants {
                 + TopicRecords.header(record, "ce_aggregatesequence")));
         List<String> missing = new ArrayList<>();
         for (Document event : mongo.getDatabase(service.database()).getCollection("domainevents").find()
-                .sort(Sorts.ascending("timeStamp"))) {
+                .sort(Sorts.ascending("timestamp"))) {
             if (!published.contains(event.get("aggregateIdentifier") + "#" + event.get("sequenceNumber"))) {
                 String type = String.valueOf(event.get("payloadType"));
                 missing.add(type.substring(type.lastIndexOf('.') + 1) + " " + event.get("aggregateIdentifier") + " #"
-                        + event.get("sequenceNumber") + " at " + event.get("timeStamp"));
+                        + event.get("sequenceNumber") + " at " + event.get("timestamp"));
             }
         }
         return missing;

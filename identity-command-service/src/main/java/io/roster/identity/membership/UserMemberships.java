@@ -9,6 +9,8 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
+import java.util.Date;
 import java.util.LinkedHashSet;
 import java.util.Optional;
 import java.util.Set;
@@ -22,8 +24,9 @@ import java.util.UUID;
  * <p>Fed by {@link UserMembershipsProjection} from the organizations' MemberAdded / MemberRemoved events.
  * An entry encodes the sequence number of the event that wrote it and is written with {@code $max}, so the
  * latest event of a membership wins whatever order the events are applied in, and applying one twice
- * changes nothing: one atomic update, no read. The {@code claim} belongs to {@link SingleOrganizationPolicy};
- * a membership's end gives it back.
+ * changes nothing: one atomic update, no read. That is what lets the projection's live and repair processors
+ * both write here (see {@link io.roster.kit.lookup.RepairedLookup}). The {@code claim} belongs to
+ * {@link SingleOrganizationPolicy}; a membership's end gives it back, if the claim is older than the end.
  */
 @Component
 public class UserMemberships {
@@ -54,10 +57,15 @@ public class UserMemberships {
         record(userId, organizationId, 2 * sequence + 1);
     }
 
-    void left(UUID userId, UUID organizationId, long sequence) {
+    /**
+     * The membership ended at {@code leftAt}. It gives back a single-organization claim on the organization only if the
+     * claim is older: a claim taken since is a later join's, which the repair processor applying this removal again
+     * (after that join began) must leave alone.
+     */
+    void left(UUID userId, UUID organizationId, long sequence, Instant leftAt) {
         record(userId, organizationId, 2 * sequence);
-        claimOf(userId, organizationId).ifPresent(lease ->
-                collection.updateOne(Filters.and(byUser(userId), Filters.eq("claim.lease", lease)), Updates.unset("claim")));
+        collection.updateOne(Filters.and(byUser(userId), Filters.eq("claim.organizationId", organizationId.toString()),
+                Filters.lte("claim.at", Date.from(leftAt))), Updates.unset("claim"));
     }
 
     Optional<Document> find(UUID userId) {
@@ -74,13 +82,5 @@ public class UserMemberships {
 
     private void record(UUID userId, UUID organizationId, long entry) {
         collection.updateOne(byUser(userId), Updates.max("organizations." + organizationId, entry), new UpdateOptions().upsert(true));
-    }
-
-    /** The lease of the user's single-organization claim on this organization, if there is one. */
-    private Optional<String> claimOf(UUID userId, UUID organizationId) {
-        return find(userId)
-                .map(user -> user.get("claim", Document.class))
-                .filter(claim -> organizationId.toString().equals(claim.getString("organizationId")))
-                .map(claim -> claim.getString("lease"));
     }
 }

@@ -49,16 +49,19 @@ class InvitationController {
     private final OrganizationAccess access;
     private final IdentityDirectory directory;
     private final InvitationLookup lookup;
+    private final AddressClaims claims;
     private final InvitationTokens tokens;
     private final InvitationIssuer issuer;
     private final Clock clock;
 
     InvitationController(Commands commands, OrganizationAccess access, IdentityDirectory directory,
-                         InvitationLookup lookup, InvitationTokens tokens, InvitationIssuer issuer, Clock clock) {
+                         InvitationLookup lookup, AddressClaims claims, InvitationTokens tokens, InvitationIssuer issuer,
+                         Clock clock) {
         this.commands = commands;
         this.access = access;
         this.directory = directory;
         this.lookup = lookup;
+        this.claims = claims;
         this.tokens = tokens;
         this.issuer = issuer;
         this.clock = clock;
@@ -126,7 +129,7 @@ class InvitationController {
             if (standing == InvitationValidity.USED || standing == InvitationValidity.REVOKED) {
                 throw new RuleViolation(standing.code().orElseThrow(), standing.detail());
             }
-            if (!lookup.claim(organizationId, entry.email(), invitationId)) {
+            if (!claims.claim(organizationId, entry.email(), invitationId)) {
                 throw new RuleViolation(ProblemCode.ALREADY_INVITED, entry.email() + " has another pending invitation to the organization.");
             }
             try {
@@ -136,7 +139,7 @@ class InvitationController {
                 return new Issued(invitationId, entry.email(), InvitationStatus.PENDING.json(), resent.expiresAt());
             } catch (RuntimeException e) {
                 if (!InvitationStatus.PENDING.json().equals(entry.status())) {
-                    lookup.release(organizationId, entry.email(), invitationId);
+                    claims.release(organizationId, entry.email(), invitationId);
                 }
                 throw e;
             }

@@ -29,7 +29,8 @@ import java.util.UUID;
  * <p>Work is done for the whole batch at once, not per address: members are looked up and claims taken in a
  * round trip each, and the commands (one new aggregate each) are sent {@linkplain Commands#together together}: every
  * event of the batch is appended at once (one insert for all of them). A claim whose
- * invitation is not stored is given back, so a failure never leaves an address blocked.
+ * invitation is not stored is given back, so a failure never leaves an address blocked; a claim left by a process that
+ * died before the append is taken over once abandoned ({@link AddressClaims}).
  */
 @Component
 public class InvitationIssuer {
@@ -39,7 +40,7 @@ public class InvitationIssuer {
 
     private final Commands commands;
     private final IdentityDirectory directory;
-    private final InvitationLookup lookup;
+    private final AddressClaims claims;
     private final InvitationTokens tokens;
     private final RateLimiter limiter;
     private final SingleOrganization singleOrganization;
@@ -47,13 +48,13 @@ public class InvitationIssuer {
     /** Invitations (one token each) an organization may send; a batch that does not fit is refused whole (429). */
     static final String SENDING_LIMIT = "invitation-sending-per-organization";
 
-    InvitationIssuer(Commands commands, IdentityDirectory directory, InvitationLookup lookup, InvitationTokens tokens,
+    InvitationIssuer(Commands commands, IdentityDirectory directory, AddressClaims claims, InvitationTokens tokens,
                      RateLimiter limiter, SingleOrganization singleOrganization) {
         this.limiter = limiter;
         this.singleOrganization = singleOrganization;
         this.commands = commands;
         this.directory = directory;
-        this.lookup = lookup;
+        this.claims = claims;
         this.tokens = tokens;
     }
 
@@ -90,7 +91,7 @@ public class InvitationIssuer {
         Set<String> members = directory.membersByEmail(organizationId, emails);
         Set<String> elsewhere = singleOrganization.keptOutByEmail(organizationId,
                 emails.stream().filter(email -> !members.contains(email)).toList());
-        Set<String> invited = lookup.claimedAmong(organizationId,
+        Set<String> invited = claims.claimedAmong(organizationId,
                 emails.stream().filter(email -> !members.contains(email) && !elsewhere.contains(email)).toList());
         Map<String, Refused> refused = new LinkedHashMap<>();
         for (String email : emails) {
@@ -127,7 +128,7 @@ public class InvitationIssuer {
                 wanted.putIfAbsent(invitee.email(), UUID.randomUUID());
             }
         }
-        Set<String> claimed = lookup.claimAll(organizationId, wanted);
+        Set<String> claimed = claims.claimAll(organizationId, wanted);
 
         Outcome[] outcomes = new Outcome[invitees.size()];
         List<Integer> toIssue = new ArrayList<>();
@@ -152,7 +153,7 @@ public class InvitationIssuer {
                     .toList());
         } catch (RuntimeException e) {
             // no invitation of the batch was stored (or, had the append broken off, not all): give every address back
-            toIssue.forEach(i -> lookup.release(organizationId, invitees.get(i).email(), wanted.get(invitees.get(i).email())));
+            toIssue.forEach(i -> claims.release(organizationId, invitees.get(i).email(), wanted.get(invitees.get(i).email())));
             throw e;
         }
         RuntimeException failure = null;
@@ -182,7 +183,7 @@ public class InvitationIssuer {
             commands.sendAndWait(command);
             return new Attempt(index, new Issued(invitee.email(), invitationId, terms.expiresAt()), null);
         } catch (RuntimeException e) {
-            lookup.release(terms.organizationId(), invitee.email(), invitationId);
+            claims.release(terms.organizationId(), invitee.email(), invitationId);
             return new Attempt(index, null, e);
         }
     }

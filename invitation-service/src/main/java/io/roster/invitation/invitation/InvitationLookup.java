@@ -2,18 +2,16 @@ package io.roster.invitation.invitation;
 
 import com.mongodb.ErrorCategory;
 import com.mongodb.MongoBulkWriteException;
-import com.mongodb.MongoWriteException;
-import com.mongodb.bulk.BulkWriteError;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.InsertManyOptions;
-import com.mongodb.client.model.ReplaceOneModel;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.invitation.InvitationValidity;
 import org.bson.Document;
@@ -25,29 +23,32 @@ import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Date;
 import java.util.HashSet;
-import java.util.LinkedHashMap;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
 
 /**
- * The invitation service's own lookups, kept by {@link InvitationLookupProjection} in the commanding
- * thread: invitations by id and by token hash ({@code invitation-lookup-v1}), and the claims on
- * (organization, address) of pending invitations ({@code pending-invitation-addresses-v1}, the pair as
- * the unique {@code _id}), which a request takes before issuing so an address has at most one pending
- * invitation per organization even with concurrent requests or several instances.
+ * Invitations by id and by token hash ({@code invitation-lookup-v1}), kept by {@link InvitationLookupProjection}:
+ * what preview, accept, resend, revoke and the expiry job need of an invitation before they send its command.
+ *
+ * <p>Every write is safe to apply twice and in any interleaving of the live and the repair processor (see
+ * {@link io.roster.kit.lookup.RepairedLookup}): an issue only inserts a missing entry, and each later change
+ * carries its event's sequence number per part it writes ({@code tokenSequence} for token and expiry,
+ * {@code statusSequence} for the status) and applies only over an older one. So a late copy of an event never
+ * undoes a later one, and an event a crash left out is still applied after later ones were. Entries written
+ * before these fields existed have none and take any event.
  */
 @Component
 class InvitationLookup {
 
+    private static final String TOKEN_SEQUENCE = "tokenSequence";
+    private static final String STATUS_SEQUENCE = "statusSequence";
+
     private final MongoCollection<Document> invitations;
-    private final MongoCollection<Document> claims;
 
     InvitationLookup(MongoDatabase database) {
         this.invitations = database.getCollection("invitation-lookup-v1");
-        this.claims = database.getCollection("pending-invitation-addresses-v1");
         invitations.createIndex(Indexes.ascending("tokenHash"), new IndexOptions().name("by_token_hash"));
         invitations.createIndex(Indexes.ascending("status", "expiresAt"), new IndexOptions().name("by_status_expiry"));
     }
@@ -62,115 +63,82 @@ class InvitationLookup {
         }
     }
 
-    /** @return false when another invitation holds the address for the organization */
-    boolean claim(UUID organizationId, String email, UUID invitationId) {
-        try {
-            claims.insertOne(new Document("_id", claimKey(organizationId, email)).append("invitationId", invitationId.toString()));
-            return true;
-        } catch (MongoWriteException e) {
-            if (e.getError().getCategory() == ErrorCategory.DUPLICATE_KEY) {
-                Document holder = claims.find(Filters.eq("_id", claimKey(organizationId, email))).first();
-                return holder != null && invitationId.toString().equals(holder.getString("invitationId"));
-            }
-            throw e;
-        }
+    /** A new pending invitation's entry, from its InvitationIssued ({@code sequence}, the first of its stream). */
+    record NewEntry(UUID invitationId, UUID organizationId, String email, List<String> roles, String tokenHash,
+                    Instant expiresAt, long sequence) {
     }
 
     /**
-     * {@link #claim} for many addresses at once: one unordered insert of every claim, so a batch costs one
-     * round trip and the unique {@code _id} still decides each address.
-     *
-     * @param invitationByEmail (normalized) address → the new invitation that would hold it
-     * @return the addresses now held by their invitation
+     * Records new pending invitations, all in one write. An entry that exists already is left as it is: it was
+     * written from this same event, and maybe changed by later ones since.
      */
-    Set<String> claimAll(UUID organizationId, Map<String, UUID> invitationByEmail) {
-        if (invitationByEmail.isEmpty()) {
-            return Set.of();
-        }
-        List<Map.Entry<String, UUID>> wanted = List.copyOf(invitationByEmail.entrySet());
-        List<Document> documents = wanted.stream()
-                .map(e -> new Document("_id", claimKey(organizationId, e.getKey())).append("invitationId", e.getValue().toString()))
-                .toList();
-        Set<String> claimed = new HashSet<>(invitationByEmail.keySet());
-        try {
-            claims.insertMany(documents, new InsertManyOptions().ordered(false));
-        } catch (MongoBulkWriteException e) {
-            for (BulkWriteError error : e.getWriteErrors()) {
-                if (ErrorCategory.fromErrorCode(error.getCode()) != ErrorCategory.DUPLICATE_KEY) {
-                    releaseAll(organizationId, invitationByEmail);
-                    throw e;
-                }
-                claimed.remove(wanted.get(error.getIndex()).getKey());
-            }
-        }
-        return claimed;
-    }
-
-    /** Which of these addresses a pending invitation to the organization holds: one query, changes nothing. */
-    Set<String> claimedAmong(UUID organizationId, Collection<String> emails) {
-        Map<String, String> emailByKey = new LinkedHashMap<>();
-        emails.forEach(email -> emailByKey.put(claimKey(organizationId, email), email));
-        Set<String> held = new HashSet<>();
-        if (!emailByKey.isEmpty()) {
-            for (Document claim : claims.find(Filters.in("_id", emailByKey.keySet()))) {
-                held.add(emailByKey.get(claim.getString("_id")));
-            }
-        }
-        return held;
-    }
-
-    /** Gives back every address these invitations hold. */
-    void releaseAll(UUID organizationId, Map<String, UUID> invitationByEmail) {
-        invitationByEmail.forEach((email, invitationId) -> release(organizationId, email, invitationId));
-    }
-
-    /** Gives the address back, if this invitation holds it. */
-    void release(UUID organizationId, String email, UUID invitationId) {
-        claims.deleteOne(Filters.and(Filters.eq("_id", claimKey(organizationId, email)),
-                Filters.eq("invitationId", invitationId.toString())));
-    }
-
-    /** A new pending invitation's entry. */
-    record NewEntry(UUID invitationId, UUID organizationId, String email, List<String> roles, String tokenHash,
-                    Instant expiresAt) {
-    }
-
-    /** Records new pending invitations, all in one write. */
     void issuedAll(List<NewEntry> entries) {
         if (entries.isEmpty()) {
             return;
         }
-        invitations.bulkWrite(entries.stream()
-                .map(entry -> new ReplaceOneModel<>(Filters.eq("_id", entry.invitationId().toString()),
-                        new Document("_id", entry.invitationId().toString())
-                                .append("organizationId", entry.organizationId().toString())
-                                .append("email", entry.email())
-                                .append("roles", entry.roles())
-                                .append("tokenHash", entry.tokenHash())
-                                .append("status", InvitationStatus.PENDING.json())
-                                .append("expiresAt", Date.from(entry.expiresAt())),
-                        new ReplaceOptions().upsert(true)))
-                .toList(), new BulkWriteOptions().ordered(false));
+        try {
+            invitations.bulkWrite(entries.stream()
+                    .map(entry -> new UpdateOneModel<Document>(Filters.eq("_id", entry.invitationId().toString()),
+                            Updates.combine(
+                                    Updates.setOnInsert("organizationId", entry.organizationId().toString()),
+                                    Updates.setOnInsert("email", entry.email()),
+                                    Updates.setOnInsert("roles", entry.roles()),
+                                    Updates.setOnInsert("tokenHash", entry.tokenHash()),
+                                    Updates.setOnInsert("expiresAt", Date.from(entry.expiresAt())),
+                                    Updates.setOnInsert(TOKEN_SEQUENCE, entry.sequence()),
+                                    Updates.setOnInsert("status", InvitationStatus.PENDING.json()),
+                                    Updates.setOnInsert(STATUS_SEQUENCE, entry.sequence())),
+                            new UpdateOptions().upsert(true)))
+                    .toList(), new BulkWriteOptions().ordered(false));
+        } catch (MongoBulkWriteException e) {
+            // the live and the repair processor upserting one entry at once: the loser's upsert finds the key taken,
+            // and the entry it wanted to insert is there
+            boolean onlyInsertedMeanwhile = e.getWriteErrors().stream()
+                    .allMatch(error -> ErrorCategory.fromErrorCode(error.getCode()) == ErrorCategory.DUPLICATE_KEY);
+            if (!onlyInsertedMeanwhile) {
+                throw e;
+            }
+        }
     }
 
-    void resent(UUID invitationId, String tokenHash, Instant expiresAt) {
-        invitations.updateOne(Filters.eq("_id", invitationId.toString()), Updates.combine(
-                Updates.set("tokenHash", tokenHash),
-                Updates.set("expiresAt", Date.from(expiresAt)),
-                Updates.set("status", InvitationStatus.PENDING.json())));
+    /** A resend's new token and expiry, and the invitation pending again (after an expiry). */
+    void resent(UUID invitationId, String tokenHash, Instant expiresAt, long sequence) {
+        invitations.bulkWrite(List.of(
+                new UpdateOneModel<>(Filters.and(withId(invitationId), olderThan(TOKEN_SEQUENCE, sequence)), Updates.combine(
+                        Updates.set("tokenHash", tokenHash),
+                        Updates.set("expiresAt", Date.from(expiresAt)),
+                        Updates.set(TOKEN_SEQUENCE, sequence))),
+                new UpdateOneModel<>(Filters.and(withId(invitationId), olderThan(STATUS_SEQUENCE, sequence)), Updates.combine(
+                        Updates.set("status", InvitationStatus.PENDING.json()),
+                        Updates.set(STATUS_SEQUENCE, sequence)))),
+                new BulkWriteOptions().ordered(false));
     }
 
-    void ended(UUID invitationId, UUID organizationId, String email, InvitationStatus status) {
-        invitations.updateOne(Filters.eq("_id", invitationId.toString()), Updates.set("status", status.json()));
-        release(organizationId, email, invitationId);
+    /** The invitation was accepted, revoked or expired. */
+    void ended(UUID invitationId, InvitationStatus status, long sequence) {
+        invitations.updateOne(Filters.and(withId(invitationId), olderThan(STATUS_SEQUENCE, sequence)), Updates.combine(
+                Updates.set("status", status.json()),
+                Updates.set(STATUS_SEQUENCE, sequence)));
     }
 
     Optional<Entry> byId(UUID invitationId) {
-        return first(Filters.eq("_id", invitationId.toString()));
+        return first(withId(invitationId));
     }
 
     Optional<Entry> byTokenHash(String tokenHash) {
         return first(Filters.eq("tokenHash", tokenHash));
+    }
+
+    /** Which of these invitations the lookup has as pending: one query. */
+    Set<UUID> pendingAmong(Collection<UUID> invitationIds) {
+        Set<UUID> pending = new HashSet<>();
+        if (!invitationIds.isEmpty()) {
+            invitations.find(Filters.and(Filters.in("_id", invitationIds.stream().map(UUID::toString).toList()),
+                            Filters.eq("status", InvitationStatus.PENDING.json())))
+                    .projection(Projections.include("_id"))
+                    .forEach(d -> pending.add(UUID.fromString(d.getString("_id"))));
+        }
+        return pending;
     }
 
     /** Pending invitations whose expiry passed, oldest first. */
@@ -192,7 +160,12 @@ class InvitationLookup {
                 d.getDate("expiresAt").toInstant()));
     }
 
-    private static String claimKey(UUID organizationId, String email) {
-        return organizationId + ":" + email;
+    private static Bson withId(UUID invitationId) {
+        return Filters.eq("_id", invitationId.toString());
+    }
+
+    /** The part {@code field} counts was last written by an event before {@code sequence} (or by code that kept no count). */
+    private static Bson olderThan(String field, long sequence) {
+        return Filters.or(Filters.exists(field, false), Filters.lt(field, sequence));
     }
 }

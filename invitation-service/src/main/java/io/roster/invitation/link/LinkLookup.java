@@ -1,11 +1,13 @@
 package io.roster.invitation.link;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EncryptedSecret;
 import io.roster.events.invitation.InvitationValidity;
@@ -22,9 +24,17 @@ import java.util.UUID;
 /**
  * Links by id and by token hash ({@code link-lookup-v1}), kept by {@link LinkLookupProjection}. The token is
  * kept only sealed (for the admin's "copy URL"), its hash for lookup.
+ *
+ * <p>Every write is safe to apply twice and in any interleaving of the live and the repair processor (see
+ * {@link io.roster.kit.lookup.RepairedLookup}): a creation only inserts a missing entry; the terms and the switch
+ * each keep the sequence number of the event that last wrote them ({@code termsSequence}, {@code enabledSequence})
+ * and take only a later one; the use count only grows. Entries written before those fields existed take any event.
  */
 @Component
 class LinkLookup {
+
+    private static final String TERMS_SEQUENCE = "termsSequence";
+    private static final String ENABLED_SEQUENCE = "enabledSequence";
 
     private final MongoCollection<Document> links;
 
@@ -42,37 +52,48 @@ class LinkLookup {
     }
 
     void created(UUID linkId, UUID organizationId, List<String> roles, List<String> emails, Instant expiresAt, Integer quota,
-                 String tokenHash, EncryptedSecret token) {
-        links.replaceOne(Filters.eq("_id", linkId.toString()), new Document("_id", linkId.toString())
-                        .append("organizationId", organizationId.toString())
-                        .append("roles", roles)
-                        .append("emails", emails)
-                        .append("expiresAt", expiresAt == null ? null : Date.from(expiresAt))
-                        .append("quota", quota)
-                        .append("used", 0)
-                        .append("enabled", true)
-                        .append("tokenHash", tokenHash)
-                        .append("tokenKeyId", token.keyId())
-                        .append("tokenCiphertext", token.ciphertext()),
-                new ReplaceOptions().upsert(true));
+                 String tokenHash, EncryptedSecret token, long sequence) {
+        try {
+            links.updateOne(withId(linkId), Updates.combine(
+                            Updates.setOnInsert("organizationId", organizationId.toString()),
+                            Updates.setOnInsert("roles", roles),
+                            Updates.setOnInsert("emails", emails),
+                            Updates.setOnInsert("expiresAt", expiresAt == null ? null : Date.from(expiresAt)),
+                            Updates.setOnInsert("quota", quota),
+                            Updates.setOnInsert(TERMS_SEQUENCE, sequence),
+                            Updates.setOnInsert("used", 0),
+                            Updates.setOnInsert("enabled", true),
+                            Updates.setOnInsert(ENABLED_SEQUENCE, sequence),
+                            Updates.setOnInsert("tokenHash", tokenHash),
+                            Updates.setOnInsert("tokenKeyId", token.keyId()),
+                            Updates.setOnInsert("tokenCiphertext", token.ciphertext())),
+                    new UpdateOptions().upsert(true));
+        } catch (MongoWriteException e) {
+            // the live and the repair processor inserting the entry at once: it is there
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+        }
     }
 
-    void updated(UUID linkId, List<String> roles, List<String> emails, Instant expiresAt, Integer quota) {
-        links.updateOne(Filters.eq("_id", linkId.toString()), Updates.combine(
+    void updated(UUID linkId, List<String> roles, List<String> emails, Instant expiresAt, Integer quota, long sequence) {
+        links.updateOne(Filters.and(withId(linkId), olderThan(TERMS_SEQUENCE, sequence)), Updates.combine(
                 Updates.set("roles", roles), Updates.set("emails", emails),
-                Updates.set("expiresAt", expiresAt == null ? null : Date.from(expiresAt)), Updates.set("quota", quota)));
+                Updates.set("expiresAt", expiresAt == null ? null : Date.from(expiresAt)), Updates.set("quota", quota),
+                Updates.set(TERMS_SEQUENCE, sequence)));
     }
 
-    void enabled(UUID linkId, boolean enabled) {
-        links.updateOne(Filters.eq("_id", linkId.toString()), Updates.set("enabled", enabled));
+    void enabled(UUID linkId, boolean enabled, long sequence) {
+        links.updateOne(Filters.and(withId(linkId), olderThan(ENABLED_SEQUENCE, sequence)), Updates.combine(
+                Updates.set("enabled", enabled), Updates.set(ENABLED_SEQUENCE, sequence)));
     }
 
     void used(UUID linkId, int used) {
-        links.updateOne(Filters.eq("_id", linkId.toString()), Updates.max("used", used));
+        links.updateOne(withId(linkId), Updates.max("used", used));
     }
 
     Optional<Entry> byId(UUID linkId) {
-        return first(Filters.eq("_id", linkId.toString()));
+        return first(withId(linkId));
     }
 
     Optional<Entry> byTokenHash(String tokenHash) {
@@ -89,5 +110,14 @@ class LinkLookup {
                 d.getList("roles", String.class, List.of()), d.getList("emails", String.class, List.of()),
                 expiresAt == null ? null : expiresAt.toInstant(), d.getInteger("quota"), d.getInteger("used", 0),
                 d.getBoolean("enabled", true), new EncryptedSecret(d.getString("tokenKeyId"), d.getString("tokenCiphertext"))));
+    }
+
+    private static Bson withId(UUID linkId) {
+        return Filters.eq("_id", linkId.toString());
+    }
+
+    /** The part {@code field} counts was last written by an event before {@code sequence} (or by code that kept no count). */
+    private static Bson olderThan(String field, long sequence) {
+        return Filters.or(Filters.exists(field, false), Filters.lt(field, sequence));
     }
 }

@@ -1,75 +1,82 @@
 package io.roster.kit.axon;
 
-import io.roster.events.CloudEventsKafkaCodec;
-import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.axonframework.config.ProcessingGroup;
 import org.axonframework.eventhandling.DomainEventMessage;
 import org.axonframework.eventhandling.EventHandler;
 import org.axonframework.eventhandling.EventMessage;
+import org.axonframework.eventhandling.ReplayStatus;
 import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
 import org.axonframework.messaging.unitofwork.CurrentUnitOfWork;
 import org.axonframework.messaging.unitofwork.UnitOfWork;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.kafka.core.KafkaTemplate;
 
-import java.util.ArrayList;
 import java.util.List;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
-import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
 
 /**
- * The outbox relay: a tracking processor reads the event store and publishes every event to Kafka
- * (idempotent producer, acks=all), keyed by aggregate id. A batch's records are sent together and the
- * handler of the batch's last event waits for every acknowledgement, so the processor's token moves
- * only past events Kafka holds. A failure fails the batch, and the processor retries it from the last
- * stored token: at least once, in per-aggregate order.
+ * The outbox relay: a tracking processor reads the event store and publishes every event to Kafka (idempotent
+ * producer, acks=all), keyed by aggregate id. A batch is one {@link PublicationPass}: its records are sent together
+ * and the handler of the batch's last event waits for every acknowledgement and records what Kafka holds, so the
+ * processor's token moves only past events Kafka holds. A failure fails the batch, and the processor retries it from
+ * the last stored token: at least once, in per-aggregate order.
+ *
+ * <p>The processor reads the store by timestamp with a look-back ({@code roster.relay.look-back}): an event that
+ * becomes visible later than that after it was stamped (a replica's clock behind, a pause between stamping and
+ * insert, a retried write) is never delivered to it. Such an event is published anyway: before the next event of its
+ * aggregate (the pass reads it back from the store, see {@link PublicationPass}), or by {@link RelaySweep}, which
+ * finds it still flagged in the store behind the processor's position.
  */
 @ProcessingGroup(EventStoreKafkaRelay.PROCESSING_GROUP)
 public class EventStoreKafkaRelay {
 
     public static final String PROCESSING_GROUP = "kafka-relay-v1";
     private static final Logger log = LoggerFactory.getLogger(EventStoreKafkaRelay.class);
-    private static final String PENDING = EventStoreKafkaRelay.class.getName() + ".pending";
-    private static final long ACK_TIMEOUT_SECONDS = 30;
+    private static final String PASS = EventStoreKafkaRelay.class.getName() + ".pass";
 
-    private final KafkaTemplate<String, byte[]> kafka;
-    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
+    private final PublicationPasses passes;
 
-    public EventStoreKafkaRelay(KafkaTemplate<String, byte[]> kafka) {
-        this.kafka = kafka;
+    EventStoreKafkaRelay(PublicationPasses passes) {
+        this.passes = passes;
     }
 
+    /** During a republish (a token reset) every event goes out again; otherwise one on Kafka already is skipped. */
     @EventHandler
-    void relay(RosterEvent event, EventMessage<?> message) throws Exception {
+    void relay(RosterEvent event, EventMessage<?> message, ReplayStatus replay) throws Exception {
         if (!(message instanceof DomainEventMessage<?> domain)) {
             throw new IllegalStateException("Roster events come from aggregates; " + message.getIdentifier() + " has no sequence");
         }
-        ProducerRecord<String, byte[]> record = codec.encode(new EventEnvelope(event, domain.getAggregateIdentifier(),
-                domain.getSequenceNumber(), text(message, "traceId"), text(message, "correlationId")));
-        CompletableFuture<?> sent = kafka.send(record);
-        List<CompletableFuture<?>> pending = pending();
-        pending.add(sent);
+        PublicationPass batch = batch();
+        batch.publishInOrder(domain, replay.isReplay());
         if (isLastOfBatch()) {
-            awaitAll(pending);
+            int fromTheStore = batch.fromTheStore();
+            batch.complete();
+            if (fromTheStore > 0) {
+                log.warn("Published {} stored events the relay's tracking processor had passed, read back from the event "
+                        + "store before later events of their aggregates", fromTheStore);
+            }
         }
     }
 
-    /** Axon's "correlationId" is the id of the causing message, its "traceId" the root: the user's request. */
-    private static String text(EventMessage<?> message, String key) {
-        Object value = message.getMetaData().get(key);
-        return value == null ? null : value.toString();
-    }
-
-    private static List<CompletableFuture<?>> pending() {
+    /** The batch's pass, made at its first event with what is recorded of every aggregate in the batch. */
+    private PublicationPass batch() {
         if (!CurrentUnitOfWork.isStarted()) {
-            return new ArrayList<>();
+            return passes.start(PublicationPasses.RepairedBy.ORDER);
         }
-        return CurrentUnitOfWork.get().root().getOrComputeResource(PENDING, key -> new ArrayList<>());
+        UnitOfWork<?> root = CurrentUnitOfWork.get().root();
+        return root.getOrComputeResource(PASS, key -> {
+            PublicationPass pass = passes.start(PublicationPasses.RepairedBy.ORDER);
+            pass.lookUp(aggregatesOf(root));
+            return pass;
+        });
+    }
+
+    private static List<String> aggregatesOf(UnitOfWork<?> unitOfWork) {
+        List<? extends EventMessage<?>> messages = unitOfWork instanceof BatchingUnitOfWork<?> batch
+                ? batch.getMessages().stream().map(m -> (EventMessage<?>) m).toList()
+                : List.of((EventMessage<?>) unitOfWork.getMessage());
+        return messages.stream().filter(DomainEventMessage.class::isInstance)
+                .map(m -> ((DomainEventMessage<?>) m).getAggregateIdentifier()).distinct().toList();
     }
 
     private static boolean isLastOfBatch() {
@@ -78,16 +85,5 @@ public class EventStoreKafkaRelay {
         }
         UnitOfWork<?> unitOfWork = CurrentUnitOfWork.get();
         return !(unitOfWork instanceof BatchingUnitOfWork<?> batch) || batch.isLastMessage();
-    }
-
-    private static void awaitAll(List<CompletableFuture<?>> pending) throws InterruptedException, TimeoutException {
-        try {
-            CompletableFuture.allOf(pending.toArray(CompletableFuture[]::new)).get(ACK_TIMEOUT_SECONDS, TimeUnit.SECONDS);
-            log.debug("Kafka acknowledged {} events", pending.size());
-        } catch (ExecutionException e) {
-            throw new IllegalStateException("Kafka refused an event; the batch will be retried", e.getCause());
-        } finally {
-            pending.clear();
-        }
     }
 }

@@ -80,7 +80,8 @@ class DurableEventStoreTest {
         AxonMongoConfiguration axon = new AxonMongoConfiguration();
         MongoProperties properties = new MongoProperties("unused", "roster-durable", Duration.ofSeconds(15));
         MongoTemplate template = axon.axonMongoTemplate(client, properties);
-        EventStorageEngine events = axon.eventStorageEngine(template, axon.eventSerializer(), axon.serializer());
+        EventStorageEngine events = axon.eventStorageEngine(template, axon.eventSerializer(), axon.serializer(),
+                new RelayProperties(200, Duration.ofSeconds(1), Duration.ofSeconds(1), 1000, Duration.ofMinutes(5)));
         TokenStore tokens = axon.tokenStore(template, axon.serializer());
 
         String organization = UUID.randomUUID().toString();
