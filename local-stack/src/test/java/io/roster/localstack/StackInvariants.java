@@ -270,6 +270,21 @@ final class StackInvariants {
         return missing;
     }
 
+    // --- acknowledged commands (I1) -----------------------------------------------------------------------------
+
+    /**
+     * The aggregates a client was told exist (a 2xx answered their id: an organization, a user, an invitation) that
+     * have no event in the service's event store, as "id" (issue 13's I1: an acknowledged command is stored).
+     */
+    List<String> acknowledgedWithoutEvents(RosterService service, Collection<String> aggregateIds) {
+        Set<String> stored = new HashSet<>();
+        mongo.getDatabase(service.database()).getCollection("domainevents")
+                .find(com.mongodb.client.model.Filters.in("aggregateIdentifier", aggregateIds))
+                .projection(new Document("aggregateIdentifier", 1))
+                .forEach(event -> stored.add(String.valueOf(event.get("aggregateIdentifier"))));
+        return aggregateIds.stream().filter(id -> !stored.contains(id)).sorted().toList();
+    }
+
     private static Object canonical(Object value) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> sorted = new TreeMap<>();
@@ -415,6 +430,57 @@ final class StackInvariants {
         List<String> unexpected = receivedById.keySet().stream().filter(id -> !expectedIds.contains(id))
                 .map(id -> id + " " + inboxesById.get(id)).sorted().toList();
         return new EmailCheck(expected, received, missing, duplicated, unexpected);
+    }
+
+    /**
+     * The triggered emails the notification service has no delivery record of ({@code deliveries-v1}, keyed by the
+     * notification id): issue 13's I3 asks one record per triggering event, whatever became of the send.
+     */
+    List<TriggeredEmail> triggeredWithoutDelivery(List<TriggeredEmail> triggered) {
+        Set<String> recorded = new HashSet<>();
+        mongo.getDatabase(RosterService.NOTIFICATION.database()).getCollection("deliveries-v1").find()
+                .projection(new Document("_id", 1)).forEach(delivery -> recorded.add(String.valueOf(delivery.get("_id"))));
+        return triggered.stream().filter(email -> !recorded.contains(email.notificationId())).toList();
+    }
+
+    // --- quotas (I5) -------------------------------------------------------------------------------------------
+
+    /**
+     * The invitation links used more often than their quota allowed when each use happened (the quota of the link's
+     * latest settings before the use), as "link: used N, quota Q" (issue 13's I5). From the invitation topic alone.
+     */
+    List<String> linksOverQuota() {
+        Map<String, Integer> quota = new HashMap<>();
+        Map<String, Integer> uses = new HashMap<>();
+        List<String> over = new ArrayList<>();
+        List<ConsumerRecord<String, String>> records = new ArrayList<>(TopicRecords.all(ports, "roster.invitation.v1"));
+        // one link's events are on one partition in order; across links the order does not matter here
+        records.sort(java.util.Comparator.comparingInt(ConsumerRecord<String, String>::partition)
+                .thenComparingLong(ConsumerRecord::offset));
+        Set<String> seen = new HashSet<>();
+        for (ConsumerRecord<String, String> record : records) {
+            if (!seen.add(TopicRecords.header(record, "ce_id"))) {
+                continue; // a republished event is the same event
+            }
+            String type = typeName(record);
+            if (!type.equals("InvitationLinkCreated") && !type.equals("InvitationLinkUpdated") && !type.equals("InvitationLinkUsed")) {
+                continue;
+            }
+            JsonNode event = http.readTree(record.value());
+            String link = event.path("linkId").asText();
+            if (type.equals("InvitationLinkUsed")) {
+                int used = uses.merge(link, 1, Integer::sum);
+                Integer allowed = quota.get(link);
+                if (allowed != null && used > allowed) {
+                    over.add(link + ": used " + used + ", quota " + allowed);
+                }
+            } else if (event.hasNonNull("quota")) {
+                quota.put(link, event.path("quota").asInt());
+            } else {
+                quota.remove(link);
+            }
+        }
+        return over;
     }
 
     /** Every record of the notification topic whose type is {@code NotificationFailed}, as "kind recipient: error". */

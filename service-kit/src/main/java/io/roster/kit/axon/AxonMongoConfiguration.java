@@ -147,7 +147,7 @@ public class AxonMongoConfiguration {
 
     /** Publishes every stored event again (a token reset of the relay), for consumers rebuilding from Kafka. */
     @Bean
-    RelayRepublisher relayRepublisher(ObjectProvider<EventProcessingConfiguration> processing) {
-        return new RelayRepublisher(processing);
+    RelayRepublisher relayRepublisher(ObjectProvider<EventProcessingConfiguration> processing, MongoDatabase mongoDatabase) {
+        return new RelayRepublisher(processing, new PublishedSequences(mongoDatabase));
     }
 }

@@ -45,6 +45,11 @@ class PublishedSequences {
         return sequences;
     }
 
+    /** Forgets every record (a republish sends every stored event again, recording them anew). */
+    void forgetAll() {
+        collection.deleteMany(new Document());
+    }
+
     /** Records these sequences as published, in one bulk write; a recorded higher sequence stays. */
     void record(Map<String, Long> highest) {
         if (highest.isEmpty()) {

@@ -1,7 +1,7 @@
 package io.roster.kit.axon;
 
 import io.roster.events.ProblemCode;
-import io.roster.kit.consumer.InfrastructureFailures;
+import io.roster.kit.failure.InfrastructureFailures;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;

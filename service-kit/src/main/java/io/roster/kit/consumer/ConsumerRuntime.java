@@ -1,5 +1,6 @@
 package io.roster.kit.consumer;
 
+import io.roster.kit.failure.InfrastructureFailures;
 import io.roster.events.EventEnvelope;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
 import org.apache.kafka.clients.consumer.ConsumerRecord;

@@ -1,5 +1,6 @@
 package io.roster.kit.consumer;
 
+import io.roster.kit.failure.InfrastructureFailures;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;

@@ -1,6 +1,6 @@
 package io.roster.kit.revocation;
 
-import io.roster.kit.consumer.InfrastructureFailures;
+import io.roster.kit.failure.InfrastructureFailures;
 import io.roster.kit.web.ServiceUnavailable;
 import org.springframework.security.oauth2.jwt.BadJwtException;
 import org.springframework.security.oauth2.jwt.Jwt;

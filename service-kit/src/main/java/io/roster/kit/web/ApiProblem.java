@@ -2,6 +2,9 @@ package io.roster.kit.web;
 
 import io.roster.events.ProblemCode;
 import org.springframework.http.HttpStatus;
+import org.springframework.http.HttpStatusCode;
+import org.springframework.http.ProblemDetail;
+import org.springframework.web.ErrorResponse;
 
 import java.util.List;
 
@@ -10,7 +13,7 @@ import java.util.List;
  * (PRODUCT.md §2) and the HTTP status that code always has ({@link ProblemCode}). Throw it from anywhere in a
  * request; {@link ProblemWebExceptionHandler} writes it.
  */
-public class ApiProblem extends RuntimeException {
+public class ApiProblem extends RuntimeException implements ErrorResponse {
 
     private final ProblemCode code;
     private final List<FieldProblem> errors;
@@ -27,6 +30,19 @@ public class ApiProblem extends RuntimeException {
 
     public HttpStatus status() {
         return HttpStatus.valueOf(code.status());
+    }
+
+    /** Spring's view of the same answer (what {@link ProblemWriter} writes is the whole of it). */
+    @Override
+    public HttpStatusCode getStatusCode() {
+        return status();
+    }
+
+    @Override
+    public ProblemDetail getBody() {
+        ProblemDetail body = ProblemDetail.forStatusAndDetail(status(), getMessage());
+        body.setProperty("code", code());
+        return body;
     }
 
     /** The wire code, e.g. {@code validation_failed}. */

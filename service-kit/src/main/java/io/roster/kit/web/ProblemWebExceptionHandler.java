@@ -2,6 +2,7 @@ package io.roster.kit.web;
 
 import com.fasterxml.jackson.core.JsonProcessingException;
 import io.roster.events.ProblemCode;
+import io.roster.kit.failure.InfrastructureFailures;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.boot.web.reactive.error.ErrorWebExceptionHandler;
@@ -23,6 +24,7 @@ import org.springframework.web.server.UnsupportedMediaTypeStatusException;
 import org.springframework.web.reactive.HandlerMapping;
 import reactor.core.publisher.Mono;
 
+import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
 
@@ -33,6 +35,7 @@ import java.util.List;
 public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
 
     private static final Logger log = LoggerFactory.getLogger(ProblemWebExceptionHandler.class);
+    private static final Duration OUTAGE_RETRY_AFTER = Duration.ofSeconds(5);
 
     private final ProblemWriter writer;
 
@@ -43,9 +46,13 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
     @Override
     public Mono<Void> handle(ServerWebExchange exchange, Throwable error) {
         ApiProblem problem = toProblem(error);
-        if (problem.status().is5xxServerError()) {
-            // the route pattern, not the path: paths can carry secrets (invitation tokens)
-            Object route = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        // the route pattern, not the path: paths can carry secrets (invitation tokens)
+        Object route = exchange.getAttribute(HandlerMapping.BEST_MATCHING_PATTERN_ATTRIBUTE);
+        if (problem.status() == HttpStatus.SERVICE_UNAVAILABLE) {
+            // an outage, not a bug: one line per refused request, the readiness probe and the consumers tell the rest
+            log.warn("{} {} refused while a store is unreachable: {}", exchange.getRequest().getMethod(),
+                    route != null ? route : "(no route)", rootMessage(error));
+        } else if (problem.status().is5xxServerError()) {
             log.error("{} {} failed", exchange.getRequest().getMethod(), route != null ? route : "(no route)", error);
         }
         return writer.write(exchange, problem);
@@ -97,6 +104,13 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
         if (cause instanceof ResponseStatusException status) {
             return fromStatus(status.getStatusCode());
         }
+        if (InfrastructureFailures.isInfrastructure(error)) {
+            // MongoDB or Kafka unreachable (a partition, a failover, a timeout): a 503 the caller can retry, not a
+            // 500. A command's events are appended in one write or not at all, and the lookups written beside them
+            // are repaired from the event store (RepairedLookup), so nothing stays half-done
+            return new ServiceUnavailable("A store this request needs cannot be reached right now; try again shortly.",
+                    OUTAGE_RETRY_AFTER);
+        }
         return new ApiProblem(ProblemCode.INTERNAL_ERROR,
                 "Something went wrong on our side; the request may be retried.");
     }
@@ -142,6 +156,14 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
             current = current.getCause();
         }
         return current;
+    }
+
+    private static String rootMessage(Throwable error) {
+        Throwable root = error;
+        while (root.getCause() != null && root.getCause() != root) {
+            root = root.getCause();
+        }
+        return root.getClass().getSimpleName() + ": " + root.getMessage();
     }
 
     private static boolean hasCause(Throwable error, Class<? extends Throwable> type) {

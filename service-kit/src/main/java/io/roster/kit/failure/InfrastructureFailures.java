@@ -1,4 +1,4 @@
-package io.roster.kit.consumer;
+package io.roster.kit.failure;
 
 import com.mongodb.MongoClientException;
 import com.mongodb.MongoConnectionPoolClearedException;
@@ -69,8 +69,10 @@ public final class InfrastructureFailures {
         if (cause instanceof com.mongodb.MongoServerException server && TRANSIENT_SERVER_CODES.contains(server.getCode())) {
             return true;
         }
-        // a command path that translated an outage into a problem answer (503, 504) for its HTTP callers
-        if (cause instanceof io.roster.kit.web.ApiProblem problem && (problem.status().value() == 503 || problem.status().value() == 504)) {
+        // a command path that translated an outage into a problem answer (503, 504) for its HTTP callers (the kit's
+        // ApiProblem is an ErrorResponse, so this package needs nothing of the web package)
+        if (cause instanceof org.springframework.web.ErrorResponse answer
+                && (answer.getStatusCode().value() == 503 || answer.getStatusCode().value() == 504)) {
             return true;
         }
         if (cause instanceof RetriableException || cause instanceof org.apache.kafka.common.errors.TimeoutException

@@ -1,4 +1,4 @@
-package io.roster.kit.consumer;
+package io.roster.kit.failure;
 
 import com.fasterxml.jackson.core.JsonParseException;
 import com.mongodb.MongoSocketOpenException;
