@@ -92,9 +92,13 @@ public class Accounts {
         throw new RuleViolation(ProblemCode.EMAIL_TAKEN, "Another account uses " + EmailAddress.normalize(account.email()) + ".");
     }
 
-    /** The registration succeeded: the account can log in and be found. */
+    /**
+     * The registration succeeded: the account can log in and be found. Only a pending claim is confirmed (the repair
+     * of {@link AccountConfirmations} replays registrations, and must not bring back an account being deleted).
+     */
     void confirm(UUID userId) {
-        collection.updateOne(byId(userId), Updates.combine(Updates.set(STATE, ACTIVE), Updates.unset("claimedAt")));
+        collection.updateOne(Filters.and(byId(userId), Filters.eq(STATE, PENDING)),
+                Updates.combine(Updates.set(STATE, ACTIVE), Updates.unset("claimedAt")));
     }
 
     /** The registration failed: the address is free again. */
