@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * once) and has none or one.
  *
  * <p>Invitations whose events the dead process had not yet recorded wait for Kafka instead: the restarted consumer
- * gets the partitions once the group has dropped the dead member, after its session timeout (10 s, service-kit's
+ * gets the partitions once the group has dropped the dead member, after its session timeout (6 s, service-kit's
  * {@code roster-kit.yml}; Kafka's default is 45 s) from the kill. Their wait is reported and bounded by that timeout
  * plus 30 s.
  *
@@ -65,7 +65,7 @@ class NotificationKillEndToEndIT {
     private static final int SENT_BEFORE_KILL = 60;
     private static final Duration BEYOND_RESTART = Duration.ofSeconds(30);
     /** The consumers' session.timeout.ms (roster-kit.yml): when the group drops a member killed with SIGKILL. */
-    private static final Duration KAFKA_SESSION_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration KAFKA_SESSION_TIMEOUT = Duration.ofSeconds(6);
 
     private final StackHttp http = new StackHttp();
     private RunningStack stack;
