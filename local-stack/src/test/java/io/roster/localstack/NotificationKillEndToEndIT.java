@@ -39,7 +39,7 @@ import org.slf4j.LoggerFactory;
  * once) and has none or one.
  *
  * <p>Invitations whose events the dead process had not yet recorded wait for Kafka instead: the restarted consumer
- * gets the partitions once the group has dropped the dead member, after its session timeout (10 s, service-kit's
+ * gets the partitions once the group has dropped the dead member, after its session timeout (6 s, service-kit's
  * {@code roster-kit.yml}; Kafka's default is 45 s) from the kill. Their wait is reported and bounded by that timeout
  * plus 30 s.
  *
@@ -47,9 +47,12 @@ import org.slf4j.LoggerFactory;
  * {@code local-stack/target/notification-kill-data}, kept for its logs (the killed process's as
  * {@code notification-service.log.1}).
  */
-// off in the default build until its burst client is made reliable: in the last full run one of its 30 invitation
-// requests failed on the client side ("Unexpected error handling connection"), unrelated to the kill; run it with
-// -Droster.fault-tests=true
+// off in the default build; run it with -Droster.fault-tests=true. It was switched off for a burst request thought to
+// have failed with "Unexpected error handling connection": that text is GreenMail's SMTP handler (in this JVM) when the
+// killed process's SMTP connection is reset mid-transaction, the kill working as meant, not a failed request. A run on
+// a machine at load 34 (2 cores) failed otherwise: the kill found no claimed delivery (the one seen had moved to
+// sending), and the IMAP check of 300 inboxes did not finish one pass within its 60 s. ScaleOutKillEndToEndIT covers
+// the dead process's claims taken over by a surviving process; this test is the only one of a lone process restarted.
 @FaultTest
 @org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "roster.fault-tests", matches = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
@@ -66,7 +69,7 @@ class NotificationKillEndToEndIT {
     private static final int SENT_BEFORE_KILL = 60;
     private static final Duration BEYOND_RESTART = Duration.ofSeconds(30);
     /** The consumers' session.timeout.ms (roster-kit.yml): when the group drops a member killed with SIGKILL. */
-    private static final Duration KAFKA_SESSION_TIMEOUT = Duration.ofSeconds(10);
+    private static final Duration KAFKA_SESSION_TIMEOUT = Duration.ofSeconds(6);
 
     private final StackHttp http = new StackHttp();
     private RunningStack stack;

@@ -22,7 +22,8 @@ import java.util.UUID;
 /**
  * Personal invitations ({@code invitations}), one document per invitation. Invitation events and the
  * notification service's NotificationSent come on different topics and may arrive in either order, so
- * every event sets only its own fields with an upsert, and counters and times only move forward.
+ * every event sets only its own fields with an upsert, and counters and times only move forward; whichever event
+ * creates the row also gives it the defaults (status {@code pending}, {@code resendCount} 0) it would have had.
  * {@link InvitationStore} reads them.
  */
 @Component
@@ -57,13 +58,17 @@ public class InvitationProjection implements Projection {
                     Updates.max("resendCount", resent.resendCount()),
                     Updates.set("status", "pending")));
         } else if (envelope.event() instanceof InvitationRevoked revoked) {
-            update(revoked.invitationId(), Updates.set("status", "revoked"));
+            update(revoked.invitationId(), Updates.combine(Updates.set("status", "revoked"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof InvitationExpired expired) {
-            update(expired.invitationId(), Updates.set("status", "expired"));
+            update(expired.invitationId(), Updates.combine(Updates.set("status", "expired"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof InvitationAccepted accepted) {
-            update(accepted.invitationId(), Updates.set("status", "accepted"));
+            update(accepted.invitationId(), Updates.combine(Updates.set("status", "accepted"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof NotificationSent sent && sent.invitationId() != null) {
-            update(sent.invitationId(), Updates.max("lastSentAt", Date.from(sent.occurredAt())));
+            // the email may be read before its invitation (another topic; with two query processes, another process's
+            // partitions): the row it creates starts as the invitation's would, which the later InvitationIssued's
+            // setOnInsert no longer can
+            update(sent.invitationId(), Updates.combine(Updates.max("lastSentAt", Date.from(sent.occurredAt())),
+                    Updates.setOnInsert("resendCount", 0), Updates.setOnInsert("status", "pending")));
         }
     }
 

@@ -83,6 +83,23 @@ class InvitationQueryServiceTest extends AbstractServiceTest {
     }
 
     @Test
+    void anInvitationWhoseEmailWasReadFirstIsPendingWithNoResends() {
+        publish(log.organizationCreated(org, "Early Mail Co"), log.memberAdded(org, admin, List.of("admin")));
+        UUID cleo = UUID.randomUUID();
+        // nothing after the InvitationIssued sets the status: the row the NotificationSent created must already have it
+        String emailRead = publish(log.next(sent(cleo, now.plusSeconds(1))));
+        get(tokenOf(admin), emailRead, "/api/v1/organizations/{org}/invitations", org).expectStatus().isOk();
+        String consistency = publish(log.next(issued(cleo, "cleo@example.io")));
+
+        get(tokenOf(admin), consistency, "/api/v1/organizations/{org}/invitations?status=pending", org)
+                .expectStatus().isOk()
+                .expectBody()
+                .jsonPath("$.items[*].email").isEqualTo(List.of("cleo@example.io"))
+                .jsonPath("$.items[0].resendCount").isEqualTo(0)
+                .jsonPath("$.items[0].lastSentAt").isEqualTo(now.plusSeconds(1).toString());
+    }
+
+    @Test
     void pendingInviteesAreListedAsMembersUntilTheyAcceptAndNeverTwice() {
         publish(log.organizationCreated(org, "Pending Co"), log.memberAdded(org, admin, List.of("admin")));
         UUID carla = UUID.randomUUID();
