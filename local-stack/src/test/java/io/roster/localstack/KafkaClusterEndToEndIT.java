@@ -102,8 +102,12 @@ class KafkaClusterEndToEndIT {
     void startTheStackOnThreeBrokers() throws Exception {
         LocalStackConfig config = RunningStack.onWipedDataFolder("kafka-cluster-data", PORTS)
                 .withServices(Set.of(RosterService.IDENTITY, RosterService.QUERY));
+        // C1 only, as the services: four Kafka JVMs compiling with C2 at once cost more start-up time on two cores
+        // than this light load gains from it
+        List<String> kafkaJvmOptions = new ArrayList<>(config.kafkaJvmOptions());
+        kafkaJvmOptions.addAll(List.of("-XX:TieredStopAtLevel=1", "-XX:CICompilerCount=1"));
         cluster = KafkaCluster.start(config.dataDir().resolve("kafka-cluster"), config.dataDir().resolve("logs"),
-                PORTS.kafkaController(), BROKER_PORTS, config.kafkaJvmOptions(), KafkaBroker.classpath(config), BROKER_START);
+                PORTS.kafkaController(), BROKER_PORTS, kafkaJvmOptions, KafkaBroker.classpath(config), BROKER_START);
         config = config.withExternalKafka(cluster.bootstrapServers()).withServiceEnvironment(Map.of(
                 "ROSTER_KAFKA_REPLICATION_FACTOR", "3",
                 "ROSTER_KAFKA_MIN_INSYNC_REPLICAS", MIN_INSYNC_REPLICAS));
