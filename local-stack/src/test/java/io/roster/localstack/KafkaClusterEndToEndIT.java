@@ -117,7 +117,7 @@ class KafkaClusterEndToEndIT {
         Map<String, Object> properties = new HashMap<>();
         properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
         properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 10000);
+        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
         admin = Admin.create(properties);
     }
 
@@ -316,12 +316,18 @@ class KafkaClusterEndToEndIT {
                 recordsOnTopic(), relayLag());
     }
 
-    /** The sum of the topic's high watermarks: the records a consumer can read. */
-    private long recordsOnTopic() throws Exception {
-        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-        partitions().forEach(p -> latest.put(new TopicPartition(TOPIC, p.partition()), OffsetSpec.latest()));
-        return admin.listOffsets(latest).all().get(10, TimeUnit.SECONDS).values().stream()
-                .mapToLong(info -> info.offset()).sum();
+    /**
+     * The sum of the topic's high watermarks: the records a consumer can read. Asked again when the admin client's
+     * view of the leaders is stale right after a kill (a request to a dead leader times out).
+     */
+    private long recordsOnTopic() {
+        return await("the high watermarks of " + TOPIC).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .ignoreExceptions().until(() -> {
+                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                    partitions().forEach(p -> latest.put(new TopicPartition(TOPIC, p.partition()), OffsetSpec.latest()));
+                    return admin.listOffsets(latest).all().get(15, TimeUnit.SECONDS).values().stream()
+                            .mapToLong(info -> info.offset()).sum();
+                }, sum -> true);
     }
 
     private List<TopicPartitionInfo> partitions() throws Exception {
