@@ -37,37 +37,47 @@ final class KafkaBroker {
     static List<String> prepare(LocalStackConfig config, DataFolder data, String classpath)
             throws IOException, InterruptedException {
         Path serverProperties = data.kafka().resolve("server.properties");
-        Path log4jProperties = data.kafka().resolve("log4j.properties");
         Files.writeString(serverProperties, serverProperties(config.ports(), data.kafkaLogDirs()),
                 StandardCharsets.UTF_8);
-        Files.writeString(log4jProperties, LOG4J_PROPERTIES, StandardCharsets.UTF_8);
-
-        List<String> java = new ArrayList<>();
-        java.add(LocalStack.javaExecutable());
-        java.addAll(config.kafkaJvmOptions());
-        java.add("-Dlog4j.configuration=" + log4jProperties.toUri());
-        java.add("-Dkafka.logs.dir=" + data.logs());
-        java.add("-cp");
-        java.add(classpath);
-
-        if (!Files.exists(data.kafkaLogDirs().resolve("meta.properties"))) {
-            String clusterId = data.kafkaClusterId();
-            List<String> format = new ArrayList<>(java);
-            format.addAll(List.of("kafka.tools.StorageTool", "format",
-                    "-t", clusterId, "-c", serverProperties.toString()));
-            Path formatLog = data.logFile("kafka-storage-format");
-            log.info("Formatting Kafka storage in {} (cluster id {})", data.kafkaLogDirs(), clusterId);
-            int exit = ChildProcess.run("kafka-storage-format", format, data.kafka(), formatLog, Duration.ofMinutes(2));
-            if (exit != 0) {
-                throw new StartupException("formatting the Kafka storage failed (exit code " + exit + "); see "
-                        + formatLog);
-            }
-        }
-
+        List<String> java = javaCommand(config.kafkaJvmOptions(), data.kafka(), data.logs(), classpath);
+        formatIfNew(java, serverProperties, data.kafkaLogDirs(), data.kafkaClusterId(), data.kafka(),
+                data.logFile("kafka-storage-format"));
         List<String> broker = new ArrayList<>(java);
         broker.add("kafka.Kafka");
         broker.add(serverProperties.toString());
         return broker;
+    }
+
+    /** {@code java <options> -cp <classpath>}, with the log4j configuration written into {@code folder}. */
+    static List<String> javaCommand(List<String> jvmOptions, Path folder, Path logs, String classpath) throws IOException {
+        Path log4jProperties = folder.resolve("log4j.properties");
+        Files.writeString(log4jProperties, LOG4J_PROPERTIES, StandardCharsets.UTF_8);
+        List<String> java = new ArrayList<>();
+        java.add(LocalStack.javaExecutable());
+        java.addAll(jvmOptions);
+        java.add("-Dlog4j.configuration=" + log4jProperties.toUri());
+        java.add("-Dkafka.logs.dir=" + logs);
+        java.add("-cp");
+        java.add(classpath);
+        return java;
+    }
+
+    /** Formats a node's storage with the cluster id unless it was formatted before (a restart keeps its data). */
+    static void formatIfNew(List<String> java, Path serverProperties, Path logDirs, String clusterId, Path workingDirectory,
+                            Path formatLog) throws IOException, InterruptedException {
+        if (Files.exists(logDirs.resolve("meta.properties"))) {
+            return;
+        }
+        List<String> format = new ArrayList<>(java);
+        format.addAll(List.of("kafka.tools.StorageTool", "format",
+                "-t", clusterId, "-c", serverProperties.toString()));
+        log.info("Formatting Kafka storage in {} (cluster id {})", logDirs, clusterId);
+        int exit = ChildProcess.run(formatLog.getFileName().toString().replace(".log", ""), format, workingDirectory,
+                formatLog, Duration.ofMinutes(2));
+        if (exit != 0) {
+            throw new StartupException("formatting the Kafka storage failed (exit code " + exit + "); see "
+                    + formatLog);
+        }
     }
 
     static String serverProperties(Ports ports, Path logDirs) {
@@ -117,6 +127,20 @@ final class KafkaBroker {
             "log4j.logger.org.apache.kafka.clients=WARN",
             "");
 
+    /** The broker's classpath: the build's {@code classpath.txt}, or this JVM's own when it holds the Kafka jars. */
+    static String classpath(LocalStackConfig config) {
+        Path file = config.classpathFile();
+        if (Files.isRegularFile(file)) {
+            return readClasspath(file);
+        }
+        String own = System.getProperty("java.class.path", "");
+        if (own.contains("kafka_2.13")) {
+            return own;
+        }
+        throw new StartupException("cannot find the Kafka broker's classpath: " + file + " is missing. Build with "
+                + "./mvnw -B -DskipTests -pl local-stack -am package (local-stack.sh does)");
+    }
+
     /** Waits until the broker answers a cluster description; fails at once if its process dies. */
     static void awaitReady(ChildProcess broker, int port, long deadlineNanos)
             throws TimeoutException, InterruptedException {
@@ -141,7 +165,7 @@ final class KafkaBroker {
         }
     }
 
-    private static void failIfDead(ChildProcess broker) {
+    static void failIfDead(ChildProcess broker) {
         if (!broker.isAlive()) {
             throw new StartupException("the Kafka broker exited during start-up with code " + broker.exitCode()
                     + "; see " + broker.logFile() + "\n--- last lines ---\n" + broker.tailOfLog(30));

@@ -127,22 +127,29 @@ public final class LocalStack implements AutoCloseable {
                         + "or start without it (--services=...)");
             }
         }
-        String classpath = kafkaClasspath();
+        String classpath = config.ownKafka() ? KafkaBroker.classpath(config) : null;
         data.prepareAndLock();
         dataLocked = true;
         String tokenKey = data.tokenEncryptionKey();
 
-        List<String> kafkaCommand = KafkaBroker.prepare(config, data, classpath);
-        ChildProcess broker = guarded(
-                () -> ChildProcess.start("kafka", kafkaCommand, Map.of(), data.kafka(), data.logFile("kafka")),
-                process -> kafka = process);
-        log.info("Kafka broker starting (pid {}), log {}", broker.pid(), broker.logFile());
+        ChildProcess broker = null;
+        if (config.ownKafka()) {
+            List<String> kafkaCommand = KafkaBroker.prepare(config, data, classpath);
+            broker = guarded(
+                    () -> ChildProcess.start("kafka", kafkaCommand, Map.of(), data.kafka(), data.logFile("kafka")),
+                    process -> kafka = process);
+            log.info("Kafka broker starting (pid {}), log {}", broker.pid(), broker.logFile());
+        } else {
+            log.info("No Kafka broker of its own: the services use {}", config.kafkaBootstrapServers());
+        }
         guarded(() -> MongoWireServer.start(data.mongoFile(), config.ports().mongo()), server -> mongo = server);
         guarded(() -> MailCatcher.start(config.ports().smtp(), config.ports().imap(), config.ports().inbox()),
                 catcher -> mail = catcher);
 
-        KafkaBroker.awaitReady(broker, config.ports().kafka(), deadline);
-        log.info("Kafka broker ready on {}:{} after {}", HOST, config.ports().kafka(), seconds(System.nanoTime() - started));
+        if (broker != null) {
+            KafkaBroker.awaitReady(broker, config.ports().kafka(), deadline);
+            log.info("Kafka broker ready on {}:{} after {}", HOST, config.ports().kafka(), seconds(System.nanoTime() - started));
+        }
 
         for (RosterService service : config.services()) {
             startService(service, tokenKey);
@@ -215,7 +222,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("SERVER_PORT", Integer.toString(ports.of(service)));
         // on this machine nothing listens beyond loopback (containers set no address and listen on all)
         env.put("SERVER_ADDRESS", HOST);
-        env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", HOST + ":" + ports.kafka());
+        env.put("ROSTER_KAFKA_BOOTSTRAP_SERVERS", config.kafkaBootstrapServers());
         env.put("ROSTER_MONGO_URI", config.mongoUriFor(service));
         env.put("ROSTER_MONGO_DATABASE", service.database());
         env.put("ROSTER_JWKS_URI", "http://" + HOST + ":" + ports.identity() + "/.well-known/jwks.json");
@@ -235,6 +242,7 @@ public final class LocalStack implements AutoCloseable {
         if (service.receivesTokenEncryptionKey()) {
             env.put("ROSTER_TOKEN_ENCRYPTION_KEY", tokenEncryptionKey);
         }
+        env.putAll(config.extraServiceEnvironment());
         return env;
     }
 
@@ -290,6 +298,11 @@ public final class LocalStack implements AutoCloseable {
 
     private void checkPortsAreFree() {
         Map<String, Integer> wanted = new LinkedHashMap<>(config.ports().byName());
+        if (!config.ownKafka()) {
+            // the external cluster may listen there: it is the caller's
+            wanted.remove("Kafka");
+            wanted.remove("Kafka controller");
+        }
         for (RosterService service : RosterService.values()) {
             if (!config.services().contains(service)) {
                 wanted.remove(service.module());
@@ -308,19 +321,6 @@ public final class LocalStack implements AutoCloseable {
             throw new StartupException("port(s) already in use on " + HOST + ": " + String.join(", ", busy)
                     + ". Is another local stack running? Stop it, or choose other ports (see --help).");
         }
-    }
-
-    private String kafkaClasspath() {
-        Path file = config.classpathFile();
-        if (Files.isRegularFile(file)) {
-            return KafkaBroker.readClasspath(file);
-        }
-        String own = System.getProperty("java.class.path", "");
-        if (own.contains("kafka_2.13")) {
-            return own;
-        }
-        throw new StartupException("cannot find the Kafka broker's classpath: " + file + " is missing. Build with "
-                + "./mvnw -B -DskipTests -pl local-stack -am package (local-stack.sh does)");
     }
 
     /**
@@ -501,8 +501,12 @@ public final class LocalStack implements AutoCloseable {
         if (config.services().contains(RosterService.IDENTITY)) {
             text.append(entry("JWKS", "http://" + HOST + ":" + ports.identity() + "/.well-known/jwks.json", ""));
         }
-        text.append(entry("Kafka (KRaft)", HOST + ":" + ports.kafka(),
-                "controller " + HOST + ":" + ports.kafkaController() + ", log " + data.logFile("kafka")));
+        if (config.ownKafka()) {
+            text.append(entry("Kafka (KRaft)", HOST + ":" + ports.kafka(),
+                    "controller " + HOST + ":" + ports.kafkaController() + ", log " + data.logFile("kafka")));
+        } else {
+            text.append(entry("Kafka (external)", config.kafkaBootstrapServers(), ""));
+        }
         text.append(entry("MongoDB (wire)", "mongodb://" + HOST + ":" + ports.mongo(), "data " + data.mongoFile()));
         text.append(entry("SMTP", HOST + ":" + ports.smtp(), ""));
         text.append(entry("IMAP", HOST + ":" + ports.imap(), "user and password = the address"));

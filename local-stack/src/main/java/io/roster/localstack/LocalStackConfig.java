@@ -27,6 +27,10 @@ import org.w3c.dom.Node;
  *
  * <p>Every setting has a default and can be overridden by a command-line argument {@code --name=value} or
  * a system property {@code roster.name} (the argument wins), see {@link #OPTIONS}.
+ *
+ * <p>Two settings only a test sets ({@link #withExternalKafka}, {@link #withServiceEnvironment}): a Kafka cluster the
+ * test runs itself instead of the stack's own broker, and environment variables every service gets on top of the
+ * stack's (the topics' replication for that cluster, say).
  */
 public record LocalStackConfig(
         Path repositoryRoot,
@@ -38,7 +42,9 @@ public record LocalStackConfig(
         Duration startupTimeout,
         List<String> serviceJvmOptions,
         List<String> kafkaJvmOptions,
-        Map<RosterService, String> servicesMongoUris) {
+        Map<RosterService, String> servicesMongoUris,
+        String externalKafka,
+        Map<String, String> extraServiceEnvironment) {
 
     public static final String DEFAULT_ADMIN_EMAIL = "admin@roster.local";
     public static final String DEFAULT_ADMIN_PASSWORD = "roster-admin";
@@ -107,6 +113,8 @@ public record LocalStackConfig(
             throw new IllegalArgumentException("startup-timeout must be positive");
         }
         servicesMongoUris = Map.copyOf(servicesMongoUris);
+        externalKafka = externalKafka == null ? "" : externalKafka.trim();
+        extraServiceEnvironment = Map.copyOf(extraServiceEnvironment);
         servicesMongoUris.values().forEach(uri -> {
             if (!uri.startsWith("mongodb://") && !uri.startsWith("mongodb+srv://")) {
                 throw new IllegalArgumentException("services-mongo-uri must be a mongodb:// URI, got '" + uri + "'");
@@ -120,6 +128,42 @@ public record LocalStackConfig(
                             List<String> kafkaJvmOptions) {
         this(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword, startupTimeout, serviceJvmOptions,
                 kafkaJvmOptions, Map.of());
+    }
+
+    /** With the stack's own Kafka broker and no extra service environment. */
+    public LocalStackConfig(Path repositoryRoot, Path dataDir, Ports ports, Set<RosterService> services, String adminEmail,
+                            String adminPassword, Duration startupTimeout, List<String> serviceJvmOptions,
+                            List<String> kafkaJvmOptions, Map<RosterService, String> servicesMongoUris) {
+        this(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword, startupTimeout, serviceJvmOptions,
+                kafkaJvmOptions, servicesMongoUris, "", Map.of());
+    }
+
+    /** Whether the stack starts its own broker (no external Kafka given). */
+    public boolean ownKafka() {
+        return externalKafka.isEmpty();
+    }
+
+    /** What the services get as {@code ROSTER_KAFKA_BOOTSTRAP_SERVERS}: the external cluster's, or the own broker's. */
+    public String kafkaBootstrapServers() {
+        return ownKafka() ? KafkaBroker.HOST + ":" + ports.kafka() : externalKafka;
+    }
+
+    /**
+     * The services use the Kafka cluster at {@code bootstrapServers} (host:port,...), which the caller runs: the stack
+     * starts no broker and leaves the Kafka ports of {@link #ports()} to that cluster.
+     */
+    public LocalStackConfig withExternalKafka(String bootstrapServers) {
+        if (bootstrapServers.isBlank()) {
+            throw new IllegalArgumentException("the external Kafka's bootstrap servers must not be empty");
+        }
+        return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, bootstrapServers, extraServiceEnvironment);
+    }
+
+    /** Every service also gets these environment variables, over the stack's own. */
+    public LocalStackConfig withServiceEnvironment(Map<String, String> environment) {
+        return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, environment);
     }
 
     /**
@@ -146,22 +190,22 @@ public record LocalStackConfig(
 
     public LocalStackConfig withDataDir(Path newDataDir) {
         return new LocalStackConfig(repositoryRoot, newDataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment);
     }
 
     public LocalStackConfig withPorts(Ports newPorts) {
         return new LocalStackConfig(repositoryRoot, dataDir, newPorts, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment);
     }
 
     public LocalStackConfig withServices(Collection<RosterService> newServices) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, Set.copyOf(newServices), adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment);
     }
 
     public LocalStackConfig withStartupTimeout(Duration timeout) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                timeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris);
+                timeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment);
     }
 
     /** Every service reaches MongoDB at {@code uri} instead of the Mongo-wire server's own address. */
@@ -171,7 +215,7 @@ public record LocalStackConfig(
             uris.put(service, uri);
         }
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris, externalKafka, extraServiceEnvironment);
     }
 
     /** {@code service} reaches MongoDB at {@code uri} (the others keep theirs). */
@@ -180,7 +224,7 @@ public record LocalStackConfig(
         uris.putAll(servicesMongoUris);
         uris.put(service, uri);
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris, externalKafka, extraServiceEnvironment);
     }
 
     /** {@code <root>/<module>/target/<module>.jar}, the fat jar the service module builds. */

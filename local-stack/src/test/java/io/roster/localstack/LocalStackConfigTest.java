@@ -112,6 +112,31 @@ class LocalStackConfigTest {
     }
 
     @Test
+    void byDefaultTheStackRunsItsOwnBrokerAndAnExternalClusterReplacesItForTheServices() throws Exception {
+        fakeRepository();
+        Properties home = new Properties();
+        home.setProperty("roster.home", repo.toString());
+        LocalStackConfig plain = LocalStackConfig.resolve(new String[] {"--kafka-port=19092"}, home, Map.of(), repo);
+        assertThat(plain.ownKafka()).isTrue();
+        assertThat(plain.kafkaBootstrapServers()).isEqualTo("127.0.0.1:19092");
+        assertThat(plain.extraServiceEnvironment()).isEmpty();
+
+        LocalStackConfig clustered = plain.withExternalKafka("127.0.0.1:19092,127.0.0.1:19094")
+                .withServiceEnvironment(Map.of("ROSTER_KAFKA_REPLICATION_FACTOR", "3"));
+        assertThat(clustered.ownKafka()).isFalse();
+        assertThat(clustered.kafkaBootstrapServers()).isEqualTo("127.0.0.1:19092,127.0.0.1:19094");
+        assertThat(clustered.withDataDir(repo.resolve("other")).withServices(EnumSet.of(RosterService.QUERY))
+                .withServicesMongoUri("mongodb://127.0.0.1:18018"))
+                .as("kept by the other with-methods")
+                .satisfies(config -> {
+                    assertThat(config.kafkaBootstrapServers()).isEqualTo("127.0.0.1:19092,127.0.0.1:19094");
+                    assertThat(config.extraServiceEnvironment()).containsEntry("ROSTER_KAFKA_REPLICATION_FACTOR", "3");
+                });
+        assertThatThrownBy(() -> plain.withExternalKafka(" "))
+                .hasMessageContaining("bootstrap servers must not be empty");
+    }
+
+    @Test
     void outsideTheRepositoryTheRootCannotBeFound() {
         assertThatThrownBy(() -> LocalStackConfig.findRepositoryRoot(repo))
                 .hasMessageContaining("cannot find the Roster repository root")

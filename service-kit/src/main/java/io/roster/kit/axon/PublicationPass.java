@@ -42,7 +42,16 @@ import java.util.concurrent.TimeoutException;
 class PublicationPass {
 
     private static final Logger log = LoggerFactory.getLogger(PublicationPass.class);
-    private static final long ACK_TIMEOUT_SECONDS = 30;
+    /**
+     * How long a pass waits for Kafka's answers: a little longer than the producer's {@code delivery.timeout.ms} (60 s,
+     * roster-kit.yml), so that a pass normally fails only once the producer has given up on what it sent. A pass that
+     * gave up earlier would be retried while the producer still delivers its first copies: with one broker of three
+     * left and brokers coming back, KafkaClusterEndToEndIT then found 80 events twice on their partitions. Axon's handler
+     * and transaction timeouts (roster-kit.yml, {@code axon.timeout}) are longer still: when Axon's janitor interrupted
+     * the relay's thread (its 30 s default), the tracking processor shut down for good and nothing was published until
+     * the service restarted.
+     */
+    private static final long ACK_TIMEOUT_SECONDS = 65;
 
     private final KafkaTemplate<String, byte[]> kafka;
     private final CloudEventsKafkaCodec codec;
@@ -172,7 +181,7 @@ class PublicationPass {
 
     /**
      * Waits until Kafka acknowledged everything this pass sent, then records it; answers how many events were sent.
-     * Throws if Kafka refused or did not answer in 30 s: nothing is recorded then.
+     * Throws if Kafka refused or did not answer in 65 s: nothing is recorded then.
      */
     int complete() throws InterruptedException, TimeoutException {
         if (!acknowledgements.isEmpty()) {

@@ -24,6 +24,8 @@ import java.util.concurrent.TimeUnit;
  * no record is ever deleted, because the topics are the replay source: the query service rebuilds its
  * projections by reading them from offset 0, and a new consumer starts from the first event. A topic that
  * exists already keeps its own configuration; docker-compose and the Strimzi {@code KafkaTopic}s set the same.
+ * {@code min.insync.replicas} is set on the topics too when {@code roster.kafka.topics.min-insync-replicas} is given
+ * (see {@link TopicsProperties}).
  */
 @AutoConfiguration(after = KafkaAutoConfiguration.class)
 @EnableConfigurationProperties(TopicsProperties.class)
@@ -31,11 +33,25 @@ public class KafkaConfiguration {
 
     @Bean
     KafkaAdmin.NewTopics rosterTopics(TopicsProperties topics) {
-        return new KafkaAdmin.NewTopics(Topics.EVENT_TOPICS.stream()
+        return new KafkaAdmin.NewTopics(eventTopics(topics).toArray(NewTopic[]::new));
+    }
+
+    /** Every event topic and its dead letter topic. */
+    static java.util.List<NewTopic> eventTopics(TopicsProperties topics) {
+        return Topics.EVENT_TOPICS.stream()
                 .flatMap(name -> java.util.stream.Stream.of(name, Topics.deadLetter(name)))
-                .map(name -> new NewTopic(name, topics.partitions(), topics.replicationFactor())
-                        .configs(java.util.Map.of(TopicConfig.RETENTION_MS_CONFIG, "-1")))
-                .toArray(NewTopic[]::new));
+                .map(name -> new NewTopic(name, topics.partitions(), topics.replicationFactor()).configs(topicConfig(topics)))
+                .toList();
+    }
+
+    /** Every record kept; {@code min.insync.replicas} only when configured (else the broker's default applies). */
+    static java.util.Map<String, String> topicConfig(TopicsProperties topics) {
+        java.util.Map<String, String> config = new java.util.LinkedHashMap<>();
+        config.put(TopicConfig.RETENTION_MS_CONFIG, "-1");
+        if (topics.minInsyncReplicas() != null) {
+            config.put(TopicConfig.MIN_IN_SYNC_REPLICAS_CONFIG, Integer.toString(topics.minInsyncReplicas()));
+        }
+        return config;
     }
 
     @Bean(destroyMethod = "close")
