@@ -53,6 +53,7 @@ import org.slf4j.LoggerFactory;
  * is twice on a partition, nothing is dead-lettered, the consumers caught up and the projections equal a rebuild.
  * Figures: the log and {@code target/kafka-cluster-report.txt}; data and logs: {@code target/kafka-cluster-data}.
  */
+@FaultTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaClusterEndToEndIT {
 
