@@ -101,6 +101,8 @@ class BulkInvitations {
         } catch (RuntimeException e) {
             jobs.failed(jobId);
             throw e;
+        } finally {
+            jobs.finishedHere(jobId);
         }
     }
 
