@@ -204,7 +204,7 @@ class RelayClockSkewEndToEndIT {
         long stored = mongo.getDatabase(RosterService.IDENTITY.database()).getCollection("domainevents").countDocuments();
         List<String> outOfOrder = aggregatesOutOfOrder();
         Map<String, Double> repaired = repairedEvents(PUBLISHER);
-        double maxLag = lagSamples.stream().mapToDouble(Double::doubleValue).max().orElse(-1);
+        double maxLag = lagSamples.stream().max(Double::compare).orElse(-1.0);
         log.info("== {} events stored, {} not on the topic {} s after the traffic stopped; aggregates out of order: {}; "
                         + "repaired by the relay {}; relay lag: max {} s over {} samples, now {} s",
                 stored, missing.size(), toTheTopic.toSeconds(), outOfOrder, repaired, maxLag, lagSamples.size(),
@@ -214,7 +214,7 @@ class RelayClockSkewEndToEndIT {
         assertThat(outOfOrder).as("aggregates whose sequences reached the topic out of order").isEmpty();
         assertThat(acknowledged("skewed")).as("commands on the skewed process").isPositive();
         assertThat(acknowledged("delayed")).as("commands through the slow link").isEqualTo(2);
-        assertThat(repaired.values().stream().mapToDouble(Double::doubleValue).sum())
+        assertThat(repaired.values().stream().reduce(0.0, Double::sum))
                 .as("events the relay published after its tracking processor had passed them: the faults bit").isPositive();
         assertThat(maxLag).as("roster_relay_lag_seconds saw events that waited (stamped 2 s behind)").isGreaterThanOrEqualTo(1.5);
         await("the relay lag back down").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
@@ -306,7 +306,7 @@ class RelayClockSkewEndToEndIT {
     }
 
     private double relayLag(String instance) {
-        return metric(instance, "roster_relay_lag_seconds").values().stream().mapToDouble(Double::doubleValue).max().orElse(-1);
+        return metric(instance, "roster_relay_lag_seconds").values().stream().max(Double::compare).orElse(-1.0);
     }
 
     private Map<String, Double> repairedEvents(String instance) {
