@@ -65,12 +65,20 @@ public final class InvariantCheck {
 
         if (acknowledgedFile != null) {
             Map<RosterService, List<String>> acknowledged = new LinkedHashMap<>();
-            for (String line : Files.readAllLines(Path.of(acknowledgedFile))) {
-                String[] parts = line.trim().split("\\s+");
-                if (parts.length == 2) {
-                    RosterService service = parts[0].equals("invitation") ? RosterService.INVITATION : RosterService.IDENTITY;
-                    acknowledged.computeIfAbsent(service, s -> new ArrayList<>()).add(parts[1]);
+            List<String> lines = Files.readAllLines(Path.of(acknowledgedFile));
+            for (int number = 1; number <= lines.size(); number++) {
+                String line = lines.get(number - 1).trim();
+                if (line.isEmpty()) {
+                    continue;
                 }
+                String[] parts = line.split("\\s+");
+                // a line it cannot read is refused, never skipped: a skipped acknowledgement would pass I1 unchecked
+                if (parts.length != 2 || !(parts[0].equals("identity") || parts[0].equals("invitation"))) {
+                    throw new IllegalArgumentException(acknowledgedFile + " line " + number + ": expected "
+                            + "\"identity|invitation aggregateId\", got \"" + line + "\"");
+                }
+                RosterService service = parts[0].equals("invitation") ? RosterService.INVITATION : RosterService.IDENTITY;
+                acknowledged.computeIfAbsent(service, s -> new ArrayList<>()).add(parts[1]);
             }
             acknowledged.forEach((service, ids) -> {
                 List<String> missing = invariants.acknowledgedWithoutEvents(service, ids);
