@@ -37,6 +37,9 @@ public final class EmbeddedInfrastructure {
         if (kafka == null) {
             kafka = new EmbeddedKafkaKraftBroker(1, 6);
             kafka.brokerProperty("auto.create.topics.enable", "true");
+            // Kept forever, like the real event topics: with Kafka's 7-day default, the retention check 30 s after
+            // start deletes every record a test wrote with an old timestamp (TopicReplayTest failed in CI that way).
+            kafka.brokerProperty("log.retention.ms", "-1");
             kafka.afterPropertiesSet();
             Runtime.getRuntime().addShutdownHook(new Thread(kafka::destroy, "embedded-kafka-stop"));
         }
