@@ -53,10 +53,6 @@ import org.slf4j.LoggerFactory;
  * is twice on a partition, nothing is dead-lettered, the consumers caught up and the projections equal a rebuild.
  * Figures: the log and {@code target/kafka-cluster-report.txt}; data and logs: {@code target/kafka-cluster-data}.
  */
-@FaultTest
-// one of the slow fault tests, outside the default build for CI time (see the README's test command): run with
-// -Droster.fault-tests=true
-@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "roster.fault-tests", matches = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class KafkaClusterEndToEndIT {
 

@@ -56,7 +56,6 @@ import org.slf4j.LoggerFactory;
  * <p>Every check is made and reported (log and {@code target/mongo-outage-report.txt}) before the test fails on
  * any of them. The data folder is {@code local-stack/target/mongo-outage-data}, kept for its logs.
  */
-@FaultTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class MongoOutageEndToEndIT {
 

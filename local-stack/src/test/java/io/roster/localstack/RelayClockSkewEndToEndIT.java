@@ -47,7 +47,6 @@ import org.slf4j.LoggerFactory;
  * shown the late events and gone back down, and the operator's check ({@code GET /api/v1/admin/relay/verify}) must
  * find nothing missing. Figures go to the log. Data folder: {@code local-stack/target/relay-skew-data}.
  */
-@FaultTest
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class RelayClockSkewEndToEndIT {
 

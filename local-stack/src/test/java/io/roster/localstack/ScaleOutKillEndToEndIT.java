@@ -56,7 +56,7 @@ import org.slf4j.LoggerFactory;
  * {@code local-stack/target/scale-out-data}, kept for its logs ({@code query-service-2.log},
  * {@code notification-service-2.log} are the killed processes').
  */
-@FaultTest
+@TimedFault
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ScaleOutKillEndToEndIT {
 

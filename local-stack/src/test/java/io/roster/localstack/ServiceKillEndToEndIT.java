@@ -50,25 +50,23 @@ import org.slf4j.LoggerFactory;
  * Issue 13, item 4: three services killed with SIGKILL in the middle of their work, one after the other on one stack,
  * each restarted at once ({@code stack.restart}), and the stack's promises checked after each:
  * <ol>
- *   <li>identity-command-service while bulk member removals are in flight (an organization of 100 members, removed
+ *   <li>identity-command-service while bulk member removals are in flight (an organization of 40 members, 100 with
+ *       {@code -Droster.fault-tests=full}, removed
  *       five at a time by four client threads; the client sends again what got no answer);</li>
- *   <li>invitation-service while a 1000-row bulk CSV is part-way (its invitations stored, their lookup entries
+ *   <li>invitation-service while a 400-row bulk CSV (1000 in full) is part-way (its invitations stored, their lookup entries
  *       being written, the job not completed): the job must end in a state the client can act on ({@code completed},
  *       or {@code failed}, which PRODUCT.md's client answers by sending the file again), and no address is invited
- *       twice;</li>
- *   <li>query-service while it applies a burst of 150 membership events (three bulk removals of 50).</li>
+ *       twice; users joining through a public link with a quota as the kill comes, and again until the service is
+ *       back, get exactly the quota's places;</li>
+ *   <li>query-service while it applies a burst of 60 membership events (three bulk removals; 150 in full).</li>
  * </ol>
  * After each: I1 every command the client got a 2xx for has its event in the service's event store; I2 every stored
  * event is on its topic (by event id); I3 every triggering event has exactly one email; I4 the projections equal a
- * rebuild from the topics; no dead letter; every consumer caught up.
+ * rebuild from the topics; I5 no link used beyond its quota; no dead letter; every consumer caught up.
  *
  * <p>Figures go to the log and {@code target/service-kill-report.txt}; the data folder is
  * {@code local-stack/target/service-kill-data}, kept for its logs (a killed process's as {@code <service>.log.1}).
  */
-@FaultTest
-// one of the slow fault tests, outside the default build for CI time (see the README's test command): run with
-// -Droster.fault-tests=true
-@org.junit.jupiter.api.condition.EnabledIfSystemProperty(named = "roster.fault-tests", matches = "true")
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class ServiceKillEndToEndIT {
@@ -80,14 +78,20 @@ class ServiceKillEndToEndIT {
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
     private static final String MEMBER_DOMAIN = "@members.kill.test";
     private static final String INVITEE_DOMAIN = "@bulk.kill.test";
-    private static final int MEMBERS = 150;
+    private static final int MEMBERS = FaultWorkload.size(60, 150);
     /** The members of the first organization, removed while identity is killed. */
-    private static final int REMOVED_UNDER_KILL = 100;
+    private static final int REMOVED_UNDER_KILL = FaultWorkload.size(40, 100);
     private static final int PER_REMOVAL = 5;
     private static final int REMOVING_CLIENTS = 4;
     /** Removal requests answered before the kill: the burst is under way, most of it still to come. */
-    private static final int ANSWERED_BEFORE_KILL = 4;
-    private static final int CSV_ROWS = 1000;
+    private static final int ANSWERED_BEFORE_KILL = FaultWorkload.size(2, 4);
+    private static final int CSV_ROWS = FaultWorkload.size(400, 1000);
+    /** Users who join the bulk organization through one public link while the invitation service is killed. */
+    private static final int LINK_JOINERS = FaultWorkload.size(16, 40);
+    /** The link's quota: fewer than the joiners, so the kill lands on a race for the last places (I5). */
+    private static final int LINK_QUOTA = FaultWorkload.size(10, 25);
+    private static final String JOINER_DOMAIN = "@joiners.kill.test";
+    private static final String JOINER_PASSWORD = "Joiner-Passw0rd!";
     private static final int QUERY_BURST_REQUESTS = 3;
     /** I3 reads every delivery record, and the inbox of every tenth recipient over IMAP. */
     private static final int IMAP_SAMPLE_EVERY = 10;
@@ -173,11 +177,11 @@ class ServiceKillEndToEndIT {
             removedOrNot.addAll(r.removed());
             removedOrNot.addAll(r.notMembers());
         });
-        List<Acknowledged> acknowledged = new ArrayList<>();
+        List<StackInvariants.Acknowledged> acknowledged = new ArrayList<>();
         all.stream().filter(Removal::acknowledged).forEach(r -> r.removed().forEach(userId ->
-                acknowledged.add(new Acknowledged("remove " + userId, "MemberRemoved", removalOrganization, "userId", userId))));
+                acknowledged.add(new StackInvariants.Acknowledged("remove " + userId, "MemberRemoved", removalOrganization, "userId", userId))));
 
-        Map<String, Long> removalsStoredPerUser = storedPayloads(RosterService.IDENTITY, "MemberRemoved").stream()
+        Map<String, Long> removalsStoredPerUser = invariants.storedEvents(RosterService.IDENTITY, "MemberRemoved").stream()
                 .filter(e -> removalOrganization.equals(e.aggregateId()))
                 .collect(Collectors.groupingBy(e -> e.payload().path("userId").asText(), Collectors.counting()));
         List<String> removedTwice = removalsStoredPerUser.entrySet().stream().filter(e -> e.getValue() > 1)
@@ -226,6 +230,11 @@ class ServiceKillEndToEndIT {
                 .until(() -> postCsv(organization, "email,group membership\r\nprobe" + INVITEE_DOMAIN + ",\r\n", true),
                         answer -> answer.statusCode() == 200);
 
+        String linkUrl = http.body(StackHttp.expect(201, http.postAsJson(INVITATION + "/api/v1/organizations/" + organization
+                + "/invitation-links", admin, Map.of("name", "Crowd", "roles", List.of("member"), "quota", LINK_QUOTA)))).path("url").asText();
+        String linkToken = linkUrl.substring(linkUrl.lastIndexOf('/') + 1);
+        Map<String, String> joiners = createJoiners();
+
         MongoDatabase invitationDb = mongo.getDatabase(RosterService.INVITATION.database());
         String[] firstUpload = {"(no answer yet)"};
         Thread upload = new Thread(() -> {
@@ -249,16 +258,24 @@ class ServiceKillEndToEndIT {
             lookupAtKill[0] = invitationDb.getCollection("invitation-lookup-v1").countDocuments(Filters.eq("organizationId", organization));
             return job[0] != null && lookupAtKill[0] > 0;
         });
+        // the joins start as the kill comes: those in flight are cut, the rest find the service gone and try again
+        // until it is back, all racing for the link's last places
+        Map<String, Integer> joins = new java.util.concurrent.ConcurrentHashMap<>();
+        ExecutorService joining = Executors.newFixedThreadPool(4);
+        List<CompletableFuture<Void>> joinRequests = joiners.entrySet().stream().map(joiner -> CompletableFuture.runAsync(() ->
+                joins.put(joiner.getKey(), join(linkToken, joiner.getValue())), joining)).toList();
         stack.kill(RosterService.INVITATION);
         Instant killed = Instant.now();
         String jobId = job[0].getString("_id");
-        long storedAtKill = storedPayloads(RosterService.INVITATION, "InvitationIssued").stream()
+        long storedAtKill = invariants.storedEvents(RosterService.INVITATION, "InvitationIssued").stream()
                 .filter(e -> organization.equals(e.payload().path("organizationId").asText())).count();
         log.info("== invitation-service killed (SIGKILL) with job {} running: {} lookup entries written, {} InvitationIssued stored",
                 jobId, lookupAtKill[0], storedAtKill);
         upload.join(Duration.ofSeconds(60).toMillis());
         stack.restart(RosterService.INVITATION);
         Duration restart = Duration.between(killed, Instant.now());
+        CompletableFuture.allOf(joinRequests.toArray(CompletableFuture[]::new)).get(2, TimeUnit.MINUTES);
+        joining.shutdown();
 
         // the client asks what became of its job until it is no longer running
         JsonNode[] status = {null};
@@ -277,13 +294,13 @@ class ServiceKillEndToEndIT {
         // a failed job: PRODUCT.md's client sends the file again; invited rows come back already_invited
         HttpResponse<String> again = null;
         JsonNode outcome = null;
-        List<Acknowledged> acknowledged = new ArrayList<>();
+        List<StackInvariants.Acknowledged> acknowledged = new ArrayList<>();
         Map<String, Long> againCodes = new TreeMap<>();
         if ("failed".equals(jobState)) {
             again = postCsv(organization, csv, false);
             if (again.statusCode() == 201) {
                 outcome = http.body(again);
-                acknowledged.add(new Acknowledged("upload again", "BulkInvitationCompleted", outcome.path("jobId").asText(),
+                acknowledged.add(new StackInvariants.Acknowledged("upload again", "BulkInvitationCompleted", outcome.path("jobId").asText(),
                         "jobId", outcome.path("jobId").asText()));
                 Set<String> failedEmails = new HashSet<>();
                 outcome.path("failed").forEach(row -> {
@@ -293,14 +310,22 @@ class ServiceKillEndToEndIT {
                 for (int i = 0; i < CSV_ROWS; i++) {
                     String email = "invitee-" + i + INVITEE_DOMAIN;
                     if (!failedEmails.contains(email)) {
-                        acknowledged.add(new Acknowledged("invite " + email, "InvitationIssued", null, "email", email));
+                        acknowledged.add(new StackInvariants.Acknowledged("invite " + email, "InvitationIssued", null, "email", email));
                     }
                 }
             }
         }
 
-        Checks checks = checkStack(address -> address.endsWith(INVITEE_DOMAIN), RosterService.INVITATION, acknowledged);
-        Map<String, Long> invitationsPerAddress = storedPayloads(RosterService.INVITATION, "InvitationIssued").stream()
+        joins.forEach((userId, answer) -> {
+            if (answer == 200) {
+                acknowledged.add(new StackInvariants.Acknowledged("join " + userId, "InvitationLinkUsed", null, "userId", userId));
+            }
+        });
+        Map<Integer, Long> joinAnswers = joins.values().stream().collect(Collectors.groupingBy(answer -> answer, TreeMap::new,
+                Collectors.counting()));
+        Checks checks = checkStack(address -> address.endsWith(INVITEE_DOMAIN) || address.endsWith(JOINER_DOMAIN),
+                RosterService.INVITATION, acknowledged);
+        Map<String, Long> invitationsPerAddress = invariants.storedEvents(RosterService.INVITATION, "InvitationIssued").stream()
                 .filter(e -> organization.equals(e.payload().path("organizationId").asText()))
                 .collect(Collectors.groupingBy(e -> e.payload().path("email").asText(), Collectors.counting()));
         List<String> invitedTwice = invitationsPerAddress.entrySet().stream().filter(e -> e.getValue() > 1)
@@ -317,7 +342,8 @@ class ServiceKillEndToEndIT {
                 "upload again: " + (again == null ? "(not sent)" : again.statusCode() + ", invited "
                         + (outcome == null ? "?" : outcome.path("invited").asInt()) + ", skipped " + againCodes),
                 "addresses of the file with an invitation: " + invitationsPerAddress.size() + " of " + CSV_ROWS
-                        + ", without: " + rowsWithoutInvitation + ", invited twice: " + invitedTwice);
+                        + ", without: " + rowsWithoutInvitation + ", invited twice: " + invitedTwice,
+                "joins through the link (quota " + LINK_QUOTA + ", " + LINK_JOINERS + " joiners), final answers: " + joinAnswers);
         softly.assertThat(firstUpload[0]).as("the kill cut the upload (else it proves nothing)").doesNotContain("-> 201");
         softly.assertThat(jobState).as("the job ends in a state the client can act on").isIn("completed", "failed");
         if ("failed".equals(jobState)) {
@@ -326,6 +352,8 @@ class ServiceKillEndToEndIT {
         }
         softly.assertThat(invitedTwice).as("no address invited twice").isEmpty();
         softly.assertThat(rowsWithoutInvitation).as("every row of the file invited in the end").isZero();
+        softly.assertThat(joinAnswers).as("exactly the quota joined, every other joiner refused with 410 quota_exhausted")
+                .isEqualTo(Map.of(200, (long) LINK_QUOTA, 410, (long) (LINK_JOINERS - LINK_QUOTA)));
         checks.assertInto(softly);
         log.info("== {}", report);
         softly.assertAll();
@@ -355,9 +383,9 @@ class ServiceKillEndToEndIT {
         stack.restart(RosterService.QUERY);
         Duration restart = Duration.between(killed, Instant.now());
 
-        List<Acknowledged> acknowledged = new ArrayList<>();
+        List<StackInvariants.Acknowledged> acknowledged = new ArrayList<>();
         removals.stream().filter(Removal::acknowledged).forEach(r -> r.removed().forEach(userId ->
-                acknowledged.add(new Acknowledged("remove " + userId, "MemberRemoved", queryOrganization, "userId", userId))));
+                acknowledged.add(new StackInvariants.Acknowledged("remove " + userId, "MemberRemoved", queryOrganization, "userId", userId))));
         Checks checks = checkStack(address -> address.endsWith(MEMBER_DOMAIN), RosterService.IDENTITY, acknowledged);
         Set<String> stillListed = activeMembers(queryOrganization);
         stillListed.retainAll(userIds);
@@ -381,7 +409,8 @@ class ServiceKillEndToEndIT {
 
     /** What the checks found after one scenario. */
     private record Checks(Map<String, Long> lag, Map<String, Long> deadLetters, List<String> notStored, List<String> notOnTopic,
-                          int triggered, List<String> withoutDelivery, StackInvariants.EmailCheck emails, StackInvariants.ProjectionCheck projections, int acknowledged) {
+                          int triggered, List<String> withoutDelivery, StackInvariants.EmailCheck emails, StackInvariants.ProjectionCheck projections, int acknowledged,
+                          List<String> overQuota) {
 
         List<String> lines() {
             return List.of(
@@ -394,6 +423,7 @@ class ServiceKillEndToEndIT {
                             + "; inboxes of every " + IMAP_SAMPLE_EVERY + "th recipient: " + emails,
                     "I4 projections: live " + projections.liveSummary() + ", rebuilt " + projections.rebuiltSummary()
                             + ", differing " + projections.differingRows(3),
+                    "I5 links used beyond their quota: " + overQuota,
                     "dead letters: " + deadLetters,
                     "consumer lag: " + lag);
         }
@@ -409,20 +439,21 @@ class ServiceKillEndToEndIT {
             softly.assertThat(emails.unexpected()).as("I3 emails without a trigger").isEmpty();
             softly.assertThat(projections.rebuild().path("state").asText()).as("I4 the rebuild completed").isEqualTo("completed");
             softly.assertThat(projections.differences()).as("I4 read models that differ from a rebuild").isEmpty();
+            softly.assertThat(overQuota).as("I5 links used beyond their quota").isEmpty();
             softly.assertThat(deadLetters.values()).as("no dead letter " + deadLetters).allMatch(count -> count == 0);
             softly.assertThat(lag).as("every consumer caught up").isEmpty();
         }
     }
 
     /** Waits for the stack to settle after a scenario, then checks I1–I4, dead letters and lag. */
-    private Checks checkStack(Predicate<String> recipients, RosterService killed, List<Acknowledged> acknowledged) throws Exception {
-        List<String> notStored = eventsAcknowledgedButNotStored(killed, acknowledged);
+    private Checks checkStack(Predicate<String> recipients, RosterService killed, List<StackInvariants.Acknowledged> acknowledged) throws Exception {
+        List<String> notStored = invariants.acknowledgedWithoutEvent(killed, acknowledged);
         List<String> notOnTopic = new ArrayList<>();
         try {
             await("every stored event on its topic").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
                 notOnTopic.clear();
-                notOnTopic.addAll(storedEventsMissingFromTopic(RosterService.IDENTITY, "roster.identity.v1"));
-                notOnTopic.addAll(storedEventsMissingFromTopic(RosterService.INVITATION, "roster.invitation.v1"));
+                notOnTopic.addAll(invariants.storedEventsNotOnTopic(RosterService.IDENTITY, "roster.identity.v1"));
+                notOnTopic.addAll(invariants.storedEventsNotOnTopic(RosterService.INVITATION, "roster.invitation.v1"));
                 return notOnTopic.isEmpty();
             });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -454,7 +485,7 @@ class ServiceKillEndToEndIT {
         // the rebuild itself reads the topics in a new group: wait for it too before the next scenario
         invariants.awaitConsumersCaughtUp(Duration.ofSeconds(30));
         return new Checks(lag, invariants.deadLetterCounts(), notStored, notOnTopic, triggered.size(), withoutDelivery, emails, projections,
-                acknowledged.size());
+                acknowledged.size(), invariants.linksOverQuota());
     }
 
     /**
@@ -469,74 +500,6 @@ class ServiceKillEndToEndIT {
         return triggered.stream().filter(email -> !"sent".equals(statusById.get(email.notificationId())))
                 .map(email -> email.kind() + " " + email.recipient() + ": " + statusById.getOrDefault(email.notificationId(), "no delivery"))
                 .toList();
-    }
-
-    /** A command the client got a 2xx for, and the event it must have stored: of this type, with this field's value. */
-    private record Acknowledged(String command, String eventType, String aggregateId, String field, String value) {
-    }
-
-    /** One stored event of a command service: its aggregate, sequence, type (simple name) and payload. */
-    private record StoredEvent(String aggregateId, long sequence, String type, JsonNode payload) {
-    }
-
-    /**
-     * I1: the acknowledged commands whose event is not in the service's event store (Axon's {@code domainevents}): none of
-     * the stored events of that type (and aggregate, where known) has the field's value.
-     */
-    private List<String> eventsAcknowledgedButNotStored(RosterService service, List<Acknowledged> acknowledged) {
-        Map<String, List<StoredEvent>> byType = new HashMap<>();
-        Set<String> stored = new HashSet<>();
-        for (Acknowledged command : acknowledged) {
-            List<StoredEvent> events = byType.computeIfAbsent(command.eventType(), type -> {
-                List<StoredEvent> found = storedPayloads(service, type);
-                found.forEach(event -> {
-                    event.payload().fieldNames().forEachRemaining(field -> {
-                        String value = event.payload().path(field).asText();
-                        stored.add(event.type() + " " + event.aggregateId() + " " + field + "=" + value);
-                        stored.add(event.type() + " * " + field + "=" + value);
-                    });
-                });
-                return found;
-            });
-            log.debug("{} stored {} events", events.size(), command.eventType());
-        }
-        return acknowledged.stream()
-                .filter(command -> !stored.contains(command.eventType() + " "
-                        + (command.aggregateId() == null ? "*" : command.aggregateId()) + " " + command.field() + "=" + command.value()))
-                .map(command -> command.command() + " (no " + command.eventType() + " with " + command.field() + "=" + command.value() + ")")
-                .toList();
-    }
-
-    /**
-     * I2: the events in the service's event store whose event id (the payload's {@code eventId}, which the relay
-     * publishes as the record's {@code ce_id} header) is on no record of the topic, as "type aggregate #sequence".
-     */
-    private List<String> storedEventsMissingFromTopic(RosterService service, String topic) {
-        Set<String> published = new HashSet<>();
-        for (ConsumerRecord<String, String> record : TopicRecords.all(PORTS, topic)) {
-            published.add(TopicRecords.header(record, "ce_id"));
-        }
-        return storedPayloads(service, null).stream()
-                .filter(event -> !published.contains(event.payload().path("eventId").asText()))
-                .map(event -> event.type() + " " + event.aggregateId() + " #" + event.sequence())
-                .toList();
-    }
-
-    /** The service's stored events of one type (its simple name; null: every type), read from MongoDB directly. */
-    private List<StoredEvent> storedPayloads(RosterService service, String type) {
-        List<StoredEvent> events = new ArrayList<>();
-        var query = mongo.getDatabase(service.database()).getCollection("domainevents")
-                .find(type == null ? new Document() : Filters.regex("payloadType", "\\." + type + "$"))
-                .projection(Projections.include("aggregateIdentifier", "sequenceNumber", "payloadType", "serializedPayload"));
-        for (Document event : query) {
-            String payloadType = event.getString("payloadType");
-            Object payload = event.get("serializedPayload");
-            String json = payload instanceof org.bson.types.Binary binary
-                    ? new String(binary.getData(), java.nio.charset.StandardCharsets.UTF_8) : String.valueOf(payload);
-            events.add(new StoredEvent(event.getString("aggregateIdentifier"), ((Number) event.get("sequenceNumber")).longValue(),
-                    payloadType.substring(payloadType.lastIndexOf('.') + 1), http.readTree(json)));
-        }
-        return events;
     }
 
     // --- the client ----------------------------------------------------------------------------------------------
@@ -561,6 +524,33 @@ class ServiceKillEndToEndIT {
         } catch (Exception e) {
             return new Removal(batch, false, List.of(), List.of(), e.toString());
         }
+    }
+
+    /**
+     * One user joining through the link, sent again while no answer comes (the service is down or restarting):
+     * the final status, 200 or a refusal (-1: none within 90 s).
+     */
+    private int join(String linkToken, String userToken) {
+        try {
+            return await("an answer to the join").atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
+                    .ignoreExceptions()
+                    .until(() -> http.post(INVITATION + "/api/v1/invitations/" + linkToken + "/accept", userToken, "{}"),
+                            answer -> answer.statusCode() / 100 != 5).statusCode();
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            return -1;
+        }
+    }
+
+    /** {@value #LINK_JOINERS} users with a password and no organization, logged in: user id → access token. */
+    private Map<String, String> createJoiners() throws Exception {
+        Map<String, String> tokens = new HashMap<>();
+        for (int i = 0; i < LINK_JOINERS; i++) {
+            String email = "joiner-" + i + JOINER_DOMAIN;
+            String userId = http.created(http.postAsJson(IDENTITY + "/api/v1/users", admin, Map.of("firstName", "Joiner",
+                    "lastName", "No " + i, "email", email, "password", JOINER_PASSWORD, "memberships", List.of())), "userId");
+            tokens.put(userId, http.login(IDENTITY, email, JOINER_PASSWORD));
+        }
+        return tokens;
     }
 
     private HttpResponse<String> postCsv(String organization, String csv, boolean dryRun) throws Exception {

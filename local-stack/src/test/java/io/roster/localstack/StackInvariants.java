@@ -285,6 +285,55 @@ final class StackInvariants {
         return aggregateIds.stream().filter(id -> !stored.contains(id)).sorted().toList();
     }
 
+    /**
+     * A command a client got a 2xx for, and the event it must have stored: of {@code eventType} (simple name), on
+     * {@code aggregateId} (null: any aggregate), whose payload's {@code field} is {@code value}.
+     */
+    record Acknowledged(String command, String eventType, String aggregateId, String field, String value) {
+    }
+
+    /** One stored event of a command service: its aggregate, sequence, type (simple name) and payload. */
+    record StoredEvent(String aggregateId, long sequence, String type, JsonNode payload) {
+    }
+
+    /**
+     * I1 by content: the acknowledged commands whose event is not in the service's event store, as "command (no type
+     * with field=value)". Finer than {@link #acknowledgedWithoutEvents}: a removal or a join stores an event on an
+     * aggregate that already existed.
+     */
+    List<String> acknowledgedWithoutEvent(RosterService service, List<Acknowledged> acknowledged) {
+        Set<String> stored = new HashSet<>();
+        acknowledged.stream().map(Acknowledged::eventType).distinct().forEach(type -> storedEvents(service, type).forEach(event ->
+                event.payload().fieldNames().forEachRemaining(field -> {
+                    String value = event.payload().path(field).asText();
+                    stored.add(event.type() + " " + event.aggregateId() + " " + field + "=" + value);
+                    stored.add(event.type() + " * " + field + "=" + value);
+                })));
+        return acknowledged.stream()
+                .filter(command -> !stored.contains(command.eventType() + " "
+                        + (command.aggregateId() == null ? "*" : command.aggregateId()) + " " + command.field() + "=" + command.value()))
+                .map(command -> command.command() + " (no " + command.eventType() + " with " + command.field() + "=" + command.value() + ")")
+                .toList();
+    }
+
+    /** The service's stored events of one type (its simple name; null: every type), read from its event store. */
+    List<StoredEvent> storedEvents(RosterService service, String type) {
+        List<StoredEvent> events = new ArrayList<>();
+        var query = mongo.getDatabase(service.database()).getCollection("domainevents")
+                .find(type == null ? new Document() : com.mongodb.client.model.Filters.regex("payloadType", "\\." + type + "$"))
+                .projection(new Document("aggregateIdentifier", 1).append("sequenceNumber", 1).append("payloadType", 1)
+                        .append("serializedPayload", 1));
+        for (Document event : query) {
+            String payloadType = event.getString("payloadType");
+            Object payload = event.get("serializedPayload");
+            String json = payload instanceof org.bson.types.Binary binary
+                    ? new String(binary.getData(), StandardCharsets.UTF_8) : String.valueOf(payload);
+            events.add(new StoredEvent(event.getString("aggregateIdentifier"), ((Number) event.get("sequenceNumber")).longValue(),
+                    payloadType.substring(payloadType.lastIndexOf('.') + 1), http.readTree(json)));
+        }
+        return events;
+    }
+
     private static Object canonical(Object value) {
         if (value instanceof Map<?, ?> map) {
             Map<String, Object> sorted = new TreeMap<>();

@@ -21,7 +21,7 @@ import org.junit.jupiter.api.TestInstance;
  *
  * <p>The data folder is {@code local-stack/target/revocation-e2e-data}: wiped at the start, kept with the services' logs.
  */
-@FaultTest
+@TimedFault
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TokenRevocationEndToEndIT {
 

@@ -18,15 +18,17 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
 /**
- * An end-to-end class that injects a real fault (a SIGKILL, an outage, a skewed clock) and holds the stack to time
- * bounds while it does. The end-to-end classes run two at a time (failsafe's {@code forkCount}, local-stack's pom), but
- * never two of these: each takes an exclusive lock on {@code target/fault-tests.lock} for its whole run, so it shares
- * the machine with at most one ordinary end-to-end class, never with another fault's burst and restarts.
+ * An end-to-end class that injects a real fault (a SIGKILL, a revoked token) and holds the stack to tight time bounds
+ * while it does: a takeover within 10 s, a dead worker's emails within 30 s, a revocation within 5 s. The end-to-end
+ * classes run two at a time (failsafe's {@code forkCount}, local-stack's pom), but never two of these: each takes an
+ * exclusive lock on {@code target/fault-tests.lock} for its whole run, so its bounds are measured beside at most one
+ * other stack and never beside another fault's burst and restarts. Fault tests whose assertions are about what is
+ * lost or kept (an outage, a skewed clock, a broker or service killed) and whose waits are generous do not take it.
  */
 @Target(ElementType.TYPE)
 @Retention(RetentionPolicy.RUNTIME)
-@ExtendWith(FaultTest.OneAtATime.class)
-public @interface FaultTest {
+@ExtendWith(TimedFault.OneAtATime.class)
+public @interface TimedFault {
 
     /** The lock, taken before the class's {@code @BeforeAll} (which starts its stack) and given back after its last test. */
     final class OneAtATime implements BeforeAllCallback, AfterAllCallback {
