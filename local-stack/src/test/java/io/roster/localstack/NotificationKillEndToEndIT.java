@@ -7,6 +7,7 @@ import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.model.Filters;
+import io.roster.testsupport.fault.TcpProxy;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -32,10 +33,10 @@ import org.slf4j.LoggerFactory;
 
 /**
  * Issue 13's notification fault, the services as separate processes: while 120 invitations are issued (300 with
- * {@code -Droster.fault-tests=full}), the notification
- * service is killed with SIGKILL at a moment its workers hold claimed deliveries, then started again at once. The
- * deliveries the dead process had claimed are sent once their 20 s leases ran out (its heartbeat died with it), not
- * after a flat 5 minutes; no email the dead process had recorded waits more than 30 s beyond the restart; every
+ * {@code -Droster.fault-tests=full}) and their emails go out over a slowed link, the notification service is killed
+ * with SIGKILL at a moment its workers hold claimed deliveries, then started again at once. The deliveries the dead
+ * process had claimed are sent once their 20 s leases ran out (its heartbeat died with it), not after a flat
+ * 5 minutes; no email the dead process had recorded waits more than 30 s beyond the restart; every
  * invitation has exactly one email, except one whose SMTP transaction the kill cut, which is {@code unknown} (at most
  * once) and has none or one.
  *
@@ -68,16 +69,27 @@ class NotificationKillEndToEndIT {
     private static final Duration BEYOND_RESTART = Duration.ofSeconds(30);
     /** The consumers' session.timeout.ms (roster-kit.yml): when the group drops a member killed with SIGKILL. */
     private static final Duration KAFKA_SESSION_TIMEOUT = Duration.ofSeconds(6);
+    private static final Duration SLOW_SMTP = Duration.ofMillis(250);
 
     private final StackHttp http = new StackHttp();
     private RunningStack stack;
     private MongoClient mongo;
     private StackInvariants invariants;
     private MongoCollection<Document> deliveries;
+    /**
+     * Between the notification service and the mail catcher. A delivery is {@code claimed} only until the SMTP server's
+     * greeting arrives (then {@code sending}): on loopback that is a millisecond, so a kill right after seeing a claimed
+     * delivery often found it sending already and proved nothing about leases. Slowed to {@link #SLOW_SMTP} per chunk
+     * until the kill, a claim lasts at least that long.
+     */
+    private TcpProxy smtp;
 
     @BeforeAll
     void start() throws Exception {
-        stack = RunningStack.start(RunningStack.onWipedDataFolder("notification-kill-data", PORTS));
+        // in the stack's block, next to the mail catcher's SMTP port
+        smtp = TcpProxy.start(PORTS.smtp() + 1, "127.0.0.1", PORTS.smtp());
+        stack = RunningStack.start(RunningStack.onWipedDataFolder("notification-kill-data", PORTS)
+                .withServiceEnvironment(Map.of("ROSTER_SMTP_PORT", Integer.toString(smtp.port()))));
         mongo = MongoClients.create("mongodb://127.0.0.1:" + PORTS.mongo());
         invariants = new StackInvariants(PORTS, http, mongo);
         deliveries = mongo.getDatabase(RosterService.NOTIFICATION.database()).getCollection("deliveries-v1");
@@ -85,6 +97,9 @@ class NotificationKillEndToEndIT {
 
     @AfterAll
     void stop() {
+        if (smtp != null) {
+            smtp.close();
+        }
         if (mongo != null) {
             mongo.close();
         }
@@ -106,6 +121,7 @@ class NotificationKillEndToEndIT {
         List<String> refused = new CopyOnWriteArrayList<>();
         Thread burst = new Thread(() -> invite(admin, organization, invitees, invited, refused), "invitation-burst");
         burst.setDaemon(true);
+        smtp.delay(SLOW_SMTP);
         burst.start();
 
         // the kill comes when emails are going out and a worker holds one it has not started sending
@@ -114,6 +130,7 @@ class NotificationKillEndToEndIT {
                         && deliveries.find(Filters.eq("status", "claimed")).first() != null);
         stack.kill(RosterService.NOTIFICATION);
         Instant killed = Instant.now();
+        smtp.heal();
         // the process is gone: what it held is frozen in MongoDB as it left it
         Map<String, Long> atKill = countByStatus();
         List<Document> claimedByTheDead = deliveries.find(Filters.eq("status", "claimed")).into(new ArrayList<>());

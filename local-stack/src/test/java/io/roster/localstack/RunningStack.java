@@ -31,6 +31,8 @@ public final class RunningStack implements AutoCloseable {
         Awaitility.doNotCatchUncaughtExceptionsByDefault();
     }
 
+    private static final Duration TEST_STARTUP_TIMEOUT = Duration.ofMinutes(5);
+
     private final LocalStack stack;
     private final long residentBytesAtStart;
 
@@ -48,7 +50,10 @@ public final class RunningStack implements AutoCloseable {
         deleteRecursively(dataDir);
         return LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
                 .withDataDir(dataDir)
-                .withPorts(ports);
+                .withPorts(ports)
+                // three end-to-end classes run at once (failsafe's forkCount): three stacks starting together on
+                // two cores took up to 112 s; the launcher's 180 s is for one stack on a machine of its own
+                .withStartupTimeout(TEST_STARTUP_TIMEOUT);
     }
 
     /** Starts the stack (or starts it again on the same data folder) and logs how long it took and its memory. */

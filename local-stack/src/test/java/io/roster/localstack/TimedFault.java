@@ -20,9 +20,9 @@ import org.slf4j.LoggerFactory;
 /**
  * An end-to-end class that injects a real fault (a SIGKILL, a revoked token) and holds the stack to tight time bounds
  * while it does: a takeover within 10 s, a dead worker's emails within 30 s, a revocation within 5 s. The end-to-end
- * classes run two at a time (failsafe's {@code forkCount}, local-stack's pom), but never two of these: each takes an
- * exclusive lock on {@code target/fault-tests.lock} for its whole run, so its bounds are measured beside at most one
- * other stack and never beside another fault's burst and restarts. Fault tests whose assertions are about what is
+ * classes run three at a time (failsafe's {@code forkCount}, local-stack's pom), but never two of these: each takes
+ * an exclusive lock on {@code target/fault-tests.lock} for its whole run, so its bounds are never measured beside
+ * another timed fault's burst and restarts. Fault tests whose assertions are about what is
  * lost or kept (an outage, a skewed clock, a broker or service killed) and whose waits are generous do not take it.
  */
 @Target(ElementType.TYPE)
