@@ -38,7 +38,8 @@ import org.slf4j.LoggerFactory;
  * process had claimed are sent once their 20 s leases ran out (its heartbeat died with it), not after a flat
  * 5 minutes; no email the dead process had recorded waits more than 30 s beyond the restart; every
  * invitation has exactly one email, except one whose SMTP transaction the kill cut, which is {@code unknown} (at most
- * once) and has none or one.
+ * once) and has none or one (I3). I1, I2 and I4 are checked too: every invitation answered 201 is stored, every stored
+ * event is on its topic, the projections equal a rebuild.
  *
  * <p>Invitations whose events the dead process had not yet recorded wait for Kafka instead: the restarted consumer
  * gets the partitions once the group has dropped the dead member, after its session timeout (6 s, service-kit's
@@ -119,7 +120,8 @@ class NotificationKillEndToEndIT {
         }
         AtomicInteger invited = new AtomicInteger();
         List<String> refused = new CopyOnWriteArrayList<>();
-        Thread burst = new Thread(() -> invite(admin, organization, invitees, invited, refused), "invitation-burst");
+        List<String> invitationIds = new CopyOnWriteArrayList<>();
+        Thread burst = new Thread(() -> invite(admin, organization, invitees, invited, invitationIds, refused), "invitation-burst");
         burst.setDaemon(true);
         smtp.delay(SLOW_SMTP);
         burst.start();
@@ -155,6 +157,11 @@ class NotificationKillEndToEndIT {
                     return emails[0].missing().size() <= inFlightAtKill.size();
                 });
         Map<String, Long> deadLetters = invariants.deadLetterCounts();
+        // the rest of I1-I4: the command services were not killed, but what the dead consumer was part of must hold
+        List<String> notStored = invariants.acknowledgedWithoutEvents(RosterService.INVITATION, invitationIds);
+        List<String> notOnTopic = new ArrayList<>(invariants.storedEventsNotOnTopic(RosterService.IDENTITY, "roster.identity.v1"));
+        notOnTopic.addAll(invariants.storedEventsNotOnTopic(RosterService.INVITATION, "roster.invitation.v1"));
+        StackInvariants.ProjectionCheck projections = invariants.projectionsAgainstRebuild(admin);
 
         List<Document> all = deliveries.find(Filters.eq("kind", "invitation")).into(new ArrayList<>());
         Set<String> unknown = ids(all.stream().filter(d -> "unknown".equals(d.getString("status"))).toList());
@@ -206,7 +213,11 @@ class NotificationKillEndToEndIT {
                 "emails: " + emails[0],
                 "unknown (in flight at the kill): " + unknown.size(),
                 "consumer lag after the burst: " + lag,
-                "dead letters: " + deadLetters);
+                "dead letters: " + deadLetters,
+                "I1 invitations answered 201: " + invitationIds.size() + ", not in the event store: " + notStored,
+                "I2 stored events not on their topic: " + notOnTopic,
+                "I4 projections: rebuild " + projections.rebuild().path("state").asText() + ", differing "
+                        + projections.differingRows(3));
         log.info("== notification kill report\n{}", report);
         Files.writeString(Path.of("target", "notification-kill-report.txt"), report + "\n");
 
@@ -226,11 +237,16 @@ class NotificationKillEndToEndIT {
         softly.assertThat(missingIds).as("only an unknown outcome may lack its email").isSubsetOf(unknown);
         softly.assertThat(lag).as("every consumer caught up").isEmpty();
         softly.assertThat(deadLetters.values()).as("no dead letter").allMatch(count -> count == 0);
+        softly.assertThat(notStored).as("I1 answered invitations not in the event store").isEmpty();
+        softly.assertThat(notOnTopic).as("I2 stored events not on their topic").isEmpty();
+        softly.assertThat(projections.rebuild().path("state").asText()).as("I4 the rebuild completed").isEqualTo("completed");
+        softly.assertThat(projections.differences()).as("I4 read models that differ from a rebuild").isEmpty();
         softly.assertAll();
     }
 
     /** The burst: requests of ten invitations, one after another, as fast as the invitation service answers. */
-    private void invite(String admin, String organization, List<String> invitees, AtomicInteger invited, List<String> refused) {
+    private void invite(String admin, String organization, List<String> invitees, AtomicInteger invited, List<String> invitationIds,
+                        List<String> refused) {
         for (int from = 0; from < invitees.size(); from += PER_REQUEST) {
             List<String> batch = invitees.subList(from, Math.min(invitees.size(), from + PER_REQUEST));
             String body = "{\"emails\":[" + batch.stream().map(e -> "\"" + e + "\"").collect(Collectors.joining(",")) + "],\"roles\":[\"member\"]}";
@@ -241,6 +257,7 @@ class NotificationKillEndToEndIT {
                                 r -> r.statusCode() != 403 && r.statusCode() != 404);
                 if (response.statusCode() == 201 && http.body(response).path("rejected").isEmpty()) {
                     invited.addAndGet(batch.size());
+                    http.body(response).path("invitations").forEach(invitation -> invitationIds.add(invitation.path("invitationId").asText()));
                 } else {
                     refused.add(StackHttp.describe(response));
                 }

@@ -27,7 +27,7 @@ import java.util.concurrent.atomic.AtomicBoolean;
  * Bucket4j's buckets kept in one MongoDB collection, so every replica of a service draws from the same bucket
  * (Bucket4j has no MongoDB module). One document per bucket: {@code _id} the key, {@code state} Bucket4j's
  * serialized state, {@code version} a counter for compare-and-swap, {@code expiresAt} when the bucket would be full
- * again. A write succeeds only if the version read is still there (or, for a new bucket, if no document has the key),
+ * again. A write succeeds only if the version and the state read are still there (or, for a new bucket, if no document has the key),
  * so two replicas consuming at once never both spend the same token: the loser reads again and retries (Bucket4j's
  * compare-and-swap loop). A TTL index removes a bucket once it has refilled: a full bucket is the same as none.
  */
@@ -85,7 +85,12 @@ public class MongoBuckets extends AbstractCompareAndSwapBasedProxyManager<String
                         throw e;
                     }
                 }
-                return collection.updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("version", versionRead)),
+                // the state read is compared too, as Bucket4j's own compare-and-swap back ends compare the bytes: a read
+                // that saw one write's version beside an older state (the embedded Mongo-wire server's in-memory
+                // backend can hand out a document while an update rewrites it; 1 race in 200 granted 41 of 40) can
+                // then never win
+                return collection.updateOne(Filters.and(Filters.eq("_id", key), Filters.eq("version", versionRead),
+                                Filters.eq("state", new Binary(originalData))),
                         Updates.combine(Updates.set("state", new Binary(newData)), Updates.set("version", versionRead + 1),
                                 Updates.set("expiresAt", expiresAt))).getMatchedCount() == 1;
             }
