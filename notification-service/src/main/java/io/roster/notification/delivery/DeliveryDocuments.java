@@ -47,6 +47,10 @@ public class DeliveryDocuments {
                 collection.createIndex(Indexes.ascending("triggeringEventId"), new IndexOptions().name("one_per_event").unique(true));
                 collection.createIndex(Indexes.ascending("dueAt"), new IndexOptions().name("due").sparse(true));
                 collection.createIndex(Indexes.ascending("organizationId", "logKey"), new IndexOptions().name("log"));
+                // an organization's log of one status or one kind (its failed emails, say) reads only those, newest first,
+                // not the whole log down to the last match
+                collection.createIndex(Indexes.ascending("organizationId", "status", "logKey"), new IndexOptions().name("log_by_status"));
+                collection.createIndex(Indexes.ascending("organizationId", "kind", "logKey"), new IndexOptions().name("log_by_kind"));
                 // the provider admins' log of every delivery, whole or of one user or address
                 collection.createIndex(Indexes.ascending("logKey"), new IndexOptions().name("log_all"));
                 collection.createIndex(Indexes.ascending("recipientUserId", "logKey"), new IndexOptions().name("log_by_user"));

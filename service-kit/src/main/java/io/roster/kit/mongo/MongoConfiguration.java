@@ -7,8 +7,6 @@ import com.mongodb.WriteConcern;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import io.micrometer.core.instrument.binder.mongodb.MongoMetricsCommandListener;
-import io.micrometer.core.instrument.binder.mongodb.MongoMetricsConnectionPoolListener;
 import org.bson.Document;
 import org.springframework.boot.actuate.health.AbstractHealthIndicator;
 import org.springframework.boot.actuate.health.Health;
@@ -16,6 +14,8 @@ import org.springframework.boot.actuate.health.HealthIndicator;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.mongo.MongoAutoConfiguration;
+import org.springframework.boot.autoconfigure.mongo.MongoClientSettingsBuilderCustomizer;
+import org.springframework.boot.autoconfigure.mongo.StandardMongoClientSettingsBuilderCustomizer;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
 import org.springframework.context.annotation.Bean;
 
@@ -23,10 +23,11 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * The service's own MongoClient (Boot's would silently target localhost) and a health check that pings
- * it, which the readiness group includes. The client reports to Actuator's Mongo listeners, as Boot's own
- * would: the driver's command and connection-pool metrics ({@code mongodb_driver_commands_seconds},
- * {@code mongodb_driver_pool_*}). Boot's other client-settings customizers are not applied: its standard one
- * would point the client back at {@code spring.data.mongodb.uri}.
+ * it, which the readiness group includes. Boot's {@link MongoClientSettingsBuilderCustomizer} beans are applied as
+ * Boot's own client would apply them, after Roster's settings: Actuator's add the driver's command and
+ * connection-pool metrics ({@code mongodb_driver_commands_seconds}, {@code mongodb_driver_pool_*}), and the tests'
+ * add a command recorder (test-support's index coverage check). All but Boot's standard one, which would point the
+ * client back at {@code spring.data.mongodb.uri}.
  *
  * <p>Everything a service writes or reads in MongoDB goes through this client (Axon's event and token store too, by
  * {@code AxonMongoConfiguration}'s template on it), so its write and read concerns in {@link #settings} are the
@@ -37,11 +38,11 @@ import java.util.concurrent.TimeUnit;
 public class MongoConfiguration {
 
     @Bean(destroyMethod = "close")
-    MongoClient mongoClient(MongoProperties properties, ObjectProvider<MongoMetricsCommandListener> commandMetrics,
-                            ObjectProvider<MongoMetricsConnectionPoolListener> poolMetrics) {
+    MongoClient mongoClient(MongoProperties properties, ObjectProvider<MongoClientSettingsBuilderCustomizer> customizers) {
         MongoClientSettings.Builder settings = settings(properties);
-        commandMetrics.ifAvailable(settings::addCommandListener);
-        poolMetrics.ifAvailable(listener -> settings.applyToConnectionPoolSettings(pool -> pool.addConnectionPoolListener(listener)));
+        customizers.orderedStream()
+                .filter(customizer -> !(customizer instanceof StandardMongoClientSettingsBuilderCustomizer))
+                .forEach(customizer -> customizer.customize(settings));
         return MongoClients.create(settings.build());
     }
 
