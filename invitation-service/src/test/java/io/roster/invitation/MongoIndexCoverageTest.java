@@ -2,13 +2,10 @@ package io.roster.invitation;
 
 import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.mongo.IndexCoverageCheck;
-import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 
 import java.io.IOException;
-import java.nio.file.Path;
-import java.util.stream.Collectors;
 
 /**
  * Every query the service sent to MongoDB during this module's tests (Axon's event and token store queries included)
@@ -21,17 +18,6 @@ class MongoIndexCoverageTest {
 
     @Test
     void everyQueryTheServiceSentHasAnIndexOrAReasonNotTo() throws IOException {
-        IndexCoverageCheck.Result result = IndexCoverageCheck.run(EmbeddedInfrastructure.mongoUri(),
-                "/mongo-unindexed-allowed.txt", Path.of("target", "index-coverage.txt"));
-
-        SoftAssertions softly = new SoftAssertions();
-        softly.assertThat(result.serviceShapes())
-                .as("query shapes recorded: this check needs the module's other test classes to run before it")
-                .isPositive();
-        softly.assertThat(result.unindexed().stream().map(r -> r.collection() + " " + r.shape()).collect(Collectors.toList()))
-                .as("queries without an index (declare one where the collection's other indexes are, or allow-list "
-                        + "it with a reason); " + result.summary())
-                .isEmpty();
-        softly.assertAll();
+        IndexCoverageCheck.requireEveryQueryIndexed(EmbeddedInfrastructure.mongoUri());
     }
 }

@@ -74,6 +74,24 @@ public final class IndexCoverageCheck {
     }
 
     /**
+     * The check each service module runs last ({@code MongoIndexCoverageTest}): {@link #run} on the module's embedded
+     * server with its {@code /mongo-unindexed-allowed.txt}, table in {@code target/index-coverage.txt}; fails when no
+     * query was recorded (the module's other test classes did not run first) or when a query has neither an index nor
+     * an allowance.
+     */
+    public static void requireEveryQueryIndexed(String mongoUri) throws IOException {
+        Result result = run(mongoUri, "/mongo-unindexed-allowed.txt", Path.of("target", "index-coverage.txt"));
+        if (result.serviceShapes() == 0) {
+            throw new AssertionError("no query shapes recorded: this check needs the module's other test classes to run before it");
+        }
+        List<String> unindexed = result.unindexed().stream().map(row -> row.collection() + " " + row.shape()).toList();
+        if (!unindexed.isEmpty()) {
+            throw new AssertionError("queries without an index (declare one where the collection's other indexes are, or "
+                    + "allow-list it with a reason); " + result.summary() + ": " + unindexed);
+        }
+    }
+
+    /**
      * Evaluates what the JVM's recorder holds against the server at {@code mongoUri}, with the allow-list at the
      * class-path resource {@code allowListResource}, writes the table to {@code table} and logs the summary.
      */
