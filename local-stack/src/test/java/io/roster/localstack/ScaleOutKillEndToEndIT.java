@@ -145,7 +145,8 @@ class ScaleOutKillEndToEndIT {
         List<String> refused = new CopyOnWriteArrayList<>();
         AtomicInteger invited = new AtomicInteger();
         AtomicInteger membershipChanges = new AtomicInteger();
-        Thread invitations = daemon("invitation-burst", () -> invite(admin, organization, invited, refused));
+        List<String> invitationIds = new CopyOnWriteArrayList<>();
+        Thread invitations = daemon("invitation-burst", () -> invite(admin, organization, invited, invitationIds, refused));
         Thread memberships = daemon("membership-burst", () -> changeMemberships(admin, organization, membershipChanges, refused));
 
         // the kill comes when emails are going out and the second notification process holds one it has not started sending
@@ -199,6 +200,19 @@ class ScaleOutKillEndToEndIT {
         Map<String, Long> deadLetters = invariants.deadLetterCounts();
         List<String> deadLetterSamples = invariants.deadLetterSamples(5);
         StackInvariants.ProjectionCheck projections = invariants.projectionsAgainstRebuild(admin);
+        // I1 and I2: the command services were not killed, but the burst they served must be whole on the topics
+        List<String> notStored = invariants.acknowledgedWithoutEvents(RosterService.INVITATION, invitationIds);
+        List<String> notOnTopic = new ArrayList<>();
+        try {
+            await("every stored event on its topic").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                notOnTopic.clear();
+                notOnTopic.addAll(invariants.storedEventsNotOnTopic(RosterService.IDENTITY, "roster.identity.v1"));
+                notOnTopic.addAll(invariants.storedEventsNotOnTopic(RosterService.INVITATION, "roster.invitation.v1"));
+                return notOnTopic.isEmpty();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            log.error("{} stored events never reached their topic", notOnTopic.size());
+        }
 
         Map<String, Duration> deadClaimsSentAfterKill = new TreeMap<>();
         Set<String> unknown = new HashSet<>();
@@ -231,6 +245,8 @@ class ScaleOutKillEndToEndIT {
                 "reads of the surviving query process: " + reads,
                 "consumer lag after the burst: " + lag,
                 "dead letters: " + deadLetters + (deadLetterSamples.isEmpty() ? "" : " e.g. " + deadLetterSamples),
+                "I1 invitations answered 201: " + invitationIds.size() + ", not in the event store: " + notStored,
+                "I2 stored events not on their topic: " + notOnTopic,
                 "projections: rebuild " + projections.rebuild().path("state").asText() + ", differing " + projections.differences()
                         + "\n  live    " + projections.liveSummary() + "\n  rebuilt " + projections.rebuiltSummary());
         log.info("== scale-out kill report\n{}", report);
@@ -260,6 +276,8 @@ class ScaleOutKillEndToEndIT {
         softly.assertThat(missingIds).as("only an unknown outcome may lack its email").isSubsetOf(unknown);
         softly.assertThat(lag).as("every consumer caught up").isEmpty();
         softly.assertThat(deadLetters.values()).as("no dead letter: %s", deadLetterSamples).allMatch(count -> count == 0);
+        softly.assertThat(notStored).as("I1 answered invitations not in the event store").isEmpty();
+        softly.assertThat(notOnTopic).as("I2 stored events not on their topic").isEmpty();
         softly.assertThat(projections.rebuild().path("state").asText()).as("the rebuild %s", projections.rebuild())
                 .isEqualTo("completed");
         softly.assertThat(projections.differences()).as("read models that differ from a rebuild: %s",
@@ -355,7 +373,7 @@ class ScaleOutKillEndToEndIT {
     // --- the burst ----------------------------------------------------------------------------------------------
 
     /** Requests of ten invitations, one after another, as fast as the invitation service answers. */
-    private void invite(String admin, String organization, AtomicInteger invited, List<String> refused) {
+    private void invite(String admin, String organization, AtomicInteger invited, List<String> invitationIds, List<String> refused) {
         for (int from = 0; from < INVITATIONS; from += PER_REQUEST) {
             List<String> batch = new ArrayList<>();
             for (int i = from; i < Math.min(INVITATIONS, from + PER_REQUEST); i++) {
@@ -371,6 +389,7 @@ class ScaleOutKillEndToEndIT {
                                 r -> r.statusCode() != 403 && r.statusCode() != 404);
                 if (response.statusCode() == 201 && http.body(response).path("rejected").isEmpty()) {
                     invited.addAndGet(batch.size());
+                    http.body(response).path("invitations").forEach(invitation -> invitationIds.add(invitation.path("invitationId").asText()));
                 } else {
                     refused.add(StackHttp.describe(response));
                 }
