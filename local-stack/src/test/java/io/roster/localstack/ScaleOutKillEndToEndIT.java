@@ -202,17 +202,7 @@ class ScaleOutKillEndToEndIT {
         StackInvariants.ProjectionCheck projections = invariants.projectionsAgainstRebuild(admin);
         // I1 and I2: the command services were not killed, but the burst they served must be whole on the topics
         List<String> notStored = invariants.acknowledgedWithoutEvents(RosterService.INVITATION, invitationIds);
-        List<String> notOnTopic = new ArrayList<>();
-        try {
-            await("every stored event on its topic").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1)).until(() -> {
-                notOnTopic.clear();
-                notOnTopic.addAll(invariants.storedEventsNotOnTopic(RosterService.IDENTITY, "roster.identity.v1"));
-                notOnTopic.addAll(invariants.storedEventsNotOnTopic(RosterService.INVITATION, "roster.invitation.v1"));
-                return notOnTopic.isEmpty();
-            });
-        } catch (org.awaitility.core.ConditionTimeoutException e) {
-            log.error("{} stored events never reached their topic", notOnTopic.size());
-        }
+        List<String> notOnTopic = invariants.awaitStoredEventsOnTopics(Duration.ofSeconds(60));
 
         Map<String, Duration> deadClaimsSentAfterKill = new TreeMap<>();
         Set<String> unknown = new HashSet<>();

@@ -270,6 +270,25 @@ final class StackInvariants {
         return missing;
     }
 
+    /**
+     * I2 for both command services, given the relay up to {@code atMost} to send what it still holds: the stored events
+     * still not on their topic then (empty when all are).
+     */
+    List<String> awaitStoredEventsOnTopics(Duration atMost) {
+        List<String> missing = new ArrayList<>();
+        try {
+            await("every stored event on its topic").atMost(atMost).pollInterval(Duration.ofSeconds(1)).until(() -> {
+                missing.clear();
+                missing.addAll(storedEventsNotOnTopic(RosterService.IDENTITY, "roster.identity.v1"));
+                missing.addAll(storedEventsNotOnTopic(RosterService.INVITATION, "roster.invitation.v1"));
+                return missing.isEmpty();
+            });
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // reported by the caller with the rest of its checks
+        }
+        return missing;
+    }
+
     // --- acknowledged commands (I1) -----------------------------------------------------------------------------
 
     /**
