@@ -94,9 +94,11 @@ class AccountController {
                             throw taken;
                         }
                         try {
+                            // a link does not prove the address: its verification link is asked for in the same append
+                            RegisterUserCommand.FirstEmail verification = invitation.provesAddress() ? null : verificationLink(userId);
                             commands.sendAndWait(new RegisterUserCommand(userId, email, request.firstName().strip(), request.lastName().strip(),
                                     RegistrationSource.SIGN_UP, invitation.provesAddress(), List.of(), userId,
-                                    invitation.tokenHash()));
+                                    invitation.tokenHash(), verification));
                         } catch (RuntimeException e) {
                             accounts.release(userId);
                             throw e;
@@ -107,9 +109,6 @@ class AccountController {
                     }
                     invitations.confirm(invitation, userId);
                     accounts.confirm(userId);
-                    if (!invitation.provesAddress()) {
-                        requestVerification(userId, userId);
-                    }
                     return userId;
                 }))
                 .map(sent -> sent.respond(ResponseEntity.created(URI.create("/api/v1/users/" + sent.result())),
@@ -156,6 +155,11 @@ class AccountController {
         AccountTokens.Issued issued = tokens.issue(userId, AccountTokens.Purpose.VERIFICATION, properties.verificationTokenTtl());
         commands.sendAndWait(new RequestEmailVerificationCommand(userId, actorId, tokenSeal.seal(issued.token()), issued.expiresAt()));
         return issued.expiresAt();
+    }
+
+    private RegisterUserCommand.FirstEmail verificationLink(UUID userId) {
+        AccountTokens.Issued issued = tokens.issue(userId, AccountTokens.Purpose.VERIFICATION, properties.verificationTokenTtl());
+        return RegisterUserCommand.FirstEmail.emailVerification(tokenSeal.seal(issued.token()), issued.expiresAt());
     }
 
     record SignUpRequest(@NotBlank @ValidEmailAddress String email,

@@ -1,6 +1,7 @@
 package io.roster.identity.account;
 
 import io.roster.events.EmailAddress;
+import io.roster.events.EncryptedSecret;
 import io.roster.events.ProblemCode;
 import io.roster.events.identity.AccountSetupRequested;
 import io.roster.events.identity.EmailVerificationRequested;
@@ -22,6 +23,7 @@ import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
 
@@ -50,28 +52,45 @@ class User {
 
     @CommandHandler
     User(RegisterUserCommand command, Clock clock) {
+        // a constructor's events reach this aggregate's handlers only as it returns; andThen runs after UserRegistered is
+        // applied, so that the first link's event reads the account's address and name from it
         apply(new UserRegistered(UUID.randomUUID(), clock.instant(), null, command.actorId(), command.userId(),
                 EmailAddress.normalize(command.email()), command.firstName(), command.lastName(), command.source(),
-                command.emailVerified(), command.invitationTokenHash()));
-        if (!command.providerRoles().isEmpty()) {
-            apply(new ProviderRolesChanged(UUID.randomUUID(), clock.instant(), null, command.actorId(),
-                    command.userId(), command.providerRoles().stream().distinct().sorted().toList()));
-        }
+                command.emailVerified(), command.invitationTokenHash())).andThen(() -> {
+            if (!command.providerRoles().isEmpty()) {
+                apply(new ProviderRolesChanged(UUID.randomUUID(), clock.instant(), null, command.actorId(),
+                        command.userId(), command.providerRoles().stream().distinct().sorted().toList()));
+            }
+            RegisterUserCommand.FirstEmail first = command.firstEmail();
+            if (first != null) {
+                switch (first.kind()) {
+                    case ACCOUNT_SETUP -> requestSetup(first.organizationId(), command.actorId(), first.token(), first.expiresAt(), clock);
+                    case EMAIL_VERIFICATION -> requestVerification(command.actorId(), first.token(), first.expiresAt(), clock);
+                }
+            }
+        });
     }
 
     @CommandHandler
     void handle(RequestAccountSetupCommand command, Clock clock) {
-        apply(new AccountSetupRequested(UUID.randomUUID(), clock.instant(), command.organizationId(), command.actorId(),
-                userId, email, firstName, command.setupToken(), command.expiresAt()));
+        requestSetup(command.organizationId(), command.actorId(), command.setupToken(), command.expiresAt(), clock);
     }
 
     @CommandHandler
     void handle(RequestEmailVerificationCommand command, Clock clock) {
+        requestVerification(command.actorId(), command.verificationToken(), command.expiresAt(), clock);
+    }
+
+    private void requestSetup(UUID organizationId, UUID actorId, EncryptedSecret token, Instant expiresAt, Clock clock) {
+        apply(new AccountSetupRequested(UUID.randomUUID(), clock.instant(), organizationId, actorId, userId, email, firstName,
+                token, expiresAt));
+    }
+
+    private void requestVerification(UUID actorId, EncryptedSecret token, Instant expiresAt, Clock clock) {
         if (emailVerified) {
             throw new RuleViolation(ProblemCode.EMAIL_ALREADY_VERIFIED, email + " is already verified.");
         }
-        apply(new EmailVerificationRequested(UUID.randomUUID(), clock.instant(), null, command.actorId(), userId, email,
-                command.verificationToken(), command.expiresAt()));
+        apply(new EmailVerificationRequested(UUID.randomUUID(), clock.instant(), null, actorId, userId, email, token, expiresAt));
     }
 
     @CommandHandler

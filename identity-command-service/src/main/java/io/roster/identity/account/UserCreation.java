@@ -28,7 +28,8 @@ import java.util.UUID;
  *       only by a provider admin, and each organization is asked (a check command that changes nothing)
  *       whether the caller may add a member with those roles and teams;</li>
  *   <li>the address is claimed in {@link Accounts} (unique index: {@code email_taken});</li>
- *   <li>the User is registered, then gets its account-setup link (no password) or verification link;</li>
+ *   <li>the User is registered together with its account-setup link (no password) or verification link, in one
+ *       append;</li>
  *   <li>the memberships are added. Should one be refused now (the caller was demoted in between), the user
  *       is taken out of the organizations it joined, deleted, and the address released.</li>
  * </ol>
@@ -87,23 +88,13 @@ class UserCreation {
                 List.copyOf(user.providerRoles())));
         try {
             commands.sendAndWait(new RegisterUserCommand(userId, email, user.firstName().strip(), user.lastName().strip(),
-                    RegistrationSource.ADMIN, false, List.copyOf(user.providerRoles()), actor.userId()));
+                    RegistrationSource.ADMIN, false, List.copyOf(user.providerRoles()), actor.userId(), null,
+                    firstEmail(userId, user)));
         } catch (RuntimeException e) {
             accounts.release(userId);
             throw e;
         }
         accounts.confirm(userId);
-
-        UUID firstOrganization = user.memberships().isEmpty() ? null : user.memberships().get(0).organizationId();
-        if (user.password() == null) {
-            AccountTokens.Issued setup = tokens.issue(userId, AccountTokens.Purpose.SETUP, properties.accountSetupTokenTtl());
-            commands.sendAndWait(new RequestAccountSetupCommand(userId, firstOrganization, actor.userId(), tokenSeal.seal(setup.token()),
-                    setup.expiresAt()));
-        } else {
-            AccountTokens.Issued verification = tokens.issue(userId, AccountTokens.Purpose.VERIFICATION, properties.verificationTokenTtl());
-            commands.sendAndWait(new RequestEmailVerificationCommand(userId, actor.userId(), tokenSeal.seal(verification.token()),
-                    verification.expiresAt()));
-        }
 
         List<UUID> joined = new ArrayList<>();
         for (Membership membership : user.memberships()) {
@@ -118,6 +109,17 @@ class UserCreation {
             }
         }
         return userId;
+    }
+
+    /** Without a password, the link to set one; with one (a provider admin's), the link that proves the address. */
+    private RegisterUserCommand.FirstEmail firstEmail(UUID userId, NewUser user) {
+        if (user.password() == null) {
+            UUID firstOrganization = user.memberships().isEmpty() ? null : user.memberships().get(0).organizationId();
+            AccountTokens.Issued setup = tokens.issue(userId, AccountTokens.Purpose.SETUP, properties.accountSetupTokenTtl());
+            return RegisterUserCommand.FirstEmail.accountSetup(firstOrganization, tokenSeal.seal(setup.token()), setup.expiresAt());
+        }
+        AccountTokens.Issued verification = tokens.issue(userId, AccountTokens.Purpose.VERIFICATION, properties.verificationTokenTtl());
+        return RegisterUserCommand.FirstEmail.emailVerification(tokenSeal.seal(verification.token()), verification.expiresAt());
     }
 
     /** Takes back a user whose memberships could not all be added. */

@@ -59,6 +59,20 @@ class UserTest {
     }
 
     @Test
+    void aNewAccountsFirstLinkIsRequestedInTheSameAppendAsItsRegistration() {
+        fixture.givenNoPriorActivity()
+                .when(new RegisterUserCommand(USER, "ann@acme.io", "Ann", "Lee", RegistrationSource.ADMIN, false, List.of(),
+                        PROVIDER_ADMIN, null, RegisterUserCommand.FirstEmail.accountSetup(ORG, SEALED, LATER)))
+                .expectEvents(registered(false),
+                        new AccountSetupRequested(null, NOW, ORG, PROVIDER_ADMIN, USER, "ann@acme.io", "Ann", SEALED, LATER));
+        fixture.givenNoPriorActivity()
+                .when(new RegisterUserCommand(USER, "ann@acme.io", "Ann", "Lee", RegistrationSource.ADMIN, false, List.of(),
+                        PROVIDER_ADMIN, null, RegisterUserCommand.FirstEmail.emailVerification(SEALED, LATER)))
+                .expectEvents(registered(false),
+                        new EmailVerificationRequested(null, NOW, null, PROVIDER_ADMIN, USER, "ann@acme.io", SEALED, LATER));
+    }
+
+    @Test
     void anAccountSetupCarriesTheSealedTokenAndTheCreatingOrganization() {
         fixture.given(registered(false))
                 .when(new RequestAccountSetupCommand(USER, ORG, PROVIDER_ADMIN, SEALED, LATER))
