@@ -62,7 +62,7 @@ public final class StackHttp {
     }
 
     /** A GET with extra headers; an {@code Accept} among them replaces the JSON default (e.g. for NDJSON). */
-    HttpResponse<String> get(String url, String bearer, Map<String, String> headers) throws Exception {
+    public HttpResponse<String> get(String url, String bearer, Map<String, String> headers) throws Exception {
         return send("GET", url, bearer, null, headers);
     }
 
@@ -98,9 +98,30 @@ public final class StackHttp {
     }
 
     /** The {@code items} of one page of a list endpoint, which must answer 200. */
-    List<JsonNode> items(String url, String bearer) throws Exception {
+    public List<JsonNode> items(String url, String bearer) throws Exception {
         List<JsonNode> items = new ArrayList<>();
         body(expect(200, get(url, bearer))).path("items").forEach(items::add);
+        return items;
+    }
+
+    /**
+     * The {@code items} of every page of a list endpoint, following {@code nextCursor} from {@code firstPage} (a URL
+     * with a query string already); none while it does not answer 200 (say, an organization not projected yet).
+     */
+    public List<JsonNode> allItems(String firstPage, String bearer) throws Exception {
+        List<JsonNode> items = new ArrayList<>();
+        String url = firstPage;
+        while (url != null) {
+            HttpResponse<String> page = get(url, bearer);
+            if (page.statusCode() != 200) {
+                return List.of();
+            }
+            JsonNode body = body(page);
+            body.path("items").forEach(items::add);
+            JsonNode cursor = body.path("nextCursor");
+            url = cursor.isMissingNode() || cursor.isNull()
+                    ? null : firstPage + "&cursor=" + java.net.URLEncoder.encode(cursor.asText(), java.nio.charset.StandardCharsets.UTF_8);
+        }
         return items;
     }
 
@@ -145,7 +166,7 @@ public final class StackHttp {
     }
 
     /** The request and the answer in one line, for assertion messages. */
-    static String describe(HttpResponse<String> response) {
+    public static String describe(HttpResponse<String> response) {
         String body = response.body() == null ? "" : response.body();
         return response.request().method() + " " + response.request().uri() + " -> " + response.statusCode() + " "
                 + response.headers().firstValue("Content-Type").orElse("(no content type)") + " "

@@ -1,7 +1,7 @@
 package io.roster.testsupport;
 
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.roster.testsupport.mongo.SnapshotMemoryBackend;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
@@ -48,7 +48,7 @@ public final class EmbeddedInfrastructure {
 
     public static synchronized String mongoUri() {
         if (mongo == null) {
-            mongo = new MongoServer(new MemoryBackend());
+            mongo = new MongoServer(new SnapshotMemoryBackend());
             mongo.bind("127.0.0.1", 0);
             InetSocketAddress address = mongo.getLocalAddress();
             mongoUri = "mongodb://127.0.0.1:" + address.getPort();

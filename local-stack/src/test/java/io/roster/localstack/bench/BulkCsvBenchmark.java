@@ -292,20 +292,7 @@ public final class BulkCsvBenchmark {
     /** The items of every page of a list endpoint; 0 while it refuses (the organization is not projected yet). */
     private int count(String firstPage) {
         try {
-            int total = 0;
-            String url = firstPage;
-            while (url != null) {
-                HttpResponse<String> page = http.get(url, token);
-                if (page.statusCode() != 200) {
-                    return 0;
-                }
-                JsonNode body = http.body(page);
-                total += body.path("items").size();
-                String cursor = body.path("nextCursor").asText(null);
-                url = cursor == null || body.path("nextCursor").isNull() ? null
-                        : firstPage + "&cursor=" + java.net.URLEncoder.encode(cursor, StandardCharsets.UTF_8);
-            }
-            return total;
+            return http.allItems(firstPage, token).size();
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
             return 0;
