@@ -98,7 +98,9 @@ public final class LagUnderLoadBenchmark {
         }
         String report = report(levels);
         log.info("{}", report);
-        Files.writeString(Path.of("target", "lag-under-load-report.txt"), report);
+        Path file = LocalStackConfig.findRepositoryRoot(Path.of("")).resolve("local-stack/target/lag-under-load-report.txt");
+        Files.createDirectories(file.getParent());
+        Files.writeString(file, report);
     }
 
     /** What one offered rate gave. */
