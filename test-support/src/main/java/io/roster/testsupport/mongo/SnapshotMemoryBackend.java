@@ -2,7 +2,9 @@ package io.roster.testsupport.mongo;
 
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.Cursor;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
 import de.bwaldvogel.mongo.backend.memory.MemoryCollection;
@@ -45,22 +47,45 @@ public final class SnapshotMemoryBackend extends MemoryBackend {
             super(database, collectionName, options, cursorRegistry);
         }
 
-        /** Every query's matches, the first batch and the cursor's rest, as copies made while the lock is held. */
+        /** Set while a findAndModify runs: its own query must find the stored document, which it then updates in place. */
+        private boolean modifying;
+
+        /**
+         * A client's query: its first batch as copies, made while the lock is held. The backend's own updates change
+         * the documents their queries find in place, so findAndModify's query (which comes through here too) gets them.
+         */
         @Override
-        protected QueryResult createQueryResult(List<Document> matchedDocuments, int batchSize) {
-            List<Document> copies = new ArrayList<>(matchedDocuments.size());
-            matchedDocuments.forEach(document -> copies.add(document.cloneDeeply()));
-            return super.createQueryResult(copies, batchSize);
+        public synchronized QueryResult handleQuery(QueryParameters query) {
+            QueryResult result = super.handleQuery(query);
+            return modifying ? result : new QueryResult(copies(result), result.getCursorId());
+        }
+
+        /** The rest of a client's query, for its getMore requests: copies too, made in the query, under the lock. */
+        @Override
+        protected Cursor createCursor(List<Document> remaining) {
+            return super.createCursor(copies(remaining));
         }
 
         /** The document a findAndModify answers (with {@code new: true}, the stored object), copied under the lock. */
         @Override
         public synchronized Document findAndModify(Document query) {
-            Document result = super.findAndModify(query);
+            modifying = true;
+            Document result;
+            try {
+                result = super.findAndModify(query);
+            } finally {
+                modifying = false;
+            }
             if (result.get("value") instanceof Document value) {
                 result.put("value", value.cloneDeeply());
             }
             return result;
         }
+    }
+
+    private static List<Document> copies(Iterable<Document> documents) {
+        List<Document> copies = new ArrayList<>();
+        documents.forEach(document -> copies.add(document.cloneDeeply()));
+        return copies;
     }
 }

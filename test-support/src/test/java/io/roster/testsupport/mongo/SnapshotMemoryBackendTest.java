@@ -55,6 +55,28 @@ class SnapshotMemoryBackendTest {
     }
 
     @Test
+    void updatesStickAndEveryReadSeesThem() {
+        collection.updateOne(Filters.eq("_id", "d"), Updates.set("f0", List.of(7, "value 7")));
+        collection.findOneAndUpdate(Filters.eq("_id", "d"), Updates.set("f1", List.of(8, "value 8")));
+        collection.insertMany(List.of(new Document("_id", "e").append("n", 1), new Document("_id", "f").append("n", 1)));
+        collection.updateMany(Filters.in("_id", "e", "f"), Updates.inc("n", 1));
+        collection.deleteOne(Filters.eq("_id", "f"));
+
+        Document d = collection.find(Filters.eq("_id", "d")).first();
+        assertThat(d.get("f0")).isEqualTo(List.of(7, "value 7"));
+        assertThat(d.get("f1")).isEqualTo(List.of(8, "value 8"));
+        assertThat(collection.find(Filters.in("_id", "e", "f")).into(new ArrayList<>()))
+                .containsExactly(new Document("_id", "e").append("n", 2));
+        // a cursor's later batches (getMore) too
+        for (int i = 0; i < 250; i++) {
+            collection.insertOne(new Document("_id", "many-" + i).append("n", 0));
+        }
+        collection.updateMany(Filters.regex("_id", "^many-"), Updates.set("n", 1));
+        assertThat(collection.find(Filters.regex("_id", "^many-")).batchSize(50).into(new ArrayList<>()))
+                .hasSize(250).allMatch(document -> document.getInteger("n") == 1);
+    }
+
+    @Test
     void aFindNeverSeesHalfAnUpdate() throws Exception {
         assertThat(tornWhileAWriterRuns(() -> collection.find(Filters.eq("_id", "d")).first())).isEmpty();
     }
@@ -101,6 +123,8 @@ class SnapshotMemoryBackendTest {
             writer.join();
         }
         assertThat(writerFailure.get()).as("the writer's failure").isNull();
+        assertThat(collection.find(Filters.eq("_id", "d")).first().get("f0")).as("the writer's last update")
+                .isNotEqualTo(List.of(0, "value 0"));
         return torn;
     }
 
