@@ -3,7 +3,9 @@ package io.roster.localstack;
 import de.bwaldvogel.mongo.MongoCollection;
 import de.bwaldvogel.mongo.MongoDatabase;
 import de.bwaldvogel.mongo.backend.CollectionOptions;
+import de.bwaldvogel.mongo.backend.Cursor;
 import de.bwaldvogel.mongo.backend.CursorRegistry;
+import de.bwaldvogel.mongo.backend.QueryParameters;
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.backend.QueryResult;
 import de.bwaldvogel.mongo.backend.h2.H2Backend;
@@ -90,6 +92,34 @@ final class IndexedH2Backend extends H2Backend {
                 return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }
             return matchDocuments(query, candidates, orderBy, numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        // Reads answer copies, as MongoDB's never answer a torn document: the stock backend serializes the stored
+        // objects after releasing its lock, while an update rewrites them field by field, and a compare-and-swap on a
+        // version (a link's quota reservations) then wrote back stale state. See SnapshotReads.
+
+        /** Set while a findAndModify runs: its own query must find the stored document, which it then updates. */
+        private boolean modifying;
+
+        @Override
+        public synchronized QueryResult handleQuery(QueryParameters query) {
+            QueryResult result = super.handleQuery(query);
+            return modifying ? result : new QueryResult(SnapshotReads.copies(result), result.getCursorId());
+        }
+
+        @Override
+        protected Cursor createCursor(List<Document> remaining) {
+            return super.createCursor(SnapshotReads.copies(remaining));
+        }
+
+        @Override
+        public synchronized Document findAndModify(Document query) {
+            modifying = true;
+            try {
+                return SnapshotReads.copyValue(super.findAndModify(query));
+            } finally {
+                modifying = false;
+            }
         }
     }
 }

@@ -20,7 +20,7 @@ import java.util.List;
  * the lock is released, while an update rewrites a stored object field by field: a read could see a new
  * {@code version} beside an old list, so a compare-and-swap on {@code version} (a link's quota reservations, a rate
  * limit's bucket) wrote back stale state. MongoDB never answers such a torn document; with this backend the service
- * tests' server does not either.
+ * tests' server does not either ({@link SnapshotReadCheck}).
  */
 public final class SnapshotMemoryBackend extends MemoryBackend {
 
