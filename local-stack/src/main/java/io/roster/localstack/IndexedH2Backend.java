@@ -17,6 +17,7 @@ import org.h2.mvstore.MVStore;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
+import java.util.ArrayList;
 import java.util.Comparator;
 import java.util.List;
 import java.util.Objects;
@@ -35,17 +36,18 @@ import java.util.stream.Stream;
  * {@link UniqueKeyLookup}).
  * <p>
  * It also keeps the indexes mongo-java-server ignores: every non-unique or compound index gets an in-memory
- * {@link OrderedIndex}, built from the documents when the server opens (the H2 file keeps only the documents)
+ * {@link OrderedIndex}, built from the documents after the server opens (the H2 file keeps only the documents)
  * and kept at the three storage primitives every write ends in. {@link IndexPlanner} picks one for the shapes
  * Roster sends (the Axon relay's {@code timestamp} range sorted by {@code (timestamp, sequenceNumber)}, an
  * aggregate's events after a sequence number, the member lists' sorted pages), so they cost what their result
  * costs, not what the collection holds; the whole filter still decides every candidate.
  */
-final class IndexedH2Backend extends H2Backend {
+public final class IndexedH2Backend extends H2Backend {
 
     private static final Logger log = LoggerFactory.getLogger(IndexedH2Backend.class);
 
-    IndexedH2Backend(String fileName) {
+    /** Public for the benchmark (io.roster.localstack.bench.IndexedQueryBenchmark), which compares it with the stock backend. */
+    public IndexedH2Backend(String fileName) {
         super(fileName);
     }
 
@@ -85,6 +87,8 @@ final class IndexedH2Backend extends H2Backend {
 
         private final List<Index<Object>> indexes = new CopyOnWriteArrayList<>();
         private final List<OrderedIndex> orderedIndexes = new CopyOnWriteArrayList<>();
+        /** Declared, not yet filled: see {@link #buildDeclaredIndexes()}. Guarded by the collection's lock. */
+        private final List<OrderedIndex> unbuilt = new ArrayList<>();
         private final Comparator<Object> naturalOrder;
 
         Collection(MongoDatabase database, String collectionName, CollectionOptions options,
@@ -102,18 +106,26 @@ final class IndexedH2Backend extends H2Backend {
                 indexes.add(index);
                 // a one-key unique index answers equality itself (and through UniqueKeyLookup); the rest need order
                 if (!index.isUnique() || index.getKeys().size() > 1) {
-                    orderedIndexes.add(build(index));
+                    unbuilt.add(new OrderedIndex(index.getName(), index.getKeys(), naturalOrder));
                 }
             }
         }
 
-        private OrderedIndex build(Index<Object> index) {
+        /**
+         * Fills the indexes declared since the last call, in one read of the collection (the database declares them
+         * one by one when it opens, and each read of a large H2 file takes long), before the first query or write
+         * that needs them.
+         */
+        private synchronized void buildDeclaredIndexes() {
+            if (unbuilt.isEmpty()) {
+                return;
+            }
             long started = System.nanoTime();
-            OrderedIndex ordered = new OrderedIndex(index.getName(), index.getKeys(), naturalOrder);
-            streamAllDocumentsWithPosition().forEach(each -> ordered.add(each.getDocument(), each.getPosition()));
-            log.info("index {} of {}: {} entries built in {} ms", index.getName(), getFullName(), ordered.size(),
-                    (System.nanoTime() - started) / 1_000_000);
-            return ordered;
+            streamAllDocumentsWithPosition().forEach(each -> unbuilt.forEach(index -> index.add(each.getDocument(), each.getPosition())));
+            orderedIndexes.addAll(unbuilt);
+            log.info("indexes {} of {}: {} documents read in {} ms", unbuilt.stream().map(OrderedIndex::name).toList(),
+                    getFullName(), count(), (System.nanoTime() - started) / 1_000_000);
+            unbuilt.clear();
         }
 
         @Override
@@ -121,12 +133,14 @@ final class IndexedH2Backend extends H2Backend {
             super.dropIndex(indexName);
             indexes.removeIf(index -> index.getName().equals(indexName));
             orderedIndexes.removeIf(index -> index.name().equals(indexName));
+            unbuilt.removeIf(index -> index.name().equals(indexName));
         }
 
         // The three storage primitives every insert, upsert, update, findAndModify and delete ends in.
 
         @Override
         protected Object addDocumentInternal(Document document) {
+            buildDeclaredIndexes();
             Object position = super.addDocumentInternal(document);
             orderedIndexes.forEach(index -> index.add(document, position));
             return position;
@@ -134,6 +148,7 @@ final class IndexedH2Backend extends H2Backend {
 
         @Override
         protected void handleUpdate(Object position, Document oldDocument, Document newDocument) {
+            buildDeclaredIndexes();
             super.handleUpdate(position, oldDocument, newDocument);
             orderedIndexes.forEach(index -> {
                 index.remove(oldDocument, position);
@@ -143,6 +158,7 @@ final class IndexedH2Backend extends H2Backend {
 
         @Override
         protected void removeDocument(Object position) {
+            buildDeclaredIndexes();
             Document document = getDocument(position);
             super.removeDocument(position);
             if (document != null) {
@@ -153,6 +169,7 @@ final class IndexedH2Backend extends H2Backend {
         @Override
         protected QueryResult queryDocuments(Document query, Document orderBy, int numberToSkip, int limit, int batchSize,
                                              Document fieldSelector) {
+            buildDeclaredIndexes();
             if (indexes.stream().anyMatch(index -> index.canHandle(query)) || isNaturalOrder(orderBy)) {
                 return super.queryDocuments(query, orderBy, numberToSkip, limit, batchSize, fieldSelector);
             }

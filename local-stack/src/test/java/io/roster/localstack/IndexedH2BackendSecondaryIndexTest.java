@@ -149,6 +149,29 @@ class IndexedH2BackendSecondaryIndexTest {
         softly.assertAll();
     }
 
+    @Test
+    void aDroppedIndexOrCollectionLeavesNoEntriesBehind() throws IOException {
+        SoftAssertions softly = new SoftAssertions();
+        withDatabase(folder.resolve("dropped.mv"), database -> {
+            MongoCollection<Document> collection = database.getCollection("dropped");
+            collection.createIndex(Indexes.ascending("a", "c"));
+            collection.insertMany(List.of(new Document("_id", 1).append("a", 1).append("c", 1), new Document("_id", 2).append("a", 1).append("c", 2)));
+            collection.drop();
+            collection.createIndex(Indexes.ascending("a", "c"));
+            collection.insertOne(new Document("_id", 3).append("a", 1).append("c", 3));
+            List<Object> afterDrop = ids(collection.find(Filters.eq("a", 1)).sort(Sorts.ascending("c")).limit(5));
+            softly.assertThat(afterDrop).as("a = 1 after the collection was dropped and filled again").containsExactly(3);
+            collection.dropIndex(Indexes.ascending("a", "c"));
+            collection.updateOne(Filters.eq("_id", 3), Updates.set("a", 2));
+            collection.createIndex(Indexes.ascending("a", "c"));
+            List<Object> afterRebuild = ids(collection.find(Filters.eq("a", 2)).sort(Sorts.ascending("c")).limit(5));
+            softly.assertThat(afterRebuild).as("a = 2 after an update made while the index was dropped").containsExactly(3);
+            report.add("after a drop of the collection: " + afterDrop + "; after an update while the index was dropped: " + afterRebuild);
+        });
+        writeReport("indexed-h2-dropped");
+        softly.assertAll();
+    }
+
     /** The planner takes the shapes Roster sends and leaves the rest (null, $exists, $or, a multikey range) to a scan. */
     @Test
     void thePlannerNarrowsTheShapesItKnowsAndLeavesTheRest() {
