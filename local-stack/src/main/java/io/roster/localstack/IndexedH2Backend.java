@@ -98,7 +98,7 @@ public final class IndexedH2Backend extends H2Backend {
             this.naturalOrder = dataMap.getKeyType();
         }
 
-        /** Synchronized like every write of the collection, so that no write slips between building and adding the index. */
+        /** Synchronized like every write of the collection: the declared indexes change under the lock the writes hold. */
         @Override
         public synchronized void addIndex(Index<Object> index) {
             super.addIndex(index);
