@@ -27,8 +27,7 @@ final class UniqueKeyLookup {
         if (indexes.stream().anyMatch(index -> index.canHandle(query))) {
             return null;
         }
-        Map<String, Object> conditions = new HashMap<>();
-        collectConditions(query, conditions);
+        Map<String, Object> conditions = conditions(query);
         for (Index<P> index : indexes) {
             if (index.isUnique()) {
                 Document keys = subFilter(conditions, index);
@@ -40,7 +39,16 @@ final class UniqueKeyLookup {
         return null;
     }
 
-    /** The field conditions that all must hold: the filter's own and those of its top-level {@code $and}. */
+    /**
+     * The field conditions that all must hold: the filter's own and those of its top-level {@code $and}; a field
+     * constrained more than once maps to a marker that no lookup takes.
+     */
+    static Map<String, Object> conditions(Document query) {
+        Map<String, Object> conditions = new HashMap<>();
+        collectConditions(query, conditions);
+        return conditions;
+    }
+
     private static void collectConditions(Document filter, Map<String, Object> conditions) {
         for (Map.Entry<String, Object> entry : filter.entrySet()) {
             String field = entry.getKey();
@@ -51,7 +59,8 @@ final class UniqueKeyLookup {
                     }
                 }
             } else if (!field.startsWith("$")) {
-                conditions.merge(field, entry.getValue(), (first, second) -> AMBIGUOUS);
+                // not Map.merge: it refuses the null of {field: null}
+                conditions.put(field, conditions.containsKey(field) ? AMBIGUOUS : entry.getValue());
             }
         }
     }
