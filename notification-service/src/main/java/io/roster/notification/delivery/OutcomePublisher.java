@@ -27,9 +27,11 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.ConcurrentLinkedQueue;
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.ExecutorService;
+import java.util.concurrent.ScheduledExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.ThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicBoolean;
 
 /**
  * Publishes the outcome recorded on a delivery: {@code NotificationSent} or {@code NotificationFailed}
@@ -49,7 +51,13 @@ public class OutcomePublisher {
     private final MeterRegistry meters;
     private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
     private final Queue<Delivery> acknowledged = new ConcurrentLinkedQueue<>();
-    private final ExecutorService acknowledgements = Executors.newSingleThreadExecutor(r -> {
+    /**
+     * How long acknowledged outcomes wait for others before their flags are cleared in one write: under load one
+     * update per window instead of one per email; far below outbox-retry-after, so nothing is republished for it.
+     */
+    private static final long CLEAR_WINDOW_MILLIS = 50;
+    private final AtomicBoolean clearScheduled = new AtomicBoolean();
+    private final ScheduledExecutorService acknowledgements = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "notification-outbox-ack");
         thread.setDaemon(true);
         return thread;
@@ -97,12 +105,22 @@ public class OutcomePublisher {
                 .whenCompleteAsync((ok, error) -> {
                     if (error == null) {
                         acknowledged.add(delivery);
-                        clearAcknowledged();
+                        scheduleClear();
                     } else {
                         log.warn("Outcome of notification {} not published yet ({}); it will be retried",
                                 delivery.notificationId(), error.toString());
                     }
                 }, acknowledgements);
+    }
+
+    private void scheduleClear() {
+        if (clearScheduled.compareAndSet(false, true)) {
+            acknowledgements.schedule(() -> {
+                // reset first: an acknowledgement arriving while this clears schedules the next write
+                clearScheduled.set(false);
+                clearAcknowledged();
+            }, CLEAR_WINDOW_MILLIS, TimeUnit.MILLISECONDS);
+        }
     }
 
     /** Clears the outbox flags of everything acknowledged so far in one write (runs on the single ack thread). */

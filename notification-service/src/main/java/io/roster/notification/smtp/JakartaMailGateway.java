@@ -28,8 +28,8 @@ import java.util.concurrent.TimeUnit;
  * HTML), marked {@code Auto-Submitted: auto-generated}, and its Message-ID is derived from the
  * notification id, so that every copy of one notification carries the same id.
  *
- * <p>Connections are reused: a connection that sent an email cleanly goes back to a per-server pool for
- * the next email (checked with NOOP before reuse), up to {@code messagesPerConnection} emails and
+ * <p>Connections are reused: a connection that sent an email cleanly goes back to a pool for the next email
+ * to the same server, login and sender ({@link ConnectionKey}; checked with NOOP before reuse), up to {@code messagesPerConnection} emails and
  * {@code connectionIdleTimeout} of idleness. Connecting (TCP, TLS, EHLO, AUTH) costs far more than one
  * email. A connection on which anything failed is closed, never reused.
  */
@@ -40,7 +40,7 @@ class JakartaMailGateway implements MailGateway {
     private static final String UTF_8 = "UTF-8";
 
     private final PlatformSmtpProperties settings;
-    private final Map<SmtpServer, Deque<Pooled>> idle = new ConcurrentHashMap<>();
+    private final Map<ConnectionKey, Deque<Pooled>> idle = new ConcurrentHashMap<>();
     private final ScheduledExecutorService reaper = Executors.newSingleThreadScheduledExecutor(r -> {
         Thread thread = new Thread(r, "smtp-connection-reaper");
         thread.setDaemon(true);
@@ -55,8 +55,11 @@ class JakartaMailGateway implements MailGateway {
 
     @Override
     public MailConnection connect(SmtpServer server) throws SmtpFailure {
-        Deque<Pooled> pool = idle.get(server);
+        ConnectionKey key = ConnectionKey.of(server);
+        Deque<Pooled> pool = idle.get(key);
         for (Pooled pooled = pool == null ? null : pool.pollFirst(); pooled != null; pooled = pool.pollFirst()) {
+            // isConnected() asks the server (NOOP): a dropped connection, or a server that answers anything but 250
+            // (mail.smtp.noop.strict, the default), is closed here and the next one tried, or a new one opened
             if (pooled.transport().isConnected()) {
                 return new JakartaConnection(pooled.session(), pooled.transport(), server, pooled.sent());
             }
@@ -104,7 +107,7 @@ class JakartaMailGateway implements MailGateway {
             quietlyClose(pooled.transport());
             return;
         }
-        idle.computeIfAbsent(server, key -> new ConcurrentLinkedDeque<>()).offerFirst(pooled);
+        idle.computeIfAbsent(ConnectionKey.of(server), key -> new ConcurrentLinkedDeque<>()).offerFirst(pooled);
     }
 
     private void closeIdle() {

@@ -16,6 +16,7 @@ import io.roster.notification.NotificationApplication;
 import io.roster.notification.TestEnvironment;
 import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.TestTokenIssuer;
+import io.roster.testsupport.fault.TcpProxy;
 import jakarta.mail.Message;
 import jakarta.mail.Session;
 import jakarta.mail.Transport;
@@ -37,6 +38,7 @@ import org.apache.kafka.common.serialization.ByteArraySerializer;
 import org.apache.kafka.common.serialization.StringDeserializer;
 import org.apache.kafka.common.serialization.StringSerializer;
 import org.bson.Document;
+import org.springframework.boot.autoconfigure.mongo.MongoClientSettingsBuilderCustomizer;
 import org.springframework.boot.builder.SpringApplicationBuilder;
 import org.springframework.context.ConfigurableApplicationContext;
 
@@ -63,6 +65,9 @@ import java.util.concurrent.atomic.AtomicInteger;
  * baselines measured in the same run: raw SMTP sends of same-sized emails with the same concurrency (a
  * connection per email, and one reused connection per thread as the service's pool does), a raw Kafka
  * produce + consume of the same number of records, and raw MongoDB inserts of delivery-sized documents.
+ * Also the SMTP connections the service opened (counted by a TCP proxy in front of the SMTP server) and the
+ * MongoDB commands the service sent per email (counted by a driver CommandListener on its client), beside the
+ * raw insert's one command per document.
  *
  * Then {@code bench.paced} events at {@code bench.pacePerSecond}: the latency of one email when nothing queues.
  *
@@ -84,7 +89,8 @@ public final class EmailBenchmark {
         int perOrganization = Integer.getInteger("bench.perOrganization", 4);
         int smtpThreads = Math.min(workers, perOrganization * organizations);
         int exit = 0;
-        try (MailServer mail = MailServer.open()) {
+        try (MailServer mail = MailServer.open();
+             TcpProxy smtpConnections = TcpProxy.start(0, "127.0.0.1", mail.port())) {
             String kafka = EmbeddedInfrastructure.kafkaBootstrapServers();
             String mongoUri = EmbeddedInfrastructure.mongoUri();
 
@@ -96,7 +102,9 @@ public final class EmailBenchmark {
             mail.start();
 
             String database = "notification-bench-" + UUID.randomUUID().toString().substring(0, 8);
-            ConfigurableApplicationContext service = start(mail, kafka, mongoUri, database, workers, perOrganization);
+            CommandCounter commands = new CommandCounter(database);
+            ConfigurableApplicationContext service = start(smtpConnections.port(), commands, kafka, mongoUri, database, workers,
+                    perOrganization);
             try (KafkaProducer<String, byte[]> producer = producer(kafka);
                  MongoClient client = MongoClients.create(mongoUri)) {
                 MongoDatabase db = client.getDatabase(database);
@@ -112,6 +120,8 @@ public final class EmailBenchmark {
 
                 String token = SecretBox.newToken();
                 var sealed = TestEnvironment.SECRETS.seal(token);
+                long connectionsBefore = smtpConnections.connectionsAccepted();
+                Map<String, Long> commandsBefore = commands.snapshot();
                 long start = System.nanoTime();
                 for (int i = 0; i < events; i++) {
                     UUID org = orgs.get(i % organizations);
@@ -123,6 +133,8 @@ public final class EmailBenchmark {
                 long produced = System.nanoTime();
                 waitUntil(() -> mail.all().size() >= events, Duration.ofMinutes(5));
                 long delivered = System.nanoTime();
+                long connectionsOpened = smtpConnections.connectionsAccepted() - connectionsBefore;
+                Map<String, Long> commandsSent = CommandCounter.between(commandsBefore, commands.snapshot());
 
                 List<Long> latencies = new ArrayList<>();
                 db.getCollection("deliveries-v1").find(Filters.and(Filters.eq("status", "sent"), Filters.regex("recipient", "^invitee-")))
@@ -141,6 +153,12 @@ public final class EmailBenchmark {
                         percentile(latencies, 50), percentile(latencies, 90), percentile(latencies, 99),
                         latencies.isEmpty() ? 0 : latencies.get(latencies.size() - 1));
                 BenchmarkReport.line("  emails in the mailbox          %d", mail.all().size());
+                BenchmarkReport.line("  SMTP connections opened        %d  => %.1f emails per connection",
+                        connectionsOpened, events / (double) Math.max(1, connectionsOpened));
+                BenchmarkReport.line("  MongoDB commands               %d  => %.2f per email  (raw insertOne: 1.00 per document)",
+                        CommandCounter.total(commandsSent), CommandCounter.total(commandsSent) / (double) events);
+                commandsSent.forEach((name, count) ->
+                        BenchmarkReport.line("    %-40s %6d  %.2f per email", name, count, count / (double) events));
                 BenchmarkReport.line("Baselines in the same run");
                 BenchmarkReport.line("  raw SMTP, %d threads, a connection per email     %6.0f emails/s  (service = %.2fx)",
                         smtpThreads, rawSmtp.perSecond(), rate / rawSmtp.perSecond());
@@ -186,10 +204,10 @@ public final class EmailBenchmark {
         System.exit(exit);
     }
 
-    private static ConfigurableApplicationContext start(MailServer mail, String kafka, String mongoUri, String database,
-                                                         int workers, int perOrganization) {
+    private static ConfigurableApplicationContext start(int smtpPort, CommandCounter commands, String kafka, String mongoUri,
+                                                         String database, int workers, int perOrganization) {
         Map<String, Object> p = new LinkedHashMap<>();
-        TestEnvironment.properties(mail.port()).forEach((name, value) -> p.put(name, value.get()));
+        TestEnvironment.properties(smtpPort).forEach((name, value) -> p.put(name, value.get()));
         p.put("spring.kafka.bootstrap-servers", kafka);
         p.put("roster.mongo.uri", mongoUri);
         p.put("roster.mongo.database", database);
@@ -205,7 +223,10 @@ public final class EmailBenchmark {
         p.put("logging.level.io.roster", "WARN");
         List<String> args = new ArrayList<>();
         p.forEach((name, value) -> args.add("--" + name + "=" + value));
-        return new SpringApplicationBuilder(NotificationApplication.class).run(args.toArray(String[]::new));
+        MongoClientSettingsBuilderCustomizer counting = settings -> settings.addCommandListener(commands);
+        return new SpringApplicationBuilder(NotificationApplication.class)
+                .initializers(context -> context.getBeanFactory().registerSingleton("benchCommandCounter", counting))
+                .run(args.toArray(String[]::new));
     }
 
     // ---------------------------------------------------------------- baselines
