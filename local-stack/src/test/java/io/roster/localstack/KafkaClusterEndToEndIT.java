@@ -92,6 +92,7 @@ class KafkaClusterEndToEndIT {
     private KafkaCluster cluster;
     private RunningStack stack;
     private MongoClient mongo;
+    private final Map<String, Object> adminProperties = new HashMap<>();
     private Admin admin;
     private StackInvariants invariants;
     private String adminToken;
@@ -114,11 +115,10 @@ class KafkaClusterEndToEndIT {
         stack = RunningStack.start(config);
         mongo = MongoClients.create("mongodb://127.0.0.1:" + PORTS.mongo());
         invariants = new StackInvariants(PORTS, http, mongo);
-        Map<String, Object> properties = new HashMap<>();
-        properties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
-        properties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
-        properties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
-        admin = Admin.create(properties);
+        adminProperties.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, cluster.bootstrapServers());
+        adminProperties.put(AdminClientConfig.REQUEST_TIMEOUT_MS_CONFIG, 5000);
+        adminProperties.put(AdminClientConfig.DEFAULT_API_TIMEOUT_MS_CONFIG, 15000);
+        admin = Admin.create(adminProperties);
     }
 
     @AfterAll
@@ -317,16 +317,20 @@ class KafkaClusterEndToEndIT {
     }
 
     /**
-     * The sum of the topic's high watermarks: the records a consumer can read. Asked again when the admin client's
-     * view of the leaders is stale right after a kill (a request to a dead leader times out).
+     * The sum of the topic's high watermarks: the records a consumer can read. Asked again, by a new admin client each
+     * time, when a request fails right after a kill: a client's view of the leaders can stay stale, and in one full
+     * build the long-lived client's requests to the dead leader timed out for the whole minute.
      */
     private long recordsOnTopic() {
-        return await("the high watermarks of " + TOPIC).atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+        return await("the high watermarks of " + TOPIC).atMost(Duration.ofSeconds(90)).pollInterval(Duration.ofMillis(500))
                 .ignoreExceptions().until(() -> {
-                    Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
-                    partitions().forEach(p -> latest.put(new TopicPartition(TOPIC, p.partition()), OffsetSpec.latest()));
-                    return admin.listOffsets(latest).all().get(15, TimeUnit.SECONDS).values().stream()
-                            .mapToLong(info -> info.offset()).sum();
+                    try (Admin fresh = Admin.create(adminProperties)) {
+                        Map<TopicPartition, OffsetSpec> latest = new HashMap<>();
+                        fresh.describeTopics(List.of(TOPIC)).allTopicNames().get(10, TimeUnit.SECONDS).get(TOPIC).partitions()
+                                .forEach(p -> latest.put(new TopicPartition(TOPIC, p.partition()), OffsetSpec.latest()));
+                        return fresh.listOffsets(latest).all().get(15, TimeUnit.SECONDS).values().stream()
+                                .mapToLong(info -> info.offset()).sum();
+                    }
                 }, sum -> true);
     }
 

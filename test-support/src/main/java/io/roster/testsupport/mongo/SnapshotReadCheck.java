@@ -1,13 +1,19 @@
 package io.roster.testsupport.mongo;
 
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Updates;
+import de.bwaldvogel.mongo.MongoBackend;
+import de.bwaldvogel.mongo.MongoServer;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 
+import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -27,6 +33,19 @@ public final class SnapshotReadCheck {
     private static final int READS = 3_000;
 
     private SnapshotReadCheck() {
+    }
+
+    /** Both checks on a server with this backend, each on a collection of its own. */
+    public static void holdsOn(MongoBackend backend) throws InterruptedException {
+        MongoServer server = new MongoServer(backend);
+        InetSocketAddress address = server.bind();
+        try (MongoClient client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort())) {
+            MongoDatabase database = client.getDatabase("snapshot-read-check");
+            readsAreNeverTorn(database.getCollection("torn"));
+            writesStick(database.getCollection("writes"));
+        } finally {
+            server.shutdownNow();
+        }
     }
 
     /**
