@@ -69,6 +69,13 @@ public final class IndexedH2Backend extends H2Backend {
             super(databaseName, getMvStore(), getCursorRegistry());
         }
 
+        /** In memory, not in H2's index map: see {@link InMemoryUniqueIndex}. */
+        @Override
+        protected Index<Object> openOrCreateUniqueIndex(String collectionName, String indexName, List<IndexKey> keys,
+                                                        boolean sparse) {
+            return new InMemoryUniqueIndex(indexName, keys, sparse);
+        }
+
         /** mongo-java-server keeps no secondary index (and warns so); {@link Collection} keeps its own, see there. */
         @Override
         protected Index<Object> openOrCreateSecondaryIndex(String collectionName, String indexName, List<IndexKey> keys,

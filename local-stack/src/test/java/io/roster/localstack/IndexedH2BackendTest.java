@@ -83,11 +83,24 @@ class IndexedH2BackendTest {
         withCollection(file, deliveries -> {
             deliveries.createIndex(Indexes.ascending("triggeringEventId"), new IndexOptions().unique(true));
             deliveries.insertOne(new Document("_id", "a").append("triggeringEventId", "e1").append("status", "pending"));
+            deliveries.insertOne(new Document("_id", "c").append("triggeringEventId", "e2"));
+            deliveries.updateOne(Filters.eq("_id", "c"), Updates.set("triggeringEventId", "e3"));
+            deliveries.insertOne(new Document("_id", "d").append("triggeringEventId", "e4"));
+            deliveries.deleteOne(Filters.eq("_id", "d"));
         });
+        // the unique indexes live in memory and are rebuilt from the documents when the file opens again
         withCollection(file, deliveries -> {
             assertThat(ids(deliveries.find(Filters.and(Filters.eq("_id", "a"), Filters.eq("status", "pending"))))).containsExactly("a");
+            assertThat(ids(deliveries.find(Filters.eq("triggeringEventId", "e3")))).containsExactly("c");
             assertThatThrownBy(() -> deliveries.insertOne(new Document("_id", "b").append("triggeringEventId", "e1")))
                     .isInstanceOf(MongoWriteException.class);
+            assertThatThrownBy(() -> deliveries.insertOne(new Document("_id", "a").append("triggeringEventId", "e9")))
+                    .isInstanceOf(MongoWriteException.class);
+            assertThatThrownBy(() -> deliveries.insertOne(new Document("_id", "b").append("triggeringEventId", "e3")))
+                    .isInstanceOf(MongoWriteException.class);
+            deliveries.insertOne(new Document("_id", "b").append("triggeringEventId", "e2"));
+            deliveries.insertOne(new Document("_id", "d").append("triggeringEventId", "e4"));
+            assertThat(deliveries.countDocuments()).isEqualTo(4);
         });
     }
 

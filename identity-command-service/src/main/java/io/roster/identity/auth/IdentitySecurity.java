@@ -2,6 +2,7 @@ package io.roster.identity.auth;
 
 import io.roster.kit.security.PublicPaths;
 import io.roster.kit.security.SecurityConfiguration;
+import io.roster.kit.security.VerifiedTokenCache;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 import org.springframework.security.oauth2.jose.jws.SignatureAlgorithm;
@@ -26,7 +27,6 @@ class IdentitySecurity {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withPublicKey((RSAPublicKey) key.publicKey().toPublicKey())
                 .signatureAlgorithm(SignatureAlgorithm.RS256)
                 .build();
-        decoder.setJwtValidator(SecurityConfiguration.rosterTokenValidator());
-        return decoder;
+        return VerifiedTokenCache.around(decoder, SecurityConfiguration.rosterTokenValidator());
     }
 }

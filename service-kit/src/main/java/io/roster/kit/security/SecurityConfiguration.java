@@ -39,8 +39,7 @@ public class SecurityConfiguration {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri())
                 .jwsAlgorithm(SignatureAlgorithm.RS256)
                 .build();
-        decoder.setJwtValidator(rosterTokenValidator());
-        return decoder;
+        return VerifiedTokenCache.around(decoder, rosterTokenValidator());
     }
 
     /** Issuer, audience, expiry and not-before, with the default clock skew. */
