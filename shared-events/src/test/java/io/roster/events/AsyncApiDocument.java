@@ -3,9 +3,9 @@ package io.roster.events;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 
-import java.util.LinkedHashMap;
+import java.util.LinkedHashSet;
 import java.util.List;
-import java.util.Map;
+import java.util.Set;
 
 /**
  * The AsyncAPI 3.0 document of the events, built from the catalogue: a channel per topic and per dead-letter topic,
@@ -83,15 +83,15 @@ final class AsyncApiDocument {
             String topic = context.topic();
             channels.set(context.id(), channel(context, topic, """
                     The %s events, published by %s from its event store (the outbox) with an idempotent producer, \
-                    acks=all. Record key: the aggregate id (%s), a UUID.""".formatted(context.id(),
-                    context.source().substring(context.source().lastIndexOf('/') + 1), aggregates(context))));
+                    acks=all. Record key: the aggregate id (%s), a UUID.""".formatted(context.id(), service(context),
+                    aggregates(context))));
             channels.set(deadLetterChannel(context), channel(context, Topics.deadLetter(topic), """
                     Records of %s that a consumer can never apply, sent as they were read (same key, value and \
                     headers) plus the headers of #/components/schemas/%s. A record here may also be unreadable: not \
                     a CloudEvent, or of an unknown type.""".formatted(topic, DEAD_LETTER_HEADERS_SCHEMA)));
             operations.set("publish" + capitalized(context.id()) + "Events", operation(context.id(), context,
-                    context.source().substring(context.source().lastIndexOf('/') + 1)
-                            + " publishes each stored event once it is committed (at least once, in aggregate order)."));
+                    service(context) + "'s relay publishes each event once it is in its event store (at least once, "
+                            + "in aggregate order)."));
             operations.set("deadLetter" + capitalized(context.id()) + "Events", operation(deadLetterChannel(context), context,
                     "A consumer of " + topic + " (any service's consumer runtime) sends a record it can never apply."));
         }
@@ -100,6 +100,11 @@ final class AsyncApiDocument {
         schemas.set(DEAD_LETTER_HEADERS_SCHEMA, headersSchema(DEAD_LETTER_HEADERS,
                 "The headers a dead-lettered record carries besides its own."));
         return root;
+    }
+
+    /** The publishing service, the last part of the context's CloudEvents source. */
+    private static String service(EventContext context) {
+        return context.source().substring(context.source().lastIndexOf('/') + 1);
     }
 
     private static String deadLetterChannel(EventContext context) {
@@ -175,13 +180,13 @@ final class AsyncApiDocument {
 
     /** The aggregates of a context, by the fields their ids come from. */
     private static String aggregates(EventContext context) {
-        Map<String, Boolean> fields = new LinkedHashMap<>();
+        Set<String> fields = new LinkedHashSet<>();
         for (EventType type : EventCatalog.all()) {
             if (type.context() == context) {
-                fields.put(EventCatalogTest.AGGREGATE_FIELD.get(context.id() + "." + type.name()), true);
+                fields.add(EventCatalogTest.AGGREGATE_FIELD.get(context.id() + "." + type.name()));
             }
         }
-        return String.join(", ", fields.keySet()) + " of the event, per message";
+        return String.join(", ", fields) + " of the event, per message";
     }
 
     private static ObjectNode headersSchema(List<Header> headers, String description) {

@@ -128,6 +128,11 @@ class EventContractTest {
                 soft.fail("%s has no schema file %s", event, schemaFile);
                 continue;
             }
+            String fixturePath = Fixtures.path(event.type(), event.revision());
+            if (Fixtures.class.getClassLoader().getResource(fixturePath) == null) {
+                soft.fail("%s has no fixture %s", event, fixturePath);
+                continue;
+            }
             JsonSchema schema = factory.getSchema(files.readJson(schemaFile), config);
             ObjectNode fixture = EventJson.tree(Fixtures.json(event.type(), event.revision()).getBytes(StandardCharsets.UTF_8));
 
