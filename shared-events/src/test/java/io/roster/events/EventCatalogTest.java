@@ -49,8 +49,8 @@ class EventCatalogTest {
             "invitation.InvitationLinkDisabled", "invitation.InvitationLinkUsed", "invitation.BulkInvitationCompleted",
             "notification.NotificationSent", "notification.NotificationFailed");
 
-    /** The field each event's aggregate id (its Kafka key, hence its ordering) comes from. */
-    private static final Map<String, String> AGGREGATE_FIELD = Map.ofEntries(
+    /** The field each event's aggregate id (its Kafka key, hence its ordering) comes from; docs/asyncapi.yaml names it. */
+    static final Map<String, String> AGGREGATE_FIELD = Map.ofEntries(
             Map.entry("identity.UserRegistered", "userId"),
             Map.entry("identity.UserProfileUpdated", "userId"),
             Map.entry("identity.UserEmailVerified", "userId"),

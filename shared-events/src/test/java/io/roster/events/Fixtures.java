@@ -27,7 +27,12 @@ public final class Fixtures {
 
     /** The fixture's JSON text. */
     public static String json(EventType type) {
-        String path = path(type);
+        return json(type, type.revision());
+    }
+
+    /** The JSON text of the fixture of {@code type} written at {@code revision}. */
+    public static String json(EventType type, int revision) {
+        String path = path(type, revision);
         try (InputStream in = Fixtures.class.getClassLoader().getResourceAsStream(path)) {
             if (in == null) {
                 throw new IllegalStateException("no fixture " + path + " on the classpath");
