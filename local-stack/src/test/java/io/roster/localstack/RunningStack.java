@@ -90,6 +90,11 @@ public final class RunningStack implements AutoCloseable {
         return stack.startupTime();
     }
 
+    /** Kafka and each service by name, with their process handles (for their CPU time, say). */
+    public Map<String, ProcessHandle> childProcesses() {
+        return stack.childProcesses();
+    }
+
     /** A running service's process (for a thread dump, say). */
     ProcessHandle processOf(RosterService service) {
         return stack.childProcesses().get(service.module());

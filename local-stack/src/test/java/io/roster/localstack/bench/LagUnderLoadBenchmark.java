@@ -67,9 +67,11 @@ public final class LagUnderLoadBenchmark {
     private final StackHttp http = new StackHttp();
     private final List<String> organizations = new ArrayList<>();
     private final AtomicInteger names = new AtomicInteger();
+    private final RunningStack stack;
     private String admin;
 
-    private LagUnderLoadBenchmark() {
+    private LagUnderLoadBenchmark(RunningStack stack) {
+        this.stack = stack;
     }
 
     public static void main(String[] args) throws Exception {
@@ -79,7 +81,7 @@ public final class LagUnderLoadBenchmark {
                 .withPorts(PORTS)
                 .withServiceEnvironment(Map.of("ROSTER_RATE_LIMITS_ENABLED", "false"));
         try (RunningStack stack = RunningStack.start(config)) {
-            new LagUnderLoadBenchmark().run();
+            new LagUnderLoadBenchmark(stack).run();
         } catch (Exception | AssertionError e) {
             log.error("The lag-under-load benchmark failed; the services' logs are in {}", dataDir.resolve("logs"), e);
             System.exit(1);
@@ -106,7 +108,15 @@ public final class LagUnderLoadBenchmark {
 
     /** What one offered rate gave. */
     private record Level(int offered, double achieved, Latencies commandLatencies, Latencies visibility, Latencies tokenWaits,
-                         Map<String, Integer> failures) {
+                         Map<String, Integer> failures, long commands, Map<String, Long> cpuNanos) {
+
+        /** CPU milliseconds per command (the load's and the probe's), each process and all of them. */
+        Map<String, Double> cpuMillisPerCommand() {
+            Map<String, Double> perCommand = new java.util.LinkedHashMap<>();
+            cpuNanos.forEach((process, nanos) -> perCommand.put(process, nanos / 1e6 / Math.max(1, commands)));
+            perCommand.put("total", cpuNanos.values().stream().mapToLong(Long::longValue).sum() / 1e6 / Math.max(1, commands));
+            return perCommand;
+        }
     }
 
     private Level measure(int rate, int forSeconds) throws Exception {
@@ -119,6 +129,7 @@ public final class LagUnderLoadBenchmark {
         ScheduledExecutorService pacer = Executors.newScheduledThreadPool(2);
         AtomicLong done = new AtomicLong();
         AtomicInteger probeNumber = new AtomicInteger();
+        Map<String, Long> cpuBefore = cpuNanos();
         long started = System.nanoTime();
         try {
             if (rate > 0) {
@@ -137,7 +148,23 @@ public final class LagUnderLoadBenchmark {
             probes.awaitTermination(1, TimeUnit.MINUTES);
         }
         double achieved = done.get() / ((System.nanoTime() - started) / 1e9);
-        return new Level(rate, achieved, commands, visibility, tokenWaits, new java.util.TreeMap<>(failures));
+        Map<String, Long> cpu = cpuNanos();
+        cpu.replaceAll((process, nanos) -> nanos - cpuBefore.getOrDefault(process, 0L));
+        return new Level(rate, achieved, commands, visibility, tokenWaits, new java.util.TreeMap<>(failures),
+                done.get() + probeNumber.get(), cpu);
+    }
+
+    /**
+     * CPU time so far of each process of the stack, and of this JVM as "launcher": it hosts the Mongo-wire server and
+     * GreenMail as the launcher does, and also this load's clients, so its figure is an upper bound for the server.
+     */
+    private Map<String, Long> cpuNanos() {
+        Map<String, Long> cpu = new java.util.LinkedHashMap<>();
+        cpu.put("launcher", ((com.sun.management.OperatingSystemMXBean) java.lang.management.ManagementFactory.getOperatingSystemMXBean())
+                .getProcessCpuTime());
+        stack.childProcesses().forEach((name, process) -> cpu.put(name,
+                process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)));
+        return cpu;
     }
 
     /** Nine in ten: a team in one of the organizations; else a new organization. */
@@ -210,6 +237,10 @@ public final class LagUnderLoadBenchmark {
         }
     }
 
+    private static String abbreviate(String process) {
+        return process.replace("-command-service", "").replace("-service", "");
+    }
+
     private String report(List<Level> levels) {
         StringBuilder text = new StringBuilder(String.format(Locale.ROOT, "%nLag under load: %d s per rate, %d organizations, "
                 + "%d clients; probe every %d ms (polls every %d ms or a tenth of the wait); times in ms%n", seconds, ORGANIZATIONS, CLIENTS, PROBE_MILLIS, POLL_MILLIS));
@@ -222,6 +253,16 @@ public final class LagUnderLoadBenchmark {
                     level.tokenWaits().percentileMillis(50), level.tokenWaits().percentileMillis(99), level.failures()));
         }
         text.append("(achieved counts the load's commands, not the probe's 5 organizations a second; the idle row is the baseline)\n");
+        text.append(String.format(Locale.ROOT, "%nCPU ms per command (the load's and the probe's; 'launcher' also runs this load's clients)%n"));
+        List<String> processes = new ArrayList<>(levels.get(0).cpuMillisPerCommand().keySet());
+        text.append(String.format(Locale.ROOT, "%8s", "offered"));
+        processes.forEach(process -> text.append(String.format(Locale.ROOT, " %12s", abbreviate(process))));
+        text.append('\n');
+        for (Level level : levels) {
+            text.append(String.format(Locale.ROOT, "%8d", level.offered()));
+            level.cpuMillisPerCommand().values().forEach(millis -> text.append(String.format(Locale.ROOT, " %12.1f", millis)));
+            text.append('\n');
+        }
         text.append("targets: visibility p99 <= 100 ms idle, <= 1000 ms at 100 commands/s\n");
         return text.toString();
     }
