@@ -67,7 +67,7 @@ public final class StackHttp {
     }
 
     /** A plain GET as a browser's first request makes it: no token, no JSON headers (HTML pages, the inbox page). */
-    HttpResponse<String> page(String url) throws Exception {
+    public HttpResponse<String> page(String url) throws Exception {
         return http.send(HttpRequest.newBuilder(URI.create(url)).timeout(REQUEST_TIMEOUT).GET().build(),
                 HttpResponse.BodyHandlers.ofString());
     }

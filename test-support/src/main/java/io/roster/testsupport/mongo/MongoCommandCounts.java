@@ -6,6 +6,8 @@ import io.micrometer.core.instrument.Timer;
 import java.util.Locale;
 import java.util.Map;
 import java.util.TreeMap;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 
 /**
@@ -24,6 +26,24 @@ public record MongoCommandCounts(Map<String, Long> byCommand) {
         }
         return new MongoCommandCounts(counts);
     }
+
+    /**
+     * The same counts from a service's {@code /actuator/prometheus} page, for a service in another process: the lines
+     * {@code mongodb_driver_commands_seconds_count{...,command="find",...} 42.0}.
+     */
+    public static MongoCommandCounts ofPrometheus(String page) {
+        Map<String, Long> counts = new TreeMap<>();
+        for (String line : page.split("\n")) {
+            Matcher sample = PROMETHEUS_COUNT.matcher(line);
+            if (sample.matches()) {
+                counts.merge(sample.group(1), (long) Double.parseDouble(sample.group(2)), Long::sum);
+            }
+        }
+        return new MongoCommandCounts(counts);
+    }
+
+    private static final Pattern PROMETHEUS_COUNT =
+            Pattern.compile("^mongodb_driver_commands_seconds_count\\{.*\\bcommand=\"([^\"]+)\".*} ([0-9.eE+-]+)$");
 
     /** What was sent since {@code earlier}. */
     public MongoCommandCounts since(MongoCommandCounts earlier) {
