@@ -17,6 +17,6 @@ class OpenApiDocumentTest extends IdentityHttpTest {
 
     @Test
     void theCheckedInDocumentIsCurrentCompleteAndValidAndOnlyTheDocsAreOpen() {
-        new OpenApiDocumentCheck("identity-command-service", OpenApiDocumentTest.class, web, context).run();
+        new OpenApiDocumentCheck("identity-command-service", "OpenApiDocumentTest", web, context).run();
     }
 }

@@ -17,7 +17,7 @@ class OpenApiDocumentTest extends AbstractServiceTest {
 
     @Test
     void theCheckedInDocumentIsCurrentCompleteAndValidAndOnlyTheDocsAreOpen() {
-        new OpenApiDocumentCheck("invitation-service", OpenApiDocumentTest.class, web, context)
+        new OpenApiDocumentCheck("invitation-service", "OpenApiDocumentTest", web, context)
                 .leavingOut("browser pages: HTML and forms under their own CSRF-protected security chain, not API",
                         "InvitePageController", "InviteAccountController", "AccountLinkPages")
                 .run();

@@ -17,6 +17,6 @@ class OpenApiDocumentTest extends AbstractServiceTest {
 
     @Test
     void theCheckedInDocumentIsCurrentCompleteAndValidAndOnlyTheDocsAreOpen() {
-        new OpenApiDocumentCheck("query-service", OpenApiDocumentTest.class, web, context).run();
+        new OpenApiDocumentCheck("query-service", "OpenApiDocumentTest", web, context).run();
     }
 }
