@@ -90,6 +90,19 @@ class NotificationServiceTest {
 
     // ---------------------------------------------------------------- every email
 
+    @Autowired
+    org.springframework.context.ApplicationContext context;
+
+    /**
+     * docs/openapi/notification-service.yaml is what this service serves at /v3/api-docs, names every route it maps,
+     * parses without a message, and opening the document opened no endpoint (here, in this class's context, so that
+     * no context is built for it alone).
+     */
+    @Test
+    void theCheckedInOpenApiDocumentIsCurrentCompleteAndValidAndOnlyTheDocsAreOpen() {
+        new io.roster.testsupport.openapi.OpenApiDocumentCheck("notification-service", "NotificationServiceTest#theCheckedIn*", web, context).run();
+    }
+
     @Test
     void everyEmailReachesItsRecipientWithItsLinkNamesTheOrganizationAndShowsWhatUsersTypedAsText() {
         String orgName = "Acme <script>alert('x')</script> & Co";

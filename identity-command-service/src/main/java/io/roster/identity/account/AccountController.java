@@ -1,5 +1,7 @@
 package io.roster.identity.account;
 
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
 import io.roster.events.identity.PasswordChangeMethod;
@@ -33,6 +35,7 @@ import java.util.UUID;
  * What a person does with their own account: sign up, prove their address, ask for a new verification link,
  * and set the first password of an account an admin created for them.
  */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/auth")
 class AccountController {
@@ -67,6 +70,7 @@ class AccountController {
      * user lands as a member without further steps. A personal invitation's token was mailed to its address, so
      * holding it proves the address (no verification email); a link does not, so its sign-ups verify by email.
      */
+    @ProblemCodes({ProblemCode.EMAIL_TAKEN, ProblemCode.INVITATION_REQUIRED, ProblemCode.EMAIL_MISMATCH, ProblemCode.QUOTA_EXHAUSTED})
     @PostMapping("/sign-up")
     Mono<ResponseEntity<SignedUp>> signUp(@Valid @RequestBody SignUpRequest request, ServerWebExchange exchange) {
         if (request.invitationToken() == null && !properties.openSignUp()) {
@@ -115,6 +119,7 @@ class AccountController {
                         new SignedUp(sent.result())));
     }
 
+    @ProblemCodes({ProblemCode.TOKEN_NOT_FOUND, ProblemCode.TOKEN_EXPIRED, ProblemCode.EMAIL_ALREADY_VERIFIED})
     @PostMapping("/verify-email")
     Mono<ResponseEntity<EmailVerified>> verifyEmail(@Valid @RequestBody TokenRequest request, ServerWebExchange exchange) {
         return commands.run(exchange, () -> {
@@ -134,6 +139,7 @@ class AccountController {
     }
 
     /** The first password of an account created without one; proves the address too. */
+    @ProblemCodes({ProblemCode.TOKEN_NOT_FOUND, ProblemCode.TOKEN_EXPIRED})
     @PostMapping("/account-setup")
     Mono<ResponseEntity<AccountReady>> setUpAccount(@Valid @RequestBody AccountSetupRequest request, ServerWebExchange exchange) {
         List<ApiProblem.FieldProblem> problems = Passwords.check("password", request.password());

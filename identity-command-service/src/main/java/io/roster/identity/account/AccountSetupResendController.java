@@ -1,5 +1,8 @@
 package io.roster.identity.account;
 
+import io.roster.events.ProblemCode;
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.identity.access.Actor;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
@@ -14,6 +17,7 @@ import java.time.Instant;
 import java.util.UUID;
 
 /** PRODUCT.md §4 {@code POST /api/v1/users/{userId}/account-setup}: a new set-up link, the old one dead ({@link AccountSetupResend}). */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 class AccountSetupResendController {
 
@@ -25,6 +29,7 @@ class AccountSetupResendController {
         this.resend = resend;
     }
 
+    @ProblemCodes({ProblemCode.ACCOUNT_ALREADY_SET_UP})
     @PostMapping("/api/v1/users/{userId}/account-setup")
     Mono<ResponseEntity<SetupLinkSent>> resend(@PathVariable UUID userId, ServerWebExchange exchange) {
         return CurrentCaller.get()

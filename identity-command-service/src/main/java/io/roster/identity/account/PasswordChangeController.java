@@ -1,5 +1,7 @@
 package io.roster.identity.account;
 
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.ProblemCode;
 import io.roster.events.identity.PasswordChangeMethod;
 import io.roster.kit.command.Commands;
@@ -27,6 +29,7 @@ import java.util.UUID;
  * the rate limits). {@code PasswordChanged} ends every older session, the caller's current one included: they log
  * in again with the new password.
  */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 class PasswordChangeController {
 
@@ -40,6 +43,7 @@ class PasswordChangeController {
         this.passwords = passwords;
     }
 
+    @ProblemCodes({ProblemCode.INVALID_CREDENTIALS})
     @PostMapping("/api/v1/auth/password")
     Mono<ResponseEntity<Void>> change(@Valid @RequestBody PasswordChange request, ServerWebExchange exchange) {
         List<ApiProblem.FieldProblem> problems = Passwords.check("newPassword", request.newPassword());

@@ -1,5 +1,8 @@
 package io.roster.identity.account;
 
+import io.roster.events.ProblemCode;
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.kit.command.Commands;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.ValidEmailAddress;
@@ -39,6 +42,8 @@ class PasswordResetController {
         return ResponseEntity.accepted().body(ResetRequested.ANSWER);
     }
 
+    @ReadYourWrites(ReadYourWrites.Role.ISSUES)
+    @ProblemCodes({ProblemCode.TOKEN_NOT_FOUND, ProblemCode.TOKEN_EXPIRED})
     @PostMapping("/confirm")
     Mono<ResponseEntity<Void>> confirm(@Valid @RequestBody ResetConfirmation confirmation, ServerWebExchange exchange) {
         List<ApiProblem.FieldProblem> problems = Passwords.check("password", confirmation.password());

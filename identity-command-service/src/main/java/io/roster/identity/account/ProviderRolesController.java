@@ -1,5 +1,8 @@
 package io.roster.identity.account;
 
+import io.roster.events.ProblemCode;
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.identity.access.Actor;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
@@ -20,6 +23,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** PRODUCT.md §4 {@code PUT /api/v1/users/{userId}/provider-roles} ({@link ProviderRoleChanges}). */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 class ProviderRolesController {
 
@@ -31,6 +35,7 @@ class ProviderRolesController {
         this.changes = changes;
     }
 
+    @ProblemCodes({ProblemCode.LAST_PROVIDER_ADMIN})
     @PutMapping("/api/v1/users/{userId}/provider-roles")
     Mono<ResponseEntity<ProviderRoles>> change(@PathVariable UUID userId, @Valid @RequestBody ProviderRolesRequest request,
                                                ServerWebExchange exchange) {

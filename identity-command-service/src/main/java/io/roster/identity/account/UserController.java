@@ -1,5 +1,8 @@
 package io.roster.identity.account;
 
+import io.roster.events.ProblemCode;
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.identity.access.Actor;
 import io.roster.identity.membership.SingleOrganizationPolicy;
 import io.roster.identity.organization.OrganizationRoles;
@@ -31,6 +34,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** Users, managed by admins: create (with or without password, with memberships), rename, delete. */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/users")
 class UserController {
@@ -48,6 +52,7 @@ class UserController {
         this.singleOrganization = singleOrganization;
     }
 
+    @ProblemCodes({ProblemCode.EMAIL_TAKEN})
     @PostMapping
     Mono<ResponseEntity<UserCreated>> create(@Valid @RequestBody CreateUserRequest request, ServerWebExchange exchange) {
         UserCreation.NewUser user = validated(request);
@@ -76,6 +81,7 @@ class UserController {
                 .map(sent -> sent.respond(ResponseEntity.ok(), sent.result()));
     }
 
+    @ProblemCodes({ProblemCode.CANNOT_DELETE_SELF, ProblemCode.LAST_ADMIN})
     @DeleteMapping("/{userId}")
     Mono<ResponseEntity<UserDeletedResponse>> delete(@PathVariable UUID userId, ServerWebExchange exchange) {
         return CurrentCaller.get()

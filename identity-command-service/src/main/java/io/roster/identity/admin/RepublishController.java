@@ -1,5 +1,6 @@
 package io.roster.identity.admin;
 
+import io.roster.kit.openapi.ProblemCodes;
 import io.roster.events.ProblemCode;
 import io.roster.kit.axon.RelayRepublisher;
 import io.roster.kit.axon.RelayRepublisher.RelayStatus;
@@ -34,6 +35,7 @@ class RepublishController {
     }
 
     /** 202 with the relay's status; 409 while a republish still replays. */
+    @ProblemCodes({ProblemCode.REPUBLISH_IN_PROGRESS, ProblemCode.RELAY_CLAIMED_ELSEWHERE})
     @PostMapping
     Mono<ResponseEntity<RelayStatus>> republish() {
         return CurrentCaller.get()

@@ -1,5 +1,6 @@
 package io.roster.identity.auth;
 
+import io.roster.kit.openapi.ProblemCodes;
 import io.roster.events.ProblemCode;
 import io.roster.events.EmailAddress;
 import io.roster.identity.account.Accounts;
@@ -51,6 +52,7 @@ class AuthController {
         this.decoyHash = passwords.encode("decoy-password-never-matches");
     }
 
+    @ProblemCodes({ProblemCode.INVALID_CREDENTIALS, ProblemCode.RATE_LIMITED})
     @PostMapping("/api/v1/auth/token")
     Mono<TokenIssuer.AccessToken> token(@Valid @RequestBody LoginRequest request, ServerWebExchange exchange) {
         String client = clients.of(exchange.getRequest());

@@ -1,5 +1,8 @@
 package io.roster.identity.organization;
 
+import io.roster.events.ProblemCode;
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.identity.RemovalReason;
 import io.roster.identity.access.Actor;
 import io.roster.identity.membership.SingleOrganizationPolicy;
@@ -29,6 +32,7 @@ import java.util.Set;
 import java.util.UUID;
 
 /** An organization's members: add existing users, remove one or many, change roles, set teams. */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/organizations/{organizationId}/members")
 class MemberController {
@@ -45,6 +49,7 @@ class MemberController {
         this.singleOrganization = singleOrganization;
     }
 
+    @ProblemCodes({ProblemCode.ALREADY_MEMBER, ProblemCode.USER_IN_OTHER_ORGANIZATION})
     @PostMapping
     Mono<ResponseEntity<Membership>> add(@PathVariable UUID organizationId, @Valid @RequestBody AddMemberRequest request,
                                          ServerWebExchange exchange) {
@@ -77,6 +82,7 @@ class MemberController {
     }
 
     /** One user id or up to {@value #MAX_REMOVALS}, comma-separated; all or none are removed. */
+    @ProblemCodes({ProblemCode.LAST_ADMIN})
     @DeleteMapping("/{userIds}")
     Mono<ResponseEntity<MemberRemoval>> remove(@PathVariable UUID organizationId, @PathVariable String userIds,
                                                ServerWebExchange exchange) {
@@ -88,6 +94,7 @@ class MemberController {
                 .map(sent -> sent.respond(ResponseEntity.ok(), sent.result()));
     }
 
+    @ProblemCodes({ProblemCode.LAST_ADMIN})
     @PutMapping("/{userId}/roles")
     Mono<ResponseEntity<MemberRoles>> changeRoles(@PathVariable UUID organizationId, @PathVariable UUID userId,
                                                  @Valid @RequestBody RolesRequest request, ServerWebExchange exchange) {

@@ -1,5 +1,8 @@
 package io.roster.identity.organization;
 
+import io.roster.events.ProblemCode;
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.identity.access.Actor;
 import io.roster.identity.membership.SingleOrganizationPolicy;
 import io.roster.kit.command.Commands;
@@ -21,6 +24,7 @@ import java.net.URI;
 import java.util.UUID;
 
 /** Organizations: any authenticated user may create one and becomes its admin; admins rename; members leave. */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/organizations")
 class OrganizationController {
@@ -61,6 +65,7 @@ class OrganizationController {
     }
 
     /** The caller ends their own membership (never the last admin's). */
+    @ProblemCodes({ProblemCode.LAST_ADMIN})
     @PostMapping("/{organizationId}/leave")
     Mono<ResponseEntity<Left>> leave(@PathVariable UUID organizationId, ServerWebExchange exchange) {
         return CurrentCaller.get()
@@ -74,6 +79,7 @@ class OrganizationController {
     record OrganizationRequest(@NotBlank @Size(max = 200) String name) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "OrganizationCreated") // one name per shape in docs/openapi/roster.yaml
     record Created(UUID organizationId) {
     }
 

@@ -1,5 +1,8 @@
 package io.roster.identity.organization;
 
+import io.roster.events.ProblemCode;
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.identity.access.Actor;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
@@ -24,6 +27,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** An organization's teams; names are unique in the organization, compared without case. */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/organizations/{organizationId}/teams")
 class TeamController {
@@ -34,6 +38,7 @@ class TeamController {
         this.commands = commands;
     }
 
+    @ProblemCodes({ProblemCode.TEAM_NAME_TAKEN})
     @PostMapping
     Mono<ResponseEntity<TeamCreatedResponse>> create(@PathVariable UUID organizationId, @Valid @RequestBody CreateTeamRequest request,
                                                      ServerWebExchange exchange) {
@@ -47,6 +52,7 @@ class TeamController {
     }
 
     /** Renames and/or describes a team; an empty description clears it. */
+    @ProblemCodes({ProblemCode.TEAM_NAME_TAKEN})
     @PatchMapping("/{teamId}")
     Mono<ResponseEntity<TeamUpdated>> update(@PathVariable UUID organizationId, @PathVariable UUID teamId,
                                              @Valid @RequestBody UpdateTeamRequest request, ServerWebExchange exchange) {

@@ -1,5 +1,7 @@
 package io.roster.invitation.bulk;
 
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.ProblemCode;
 import io.roster.events.identity.OrganizationRole;
 import io.roster.events.invitation.FailedRow;
@@ -46,6 +48,7 @@ import java.util.UUID;
  * 1000 invitations (a token names at most 200 aggregates), and the query service applies them on other
  * partitions, so a reader that needs every pending row polls the members list for them.
  */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/organizations/{organizationId}/invitations/bulk")
 class BulkInvitationController {
@@ -70,6 +73,7 @@ class BulkInvitationController {
     /**
      * @param roles the organization roles every invitation of the file grants, {@code member} when absent
      */
+    @ProblemCodes({ProblemCode.MALFORMED_CSV, ProblemCode.INVALID_CSV_HEADER, ProblemCode.EMPTY_CSV, ProblemCode.RATE_LIMITED})
     @PostMapping(consumes = TEXT_CSV)
     Mono<ResponseEntity<BulkInvitations.Outcome>> upload(@PathVariable UUID organizationId,
                                                          @RequestParam(defaultValue = "false") boolean dryRun,

@@ -1,5 +1,8 @@
 package io.roster.invitation.invitation;
 
+import io.roster.events.ProblemCode;
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import org.springframework.http.ResponseEntity;
@@ -19,6 +22,7 @@ import java.util.UUID;
  * accept (bearer token; the caller's address must be the invited one). The {@code /invite} pages run the same
  * {@link InvitationAcceptance}.
  */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/invitations/{token}")
 class AcceptController {
@@ -31,12 +35,14 @@ class AcceptController {
         this.commands = commands;
     }
 
+    @ProblemCodes({ProblemCode.INVITATION_NOT_FOUND, ProblemCode.RATE_LIMITED})
     @GetMapping
     Mono<InvitationAcceptance.Preview> preview(@PathVariable String token) {
         return Mono.fromCallable(() -> acceptance.preview(token).orElseThrow(InvitationAcceptance::notFound))
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
+    @ProblemCodes({ProblemCode.INVITATION_NOT_FOUND, ProblemCode.INVITATION_EXPIRED, ProblemCode.INVITATION_REVOKED, ProblemCode.INVITATION_DISABLED, ProblemCode.INVITATION_USED, ProblemCode.INVITATION_DECLINED, ProblemCode.QUOTA_EXHAUSTED, ProblemCode.EMAIL_MISMATCH, ProblemCode.EMAIL_NOT_VERIFIED, ProblemCode.ALREADY_MEMBER, ProblemCode.USER_IN_OTHER_ORGANIZATION})
     @PostMapping("/accept")
     Mono<ResponseEntity<Accepted>> accept(@PathVariable String token, ServerWebExchange exchange) {
         return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> acceptance.accept(token, caller)))

@@ -1,5 +1,7 @@
 package io.roster.invitation.invitation;
 
+import io.roster.kit.openapi.ProblemCodes;
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
 import io.roster.events.invitation.InvitationValidity;
@@ -38,6 +40,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Personal invitations of an organization: issue (1–20 addresses, reported one by one), resend, revoke. */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/organizations/{organizationId}/invitations")
 class InvitationController {
@@ -67,6 +70,7 @@ class InvitationController {
         this.clock = clock;
     }
 
+    @ProblemCodes({ProblemCode.RATE_LIMITED})
     @PostMapping
     Mono<ResponseEntity<IssueResponse>> issue(@PathVariable UUID organizationId, @Valid @RequestBody IssueRequest request,
                                               ServerWebExchange exchange) {

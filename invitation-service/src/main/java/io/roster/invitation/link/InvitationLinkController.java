@@ -1,5 +1,6 @@
 package io.roster.invitation.link;
 
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.invitation.LinkAudience;
 import io.roster.invitation.config.InvitationProperties;
 import io.roster.invitation.directory.IdentityDirectory;
@@ -38,6 +39,7 @@ import java.util.UUID;
 import java.util.concurrent.Callable;
 
 /** Invitation links of an organization: create, edit, enable/disable, and the URL for admins to copy. */
+@ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/organizations/{organizationId}/invitation-links")
 class InvitationLinkController {
@@ -162,6 +164,7 @@ class InvitationLinkController {
     record StatusRequest(@NotNull @Pattern(regexp = "enabled|disabled", message = "must be enabled or disabled") String status) {
     }
 
+    @io.swagger.v3.oas.annotations.media.Schema(name = "InvitationLinkCreated") // one name per shape in docs/openapi/roster.yaml
     record Created(UUID linkId, String url) {
     }
 

@@ -1,5 +1,6 @@
 package io.roster.query.audit;
 
+import io.roster.kit.openapi.ReadYourWrites;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.mongodb.client.MongoCursor;
 import com.mongodb.client.MongoIterable;
@@ -35,6 +36,7 @@ import java.util.function.Function;
  * export of its whole history. Streams read MongoDB batch by batch as the client takes them, never the whole
  * history at once.
  */
+@ReadYourWrites(ReadYourWrites.Role.WAITS)
 @RestController
 @RequestMapping("/api/v1/organizations/{organizationId}/events")
 class AuditTimelineController {

@@ -1,5 +1,6 @@
 package io.roster.query.invitation;
 
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.web.Page;
 import io.roster.kit.web.PageRequest;
@@ -18,6 +19,7 @@ import java.util.Map;
 import java.util.UUID;
 
 /** An organization's personal invitations, for its admins and provider admins. */
+@ReadYourWrites(ReadYourWrites.Role.WAITS)
 @RestController
 class InvitationQueryController {
 

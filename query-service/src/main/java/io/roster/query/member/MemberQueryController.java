@@ -1,5 +1,6 @@
 package io.roster.query.member;
 
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.web.Page;
 import io.roster.kit.web.PageRequest;
@@ -19,6 +20,7 @@ import java.util.UUID;
  * The member list of an organization, filtered and paged, for its members and provider admins; with
  * {@code ?asOf=} the members at that past instant ({@link MembershipAsOf}).
  */
+@ReadYourWrites(ReadYourWrites.Role.WAITS)
 @RestController
 class MemberQueryController {
 

@@ -1,5 +1,6 @@
 package io.roster.query.member;
 
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.Page;
 import io.roster.kit.web.PageRequest;
@@ -20,6 +21,7 @@ import java.util.UUID;
  * The organizations a user belongs to, read from their member rows. A user reads their own; provider
  * admins read anyone's; anyone else gets 404, as if the user did not exist.
  */
+@ReadYourWrites(ReadYourWrites.Role.WAITS)
 @RestController
 class UserMembershipsController {
 

@@ -1,5 +1,6 @@
 package io.roster.query.organization;
 
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
@@ -18,6 +19,7 @@ import java.util.List;
 import java.util.UUID;
 
 /** Organizations a reader may see: those they belong to; provider admins see all. */
+@ReadYourWrites(ReadYourWrites.Role.WAITS)
 @RestController
 @RequestMapping("/api/v1/organizations")
 class OrganizationQueryController {

@@ -1,5 +1,6 @@
 package io.roster.query.rebuild;
 
+import io.roster.kit.openapi.ProblemCodes;
 import io.roster.events.ProblemCode;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
@@ -34,6 +35,7 @@ class RebuildController {
     }
 
     /** 202 with the job; 409 {@code rebuild_in_progress} while another rebuild runs. */
+    @ProblemCodes({ProblemCode.REBUILD_IN_PROGRESS})
     @PostMapping
     Mono<ResponseEntity<RebuildJob>> start() {
         return CurrentCaller.get()

@@ -1,5 +1,6 @@
 package io.roster.query.team;
 
+import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.web.Page;
 import io.roster.kit.web.PageRequest;
@@ -16,6 +17,7 @@ import reactor.core.publisher.Mono;
 import java.util.UUID;
 
 /** An organization's teams in name order, for its members and provider admins. */
+@ReadYourWrites(ReadYourWrites.Role.WAITS)
 @RestController
 class TeamQueryController {
 

@@ -1,5 +1,6 @@
 package io.roster.kit.consumer;
 
+import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.failure.InfrastructureFailures;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
@@ -51,6 +52,7 @@ class DeadLetterController {
         return admin().map(caller -> new Items(runtimes.deadLetters(500).stream().map(DeadLetterController::item).toList()));
     }
 
+    @ProblemCodes({ProblemCode.DEAD_LETTER_RESOLVED, ProblemCode.DEAD_LETTER_STILL_FAILING})
     @PostMapping("/{id}/redrive")
     Mono<Applied> redrive(@PathVariable String id) {
         return admin().map(caller -> {
@@ -66,6 +68,7 @@ class DeadLetterController {
         });
     }
 
+    @ProblemCodes({ProblemCode.DEAD_LETTER_RESOLVED})
     @PostMapping("/{id}/discard")
     Mono<Applied> discard(@PathVariable String id, @RequestBody(required = false) Discard body) {
         return admin().map(caller -> {

@@ -1,0 +1,22 @@
+package io.roster.query;
+
+import io.roster.testsupport.openapi.OpenApiDocumentCheck;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.context.ApplicationContext;
+
+/**
+ * docs/openapi/query-service.yaml is what this service serves at /v3/api-docs, names every route it maps, parses
+ * without a message, and opening the document opened no endpoint ({@link OpenApiDocumentCheck}). In the shared
+ * context of {@link AbstractServiceTest}: no context of its own.
+ */
+class OpenApiDocumentTest extends AbstractServiceTest {
+
+    @Autowired
+    private ApplicationContext context;
+
+    @Test
+    void theCheckedInDocumentIsCurrentCompleteAndValidAndOnlyTheDocsAreOpen() {
+        new OpenApiDocumentCheck("query-service", "OpenApiDocumentTest", web, context).run();
+    }
+}
