@@ -9,9 +9,6 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Updates;
 import de.bwaldvogel.mongo.MongoServer;
-import de.bwaldvogel.mongo.backend.Index;
-import de.bwaldvogel.mongo.backend.IndexKey;
-import de.bwaldvogel.mongo.backend.memory.index.MemoryUniqueIndex;
 import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -102,37 +99,6 @@ class IndexedH2BackendTest {
             deliveries.insertOne(new Document("_id", "d").append("triggeringEventId", "e4"));
             assertThat(deliveries.countDocuments()).isEqualTo(4);
         });
-    }
-
-    @Test
-    void theLookupNarrowsOnlyThroughAUniqueIndexWhoseKeysTheFilterGivesPlainly() {
-        MemoryUniqueIndex byId = new MemoryUniqueIndex("_id_", List.of(new IndexKey("_id", true)), false);
-        MemoryUniqueIndex compound = new MemoryUniqueIndex("pair", List.of(new IndexKey("a", true), new IndexKey("b", true)), false);
-        List<Index<Integer>> indexes = List.of(byId, compound);
-
-        assertThat(UniqueKeyLookup.candidates(doc("_id", "x", "lease", "y"), indexes)).isNotNull();
-        assertThat(UniqueKeyLookup.candidates(doc("_id", new de.bwaldvogel.mongo.bson.Document("$in", List.of("x", "z")), "s", 1), indexes))
-                .isNotNull();
-        assertThat(UniqueKeyLookup.candidates(doc("a", 1, "b", 2, "c", 3), indexes)).isNotNull();
-        assertThat(UniqueKeyLookup.candidates(doc("$and", List.of(doc("_id", "x"), doc("lease", "y"))), indexes)).isNotNull();
-        assertThat(UniqueKeyLookup.candidates(doc("$and", List.of(doc("a", 1), doc("$and", List.of(doc("b", 2), doc("c", 3))))), indexes))
-                .isNotNull();
-        // what the stock lookup already answers, or nothing can answer
-        assertThat(UniqueKeyLookup.candidates(doc("$and", List.of(doc("_id", "x"), doc("_id", "z"))), indexes)).isNull();
-        assertThat(UniqueKeyLookup.candidates(doc("$or", List.of(doc("_id", "x"), doc("lease", "y"))), indexes)).isNull();
-        assertThat(UniqueKeyLookup.candidates(doc("_id", "x"), indexes)).isNull();
-        assertThat(UniqueKeyLookup.candidates(doc("lease", "y", "s", 1), indexes)).isNull();
-        assertThat(UniqueKeyLookup.candidates(doc("_id", new de.bwaldvogel.mongo.bson.Document("$gt", "x"), "s", 1), indexes)).isNull();
-        assertThat(UniqueKeyLookup.candidates(doc("a", new de.bwaldvogel.mongo.bson.Document("$in", List.of(1)), "b", 2, "c", 3), indexes))
-                .isNull();
-    }
-
-    private static de.bwaldvogel.mongo.bson.Document doc(Object... pairs) {
-        de.bwaldvogel.mongo.bson.Document document = new de.bwaldvogel.mongo.bson.Document();
-        for (int i = 0; i < pairs.length; i += 2) {
-            document.put((String) pairs[i], pairs[i + 1]);
-        }
-        return document;
     }
 
     private static List<String> ids(Iterable<Document> documents) {

@@ -1,4 +1,4 @@
-package io.roster.localstack;
+package io.roster.embeddedmongo;
 
 import de.bwaldvogel.mongo.backend.AbstractUniqueIndex;
 import de.bwaldvogel.mongo.backend.IndexKey;
@@ -14,13 +14,14 @@ import java.util.concurrent.ConcurrentHashMap;
  * each step of each lookup's binary search Java-serializes both keys to compare them: under the lag benchmark that
  * was 28% of the Mongo-wire server's CPU. The map is filled from the collection's documents when the database opens
  * (mongo-java-server fills an empty index when a collection adds it), like the {@link OrderedIndex}es; the H2 file
- * keeps only the documents. Positions are the H2 data map's keys.
+ * keeps only the documents. Positions are the H2 data map's keys. Used by local-stack's {@code IndexedH2Backend}; the
+ * memory backend's own unique index is a hash map already.
  */
-final class InMemoryUniqueIndex extends AbstractUniqueIndex<Object> {
+public final class InMemoryUniqueIndex extends AbstractUniqueIndex<Object> {
 
     private final Map<KeyValue, Object> positions = new ConcurrentHashMap<>();
 
-    InMemoryUniqueIndex(String name, List<IndexKey> keys, boolean sparse) {
+    public InMemoryUniqueIndex(String name, List<IndexKey> keys, boolean sparse) {
         super(name, keys, sparse);
     }
 

@@ -1,4 +1,4 @@
-package io.roster.localstack;
+package io.roster.embeddedmongo;
 
 import de.bwaldvogel.mongo.backend.Index;
 import de.bwaldvogel.mongo.bson.Document;

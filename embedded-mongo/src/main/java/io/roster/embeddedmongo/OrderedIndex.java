@@ -1,4 +1,4 @@
-package io.roster.localstack;
+package io.roster.embeddedmongo;
 
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.backend.Missing;
@@ -25,14 +25,17 @@ import java.util.stream.StreamSupport;
 /**
  * One declared index of a collection, held in memory as a sorted set of (key values, position) entries in
  * MongoDB's BSON order ({@link ValueComparator}, each key in its declared direction). Entries with equal key
- * values are in the collection's natural order (its H2 map's key order), which is where mongo-java-server's
- * stable sort leaves ties, so a walk of this index gives exactly the order a full scan and sort gives.
+ * values are in the collection's natural order (the order its full scan visits positions: the H2 map's key order,
+ * the memory backend's list index), which is where mongo-java-server's stable sort leaves ties, so a walk of this index
+ * gives exactly the order a full scan and sort gives.
  * A missing field indexes as null; an array field gives one entry per element (the index is then
  * "multikey", and {@link IndexPlanner} uses it for equality only). Rebuilt from the documents when the server
- * opens; kept by {@link IndexedH2Backend} on every stored insert, update and delete. The set is concurrent
+ * opens; kept by {@link CollectionIndexes} on every stored insert, update and delete. The set is concurrent
  * because mongo-java-server runs {@code count} outside the collection's lock.
+ *
+ * @param <P> the backend's position type (H2: the data map's key; memory: the document list's index)
  */
-final class OrderedIndex {
+final class OrderedIndex<P> {
 
     private static final Logger log = LoggerFactory.getLogger(OrderedIndex.class);
 
@@ -42,15 +45,15 @@ final class OrderedIndex {
 
     private final String name;
     private final List<IndexKey> keys;
-    private final Comparator<Object> naturalOrder;
-    private final NavigableSet<Entry> entries;
+    private final Comparator<? super P> naturalOrder;
+    private final NavigableSet<Entry<P>> entries;
     private volatile boolean multikey;
     private volatile boolean broken;
 
     /** Search tuples carry a null position and end with {@link #LOW} or {@link #HIGH}. */
-    private record Entry(Object[] values, Object position) {}
+    private record Entry<P>(Object[] values, P position) {}
 
-    OrderedIndex(String name, List<IndexKey> keys, Comparator<Object> naturalOrder) {
+    OrderedIndex(String name, List<IndexKey> keys, Comparator<? super P> naturalOrder) {
         this.name = name;
         this.keys = List.copyOf(keys);
         this.naturalOrder = naturalOrder;
@@ -75,7 +78,7 @@ final class OrderedIndex {
         return broken;
     }
 
-    Comparator<Object> naturalOrder() {
+    Comparator<? super P> naturalOrder() {
         return naturalOrder;
     }
 
@@ -83,13 +86,13 @@ final class OrderedIndex {
         return entries.size();
     }
 
-    void add(Document document, Object position) {
+    void add(Document document, P position) {
         if (broken) {
             return;
         }
         try {
             for (Object[] values : keyValues(document)) {
-                entries.add(new Entry(values, position));
+                entries.add(new Entry<>(values, position));
             }
         } catch (RuntimeException e) {
             broken = true;
@@ -97,12 +100,12 @@ final class OrderedIndex {
         }
     }
 
-    void remove(Document document, Object position) {
+    void remove(Document document, P position) {
         if (broken) {
             return;
         }
         for (Object[] values : keyValues(document)) {
-            entries.remove(new Entry(values, position));
+            entries.remove(new Entry<>(values, position));
         }
     }
 
@@ -110,9 +113,9 @@ final class OrderedIndex {
      * The positions of the entries between two search tuples (see {@link #LOW}), in index order or its reverse;
      * entries with equal key values stay in natural order either way, as a stable sort leaves them.
      */
-    Stream<Object> scan(Object[] from, Object[] to, boolean reverse) {
-        NavigableSet<Entry> range = entries.subSet(new Entry(from, null), true, new Entry(to, null), true);
-        Iterator<Object> positions = reverse ? new TiesInNaturalOrder(range.descendingIterator()) : range.stream().map(Entry::position).iterator();
+    Stream<P> scan(Object[] from, Object[] to, boolean reverse) {
+        NavigableSet<Entry<P>> range = entries.subSet(new Entry<>(from, null), true, new Entry<>(to, null), true);
+        Iterator<P> positions = reverse ? new TiesInNaturalOrder(range.descendingIterator()) : range.stream().map(Entry::position).iterator();
         return StreamSupport.stream(Spliterators.spliteratorUnknownSize(positions, Spliterator.ORDERED), false);
     }
 
@@ -145,7 +148,7 @@ final class OrderedIndex {
         return tuples;
     }
 
-    private int compare(Entry a, Entry b) {
+    private int compare(Entry<P> a, Entry<P> b) {
         int common = Math.min(a.values.length, b.values.length);
         for (int i = 0; i < common; i++) {
             Object x = a.values[i];
@@ -172,14 +175,14 @@ final class OrderedIndex {
     }
 
     /** A descending walk, with each run of equal key values given back in ascending (natural) order. */
-    private final class TiesInNaturalOrder implements Iterator<Object> {
+    private final class TiesInNaturalOrder implements Iterator<P> {
 
-        private final Iterator<Entry> descending;
-        private final List<Object> run = new ArrayList<>();
-        private Entry lookahead;
+        private final Iterator<Entry<P>> descending;
+        private final List<P> run = new ArrayList<>();
+        private Entry<P> lookahead;
         private int next;
 
-        TiesInNaturalOrder(Iterator<Entry> descending) {
+        TiesInNaturalOrder(Iterator<Entry<P>> descending) {
             this.descending = descending;
             this.lookahead = descending.hasNext() ? descending.next() : null;
         }
@@ -190,19 +193,19 @@ final class OrderedIndex {
         }
 
         @Override
-        public Object next() {
+        public P next() {
             if (next == run.size()) {
                 if (lookahead == null) {
                     throw new NoSuchElementException();
                 }
                 run.clear();
                 next = 0;
-                Entry first = lookahead;
+                Entry<P> first = lookahead;
                 run.add(first.position);
                 lookahead = null;
                 while (descending.hasNext()) {
-                    Entry candidate = descending.next();
-                    if (compare(new Entry(first.values, null), new Entry(candidate.values, null)) != 0) {
+                    Entry<P> candidate = descending.next();
+                    if (compare(new Entry<>(first.values, null), new Entry<>(candidate.values, null)) != 0) {
                         lookahead = candidate;
                         break;
                     }

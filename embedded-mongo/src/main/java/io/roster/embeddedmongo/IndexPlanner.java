@@ -1,4 +1,4 @@
-package io.roster.localstack;
+package io.roster.embeddedmongo;
 
 import de.bwaldvogel.mongo.backend.IndexKey;
 import de.bwaldvogel.mongo.bson.Document;
@@ -30,11 +30,11 @@ final class IndexPlanner {
     private IndexPlanner() {}
 
     /** A chosen index walk: the candidates' positions, in the requested sort order when {@code inSortOrder}. */
-    record Scan(String index, Stream<Object> positions, boolean inSortOrder) {}
+    record Scan<P>(String index, Stream<P> positions, boolean inSortOrder) {}
 
     private record Range(Object low, boolean lowInclusive, Object high, boolean highInclusive) {}
 
-    private record Choice(OrderedIndex index, List<List<Object>> equalities, Range range, int sortDirection) {
+    private record Choice<P>(OrderedIndex<P> index, List<List<Object>> equalities, Range range, int sortDirection) {
 
         int usedKeys() {
             return equalities.size() + (range == null ? 0 : 1);
@@ -49,19 +49,19 @@ final class IndexPlanner {
      * @param limited whether the query stops early (a limit): then a walk that only serves the sort is worth it
      * @return the scan, or null when no index narrows the query (the caller scans the collection)
      */
-    static Scan plan(Document query, Document orderBy, boolean limited, List<OrderedIndex> indexes) {
+    static <P> Scan<P> plan(Document query, Document orderBy, boolean limited, List<OrderedIndex<P>> indexes) {
         Map<String, Object> conditions = UniqueKeyLookup.conditions(query);
-        Choice best = null;
-        for (OrderedIndex index : indexes) {
-            Choice choice = choose(index, conditions, orderBy);
+        Choice<P> best = null;
+        for (OrderedIndex<P> index : indexes) {
+            Choice<P> choice = choose(index, conditions, orderBy);
             if (choice != null && (choice.usedKeys() > 0 || choice.servesSort() && limited) && better(choice, best)) {
                 best = choice;
             }
         }
-        return best == null ? null : new Scan(best.index.name(), positions(best), best.servesSort());
+        return best == null ? null : new Scan<>(best.index.name(), positions(best), best.servesSort());
     }
 
-    private static Choice choose(OrderedIndex index, Map<String, Object> conditions, Document orderBy) {
+    private static <P> Choice<P> choose(OrderedIndex<P> index, Map<String, Object> conditions, Document orderBy) {
         if (index.isBroken()) {
             return null;
         }
@@ -83,11 +83,11 @@ final class IndexPlanner {
         Range range = multikey || equalities.size() == keys.size() ? null : range(conditions.get(keys.get(equalities.size()).getKey()));
         boolean oneInterval = intervals == 1;
         int sortDirection = multikey || !oneInterval ? 0 : sortDirection(orderBy, keys, equalities.size());
-        return new Choice(index, equalities, range, sortDirection);
+        return new Choice<>(index, equalities, range, sortDirection);
     }
 
-    private static boolean better(Choice choice, Choice best) {
-        Comparator<Choice> preference = Comparator.comparingInt(Choice::usedKeys)
+    private static <P> boolean better(Choice<P> choice, Choice<P> best) {
+        Comparator<Choice<P>> preference = Comparator.<Choice<P>>comparingInt(Choice::usedKeys)
                 .thenComparing(Choice::servesSort)
                 .thenComparing(each -> -each.index.keys().size());
         return best == null || preference.compare(choice, best) > 0;
@@ -160,7 +160,7 @@ final class IndexPlanner {
                 || value instanceof UUID || value instanceof Number number && !Double.isNaN(number.doubleValue());
     }
 
-    private static Stream<Object> positions(Choice choice) {
+    private static <P> Stream<P> positions(Choice<P> choice) {
         List<Object[][]> intervals = new ArrayList<>();
         for (List<Object> prefix : combinations(choice.equalities)) {
             intervals.add(interval(choice.index, prefix, choice.range));
@@ -170,14 +170,14 @@ final class IndexPlanner {
             return choice.index.scan(only[0], only[1], choice.sortDirection < 0);
         }
         // not in sort order: give them in natural order, where the caller's stable sort (or none) leaves ties as a scan does
-        List<Object> positions = new ArrayList<>();
+        List<P> positions = new ArrayList<>();
         for (Object[][] interval : intervals) {
             choice.index.scan(interval[0], interval[1], false).forEach(positions::add);
         }
-        Comparator<Object> natural = choice.index.naturalOrder();
+        Comparator<? super P> natural = choice.index.naturalOrder();
         positions.sort(natural);
-        List<Object> distinct = new ArrayList<>(positions.size());
-        for (Object position : positions) {
+        List<P> distinct = new ArrayList<>(positions.size());
+        for (P position : positions) {
             if (distinct.isEmpty() || natural.compare(distinct.get(distinct.size() - 1), position) != 0) {
                 distinct.add(position);
             }
@@ -203,7 +203,7 @@ final class IndexPlanner {
     }
 
     /** The search tuples {from, to} of the entries with this prefix and, on the next key, this range. */
-    private static Object[][] interval(OrderedIndex index, List<Object> prefix, Range range) {
+    private static Object[][] interval(OrderedIndex<?> index, List<Object> prefix, Range range) {
         List<Object> from = new ArrayList<>(prefix);
         List<Object> to = new ArrayList<>(prefix);
         if (range == null) {
