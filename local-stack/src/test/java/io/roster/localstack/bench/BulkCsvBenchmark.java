@@ -145,7 +145,8 @@ public final class BulkCsvBenchmark {
     }
 
     /** The times of one upload, from sending it, in nanoseconds. */
-    private record Figures(String name, long answered, long stored, long onKafka, long queryable, long emailed) {
+    private record Figures(String name, long answered, long stored, long onKafka, long queryable, long emailed,
+                           StackMongoCommands mongoCommands) {
     }
 
     private Figures upload(String name, String organizationName, MongoCollection<Document> eventStore) throws Exception {
@@ -165,6 +166,7 @@ public final class BulkCsvBenchmark {
             AtomicBoolean stop = new AtomicBoolean();
             ExecutorService watchers = Executors.newFixedThreadPool(4);
             try {
+                StackMongoCommands mongoBefore = StackMongoCommands.of(http, PORTS);
                 long sent = System.nanoTime();
                 Future<?> kafkaWatcher = watchers.submit(() -> countIssuedOnKafka(consumer, issuedOnKafka, kafkaArrivals, stop));
                 // the organization's InvitationIssued: the job's id is known only once the upload answered
@@ -184,7 +186,8 @@ public final class BulkCsvBenchmark {
                 long onKafka = firstTimeAtLeast(sent, () -> issuedOnKafka.getOrDefault(jobId, new AtomicInteger()).get(),
                         () -> kafkaArrivals.get(jobId));
                 Figures figures = new Figures(name, answered, stored.get(GIVE_UP.toSeconds(), TimeUnit.SECONDS), onKafka,
-                        queryable.get(GIVE_UP.toSeconds(), TimeUnit.SECONDS), emailed.get(GIVE_UP.toSeconds(), TimeUnit.SECONDS));
+                        queryable.get(GIVE_UP.toSeconds(), TimeUnit.SECONDS), emailed.get(GIVE_UP.toSeconds(), TimeUnit.SECONDS),
+                        StackMongoCommands.of(http, PORTS).since(mongoBefore));
                 stop.set(true);
                 kafkaWatcher.get(30, TimeUnit.SECONDS);
                 int ofTheJob = issuedInEventStore(eventStore, jobId);
@@ -210,7 +213,9 @@ public final class BulkCsvBenchmark {
         row(table, uploads, "all " + rows + " InvitationIssued in the event store", Figures::stored, "");
         row(table, uploads, "all " + rows + " InvitationIssued on Kafka", Figures::onKafka, "");
         row(table, uploads, "all " + rows + " pending rows in the query API", Figures::queryable, "target <= 5000");
-        row(table, uploads, "all " + rows + " emails accepted by SMTP (delivery log)", Figures::emailed, "target <= 10000");
+        row(table, uploads, "all " + rows + " emails accepted by SMTP (delivery log)", Figures::emailed, "target <= 5000");
+        uploads.forEach(figures -> table.append(String.format(Locale.ROOT, "  MongoDB commands per row, %s (upload to last email): %s%n",
+                figures.name(), figures.mongoCommands().perOperation(rows))));
         long stored = uploads.get(uploads.size() - 1).stored();
         long published = uploads.get(uploads.size() - 1).onKafka() - stored;
         table.append(String.format(Locale.ROOT, "%nBaselines on the same servers, same count (%d), one client, after the uploads:%n", rows));

@@ -2,11 +2,9 @@ package io.roster.localstack.bench;
 
 import io.roster.localstack.LocalStackConfig;
 import io.roster.localstack.Ports;
-import io.roster.localstack.RosterService;
 import io.roster.localstack.RunningStack;
 import io.roster.localstack.StackHttp;
 import io.roster.localstack.TestPorts;
-import io.roster.testsupport.mongo.MongoCommandCounts;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -111,7 +109,7 @@ public final class LagUnderLoadBenchmark {
     /** What one offered rate gave. */
     private record Level(int offered, double achieved, Latencies commandLatencies, Latencies visibility, Latencies tokenWaits,
                          Map<String, Integer> failures, long commands, Map<String, Long> cpuNanos,
-                         Map<RosterService, MongoCommandCounts> mongoCommands) {
+                         StackMongoCommands mongoCommands) {
 
         /** CPU milliseconds per command (the load's and the probe's), each process and all of them. */
         Map<String, Double> cpuMillisPerCommand() {
@@ -133,7 +131,7 @@ public final class LagUnderLoadBenchmark {
         AtomicLong done = new AtomicLong();
         AtomicInteger probeNumber = new AtomicInteger();
         Map<String, Long> cpuBefore = cpuNanos();
-        Map<RosterService, MongoCommandCounts> mongoBefore = mongoCommands();
+        StackMongoCommands mongoBefore = StackMongoCommands.of(http, PORTS);
         long started = System.nanoTime();
         try {
             if (rate > 0) {
@@ -154,8 +152,7 @@ public final class LagUnderLoadBenchmark {
         double achieved = done.get() / ((System.nanoTime() - started) / 1e9);
         Map<String, Long> cpu = cpuNanos();
         cpu.replaceAll((process, nanos) -> nanos - cpuBefore.getOrDefault(process, 0L));
-        Map<RosterService, MongoCommandCounts> mongo = mongoCommands();
-        mongo.replaceAll((service, counts) -> counts.since(mongoBefore.get(service)));
+        StackMongoCommands mongo = StackMongoCommands.of(http, PORTS).since(mongoBefore);
         return new Level(rate, achieved, commands, visibility, tokenWaits, new java.util.TreeMap<>(failures),
                 done.get() + probeNumber.get(), cpu, mongo);
     }
@@ -171,16 +168,6 @@ public final class LagUnderLoadBenchmark {
         stack.childProcesses().forEach((name, process) -> cpu.put(name,
                 process.info().totalCpuDuration().map(Duration::toNanos).orElse(0L)));
         return cpu;
-    }
-
-    /** The MongoDB commands each service has sent so far, from its own driver metrics. */
-    private Map<RosterService, MongoCommandCounts> mongoCommands() throws Exception {
-        Map<RosterService, MongoCommandCounts> counts = new java.util.EnumMap<>(RosterService.class);
-        for (RosterService service : RosterService.values()) {
-            counts.put(service, MongoCommandCounts.ofPrometheus(
-                    http.page("http://127.0.0.1:" + PORTS.of(service) + "/actuator/prometheus").body()));
-        }
-        return counts;
     }
 
     /** Nine in ten: a team in one of the organizations; else a new organization. */
@@ -281,11 +268,7 @@ public final class LagUnderLoadBenchmark {
         }
         text.append(String.format(Locale.ROOT, "%nMongoDB commands per command (each service's driver metrics)%n"));
         for (Level level : levels) {
-            text.append(String.format(Locale.ROOT, "%8d", level.offered()));
-            long total = level.mongoCommands().values().stream().mapToLong(MongoCommandCounts::total).sum();
-            level.mongoCommands().forEach((service, counts) -> text.append(String.format(Locale.ROOT, "  %s %.1f",
-                    abbreviate(service.module()), (double) counts.total() / Math.max(1, level.commands()))));
-            text.append(String.format(Locale.ROOT, "  total %.1f%n", (double) total / Math.max(1, level.commands())));
+            text.append(String.format(Locale.ROOT, "%8d  %s%n", level.offered(), level.mongoCommands().perOperation(level.commands())));
         }
         text.append("targets: visibility p99 <= 100 ms idle, <= 1000 ms at 100 commands/s\n");
         return text.toString();
