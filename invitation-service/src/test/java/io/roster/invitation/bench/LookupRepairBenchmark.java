@@ -9,6 +9,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.model.WriteModel;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.identity.JoinPath;
@@ -18,6 +19,7 @@ import io.roster.invitation.InvitationApplication;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.BenchmarkReport;
+import io.roster.testsupport.mongo.MongoCommandCounts;
 import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.TestTokenIssuer;
 import org.awaitility.Awaitility;
@@ -122,10 +124,15 @@ public final class LookupRepairBenchmark {
         BenchmarkReport.line("Set-up (not measured): %d invitations issued by bulk upload, %d revoked, %d events in the store, %.1f s",
                 issued.size(), revoked.size(), stored, (System.nanoTime() - seeding) / 1e9);
 
+        MeterRegistry meters = app.getBean(MeterRegistry.class);
         double readOnly = replay(processing, ReadOnlyTracker.NAME);
+        MongoCommandCounts beforeAgain = MongoCommandCounts.of(meters);
         double again = replay(processing, REPAIR);
+        MongoCommandCounts appliedAgain = MongoCommandCounts.of(meters).since(beforeAgain);
         lookup.deleteMany(new Document());
+        MongoCommandCounts beforeRebuild = MongoCommandCounts.of(meters);
         double fromNothing = replay(processing, REPAIR);
+        MongoCommandCounts rebuilt = MongoCommandCounts.of(meters).since(beforeRebuild);
         long pending = lookup.countDocuments(Filters.eq("status", "pending"));
         long endedByRevoke = lookup.countDocuments(Filters.eq("status", "revoked"));
         if (pending != issued.size() - revoked.size() || endedByRevoke != revoked.size()) {
@@ -142,11 +149,14 @@ public final class LookupRepairBenchmark {
         BenchmarkReport.line("  from an emptied lookup               %8.0f events/s  (%.1f s)", stored / fromNothing, fromNothing);
         BenchmarkReport.line("  raw find of the event documents      %8.0f docs/s", stored / rawRead);
         BenchmarkReport.line("  raw upserts of entries, 100 a batch  %8.0f docs/s", stored / rawWrite);
+        BenchmarkReport.line("  MongoDB commands per event, applied again: %s", appliedAgain.perOperation(stored));
+        BenchmarkReport.line("  MongoDB commands per event, from an emptied lookup: %s", rebuilt.perOperation(stored));
 
         // the live path with the repairs beside it, or stopped (they then catch up after the upload); three uploads each
         List<Double> withoutRepair = new ArrayList<>();
         List<Double> withRepair = new ArrayList<>();
         List<Double> repairBehind = new ArrayList<>();
+        MongoCommandCounts uploadCommands = null;
         int next = invitations;
         for (int round = 0; round < 3; round++) {
             ALL_REPAIRS.forEach(name -> processing.eventProcessor(name).ifPresent(EventProcessor::shutDown));
@@ -155,8 +165,10 @@ public final class LookupRepairBenchmark {
             ALL_REPAIRS.forEach(name -> processing.eventProcessor(name).ifPresent(EventProcessor::start));
             awaitCaughtUp(processing, REPAIR);
             int second = next + ROWS_PER_UPLOAD;
+            MongoCommandCounts beforeUpload = MongoCommandCounts.of(meters);
             withRepair.add(timed(() -> service.upload(organization, second, ROWS_PER_UPLOAD)));
             repairBehind.add(timed(() -> awaitCaughtUp(processing, REPAIR)));
+            uploadCommands = MongoCommandCounts.of(meters).since(beforeUpload);
             next += 2 * ROWS_PER_UPLOAD;
         }
         BenchmarkReport.line("");
@@ -164,6 +176,7 @@ public final class LookupRepairBenchmark {
         BenchmarkReport.line("  repair processors stopped            %8.2f s   %s", median(withoutRepair), withoutRepair);
         BenchmarkReport.line("  repair processors running beside it  %8.2f s   %s; the repair caught up %.2f s after the answer",
                 median(withRepair), withRepair, median(repairBehind));
+        BenchmarkReport.line("  MongoDB commands per row, the last upload with its repair: %s", uploadCommands.perOperation(ROWS_PER_UPLOAD));
     }
 
     private static double median(List<Double> values) {

@@ -1,6 +1,8 @@
 package io.roster.query.bench;
 
+import io.micrometer.core.instrument.MeterRegistry;
 import io.roster.testsupport.BenchmarkReport;
+import io.roster.testsupport.mongo.MongoCommandCounts;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -65,8 +67,11 @@ public final class MemberListBenchmark {
     private final String bearer;
     private int members;
 
+    private final MeterRegistry meters;
+
     private MemberListBenchmark(ConfigurableApplicationContext context) {
         this.applier = context.getBean(EventApplier.class);
+        this.meters = context.getBean(MeterRegistry.class);
         this.query = context.getBean(MemberQuery.class);
         this.rows = context.getBean(MongoDatabase.class).getCollection(VersionedCollection.physicalName(MemberRows.COLLECTION,
                 context.getBean(ProjectionCollections.class).activeVersion()));
@@ -133,6 +138,11 @@ public final class MemberListBenchmark {
         HttpRequest floor = get(baseUri + "/api/v1/organizations/" + organizationId);
         checkHttp(request);
         checkHttp(floor);
+        MongoCommandCounts beforePages = MongoCommandCounts.of(meters);
+        for (int i = 0; i < 20; i++) {
+            send(request);
+        }
+        MongoCommandCounts perPage = MongoCommandCounts.of(meters).since(beforePages);
 
         List<LongSupplier> contenders = List.of(
                 () -> time(() -> rows.find(raw).sort(MemberQuery.LIST_ORDER).limit(LIMIT + 1).into(new ArrayList<>()).size()),
@@ -155,6 +165,7 @@ public final class MemberListBenchmark {
         BenchmarkReport.line("%-9d %-6s | %7d / %7d | %7d / %7d | %7d / %7d | %7d / %7d | %13.2f | %.1f%n", size, page,
                 rawFind[0], rawFind[1], queryPath[0], queryPath[1], endpoint[0], endpoint[1], httpFloor[0], httpFloor[1],
                 (double) endpoint[1] / rawFind[1], fillSeconds);
+        BenchmarkReport.line("%-9d %-6s   MongoDB commands per HTTP page: %s%n", size, page, perPage.perOperation(20));
     }
 
     private HttpRequest get(String uri) {
