@@ -24,13 +24,11 @@ import java.nio.charset.StandardCharsets;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
-import java.time.ZoneId;
 import java.time.ZoneOffset;
 import java.util.Base64;
 import java.util.Date;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicInteger;
-import java.util.concurrent.atomic.AtomicReference;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.assertj.core.api.Assertions.assertThatThrownBy;
@@ -41,7 +39,8 @@ class VerifiedTokenCacheTest {
     private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
 
     private final RSAKey key = newKey();
-    private final AtomicReference<Instant> now = new AtomicReference<>(NOW);
+    /** The claim checks' clock: a test moves it with setClock. */
+    private final JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ofSeconds(60));
     private final AtomicInteger signatureChecks = new AtomicInteger();
     private final ReactiveJwtDecoder decoder = cachingDecoder();
 
@@ -62,7 +61,7 @@ class VerifiedTokenCacheTest {
         String token = sign(key, "user-1", NOW.plusSeconds(120));
         decoder.decode(token).block();
 
-        now.set(NOW.plusSeconds(120).plus(Duration.ofMinutes(2)));
+        timestamps.setClock(Clock.fixed(NOW.plusSeconds(120).plus(Duration.ofMinutes(2)), ZoneOffset.UTC));
 
         assertThatThrownBy(() -> decoder.decode(token).block()).isInstanceOf(JwtValidationException.class);
         assertThatThrownBy(() -> decoder.decode(token).block()).isInstanceOf(JwtValidationException.class);
@@ -90,24 +89,17 @@ class VerifiedTokenCacheTest {
         assertThat(signatureChecks).hasValue(2);
     }
 
+    @Test
+    void emptyAndMalformedTokensAreRefusedAndNeverKept() {
+        for (String malformed : List.of("", "not-a-jwt", "a.b.c", "é.é.é")) {
+            assertThatThrownBy(() -> decoder.decode(malformed).block()).as(malformed).isInstanceOf(BadJwtException.class);
+            assertThatThrownBy(() -> decoder.decode(malformed).block()).as(malformed).isInstanceOf(BadJwtException.class);
+        }
+        assertThat(signatureChecks).hasValue(8);
+    }
+
     private ReactiveJwtDecoder cachingDecoder() {
-        JwtTimestampValidator timestamps = new JwtTimestampValidator(Duration.ofSeconds(60));
-        timestamps.setClock(new Clock() {
-            @Override
-            public ZoneId getZone() {
-                return ZoneOffset.UTC;
-            }
-
-            @Override
-            public Clock withZone(ZoneId zone) {
-                return this;
-            }
-
-            @Override
-            public Instant instant() {
-                return now.get();
-            }
-        });
+        timestamps.setClock(Clock.fixed(NOW, ZoneOffset.UTC));
         OAuth2TokenValidator<Jwt> claimChecks = new DelegatingOAuth2TokenValidator<>(List.of(timestamps,
                 new JwtIssuerValidator(TokenSettings.ISSUER)));
         try {
