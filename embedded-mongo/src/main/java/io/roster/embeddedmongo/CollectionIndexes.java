@@ -98,10 +98,7 @@ public final class CollectionIndexes<P> {
      */
     public void updated(P position, Document oldDocument, Document newDocument) {
         buildDeclared();
-        ordered.forEach(index -> {
-            index.remove(oldDocument, position);
-            index.add(newDocument, position);
-        });
+        ordered.forEach(index -> index.update(oldDocument, newDocument, position));
     }
 
     /** From {@code removeDocument(position)}, with the document read before the backend removed it (null: none was there). */

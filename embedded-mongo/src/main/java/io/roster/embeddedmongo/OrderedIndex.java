@@ -110,6 +110,31 @@ final class OrderedIndex<P> {
     }
 
     /**
+     * An update: its entries move only when it changed a value of this index's keys. Most updates do not (a member
+     * row's profile, a counter), and every write of a projection with six indexes would otherwise remove and re-add
+     * six entries.
+     */
+    void update(Document oldDocument, Document newDocument, P position) {
+        if (!broken && sameTuples(keyValues(oldDocument), keyValues(newDocument))) {
+            return;
+        }
+        remove(oldDocument, position);
+        add(newDocument, position);
+    }
+
+    private static boolean sameTuples(List<Object[]> before, List<Object[]> after) {
+        if (before.size() != after.size()) {
+            return false;
+        }
+        for (int i = 0; i < before.size(); i++) {
+            if (!Arrays.equals(before.get(i), after.get(i))) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    /**
      * The positions of the entries between two search tuples (see {@link #LOW}), in index order or its reverse;
      * entries with equal key values stay in natural order either way, as a stable sort leaves them.
      */
