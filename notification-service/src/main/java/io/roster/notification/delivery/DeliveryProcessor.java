@@ -47,9 +47,11 @@ public class DeliveryProcessor {
     private final RetryPolicy retry;
     private final Clock clock;
     private final MeterRegistry meters;
+    private final UnsentClaims unsent;
 
     DeliveryProcessor(DeliveryQueue queue, SmtpRouting routing, EmailComposer composer, MailGateway gateway,
-                      OutcomePublisher publisher, DeliveryProperties properties, Clock clock, MeterRegistry meters) {
+                      OutcomePublisher publisher, DeliveryProperties properties, Clock clock, MeterRegistry meters,
+                      UnsentClaims unsent) {
         this.queue = queue;
         this.routing = routing;
         this.composer = composer;
@@ -59,6 +61,7 @@ public class DeliveryProcessor {
         this.retry = new RetryPolicy(properties);
         this.clock = clock;
         this.meters = meters;
+        this.unsent = unsent;
     }
 
     /**
@@ -106,7 +109,7 @@ public class DeliveryProcessor {
             return failed(claim, failure, retryable);
         }
         try (connection) {
-            if (!queue.markSending(claim, ready.recipient(), !server.platform(), clock.instant(), properties.lease())) {
+            if (!markSending(claim, server, ready)) {
                 log.warn("Notification {}: lease lost before sending; another worker has it", claim.notificationId());
                 return Attempt.LOST;
             }
@@ -139,6 +142,16 @@ public class DeliveryProcessor {
         }, () -> log.warn("Notification {} was sent, but its lease had passed to another worker meanwhile",
                 claim.notificationId()));
         return Attempt.SENT;
+    }
+
+    private boolean markSending(Delivery claim, SmtpServer server, Composition.Ready ready) {
+        try {
+            return queue.markSending(claim, ready.recipient(), !server.platform(), clock.instant(), properties.lease());
+        } catch (RuntimeException e) {
+            // MongoDB may have applied it: without this note the delivery would become unknown, though never sent
+            unsent.add(claim);
+            throw e;
+        }
     }
 
     private Attempt failed(Delivery claim, SmtpFailure failure, boolean retryable) {

@@ -40,6 +40,7 @@ public class DeliveryWorkers implements SmartLifecycle {
     private final Clock clock;
     private final OrganizationGate gate;
     private final LeaseHeartbeat leases;
+    private final UnsentClaims unsent;
     private final Object signal = new Object();
     private final Object claimLock = new Object();
     private static final int CANDIDATES = 100;
@@ -57,7 +58,7 @@ public class DeliveryWorkers implements SmartLifecycle {
     private volatile boolean heldBack;
 
     DeliveryWorkers(DeliveryQueue queue, DeliveryProcessor processor, OutcomePublisher publisher,
-                    DeliveryProperties properties, Clock clock, LeaseHeartbeat leases) {
+                    DeliveryProperties properties, Clock clock, LeaseHeartbeat leases, UnsentClaims unsent) {
         this.queue = queue;
         this.processor = processor;
         this.publisher = publisher;
@@ -65,6 +66,7 @@ public class DeliveryWorkers implements SmartLifecycle {
         this.clock = clock;
         this.gate = new OrganizationGate(properties.perOrganizationConcurrency(), new RetryPolicy(properties));
         this.leases = leases;
+        this.unsent = unsent;
     }
 
     /** A delivery was recorded: one idle worker takes it now rather than at its next poll. */
@@ -273,8 +275,12 @@ public class DeliveryWorkers implements SmartLifecycle {
         }
     }
 
-    /** Deliveries whose worker stopped during the SMTP transaction become unknown (see {@link DeliveryProcessor}). */
+    /**
+     * Deliveries whose worker stopped during the SMTP transaction become unknown (see {@link DeliveryProcessor}); first,
+     * this instance's claims that never reached it go back to the queue ({@link UnsentClaims}).
+     */
     void recoverInFlight() {
+        unsent.requeue(queue, clock.instant());
         Optional<Delivery> expired;
         while ((expired = queue.expireOneInFlight(clock.instant())).isPresent()) {
             Delivery unknown = expired.get();

@@ -19,6 +19,8 @@ import io.roster.notification.smtp.SmtpFailure;
 import io.roster.notification.smtp.SmtpServer;
 import io.roster.notification.smtp.TlsMode;
 import io.roster.testsupport.EmbeddedInfrastructure;
+import io.roster.testsupport.fault.TcpProxy;
+import com.mongodb.MongoException;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.record.TimestampType;
@@ -38,6 +40,7 @@ import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.atomic.AtomicInteger;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 import static org.mockito.ArgumentMatchers.any;
 import static org.mockito.Mockito.mock;
@@ -47,7 +50,8 @@ import static org.mockito.Mockito.when;
 class DeliveryProcessorTest {
 
     private final MongoClient client = MongoClients.create(EmbeddedInfrastructure.mongoUri());
-    private final DeliveryDocuments documents = new DeliveryDocuments(client.getDatabase("delivery-unit-" + UUID.randomUUID()));
+    private final String database = "delivery-unit-" + UUID.randomUUID();
+    private final DeliveryDocuments documents = new DeliveryDocuments(client.getDatabase(database));
     private final DeliveryQueue queue = new DeliveryQueue(documents);
     private final DeliveryLog log = new DeliveryLog(documents);
     // MongoDB keeps milliseconds, so the clock starts on one
@@ -59,6 +63,8 @@ class DeliveryProcessorTest {
     private final SmtpRouting routing = mock(SmtpRouting.class);
     private final EmailComposer composer = mock(EmailComposer.class);
     private final ScriptedGateway gateway = new ScriptedGateway();
+    private final UnsentClaims unsent = new UnsentClaims();
+    private final OutcomePublisher publisher;
     private final DeliveryProcessor processor;
 
     @SuppressWarnings("unchecked")
@@ -70,8 +76,9 @@ class DeliveryProcessorTest {
         });
         when(routing.serverFor(any())).thenReturn(new SmtpServer("smtp.example", 25, TlsMode.NONE, null, null, "from@x.io", "X", true));
         when(composer.compose(any(), any())).thenReturn(new Composition.Ready("ann@x.io", new RenderedEmail("Hi", "text", "<p>html</p>")));
-        OutcomePublisher publisher = new OutcomePublisher(kafka, queue, new SimpleMeterRegistry());
-        processor = new DeliveryProcessor(queue, routing, composer, gateway, publisher, properties, clock, new SimpleMeterRegistry());
+        publisher = new OutcomePublisher(kafka, queue, new SimpleMeterRegistry());
+        processor = new DeliveryProcessor(queue, routing, composer, gateway, publisher, properties, clock, new SimpleMeterRegistry(),
+                unsent);
     }
 
     @AfterEach
@@ -191,6 +198,56 @@ class DeliveryProcessorTest {
         }));
     }
 
+    /**
+     * The write of {@code sending} reaches MongoDB, but its answer comes after the client gave up (a slow link: each
+     * chunk held 1.5 s, the client's socket timeout 1 s). No SMTP transaction started, so when the lease runs out the
+     * recovery puts the email back in the queue instead of recording an unknown outcome, and it is sent once.
+     */
+    @Test
+    void aWriteOfSendingThatTimedOutAfterMongoDbAppliedItPutsTheEmailBackInsteadOfMakingItUnknown() {
+        recordInvitation();
+        Delivery claim = claim().orElseThrow();
+        int mongoPort = Integer.parseInt(EmbeddedInfrastructure.mongoUri().substring(EmbeddedInfrastructure.mongoUri().lastIndexOf(':') + 1));
+        try (TcpProxy link = TcpProxy.start(0, "127.0.0.1", mongoPort);
+             MongoClient slowClient = MongoClients.create("mongodb://127.0.0.1:" + link.port()
+                     + "/?socketTimeoutMS=1000&retryWrites=false&serverSelectionTimeoutMS=5000")) {
+            DeliveryQueue slowQueue = new DeliveryQueue(new DeliveryDocuments(slowClient.getDatabase(database)));
+            DeliveryProcessor slowProcessor = new DeliveryProcessor(slowQueue, routing, composer, gateway, publisher, properties, clock,
+                    new SimpleMeterRegistry(), unsent);
+            assertThat(slowClient.getDatabase("admin").runCommand(new org.bson.Document("ping", 1))).isNotNull();
+            link.delay(Duration.ofMillis(1500));
+
+            assertThatThrownBy(() -> slowProcessor.process(claim, true)).isInstanceOf(MongoException.class);
+            await("MongoDB applied the write the client gave up on").atMost(Duration.ofSeconds(10))
+                    .until(() -> log.find(claim.notificationId()).orElseThrow().status() == DeliveryStatus.SENDING);
+            link.heal();
+        }
+        assertThat(gateway.sent).isEmpty();
+
+        clock.advance(properties.lease().plusSeconds(1));
+        workers().recoverInFlight();
+        Delivery requeued = log.find(claim.notificationId()).orElseThrow();
+        assertThat(requeued.status()).as("%s", requeued).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(requeued.attempts()).as("the attempt that never reached SMTP is not counted").isZero();
+        assertThat(requeued.outcomes()).as("no outcome recorded").isZero();
+
+        assertThat(processor.process(claim().orElseThrow(), true)).isEqualTo(Attempt.SENT);
+        assertThat(gateway.sent).hasSize(1);
+        assertThat(log.find(claim.notificationId()).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
+    }
+
+    /** A worker taken for dead mid-send (nothing noted as unsent) still becomes unknown: at most once. */
+    @Test
+    void aDeliveryWhoseWorkerStoppedMidSendStillBecomesUnknown() {
+        recordInvitation();
+        Delivery claim = claim().orElseThrow();
+        assertThat(queue.markSending(claim, "ann@x.io", false, clock.instant(), properties.lease())).isTrue();
+        clock.advance(properties.lease().plusSeconds(1));
+        workers().recoverInFlight();
+        assertThat(log.find(claim.notificationId()).orElseThrow().status()).isEqualTo(DeliveryStatus.UNKNOWN);
+        assertThat(claim()).isEmpty();
+    }
+
     @Test
     void anInvitationResentWhileItsEarlierEmailIsInFlightCancelsThatEmailInsteadOfRetryingIt() {
         InvitationIssued issued = recordInvitation();
@@ -243,6 +300,10 @@ class DeliveryProcessorTest {
         assertThat(queue.insert(delivery, null)).isTrue();
         assertThat(queue.insert(delivery, null)).as("one delivery per triggering event").isFalse();
         return event;
+    }
+
+    private DeliveryWorkers workers() {
+        return new DeliveryWorkers(queue, processor, publisher, properties, clock, new LeaseHeartbeat(queue, properties, clock), unsent);
     }
 
     private Optional<Delivery> claim() {
