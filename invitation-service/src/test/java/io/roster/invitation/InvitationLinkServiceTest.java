@@ -6,6 +6,7 @@ import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.UserRegistered;
 import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationLinkCreated;
+import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import org.junit.jupiter.api.Test;
 import org.springframework.http.MediaType;
@@ -23,6 +24,7 @@ import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 import static org.awaitility.Awaitility.await;
 
 /** Invitation links over HTTP: exact quota under concurrency, domain patterns, disable and enable, the URL. */
@@ -139,6 +141,61 @@ class InvitationLinkServiceTest extends AbstractServiceTest {
         clock.advance(Duration.ofDays(4));
         accept(token, tokenOf(UUID.randomUUID(), "late@x.io")).expectStatus().isEqualTo(410)
                 .expectBody().jsonPath("$.code").isEqualTo("invitation_expired");
+    }
+
+    /**
+     * Issue 17 item 3 (B5): a link's expiry and quota can be taken away again with JSON merge patch nulls, and every
+     * refused value names its field.
+     */
+    @Test
+    void aPatchWithNullsMakesALinkNeverExpireAndUnlimitedAgainAndRefusalsNameTheirField() {
+        UUID org = organizationAdministeredBy(admin, "Patch Co");
+        JsonNode created = createLink(org, Map.of("name", "Trial", "quota", 1, "expiresAt",
+                clock.instant().plus(Duration.ofDays(1)).toString(), "roles", List.of("member")))
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+        UUID linkId = UUID.fromString(created.get("linkId").asText());
+        String url = created.get("url").asText();
+        String token = url.substring(url.lastIndexOf('/') + 1);
+        UUID first = UUID.randomUUID();
+        accept(token, tokenOf(first, first + "@anywhere.io")).expectStatus().isOk();
+
+        patchLink(org, linkId, "{\"quota\":0}").expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.code").isEqualTo("validation_failed").jsonPath("$.errors[0].field").isEqualTo("quota");
+        patchLink(org, linkId, "{\"expiresAt\":\"" + clock.instant().minusSeconds(60) + "\"}").expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("expiresAt");
+        await("the used-up link").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                web.get().uri("/api/v1/invitations/{token}", token).exchange().expectStatus().isOk()
+                        .expectBody().jsonPath("$.status").isEqualTo("exhausted"));
+        patchLink(org, linkId, "{\"name\":\"Renamed\"}").expectStatus().isOk();
+        // the preview reads the lookup, which the link's events reach a moment later
+        await("the renamed link keeps its quota").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                web.get().uri("/api/v1/invitations/{token}", token).exchange().expectStatus().isOk()
+                        .expectBody().jsonPath("$.status").isEqualTo("exhausted"));
+
+        patchLink(org, linkId, "{\"expiresAt\":null,\"quota\":null}").expectStatus().isOk();
+        clock.advance(Duration.ofDays(30));
+        await("the link without expiry or quota").atMost(Duration.ofSeconds(20)).untilAsserted(() ->
+                web.get().uri("/api/v1/invitations/{token}", token).exchange().expectStatus().isOk()
+                        .expectBody().jsonPath("$.status").isEqualTo("enabled"));
+        for (int i = 0; i < 2; i++) {
+            UUID later = UUID.randomUUID();
+            accept(token, tokenOf(later, later + "@anywhere.io")).expectStatus().isOk();
+        }
+        List<RosterEvent> events = invitationEvents(linkId, 6);
+        assertThat(events).filteredOn(InvitationLinkUpdated.class::isInstance).extracting(e -> (InvitationLinkUpdated) e)
+                .extracting(InvitationLinkUpdated::name, InvitationLinkUpdated::quota)
+                .containsExactly(tuple("Renamed", 1), tuple("Renamed", null));
+        assertThat(events).filteredOn(InvitationLinkUpdated.class::isInstance).last()
+                .extracting(e -> ((InvitationLinkUpdated) e).expiresAt()).isNull();
+
+        patchLink(org, linkId, "{\"quota\":2}").expectStatus().isBadRequest().expectBody()
+                .jsonPath("$.errors[0].field").isEqualTo("quota")
+                .jsonPath("$.errors[0].message").isEqualTo("must be at least 1 and at least the 3 uses so far");
+    }
+
+    private WebTestClient.ResponseSpec patchLink(UUID org, UUID linkId, String json) {
+        return web.patch().uri("/api/v1/organizations/{org}/invitation-links/{id}", org, linkId).headers(h -> h.setBearerAuth(adminToken))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(json).exchange();
     }
 
     private UUID registered(String email, boolean verified) {

@@ -166,7 +166,7 @@ class User {
         String newFirst = command.firstName() == null ? firstName : command.firstName().strip();
         String newLast = command.lastName() == null ? lastName : command.lastName().strip();
         if (newFirst.isEmpty() || newLast.isEmpty()) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "A name cannot be blank.");
+            throw RuleViolation.invalidField(newFirst.isEmpty() ? "firstName" : "lastName", "must not be blank");
         }
         if (!newFirst.equals(firstName) || !newLast.equals(lastName)) {
             apply(new UserProfileUpdated(UUID.randomUUID(), clock.instant(), null, command.actor().userId(), userId, newFirst, newLast));

@@ -84,7 +84,7 @@ class Organization {
         requireManager(command.actor());
         String newName = command.name() == null ? "" : command.name().strip();
         if (newName.isEmpty()) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "An organization needs a name.");
+            throw RuleViolation.invalidField("name", "An organization needs a name.");
         }
         if (newName.equals(name)) {
             return;
@@ -259,11 +259,11 @@ class Organization {
 
     private static List<String> validRoles(Collection<String> roles) {
         if (roles == null || roles.isEmpty()) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "A member needs at least one role.");
+            throw RuleViolation.invalidField("roles", "A member needs at least one role.");
         }
         List<String> unknown = OrganizationRole.unknown(roles);
         if (!unknown.isEmpty()) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "Unknown roles " + unknown + "; the roles are " + OrganizationRole.NAMES + ".");
+            throw RuleViolation.invalidField("roles", "Unknown roles " + unknown + "; the roles are " + OrganizationRole.NAMES + ".");
         }
         return OrganizationRoles.names(OrganizationRoles.bits(roles));
     }
@@ -282,7 +282,7 @@ class Organization {
     private static String teamName(String name) {
         String stripped = name == null ? "" : name.strip();
         if (stripped.isEmpty()) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "A team needs a name.");
+            throw RuleViolation.invalidField("name", "A team needs a name.");
         }
         return stripped;
     }

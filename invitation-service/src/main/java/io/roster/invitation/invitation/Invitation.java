@@ -52,10 +52,10 @@ class Invitation {
     Invitation(IssueInvitationCommand command, Clock clock) {
         Instant now = clock.instant();
         if (!command.expiresAt().isAfter(now)) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "An invitation must expire in the future.");
+            throw RuleViolation.invalidField("expiresAt", "An invitation must expire in the future.");
         }
         if (!EmailAddress.isValid(command.email())) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "Not a valid email address.");
+            throw RuleViolation.invalidField("emails", "Not a valid email address.");
         }
         apply(new InvitationIssued(UUID.randomUUID(), now, command.organizationId(), command.actorId(),
                 command.invitationId(), command.email(), command.firstName(), command.lastName(),

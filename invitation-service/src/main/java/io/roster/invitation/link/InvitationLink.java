@@ -70,11 +70,11 @@ class InvitationLink {
         String newName = command.name() != null ? command.name() : name;
         String newDescription = command.description() != null ? command.description() : description;
         List<String> newEmails = command.emails() != null ? List.copyOf(command.emails()) : emails;
-        Instant newExpiry = command.expiresAt() != null ? command.expiresAt() : expiresAt;
-        Integer newQuota = command.quota() != null ? command.quota() : quota;
+        Instant newExpiry = command.expiresAt() != null ? command.expiresAt().orElse(null) : expiresAt;
+        Integer newQuota = command.quota() != null ? command.quota().orElse(null) : quota;
         List<String> newRoles = command.roles() != null ? List.copyOf(command.roles()) : roles;
         List<UUID> newTeams = command.teamIds() != null ? List.copyOf(command.teamIds()) : teamIds;
-        validate(newEmails, command.expiresAt(), newQuota, used, now);
+        validate(newEmails, command.expiresAt() == null ? null : newExpiry, newQuota, used, now);
         if (Objects.equals(newName, name) && Objects.equals(newDescription, description) && newEmails.equals(emails)
                 && Objects.equals(newExpiry, expiresAt) && Objects.equals(newQuota, quota) && newRoles.equals(roles)
                 && newTeams.equals(teamIds)) {
@@ -131,14 +131,13 @@ class InvitationLink {
 
     private static void validate(List<String> emails, Instant expiresAt, Integer quota, int used, Instant now) {
         if (emails.stream().anyMatch(e -> !LinkAudience.isValid(e))) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "emails: each must be an address or *@domain.");
+            throw RuleViolation.invalidField("emails", "each must be an address or *@domain");
         }
         if (expiresAt != null && !expiresAt.isAfter(now)) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "expiresAt: must be in the future.");
+            throw RuleViolation.invalidField("expiresAt", "must be in the future");
         }
         if (quota != null && (quota < 1 || quota < used)) {
-            throw new RuleViolation(ProblemCode.VALIDATION_FAILED, "quota: must be at least 1 and at least the "
-                    + used + " uses so far.");
+            throw RuleViolation.invalidField("quota", "must be at least 1 and at least the " + used + " uses so far");
         }
     }
 

@@ -18,6 +18,7 @@ import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Pattern;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.constraints.Size;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -35,6 +36,8 @@ import reactor.core.scheduler.Schedulers;
 import java.net.URI;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
+import org.openapitools.jackson.nullable.JsonNullable;
 import java.util.UUID;
 import java.util.concurrent.Callable;
 
@@ -85,7 +88,7 @@ class InvitationLinkController {
             List<UUID> teamIds = request.teamIds() == null ? null : teams(organizationId, request.teamIds());
             return commands.sendAndWait(new UpdateInvitationLinkCommand(linkId, organizationId, caller.userId(),
                     request.name() == null ? null : request.name().strip(), request.description(),
-                    request.emails() == null ? null : patterns(request.emails()), request.expiresAt(), request.quota(),
+                    request.emails() == null ? null : patterns(request.emails()), patch(request.expiresAt()), patch(request.quota()),
                     request.roles() == null ? null : request.roles().stream().distinct().toList(), teamIds));
         }).map(sent -> sent.respond(ResponseEntity.ok(), new Changed(linkId)));
     }
@@ -130,6 +133,11 @@ class InvitationLinkController {
         return teamIds;
     }
 
+    /** A merge-patch field as the command takes it: null when left out, empty when sent as null (removed). */
+    private static <T> Optional<T> patch(JsonNullable<T> field) {
+        return field == null || !field.isPresent() ? null : Optional.ofNullable(field.get());
+    }
+
     private static List<String> patterns(List<String> emails) {
         List<String> patterns = emails == null ? List.of() : emails.stream().map(LinkAudience::normalize).distinct().toList();
         if (patterns.stream().anyMatch(p -> !LinkAudience.isValid(p))) {
@@ -155,8 +163,12 @@ class InvitationLinkController {
     record UpdateRequest(@Size(min = 1, max = 200) String name,
                          @Size(max = 1000) String description,
                          @Size(max = 100) List<@NotNull String> emails,
-                         Instant expiresAt,
-                         @Min(1) Integer quota,
+                         @Schema(implementation = Instant.class, nullable = true,
+                                 description = "Left out: unchanged; null: the link never expires.")
+                         JsonNullable<Instant> expiresAt,
+                         @Schema(implementation = Integer.class, nullable = true, minimum = "1",
+                                 description = "Left out: unchanged; null: no quota. At least the uses so far.")
+                         JsonNullable<@Min(1) Integer> quota,
                          @Size(min = 1) List<@NotNull @ValidOrganizationRole String> roles,
                          @Size(max = 100) List<@NotNull UUID> teamIds) {
     }
@@ -164,7 +176,7 @@ class InvitationLinkController {
     record StatusRequest(@NotNull @Pattern(regexp = "enabled|disabled", message = "must be enabled or disabled") String status) {
     }
 
-    @io.swagger.v3.oas.annotations.media.Schema(name = "InvitationLinkCreated") // one name per shape in docs/openapi/roster.yaml
+    @Schema(name = "InvitationLinkCreated") // one name per shape in docs/openapi/roster.yaml
     record Created(UUID linkId, String url) {
     }
 

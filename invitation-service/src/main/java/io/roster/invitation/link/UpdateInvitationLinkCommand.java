@@ -4,10 +4,15 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
-/** Change a link's settings; a null field stays as it is. */
+/**
+ * Change a link's settings as a JSON merge patch (RFC 7396) does: a null field stays as it is. {@code expiresAt} and
+ * {@code quota} have a third state, as in the request: null leaves them, an empty Optional removes them (the link
+ * never expires, or has no quota).
+ */
 record UpdateInvitationLinkCommand(@TargetAggregateIdentifier UUID linkId, UUID organizationId, UUID actorId, String name,
-                                   String description, List<String> emails, Instant expiresAt, Integer quota,
-                                   List<String> roles, List<UUID> teamIds) {
+                                   String description, List<String> emails, Optional<Instant> expiresAt,
+                                   Optional<Integer> quota, List<String> roles, List<UUID> teamIds) {
 }

@@ -20,6 +20,7 @@ import org.junit.jupiter.api.Test;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -126,7 +127,30 @@ class InvitationLinkTest {
                 .expectEvents(new InvitationLinkUpdated(null, T0, organizationId, admin, linkId, "Renamed", null, List.of("a@x.io"),
                         null, 5, List.of("member"), List.of()));
         fixture.given(created(List.of(), 5, null), used(UUID.randomUUID(), 1), used(UUID.randomUUID(), 2))
-                .when(new UpdateInvitationLinkCommand(linkId, organizationId, admin, null, null, null, null, 1, null, null))
+                .when(new UpdateInvitationLinkCommand(linkId, organizationId, admin, null, null, null, null, Optional.of(1), null, null))
+                .expectNoEvents().expectException(code("validation_failed"));
+    }
+
+    @Test
+    void aMergePatchWithNullExpiryAndQuotaMakesTheLinkNeverExpireAndUnlimitedAndAbsentOnesStay() {
+        Instant expiry = T0.plus(Duration.ofDays(2));
+        fixture.given(created(List.of(), 5, expiry), used(UUID.randomUUID(), 1))
+                .when(new UpdateInvitationLinkCommand(linkId, organizationId, admin, null, null, null, Optional.empty(), Optional.empty(),
+                        null, null))
+                .expectEvents(new InvitationLinkUpdated(null, T0, organizationId, admin, linkId, "Team", null, List.of(), null, null,
+                        List.of("member"), List.of()));
+        fixture.given(created(List.of(), 5, expiry))
+                .when(new UpdateInvitationLinkCommand(linkId, organizationId, admin, null, null, null, null, Optional.empty(), null, null))
+                .expectEvents(new InvitationLinkUpdated(null, T0, organizationId, admin, linkId, "Team", null, List.of(), expiry, null,
+                        List.of("member"), List.of()));
+        // an expiry that has passed meanwhile does not block other edits; only a new one must be in the future
+        fixture.given(created(List.of(), 5, T0.minusSeconds(1)))
+                .when(new UpdateInvitationLinkCommand(linkId, organizationId, admin, "Renamed", null, null, null, null, null, null))
+                .expectEvents(new InvitationLinkUpdated(null, T0, organizationId, admin, linkId, "Renamed", null, List.of(),
+                        T0.minusSeconds(1), 5, List.of("member"), List.of()));
+        fixture.given(created(List.of(), 5, null))
+                .when(new UpdateInvitationLinkCommand(linkId, organizationId, admin, null, null, null, Optional.of(T0.minusSeconds(1)),
+                        null, null, null))
                 .expectNoEvents().expectException(code("validation_failed"));
     }
 

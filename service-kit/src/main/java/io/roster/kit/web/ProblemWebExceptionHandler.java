@@ -65,7 +65,7 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
             return problem;
         }
         if (cause instanceof RuleViolation rule) {
-            return new ApiProblem(rule.problemCode(), rule.getMessage());
+            return rule.toProblem();
         }
         if (cause instanceof WebExchangeBindException bind) {
             return ApiProblem.validation(fieldProblems(bind));

@@ -9,10 +9,25 @@ import io.roster.events.ProblemCode;
 public class RuleViolation extends RuntimeException {
 
     private final ProblemCode code;
+    /** The request field the refusal is about, or null when it is about no one field. */
+    private final String field;
 
     public RuleViolation(ProblemCode code, String detail) {
+        this(code, detail, null);
+    }
+
+    private RuleViolation(ProblemCode code, String detail, String field) {
         super(detail, null, false, false);
         this.code = code;
+        this.field = field;
+    }
+
+    /**
+     * {@code validation_failed} naming the request field whose value a rule refused (a field of the request, as the
+     * caller sent it), answered like a refused field format: {@code errors: [{field, message}]}.
+     */
+    public static RuleViolation invalidField(String field, String message) {
+        return new RuleViolation(ProblemCode.VALIDATION_FAILED, message, field);
     }
 
     /**
@@ -31,5 +46,10 @@ public class RuleViolation extends RuntimeException {
 
     public ProblemCode problemCode() {
         return code;
+    }
+
+    /** The answer to the caller. */
+    ApiProblem toProblem() {
+        return field == null ? new ApiProblem(code, getMessage()) : ApiProblem.invalidField(field, getMessage());
     }
 }

@@ -2,6 +2,7 @@ package io.roster.kit.web;
 
 import com.fasterxml.jackson.databind.ObjectMapper;
 import io.roster.kit.correlation.CorrelationIdFilter;
+import org.openapitools.jackson.nullable.JsonNullableModule;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.web.reactive.error.ErrorWebFluxAutoConfiguration;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -12,6 +13,12 @@ import org.springframework.core.annotation.Order;
 @AutoConfiguration(before = ErrorWebFluxAutoConfiguration.class)
 @EnableConfigurationProperties({WebLimits.class, TransportSecurity.class})
 public class WebConfiguration {
+
+    /** {@code JsonNullable} fields of PATCH requests: left out (undefined), sent as null, or sent with a value. */
+    @Bean
+    JsonNullableModule jsonNullableModule() {
+        return new JsonNullableModule();
+    }
 
     @Bean
     ProblemWriter problemWriter(ObjectMapper mapper) {

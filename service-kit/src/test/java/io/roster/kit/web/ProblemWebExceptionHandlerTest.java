@@ -52,6 +52,20 @@ class ProblemWebExceptionHandlerTest {
         assertThat(json.readTree(exchange.getResponse().getBodyAsString().block()).path("code").asText()).isEqualTo("internal_error");
     }
 
+    /** Issue 17 item 9: a rule that refuses one field's value names that field, as a refused format does. */
+    @Test
+    void aRuleRefusingAFieldsValueNamesTheFieldAndAnyOtherRuleNamesNone() throws Exception {
+        JsonNode field = json.readTree(answer(new CompletionException(RuleViolation.invalidField("quota", "must be at least 3")))
+                .getResponse().getBodyAsString().block());
+        assertThat(field.path("code").asText()).isEqualTo("validation_failed");
+        assertThat(field.path("errors").get(0).path("field").asText()).isEqualTo("quota");
+        assertThat(field.path("errors").get(0).path("message").asText()).isEqualTo("must be at least 3");
+
+        MockServerWebExchange rule = answer(new RuleViolation(io.roster.events.ProblemCode.LAST_ADMIN, "The last admin stays."));
+        assertThat(rule.getResponse().getStatusCode().value()).isEqualTo(409);
+        assertThat(json.readTree(rule.getResponse().getBodyAsString().block()).has("errors")).isFalse();
+    }
+
     private MockServerWebExchange answer(Throwable error) {
         MockServerWebExchange exchange = MockServerWebExchange.from(MockServerHttpRequest.post("/api/v1/users"));
         handler.handle(exchange, error).block();
