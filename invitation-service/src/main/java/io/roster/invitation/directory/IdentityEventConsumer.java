@@ -33,14 +33,19 @@ class IdentityEventConsumer {
     /** v2: the directory's collections were renamed for the team names, so it reads the topic from the start again. */
     static final String GROUP = "invitation-service-v2";
 
+    /** What the directory applied, per identity aggregate; also read by {@link IdentityConsistencyFilter}. */
     @Bean
-    ConsumerDefinition identityDirectoryConsumer(IdentityDirectory directory, MongoDatabase database) {
+    AppliedSequences directoryAppliedSequences(MongoDatabase database) {
+        return new AppliedSequences(database, "directory-applied-sequences-v2");
+    }
+
+    @Bean
+    ConsumerDefinition identityDirectoryConsumer(IdentityDirectory directory, AppliedSequences directoryAppliedSequences) {
         EventHandlers handlers = EventHandlers.builder()
                 .onEach(List.of(OrganizationCreated.class, OrganizationRenamed.class, MemberAdded.class, MemberRolesChanged.class,
                         MemberRemoved.class, TeamCreated.class, TeamRenamed.class, TeamDeleted.class, UserRegistered.class,
                         UserEmailVerified.class, UserDeleted.class), (event, envelope) -> directory.project(envelope))
                 .build();
-        return ConsumerDefinition.records(GROUP, List.of(Topics.IDENTITY), handlers,
-                new AppliedSequences(database, "directory-applied-sequences-v2"));
+        return ConsumerDefinition.records(GROUP, List.of(Topics.IDENTITY), handlers, directoryAppliedSequences);
     }
 }

@@ -55,7 +55,10 @@ public class OrganizationAccess {
                 caller.isProviderAdmin() ? null : memberships.roles(organizationId, caller.userId()).orElse(null),
                 () -> memberships.organizationExists(organizationId)).orElse(null);
         if (refusal == ProblemCode.NOT_FOUND) {
-            throw ApiProblem.notFound("No organization " + organizationId + " that you belong to.");
+            // this service learns of organizations and members from identity's events, a moment after they happen
+            throw ApiProblem.notFound("No organization " + organizationId + " that you belong to. If it was created, or you "
+                    + "were added, a moment ago, it may still be on its way here: send the Consistency-Token of that command, "
+                    + "or try again shortly.");
         }
         if (refusal != null) {
             throw ApiProblem.forbidden("Only the organization's admins and provider admins may do this.");
