@@ -132,6 +132,41 @@ class InvitationServiceTest extends AbstractServiceTest {
                 .expectStatus().isCreated().expectBody().jsonPath("$.invitations[0].expiresAt").isEqualTo(exact.toString());
     }
 
+    /** Issue 17 item 1 (B3): each invitee of one request keeps their own name; bad lists name their field. */
+    @Test
+    void eachInviteeOfOneRequestGetsTheirOwnName() {
+        UUID org = organizationAdministeredBy(admin, "Names");
+        JsonNode body = invite(org, Map.of("invitees", List.of(
+                        Map.of("email", "ann@names.io", "firstName", "Ann", "lastName", "Lee"),
+                        Map.of("email", "bob@names.io", "firstName", "Bob"),
+                        Map.of("email", "cy@names.io"),
+                        Map.of("email", "broken")),
+                "roles", List.of("member")))
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(body.get("rejected")).extracting(r -> r.get("email").asText() + " " + r.get("code").asText())
+                .containsExactly("broken validation_failed");
+        Map<String, String> names = new java.util.TreeMap<>();
+        for (JsonNode invitation : body.get("invitations")) {
+            InvitationIssued issued = (InvitationIssued) codec.decode(
+                    invitationRecords(UUID.fromString(invitation.get("invitationId").asText()), 1).get(0)).event();
+            names.put(issued.email(), issued.firstName() + " " + issued.lastName());
+        }
+        assertThat(names).containsExactly(Map.entry("ann@names.io", "Ann Lee"), Map.entry("bob@names.io", "Bob null"),
+                Map.entry("cy@names.io", "null null"));
+
+        invite(org, Map.of("invitees", List.of(Map.of("email", "d@names.io")), "emails", List.of("e@names.io"), "roles", List.of("member")))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("emails");
+        invite(org, Map.of("roles", List.of("member"))).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("invitees");
+        List<Map<String, String>> tooMany = java.util.stream.IntStream.range(0, 21).mapToObj(i -> Map.of("email", "p" + i + "@x.io")).toList();
+        invite(org, Map.of("invitees", tooMany, "roles", List.of("member"))).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("invitees");
+        invite(org, Map.of("invitees", List.of(Map.of("firstName", "No Address")), "roles", List.of("member"))).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").value(field -> assertThat((String) field).startsWith("invitees[0].email"));
+        invite(org, Map.of("invitees", List.of(Map.of("email", "f@names.io", "firstName", "x".repeat(101))), "roles", List.of("member")))
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("invitees[0].firstName");
+    }
+
     @Test
     void theInviteePreviewsWithoutAuthAndAcceptsOnlyWithTheInvitedAddress() {
         UUID org = organizationAdministeredBy(admin, "Initech");

@@ -82,10 +82,10 @@ class BulkInvitations {
         UUID jobId = UUID.randomUUID();
         jobs.started(jobId, upload.organizationId(), upload.actorId(), rows.size(), clock.instant());
         try {
-            InvitationIssuer.Terms terms = new InvitationIssuer.Terms(upload.organizationId(), upload.actorId(), null, null,
+            InvitationIssuer.Terms terms = new InvitationIssuer.Terms(upload.organizationId(), upload.actorId(),
                     upload.roles(), clock.instant().plus(InvitationIssuer.DEFAULT_VALIDITY), jobId);
             List<InvitationIssuer.Invitee> invitees = candidates.stream()
-                    .map(candidate -> new InvitationIssuer.Invitee(candidate.email(), candidate.teamIds())).toList();
+                    .map(candidate -> new InvitationIssuer.Invitee(candidate.email(), null, null, candidate.teamIds())).toList();
             Iterator<InvitationIssuer.Outcome> issued = issuer.issue(terms, invitees).iterator();
             for (Candidate candidate : candidates) {
                 if (issued.next() instanceof InvitationIssuer.Refused refusal) {

@@ -90,19 +90,20 @@ class InvitationController {
         List<String> roles = request.roles().stream().distinct().toList();
         Instant expiresAt = expiresAt(request, clock.instant());
         // invalid addresses are refused here; the others go to the issuer together, and are reported in request order
-        Rejected[] invalid = new Rejected[request.emails().size()];
+        List<InviteeRequest> requested = request.inviteesOrEmails();
+        Rejected[] invalid = new Rejected[requested.size()];
         List<InvitationIssuer.Invitee> invitees = new ArrayList<>();
         for (int i = 0; i < invalid.length; i++) {
-            String raw = request.emails().get(i);
-            String email = EmailAddress.normalize(raw);
+            InviteeRequest invitee = requested.get(i);
+            String email = EmailAddress.normalize(invitee.email());
             if (EmailAddress.isValid(email)) {
-                invitees.add(new InvitationIssuer.Invitee(email, teamIds));
+                invitees.add(new InvitationIssuer.Invitee(email, nameOr(invitee.firstName(), request.firstName()),
+                        nameOr(invitee.lastName(), request.lastName()), teamIds));
             } else {
-                invalid[i] = new Rejected(raw, ProblemCode.VALIDATION_FAILED.code(), "Not a valid email address.");
+                invalid[i] = new Rejected(invitee.email(), ProblemCode.VALIDATION_FAILED.code(), "Not a valid email address.");
             }
         }
-        InvitationIssuer.Terms terms = new InvitationIssuer.Terms(organizationId, caller.userId(), blankToNull(request.firstName()),
-                blankToNull(request.lastName()), roles, expiresAt, null);
+        InvitationIssuer.Terms terms = new InvitationIssuer.Terms(organizationId, caller.userId(), roles, expiresAt, null);
         Iterator<InvitationIssuer.Outcome> outcomes = issuer.issue(terms, invitees).iterator();
 
         List<Issued> issued = new ArrayList<>();
@@ -186,18 +187,43 @@ class InvitationController {
         return request.expiresAt();
     }
 
+    /** The invitee's own name part if given, else the request's (which {@code emails} share), else none. */
+    private static String nameOr(String own, String shared) {
+        String name = blankToNull(own);
+        return name != null ? name : blankToNull(shared);
+    }
+
     private static String blankToNull(String value) {
         return value == null || value.isBlank() ? null : value.strip();
     }
 
+    /**
+     * Who to invite: {@code invitees}, each with its own name, or (the older form, still accepted) {@code emails}, which
+     * share the request's {@code firstName} and {@code lastName}. One of the two, 1 to 20 addresses.
+     */
     record IssueRequest(
-            @NotNull @Size(min = 1, max = 20) List<@NotNull String> emails,
+            @Size(min = 1, max = 20) List<@NotNull @Valid InviteeRequest> invitees,
+            @Size(min = 1, max = 20) List<@NotNull String> emails,
             @Size(max = 100) String firstName,
             @Size(max = 100) String lastName,
             @NotEmpty List<@NotNull @ValidOrganizationRole String> roles,
             @Size(max = 100) List<@NotNull UUID> teamIds,
             @Min(1) @Max(720) Integer expiresInHours,
             Instant expiresAt) {
+
+        List<InviteeRequest> inviteesOrEmails() {
+            if (invitees != null && emails != null) {
+                throw ApiProblem.invalidField("emails", "give invitees or emails, not both");
+            }
+            if (invitees == null && emails == null) {
+                throw ApiProblem.invalidField("invitees", "must list 1 to 20 invitees");
+            }
+            return invitees != null ? invitees : emails.stream().map(email -> new InviteeRequest(email, null, null)).toList();
+        }
+    }
+
+    /** One invitee: the address, and the name the invitation greets and the member list shows until they join. */
+    record InviteeRequest(@NotNull String email, @Size(max = 100) String firstName, @Size(max = 100) String lastName) {
     }
 
     record IssueResponse(List<Issued> invitations, List<Rejected> rejected) {

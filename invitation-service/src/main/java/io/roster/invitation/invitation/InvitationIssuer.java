@@ -58,8 +58,11 @@ public class InvitationIssuer {
         this.tokens = tokens;
     }
 
-    /** One address to invite: normalized and valid ({@link io.roster.events.EmailAddress}), with teams of the organization. */
-    public record Invitee(String email, List<UUID> teamIds) {
+    /**
+     * One address to invite: normalized and valid ({@link io.roster.events.EmailAddress}), the invitee's own name (each
+     * part may be null), with teams of the organization.
+     */
+    public record Invitee(String email, String firstName, String lastName, List<UUID> teamIds) {
     }
 
     /**
@@ -67,8 +70,7 @@ public class InvitationIssuer {
      *
      * @param bulkJobId the bulk CSV job, or null for personal invitations
      */
-    public record Terms(UUID organizationId, UUID actorId, String firstName, String lastName, List<String> roles,
-                        Instant expiresAt, UUID bulkJobId) {
+    public record Terms(UUID organizationId, UUID actorId, List<String> roles, Instant expiresAt, UUID bulkJobId) {
     }
 
     /** What became of one address. */
@@ -178,7 +180,7 @@ public class InvitationIssuer {
         try {
             InvitationTokens.NewToken token = tokens.next();
             IssueInvitationCommand command = new IssueInvitationCommand(invitationId, terms.organizationId(), terms.actorId(),
-                    invitee.email(), terms.firstName(), terms.lastName(), terms.roles(), invitee.teamIds(), terms.expiresAt(),
+                    invitee.email(), invitee.firstName(), invitee.lastName(), terms.roles(), invitee.teamIds(), terms.expiresAt(),
                     token.hash(), token.sealed(), terms.bulkJobId());
             commands.sendAndWait(command);
             return new Attempt(index, new Issued(invitee.email(), invitationId, terms.expiresAt()), null);
