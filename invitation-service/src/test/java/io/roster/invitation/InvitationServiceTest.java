@@ -252,6 +252,52 @@ class InvitationServiceTest extends AbstractServiceTest {
                 .headers(h -> h.setBearerAuth(adminToken)).exchange().expectStatus().isNotFound();
     }
 
+    /** Issue 17 item 5: many invitations resent at once, each reported; another organization's ids are not found. */
+    @Test
+    void manyInvitationsAreResentAtOnceByIdOrByStatusAndEachIsReported() {
+        UUID org = organizationAdministeredBy(admin, "Resenders");
+        UUID pending = inviteOne(org, "pending@resend.io");
+        UUID revoked = inviteOne(org, "revoked@resend.io");
+        web.delete().uri("/api/v1/organizations/{org}/invitations/{id}", org, revoked).headers(h -> h.setBearerAuth(adminToken))
+                .exchange().expectStatus().isOk();
+        UUID expiring = invite(org, Map.of("emails", List.of("expiring@resend.io"), "roles", List.of("member"), "expiresInHours", 1))
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody()
+                .get("invitations").get(0).get("invitationId").asText().transform(UUID::fromString);
+        UUID elsewhere = inviteOne(organizationAdministeredBy(admin, "Elsewhere"), "other@resend.io");
+
+        JsonNode byIds = resendMany(org, Map.of("invitationIds", List.of(pending, revoked, elsewhere, pending)), adminToken)
+                .expectStatus().isOk().expectHeader().exists("Consistency-Token")
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(byIds.get("resent")).extracting(r -> r.get("invitationId").asText()).containsExactly(pending.toString());
+        assertThat(byIds.get("notResent")).extracting(r -> r.get("invitationId").asText() + " " + r.get("code").asText())
+                .containsExactly(revoked + " invitation_revoked", elsewhere + " not_found");
+        assertThat(invitationEvents(pending, 2).get(1)).isInstanceOf(InvitationResent.class);
+
+        clock.advance(Duration.ofHours(2));
+        JsonNode byStatus = resendMany(org, Map.of("status", "expired"), adminToken).expectStatus().isOk()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(byStatus.get("resent")).extracting(r -> r.get("email").asText()).contains("expiring@resend.io")
+                .doesNotContain("revoked@resend.io");
+        assertThat(invitationEvents(expiring, 2)).last().isInstanceOf(InvitationResent.class);
+
+        resendMany(org, Map.of("status", "expired", "invitationIds", List.of(pending)), adminToken).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("invitationIds");
+        resendMany(org, Map.of(), adminToken).expectStatus().isBadRequest();
+        resendMany(org, Map.of("status", "accepted"), adminToken).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("status");
+        List<UUID> tooMany = java.util.stream.IntStream.range(0, 1001).mapToObj(i -> UUID.randomUUID()).toList();
+        resendMany(org, Map.of("invitationIds", tooMany), adminToken).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("invitationIds");
+        UUID plainMember = member(org, "plain@resend.io", 2);
+        resendMany(org, Map.of("status", "pending"), tokenOf(plainMember, "plain@resend.io")).expectStatus().isForbidden();
+        resendMany(org, Map.of("status", "pending"), tokenOf(UUID.randomUUID(), "stranger@resend.io")).expectStatus().isNotFound();
+    }
+
+    private WebTestClient.ResponseSpec resendMany(UUID org, Map<String, Object> body, String bearer) {
+        return web.post().uri("/api/v1/organizations/{org}/invitations/resend", org).headers(h -> h.setBearerAuth(bearer))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
     @Test
     void anInvitationExpiresByItselfAndAResendRevivesIt() {
         UUID org = organizationAdministeredBy(admin, "Hooli");

@@ -4,15 +4,12 @@ import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
-import io.roster.events.invitation.InvitationValidity;
 import io.roster.invitation.directory.IdentityDirectory;
-import io.roster.invitation.token.InvitationTokens;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
-import io.roster.kit.web.RuleViolation;
 import io.roster.kit.web.ValidOrganizationRole;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
@@ -39,7 +36,7 @@ import java.util.Iterator;
 import java.util.List;
 import java.util.UUID;
 
-/** Personal invitations of an organization: issue (1–20 addresses, reported one by one), resend, revoke. */
+/** Personal invitations of an organization: issue (1–20 addresses, reported one by one), resend, revoke; see also {@link InvitationResendController}. */
 @ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/organizations/{organizationId}/invitations")
@@ -52,21 +49,18 @@ class InvitationController {
     private final OrganizationAccess access;
     private final IdentityDirectory directory;
     private final InvitationLookup lookup;
-    private final AddressClaims claims;
-    private final InvitationTokens tokens;
     private final InvitationIssuer issuer;
+    private final InvitationResender resender;
     private final Clock clock;
 
     InvitationController(Commands commands, OrganizationAccess access, IdentityDirectory directory,
-                         InvitationLookup lookup, AddressClaims claims, InvitationTokens tokens, InvitationIssuer issuer,
-                         Clock clock) {
+                         InvitationLookup lookup, InvitationIssuer issuer, InvitationResender resender, Clock clock) {
         this.commands = commands;
         this.access = access;
         this.directory = directory;
         this.lookup = lookup;
-        this.claims = claims;
-        this.tokens = tokens;
         this.issuer = issuer;
+        this.resender = resender;
         this.clock = clock;
     }
 
@@ -128,26 +122,8 @@ class InvitationController {
                                         ServerWebExchange exchange) {
         return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> {
             access.requireAdmin(caller, organizationId);
-            InvitationLookup.Entry entry = existing(organizationId, invitationId);
-            // an expired invitation may be sent again; a used or revoked one may not
-            InvitationValidity standing = InvitationValidity.ofInvitation(entry.status(), null, clock.instant());
-            if (standing == InvitationValidity.USED || standing == InvitationValidity.REVOKED) {
-                throw new RuleViolation(standing.code().orElseThrow(), standing.detail());
-            }
-            if (!claims.claim(organizationId, entry.email(), invitationId)) {
-                throw new RuleViolation(ProblemCode.ALREADY_INVITED, entry.email() + " has another pending invitation to the organization.");
-            }
-            try {
-                InvitationTokens.NewToken token = tokens.next();
-                ResendOutcome resent = commands.sendAndWait(new ResendInvitationCommand(invitationId, organizationId,
-                        caller.userId(), token.hash(), token.sealed()));
-                return new Issued(invitationId, entry.email(), InvitationStatus.PENDING.json(), resent.expiresAt());
-            } catch (RuntimeException e) {
-                if (!InvitationStatus.PENDING.json().equals(entry.status())) {
-                    claims.release(organizationId, entry.email(), invitationId);
-                }
-                throw e;
-            }
+            InvitationResender.Resent resent = resender.resend(organizationId, invitationId, caller.userId());
+            return new Issued(invitationId, resent.email(), InvitationStatus.PENDING.json(), resent.expiresAt());
         })).map(sent -> sent.respond(ResponseEntity.ok(), sent.result()));
     }
 

@@ -51,6 +51,8 @@ class InvitationLookup {
         this.invitations = database.getCollection("invitation-lookup-v1");
         invitations.createIndex(Indexes.ascending("tokenHash"), new IndexOptions().name("by_token_hash"));
         invitations.createIndex(Indexes.ascending("status", "expiresAt"), new IndexOptions().name("by_status_expiry"));
+        invitations.createIndex(Indexes.ascending("organizationId", "status", "expiresAt"),
+                new IndexOptions().name("by_organization_status_expiry"));
     }
 
     /** A pending invitation's view, as preview, accept and the expiry job need it. */
@@ -139,6 +141,23 @@ class InvitationLookup {
                     .forEach(d -> pending.add(UUID.fromString(d.getString("_id"))));
         }
         return pending;
+    }
+
+    /**
+     * Up to {@code limit} of the organization's invitations that are pending, or expired (pending past their expiry
+     * included, as {@link Entry#effectiveStatus} counts them), earliest expiry first.
+     */
+    List<UUID> inOrganization(UUID organizationId, InvitationStatus status, Instant now, int limit) {
+        Bson organization = Filters.eq("organizationId", organizationId.toString());
+        Bson pending = Filters.eq("status", InvitationStatus.PENDING.json());
+        Bson filter = status == InvitationStatus.PENDING
+                ? Filters.and(organization, pending, Filters.gt("expiresAt", Date.from(now)))
+                : Filters.and(organization, Filters.or(Filters.eq("status", InvitationStatus.EXPIRED.json()),
+                        Filters.and(pending, Filters.lte("expiresAt", Date.from(now)))));
+        return invitations.find(filter).sort(Sorts.ascending("expiresAt")).limit(limit)
+                .projection(Projections.include("_id"))
+                .map(d -> UUID.fromString(d.getString("_id")))
+                .into(new ArrayList<>());
     }
 
     /** Pending invitations whose expiry passed, oldest first. */
