@@ -10,6 +10,7 @@ import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.kit.secrets.SecretBox;
@@ -296,6 +297,39 @@ class InvitationServiceTest extends AbstractServiceTest {
     private WebTestClient.ResponseSpec resendMany(UUID org, Map<String, Object> body, String bearer) {
         return web.post().uri("/api/v1/organizations/{org}/invitations/resend", org).headers(h -> h.setBearerAuth(bearer))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    /**
+     * Issue 17 item 7: the invitee declines without logging in (the token is the proof); the invitation is then refused
+     * with invitation_declined, listed as declined, and an admin can resend it. A guessed token declines nothing.
+     */
+    @Test
+    void theInviteeDeclinesWithoutLoginAndOnlyAResendRevivesTheInvitation() {
+        UUID org = organizationAdministeredBy(admin, "Decliners");
+        UUID invitationId = inviteOne(org, "dana@decline.io");
+        String token = tokenOf((InvitationIssued) invitationEvents(invitationId, 1).get(0));
+
+        web.post().uri("/api/v1/invitations/{token}/decline", "guessed-" + UUID.randomUUID()).exchange()
+                .expectStatus().isNotFound().expectBody().jsonPath("$.code").isEqualTo("invitation_not_found");
+        web.post().uri("/api/v1/invitations/{token}/decline", token).exchange()
+                .expectStatus().isOk().expectHeader().exists("Consistency-Token")
+                .expectBody().jsonPath("$.status").isEqualTo("declined").jsonPath("$.invitationId").isEqualTo(invitationId.toString());
+        web.post().uri("/api/v1/invitations/{token}/decline", token).exchange().expectStatus().isOk();
+        InvitationDeclined declined = (InvitationDeclined) invitationEvents(invitationId, 2).get(1);
+        assertThat(declined.actorId()).isNull();
+        assertThat(declined.email()).isEqualTo("dana@decline.io");
+        assertThat(new String(invitationRecords(invitationId, 2).get(1).value(), StandardCharsets.UTF_8)).doesNotContain(token);
+
+        web.get().uri("/api/v1/invitations/{token}", token).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("declined");
+        accept(token, tokenOf(UUID.randomUUID(), "dana@decline.io")).expectStatus().isEqualTo(410)
+                .expectBody().jsonPath("$.code").isEqualTo("invitation_declined");
+
+        web.post().uri("/api/v1/organizations/{org}/invitations/{id}/resend", org, invitationId)
+                .headers(h -> h.setBearerAuth(adminToken)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.status").isEqualTo("pending");
+        String newToken = secretBox.open(((InvitationResent) invitationEvents(invitationId, 3).get(2)).token());
+        accept(newToken, tokenOf(UUID.randomUUID(), "dana@decline.io")).expectStatus().isOk();
     }
 
     @Test

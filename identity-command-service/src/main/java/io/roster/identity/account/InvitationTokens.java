@@ -19,6 +19,7 @@ import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.invitation.LinkAudience;
 import org.bson.Document;
@@ -122,6 +123,8 @@ public class InvitationTokens {
                     e.expiresAt(), null, e.eventId());
         } else if (event instanceof InvitationRevoked e) {
             status(e.invitationId(), "revoked");
+        } else if (event instanceof InvitationDeclined e) {
+            status(e.invitationId(), "declined");
         } else if (event instanceof InvitationExpired e) {
             status(e.invitationId(), "expired");
         } else if (event instanceof InvitationAccepted e) {

@@ -13,6 +13,7 @@ import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.notification.NotificationSent;
 import io.roster.kit.consumer.AppliedSequences;
@@ -45,7 +46,7 @@ class InvitationEventConsumer {
                                                @Value("${roster.invitation-joins.consumer-group:" + GROUP + "}") String group,
                                                @Value("${roster.invitation-joins.topic:" + Topics.INVITATION + "}") String topic) {
         EventHandlers handlers = EventHandlers.builder()
-                .onEach(List.of(InvitationIssued.class, InvitationResent.class, InvitationRevoked.class, InvitationExpired.class,
+                .onEach(List.of(InvitationIssued.class, InvitationResent.class, InvitationRevoked.class, InvitationExpired.class, InvitationDeclined.class,
                         InvitationAccepted.class, InvitationLinkCreated.class, InvitationLinkUpdated.class,
                         InvitationLinkDisabled.class, InvitationLinkEnabled.class, InvitationLinkUsed.class),
                         (event, envelope) -> tokens.apply(envelope))

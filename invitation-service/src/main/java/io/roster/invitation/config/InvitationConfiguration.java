@@ -17,9 +17,12 @@ class InvitationConfiguration {
         return Clock.systemUTC();
     }
 
-    /** The preview of an invitation is shown before the invitee logs in; accepting needs a token. */
+    /**
+     * The preview of an invitation is shown before the invitee logs in, and declining needs no login either (the
+     * link's token is the proof); accepting needs a bearer token.
+     */
     @Bean
     PublicPaths invitationPublicPaths() {
-        return PublicPaths.of("/api/v1/invitations/*");
+        return PublicPaths.of("/api/v1/invitations/*", "/api/v1/invitations/*/decline");
     }
 }

@@ -18,8 +18,8 @@ import reactor.core.scheduler.Schedulers;
 import java.util.UUID;
 
 /**
- * An invitee's side: the preview (no token needed, so the invite page can show it before login) and the
- * accept (bearer token; the caller's address must be the invited one). The {@code /invite} pages run the same
+ * An invitee's side: the preview (no token needed, so the invite page can show it before login), the
+ * accept (bearer token; the caller's address must be the invited one) and the decline (no login). The {@code /invite} pages run the same
  * {@link InvitationAcceptance}.
  */
 @ReadYourWrites(ReadYourWrites.Role.ISSUES)
@@ -49,6 +49,21 @@ class AcceptController {
                 .map(sent -> sent.respond(ResponseEntity.ok(), new Accepted(sent.result().organizationId())));
     }
 
+    /**
+     * The invitee declines, without logging in: the token is the proof. Only a personal invitation can be declined (a
+     * link is for many people; not using it is declining it). Declining twice answers the same.
+     */
+    @ProblemCodes({ProblemCode.INVITATION_NOT_FOUND, ProblemCode.INVITATION_EXPIRED, ProblemCode.INVITATION_REVOKED,
+            ProblemCode.INVITATION_USED, ProblemCode.RATE_LIMITED})
+    @PostMapping("/decline")
+    Mono<ResponseEntity<Declined>> decline(@PathVariable String token, ServerWebExchange exchange) {
+        return commands.run(exchange, () -> acceptance.decline(token))
+                .map(sent -> sent.respond(ResponseEntity.ok(), new Declined(sent.result(), InvitationStatus.DECLINED.json())));
+    }
+
     record Accepted(UUID organizationId) {
+    }
+
+    record Declined(UUID invitationId, String status) {
     }
 }

@@ -4,6 +4,7 @@ import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
 import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
@@ -103,6 +104,23 @@ class Invitation {
         apply(new InvitationExpired(UUID.randomUUID(), now, organizationId, null, invitationId, email));
     }
 
+    /** The invitee says no, with the link's token as the proof; declining twice changes nothing. */
+    @CommandHandler
+    void handle(DeclineInvitationCommand command, Clock clock) {
+        if (!command.tokenHash().equals(tokenHash)) {
+            throw new RuleViolation(ProblemCode.INVITATION_NOT_FOUND, "This invitation link is not valid.");
+        }
+        if (status == InvitationStatus.DECLINED) {
+            return;
+        }
+        Instant now = clock.instant();
+        InvitationValidity validity = InvitationValidity.ofInvitation(status.json(), expiresAt, now);
+        if (!validity.usable()) {
+            throw refused(validity);
+        }
+        apply(new InvitationDeclined(UUID.randomUUID(), now, organizationId, null, invitationId, email));
+    }
+
     @CommandHandler
     AcceptOutcome handle(AcceptInvitationCommand command, Clock clock) {
         if (!command.tokenHash().equals(tokenHash)) {
@@ -166,6 +184,11 @@ class Invitation {
     @EventSourcingHandler
     void on(InvitationExpired event) {
         status = InvitationStatus.EXPIRED;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationDeclined event) {
+        status = InvitationStatus.DECLINED;
     }
 
     @EventSourcingHandler

@@ -89,6 +89,20 @@ public class InvitationAcceptance {
         return new Accepted(outcome.organizationId());
     }
 
+    /**
+     * Declines the personal invitation of this token. Blocking: run it in the request's {@link Commands#run}.
+     *
+     * @return the invitation's id
+     * @throws RuleViolation {@code invitation_not_found} for a token of no personal invitation, or the refusal of one
+     *                       that ended ({@code invitation_used}, {@code invitation_revoked}, {@code invitation_expired})
+     */
+    public UUID decline(String token) {
+        String hash = SecretBox.hash(token);
+        InvitationLookup.Entry entry = lookup.byTokenHash(hash).orElseThrow(InvitationAcceptance::notFound);
+        commands.sendAndWait(new DeclineInvitationCommand(entry.invitationId(), hash));
+        return entry.invitationId();
+    }
+
     public static RuleViolation inOtherOrganization() {
         return new RuleViolation(ProblemCode.USER_IN_OTHER_ORGANIZATION,
                 "You are a member of another organization, and a user may belong to only one.");

@@ -1,6 +1,7 @@
 package io.roster.invitation.invitation;
 
 import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
@@ -36,7 +37,8 @@ class InvitationHistory {
             Object event = stream.next().getPayload();
             if (event instanceof InvitationIssued || event instanceof InvitationResent) {
                 pending = true;
-            } else if (event instanceof InvitationRevoked || event instanceof InvitationExpired || event instanceof InvitationAccepted) {
+            } else if (event instanceof InvitationRevoked || event instanceof InvitationExpired || event instanceof InvitationAccepted
+                    || event instanceof InvitationDeclined) {
                 pending = false;
             }
         }

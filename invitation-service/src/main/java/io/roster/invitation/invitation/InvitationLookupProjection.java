@@ -1,6 +1,7 @@
 package io.roster.invitation.invitation;
 
 import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
@@ -66,6 +67,11 @@ class InvitationLookupProjection {
     @EventHandler
     void on(InvitationRevoked event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
         ended(event.invitationId(), event.organizationId(), event.email(), InvitationStatus.REVOKED, sequence, event.occurredAt(), batch);
+    }
+
+    @EventHandler
+    void on(InvitationDeclined event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
+        ended(event.invitationId(), event.organizationId(), event.email(), InvitationStatus.DECLINED, sequence, event.occurredAt(), batch);
     }
 
     @EventHandler

@@ -4,6 +4,7 @@ import io.roster.events.EncryptedSecret;
 import io.roster.events.ProblemCode;
 import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationAccepted;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
@@ -41,7 +42,7 @@ class InvitationTest {
         fixture = new AggregateTestFixture<>(Invitation.class);
         fixture.registerInjectableResource(clock);
         for (Class<?> type : List.of(InvitationIssued.class, InvitationResent.class, InvitationRevoked.class,
-                InvitationExpired.class, InvitationAccepted.class, InvitationAcceptRejected.class)) {
+                InvitationExpired.class, InvitationAccepted.class, InvitationAcceptRejected.class, InvitationDeclined.class)) {
             fixture.registerIgnoredField(type, "eventId");
         }
     }
@@ -87,6 +88,38 @@ class InvitationTest {
                 .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "ann@example.com"))
                 .expectNoEvents()
                 .expectException(code("invitation_not_found"));
+    }
+
+    /** Issue 17 item 7: the invitee declines with the token; a declined invitation is not accepted, but may be resent. */
+    @Test
+    void theInviteeDeclinesWithTheTokenOnceAndOnlyAResendMakesItAcceptableAgain() {
+        InvitationDeclined declined = new InvitationDeclined(null, T0, organizationId, null, invitationId, "ann@example.com");
+        fixture.given(issued())
+                .when(new DeclineInvitationCommand(invitationId, "hash-1"))
+                .expectEvents(declined);
+        fixture.given(issued(), declined)
+                .when(new DeclineInvitationCommand(invitationId, "hash-1"))
+                .expectNoEvents().expectSuccessfulHandlerExecution();
+        fixture.given(issued())
+                .when(new DeclineInvitationCommand(invitationId, "a-guessed-hash"))
+                .expectNoEvents().expectException(code("invitation_not_found"));
+        fixture.given(issued(), declined)
+                .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "ann@example.com"))
+                .expectNoEvents().expectException(code("invitation_declined"));
+        fixture.given(issued(), new InvitationAccepted(UUID.randomUUID(), T0, organizationId, invitee, invitationId, invitee,
+                        "ann@example.com", List.of("member"), List.of()))
+                .when(new DeclineInvitationCommand(invitationId, "hash-1"))
+                .expectNoEvents().expectException(code("invitation_used"));
+        fixture.given(issued(), declined)
+                .when(new ResendInvitationCommand(invitationId, organizationId, admin, "hash-2", sealed))
+                .expectSuccessfulHandlerExecution()
+                .expectEvents(new InvitationResent(null, T0, organizationId, admin, invitationId, "ann@example.com",
+                        T0.plus(Duration.ofHours(72)), "hash-2", sealed, 1));
+        fixture.given(issued(), declined, new InvitationResent(UUID.randomUUID(), T0, organizationId, admin, invitationId,
+                        "ann@example.com", T0.plus(Duration.ofHours(72)), "hash-2", sealed, 1))
+                .when(new AcceptInvitationCommand(invitationId, "hash-2", invitee, "ann@example.com"))
+                .expectEvents(new InvitationAccepted(null, T0, organizationId, invitee, invitationId, invitee, "ann@example.com",
+                        List.of("member"), List.of()));
     }
 
     @Test

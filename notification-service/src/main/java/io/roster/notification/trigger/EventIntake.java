@@ -14,6 +14,7 @@ import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.notification.NotificationKind;
 import io.roster.notification.delivery.Delivery;
@@ -141,6 +142,9 @@ class EventIntake {
         } else if (event instanceof InvitationRevoked e) {
             invitationId = e.invitationId();
             reason = "the invitation was revoked";
+        } else if (event instanceof InvitationDeclined e) {
+            invitationId = e.invitationId();
+            reason = "the invitation was declined";
         } else if (event instanceof InvitationAccepted e) {
             invitationId = e.invitationId();
             reason = "the invitation was accepted";

@@ -8,6 +8,7 @@ import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.notification.NotificationSent;
 import io.roster.query.consumer.Projection;
@@ -59,6 +60,8 @@ public class InvitationProjection implements Projection {
                     Updates.set("status", "pending")));
         } else if (envelope.event() instanceof InvitationRevoked revoked) {
             update(revoked.invitationId(), Updates.combine(Updates.set("status", "revoked"), Updates.setOnInsert("resendCount", 0)));
+        } else if (envelope.event() instanceof InvitationDeclined declined) {
+            update(declined.invitationId(), Updates.combine(Updates.set("status", "declined"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof InvitationExpired expired) {
             update(expired.invitationId(), Updates.combine(Updates.set("status", "expired"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof InvitationAccepted accepted) {

@@ -24,7 +24,7 @@ import java.util.UUID;
 class InvitationQueryController {
 
     private static final Map<String, String> STATUSES = Map.of(
-            "pending", "pending", "accepted", "accepted", "revoked", "revoked", "expired", "expired");
+            "pending", "pending", "accepted", "accepted", "revoked", "revoked", "expired", "expired", "declined", "declined");
     private static final int MAX_EMAIL = 320;
 
     private final InvitationStore invitations;

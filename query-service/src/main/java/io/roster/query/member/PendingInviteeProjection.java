@@ -7,6 +7,7 @@ import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.query.consumer.Projection;
 import io.roster.query.invitation.InvitationStore;
@@ -58,6 +59,8 @@ class PendingInviteeProjection implements Projection {
             rows.withdrawInvitation(accepted.organizationId(), accepted.invitationId());
         } else if (envelope.event() instanceof InvitationRevoked revoked) {
             rows.withdrawInvitation(revoked.organizationId(), revoked.invitationId());
+        } else if (envelope.event() instanceof InvitationDeclined declined) {
+            rows.withdrawInvitation(declined.organizationId(), declined.invitationId());
         } else if (envelope.event() instanceof InvitationExpired expired) {
             rows.withdrawInvitation(expired.organizationId(), expired.invitationId());
         } else if (envelope.event() instanceof MemberAdded added && added.invitationId() != null) {
