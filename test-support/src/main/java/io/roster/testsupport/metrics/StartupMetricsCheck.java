@@ -29,7 +29,8 @@ import java.util.TreeSet;
  *   <li>{@code /actuator/info} names the build's version and the commit it was built from.</li>
  * </ul>
  * Names are Prometheus sample names with the histogram suffixes ({@code _bucket}, {@code _count}, {@code _sum})
- * taken off. Findings are collected with SoftAssertions; figures in {@code target/metrics-<service>-report.txt}.
+ * taken off. Findings are collected with SoftAssertions; figures in {@code target/metrics-<service>-report.txt}, the
+ * whole scrape in {@code target/metrics-<service>-scrape.txt}.
  */
 public final class StartupMetricsCheck {
 
@@ -100,6 +101,7 @@ public final class StartupMetricsCheck {
                 + (commit ? "present" : "MISSING") + ": " + info);
         report.add("exposed: " + exposed);
         writeReport(report);
+        writeTarget("metrics-" + service + "-scrape.txt", List.of(scraped));
         softly.assertAll();
     }
 
@@ -185,10 +187,14 @@ public final class StartupMetricsCheck {
 
     private void writeReport(List<String> lines) {
         lines.forEach(line -> log.info("metrics {}: {}", service, line));
+        writeTarget("metrics-" + service + "-report.txt", lines);
+    }
+
+    private static void writeTarget(String name, List<String> lines) {
         Path target = Path.of("target");
         try {
             Files.createDirectories(target);
-            Files.write(target.resolve("metrics-" + service + "-report.txt"), lines, StandardCharsets.UTF_8);
+            Files.write(target.resolve(name), lines, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
