@@ -8,6 +8,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Sorts;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
@@ -32,7 +33,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
@@ -294,6 +297,31 @@ class ConsumerRuntimeTest {
                 .forEach(d -> logged.add(d.getString("logCorrelationId")));
         assertThat(logged).hasSize(5).allMatch(("correlation-" + org)::equals);
         assertThat(MDC.get(CorrelationId.MDC_KEY)).isNull();
+    }
+
+    @Test
+    void theCountersExistAtZeroBeforeTheFirstRecordAndEveryAppliedEventIsTimedFromItsOccurredAt() {
+        SoftAssertions softly = new SoftAssertions();
+        Timer lag = meters.get("roster.consumer.applied.lag").tag("group", group).timer();
+        double unreadable = meters.get("roster.consumer.dead.letters").tag("topic", topic).tag("reason", "unreadable").counter().count();
+        double failed = meters.get("roster.consumer.dead.letters").tag("topic", topic).tag("reason", "failed").counter().count();
+        long before = lag.count();
+        UUID org = UUID.randomUUID();
+        // an event that happened 3 s before it is sent: its applied lag is at least that
+        send(new OrganizationCreated(UUID.randomUUID(), Instant.now().minusSeconds(3), org, UUID.randomUUID(), "Created"), 0);
+        send(renamed(org, "Renamed"), 1);
+        await().atMost(WAIT).until(() -> seenSequences(org).size() == 2 && lag.count() == 2);
+        double max = lag.max(TimeUnit.SECONDS);
+        LoggerFactory.getLogger(ConsumerRuntimeTest.class).info("applied lag of group {}: {} before, {} after two events, "
+                + "max {} s; dead letter counters before any record: unreadable {}, failed {}", group, before, lag.count(),
+                max, unreadable, failed);
+        softly.assertThat(before).as("events timed before any record").isZero();
+        softly.assertThat(unreadable).as("unreadable dead letters of %s, registered at start", topic).isZero();
+        softly.assertThat(failed).as("failed dead letters of %s, registered at start", topic).isZero();
+        softly.assertThat(lag.count()).as("events timed after two were applied").isEqualTo(2);
+        softly.assertThat(max).as("the largest applied lag, seconds (the first event happened 3 s before it was sent)")
+                .isGreaterThanOrEqualTo(3.0).isLessThan(3.0 + WAIT.toSeconds());
+        softly.assertAll();
     }
 
     private Health health() {
