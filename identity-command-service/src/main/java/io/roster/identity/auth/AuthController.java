@@ -1,5 +1,7 @@
 package io.roster.identity.auth;
 
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.events.ProblemCode;
 import io.roster.events.EmailAddress;
@@ -24,7 +26,9 @@ import java.util.Map;
 /**
  * Login, and the public keys every service checks tokens with. Wrong passwords are counted per account and per client
  * address; while either bucket is empty a login is refused with 429 before the password is compared (no bcrypt work),
- * and the bucket refills by itself, so the owner is never locked out for good.
+ * and the bucket refills by itself, so the owner is never locked out for good. Wrong passwords and unknown emails
+ * count in {@code roster.identity.login.failures} (registered at zero); refusals of an empty bucket count in
+ * {@code roster.rate.limit.refusals{limit="login-failures-per-..."}}.
  */
 @RestController
 class AuthController {
@@ -40,9 +44,12 @@ class AuthController {
     private final SigningKey key;
     private final RateLimiter limiter;
     private final ClientAddresses clients;
+    private final Counter loginFailures;
 
     AuthController(Accounts accounts, PasswordEncoder passwords, TokenIssuer tokens, SigningKey key, RateLimiter limiter,
-                   ClientAddresses clients) {
+                   ClientAddresses clients, MeterRegistry meters) {
+        this.loginFailures = Counter.builder("roster.identity.login.failures")
+                .description("Logins refused for a wrong email or password").register(meters);
         this.limiter = limiter;
         this.clients = clients;
         this.accounts = accounts;
@@ -66,6 +73,7 @@ class AuthController {
             if (account.isEmpty() || !matches || account.get().passwordHash() == null) {
                 limiter.recordFailure(LOGIN_FAILURES_PER_ACCOUNT, accountKey);
                 limiter.recordFailure(LOGIN_FAILURES_PER_ADDRESS, client);
+                loginFailures.increment();
                 throw new RuleViolation(ProblemCode.INVALID_CREDENTIALS, "The email or password is wrong.");
             }
             return tokens.issue(account.get());

@@ -3,6 +3,7 @@ package io.roster.notification.delivery;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import io.roster.events.notification.NotificationKind;
 import io.roster.notification.email.Composition;
 import io.roster.notification.email.EmailComposer;
 import io.roster.notification.settings.SmtpRouting;
@@ -18,6 +19,7 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.List;
 
 /**
  * One go at a claimed delivery: compose, connect, record {@code sending}, send, record the outcome.
@@ -62,6 +64,15 @@ public class DeliveryProcessor {
         this.clock = clock;
         this.meters = meters;
         this.unsent = unsent;
+        // every kind's outcomes and latency exist at zero from start-up, so that a rate sees the first email
+        for (NotificationKind kind : NotificationKind.values()) {
+            for (DeliveryStatus status : List.of(DeliveryStatus.SENT, DeliveryStatus.FAILED, DeliveryStatus.UNKNOWN, DeliveryStatus.CANCELLED)) {
+                outcomes(kind, status);
+            }
+            if (kind != NotificationKind.TEST) {
+                latency(kind);
+            }
+        }
     }
 
     /**
@@ -134,10 +145,7 @@ public class DeliveryProcessor {
             publisher.publish(sent);
             count(sent, DeliveryStatus.SENT);
             if (sent.eventOccurredAt() != null && sent.kind() != io.roster.events.notification.NotificationKind.TEST) {
-                Timer.builder("roster.notification.delivery.latency")
-                        .description("From the triggering event to the SMTP server's acceptance")
-                        .tag("kind", DeliveryDocuments.kindValue(sent.kind()))
-                        .register(meters).record(Duration.between(sent.eventOccurredAt(), sentAt));
+                latency(sent.kind()).record(Duration.between(sent.eventOccurredAt(), sentAt));
             }
         }, () -> log.warn("Notification {} was sent, but its lease had passed to another worker meanwhile",
                 claim.notificationId()));
@@ -193,10 +201,21 @@ public class DeliveryProcessor {
     }
 
     void count(Delivery delivery, DeliveryStatus status) {
-        Counter.builder("roster.notification.outcomes")
+        outcomes(delivery.kind(), status).increment();
+    }
+
+    private Counter outcomes(NotificationKind kind, DeliveryStatus status) {
+        return Counter.builder("roster.notification.outcomes")
                 .description("Emails by kind and outcome")
-                .tag("kind", DeliveryDocuments.kindValue(delivery.kind()))
+                .tag("kind", DeliveryDocuments.kindValue(kind))
                 .tag("status", status.value())
-                .register(meters).increment();
+                .register(meters);
+    }
+
+    private Timer latency(NotificationKind kind) {
+        return Timer.builder("roster.notification.delivery.latency")
+                .description("From the triggering event to the SMTP server's acceptance")
+                .tag("kind", DeliveryDocuments.kindValue(kind))
+                .register(meters);
     }
 }

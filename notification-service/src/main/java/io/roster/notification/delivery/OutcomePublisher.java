@@ -74,6 +74,15 @@ public class OutcomePublisher {
         this.kafka = kafka;
         this.queue = queue;
         this.meters = meters;
+        // at zero from start-up for the topics whose events trigger emails, so that an increase sees the first one
+        List.of(Topics.IDENTITY, Topics.INVITATION).forEach(this::undeliverable);
+    }
+
+    private Counter undeliverable(String sourceTopic) {
+        return Counter.builder("roster.consumer.dead.letters")
+                .description("Records sent to a dead letter topic")
+                .tag("topic", sourceTopic).tag("reason", "undeliverable")
+                .register(meters);
     }
 
     /**
@@ -144,10 +153,7 @@ public class OutcomePublisher {
                 delivery.triggeringEventId() == null ? null : delivery.triggeringEventId().toString())));
         if (delivery.status() == DeliveryStatus.FAILED && delivery.eventJson() != null && delivery.sourceTopic() != null) {
             records.add(deadLetter(delivery));
-            Counter.builder("roster.consumer.dead.letters")
-                    .description("Records sent to a dead letter topic")
-                    .tag("topic", delivery.sourceTopic()).tag("reason", "undeliverable")
-                    .register(meters).increment();
+            undeliverable(delivery.sourceTopic()).increment();
         }
         return records;
     }

@@ -26,13 +26,20 @@ class PublicationPasses {
         this.published = published;
         this.unpublished = unpublished;
         this.meters = meters;
+        // each at zero from start-up, so that a rate sees the first repair
+        for (RepairedBy by : RepairedBy.values()) {
+            repaired(by);
+        }
     }
 
     PublicationPass start(RepairedBy by) {
-        Counter repaired = Counter.builder("roster.relay.repaired.events")
+        return new PublicationPass(kafka, codec, published, unpublished, repaired(by));
+    }
+
+    private Counter repaired(RepairedBy by) {
+        return Counter.builder("roster.relay.repaired.events")
                 .description("Stored events the relay's tracking processor did not deliver in order, published from the event store")
                 .tag("by", by.name().toLowerCase(java.util.Locale.ROOT))
                 .register(meters);
-        return new PublicationPass(kafka, codec, published, unpublished, repaired);
     }
 }

@@ -5,6 +5,7 @@ import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.springframework.beans.factory.ObjectProvider;
+import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
 import org.springframework.boot.context.properties.EnableConfigurationProperties;
@@ -20,5 +21,10 @@ public class CommandConfiguration {
     Commands commands(CommandGateway gateway, EventStore eventStore, CommandProperties properties,
                       ObjectProvider<MeterRegistry> meters) {
         return new Commands(gateway, eventStore, properties, meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    @Bean
+    CommandTypes commandTypes(ConfigurableListableBeanFactory beans, Commands commands) {
+        return new CommandTypes(beans, commands);
     }
 }

@@ -2,6 +2,7 @@ package io.roster.kit.command;
 
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.correlation.CorrelationId;
 import io.roster.kit.correlation.CorrelationIdFilter;
@@ -29,7 +30,9 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.LinkedHashSet;
@@ -55,6 +58,9 @@ import java.util.function.Supplier;
  *       aggregates answers one token and it costs no extra read. A command that appended nothing adds its target
  *       aggregate's current sequence.</li>
  *   <li><b>Failures</b>: {@link CommandFailures} translates them once, the same in every service.</li>
+ *   <li><b>Latency</b>: {@code roster.commands.latency{command}} (seconds, a histogram) times each command from its
+ *       dispatch to its answer, retries included, whatever the answer; {@link CommandTypes} registers a timer per
+ *       command class the service handles at start-up, so each exists at zero.</li>
  * </ul>
  *
  * <p>Web form: {@link #send(ServerWebExchange, Object)} or {@link #run(ServerWebExchange, Callable)}, off the event
@@ -76,9 +82,11 @@ public class Commands {
     private final RetryTemplate retries;
     private final CommandTargetResolver targets = AnnotationCommandTargetResolver.builder().build();
     private final Counter exhausted;
+    private final MeterRegistry meters;
 
     public Commands(CommandGateway gateway, EventStore eventStore, CommandProperties properties, MeterRegistry meters) {
         this.gateway = gateway;
+        this.meters = meters;
         this.eventStore = eventStore;
         Counter retried = Counter.builder("roster.commands.conflicts").tag("outcome", "retried")
                 .description("Commands that lost an optimistic-locking race").register(meters);
@@ -98,6 +106,21 @@ public class Commands {
                 });
         this.retries = (settings.interval().isZero() ? builder.noBackoff() : builder.fixedBackoff(settings.interval())).build();
         eventStore.registerDispatchInterceptor(new SequenceRecorder());
+    }
+
+    /** Registers the latency timers of these command classes, at zero. */
+    public void timing(Collection<Class<?>> commandTypes) {
+        commandTypes.forEach(this::latency);
+    }
+
+    private Timer latency(Class<?> commandType) {
+        return Timer.builder("roster.commands.latency")
+                .description("From sending a command to its answer (retries of lost races included), by command class")
+                .tag("command", commandType.getSimpleName())
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofSeconds(30))
+                .register(meters);
     }
 
     /**
@@ -236,6 +259,7 @@ public class Commands {
             CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command).andMetaData(metaData);
             Map<String, Long> appended = new HashMap<>();
             List<Runnable> afterwards = new ArrayList<>();
+            Timer.Sample started = Timer.start(meters);
             try {
                 R result = retries.execute(attempt -> {
                     appended.clear();
@@ -256,6 +280,8 @@ public class Commands {
                     exhausted.increment();
                 }
                 throw CommandFailures.translate(e);
+            } finally {
+                started.stop(latency(message.getPayloadType()));
             }
         }
 

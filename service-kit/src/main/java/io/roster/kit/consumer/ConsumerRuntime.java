@@ -418,6 +418,7 @@ public final class ConsumerRuntime {
 
         void apply(EventEnvelope envelope, AggregateState state) {
             definition.handlers().dispatch(envelope);
+            status.applied(envelope.event().occurredAt());
             state.applied(envelope.sequenceNumber());
             newlyApplied.put(envelope.aggregateId(), state.last());
         }

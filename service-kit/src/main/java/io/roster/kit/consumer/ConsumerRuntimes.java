@@ -37,6 +37,7 @@ public final class ConsumerRuntimes implements SmartLifecycle {
             if (byGroup.containsKey(definition.group())) {
                 throw new IllegalStateException("Two consumers in group " + definition.group());
             }
+            definition.topics().forEach(deadLetters::countFrom);
             byGroup.put(definition.group(), new ConsumerRuntime(definition, consumers, waiting, deadLetters,
                     new ConsumerStatus(definition.group(), meters), backOff, defaultConcurrency, customizer));
         }

@@ -3,7 +3,9 @@ package io.roster.kit.consumer;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.MeterRegistry;
+import io.micrometer.core.instrument.Timer;
 
+import java.time.Duration;
 import java.time.Instant;
 import java.util.LinkedHashMap;
 import java.util.Map;
@@ -13,12 +15,15 @@ import java.util.concurrent.ConcurrentHashMap;
  * How one consumer group is doing, for readiness ({@code consumers}) and metrics: stalled on an infrastructure
  * failure ({@code roster.consumer.stalled{group}} 1, {@code roster.consumer.infrastructure.retries{group}} counting
  * the attempts), and its parked aggregates: behind a dead letter ({@code roster.consumer.parked{group}}) or waiting
- * for a missing sequence ({@code roster.consumer.sequence.gaps{group}}).
+ * for a missing sequence ({@code roster.consumer.sequence.gaps{group}}); and how long after an event happened this
+ * consumer applied it ({@code roster.consumer.applied.lag{group}}, a histogram in seconds). All registered when the
+ * consumer is made, at zero, so that a rate or an increase sees the first event.
  */
 final class ConsumerStatus {
 
     private final String group;
     private final Counter retries;
+    private final Timer appliedLag;
     private final Map<String, Parked> parked = new ConcurrentHashMap<>();
     private volatile Instant stalledSince;
     private volatile String lastFailure;
@@ -37,6 +42,20 @@ final class ConsumerStatus {
         Gauge.builder("roster.consumer.parked", this, s -> s.count(false))
                 .description("Aggregates whose events wait behind a dead letter")
                 .tag("group", group).register(meters);
+        this.appliedLag = Timer.builder("roster.consumer.applied.lag")
+                .description("From the event's time (its occurredAt, the appending service's clock) to this consumer applying it")
+                .publishPercentileHistogram()
+                .minimumExpectedValue(Duration.ofMillis(1))
+                .maximumExpectedValue(Duration.ofMinutes(10))
+                .tag("group", group).register(meters);
+    }
+
+    /** An event of {@code occurredAt} was applied now (a negative age, from a clock ahead, counts as 0). */
+    void applied(Instant occurredAt) {
+        if (occurredAt != null) {
+            Duration age = Duration.between(occurredAt, Instant.now());
+            appliedLag.record(age.isNegative() ? Duration.ZERO : age);
+        }
     }
 
     String group() {

@@ -61,6 +61,20 @@ public final class DeadLetters {
         this.meters = meters;
     }
 
+    /**
+     * Registers the counters of a topic the service reads, at zero, before any record is dead-lettered: an alert on
+     * {@code increase(...) > 0} sees only a series that existed before its first increment.
+     */
+    void countFrom(String topic) {
+        counter(topic, UNREADABLE);
+        counter(topic, FAILED);
+    }
+
+    private Counter counter(String topic, String reason) {
+        return Counter.builder("roster.consumer.dead.letters").description("Records sent to a dead letter topic")
+                .tag("topic", topic).tag("reason", reason).register(meters);
+    }
+
     private volatile boolean indexed;
 
     /** Made on first use, so that a service starts (not ready) while MongoDB is unreachable. */
@@ -99,8 +113,7 @@ public final class DeadLetters {
         if (inserted) {
             log.error("Dead-lettered {}-{}@{} of {} (group {}, aggregate {} #{}): {}: {}", record.topic(), record.partition(),
                     record.offset(), type, group, aggregateId, sequence, reason, message);
-            Counter.builder("roster.consumer.dead.letters").description("Records sent to a dead letter topic")
-                    .tag("topic", record.topic()).tag("reason", reason).register(meters).increment();
+            counter(record.topic(), reason).increment();
         }
         return id;
     }

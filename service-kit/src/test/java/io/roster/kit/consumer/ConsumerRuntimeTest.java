@@ -8,6 +8,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Sorts;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.micrometer.core.instrument.Timer;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
@@ -32,7 +33,9 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
+import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
 import org.springframework.boot.actuate.health.Health;
 import org.springframework.boot.actuate.health.Status;
@@ -294,6 +297,45 @@ class ConsumerRuntimeTest {
                 .forEach(d -> logged.add(d.getString("logCorrelationId")));
         assertThat(logged).hasSize(5).allMatch(("correlation-" + org)::equals);
         assertThat(MDC.get(CorrelationId.MDC_KEY)).isNull();
+    }
+
+    @Test
+    void theCountersExistAtZeroBeforeTheFirstRecordAndEveryAppliedEventIsTimedFromItsOccurredAt() {
+        SoftAssertions softly = new SoftAssertions();
+        Double unreadable = count(meters.find("roster.consumer.dead.letters").tag("topic", topic).tag("reason", "unreadable").counter());
+        Double failed = count(meters.find("roster.consumer.dead.letters").tag("topic", topic).tag("reason", "failed").counter());
+        Timer lag = meters.find("roster.consumer.applied.lag").tag("group", group).timer();
+        softly.assertThat(unreadable).as("unreadable dead letters of %s before any record (registered at start)", topic).isEqualTo(0.0);
+        softly.assertThat(failed).as("failed dead letters of %s before any record (registered at start)", topic).isEqualTo(0.0);
+        softly.assertThat(lag).as("roster.consumer.applied.lag of %s, registered at start", group).isNotNull();
+        if (lag == null) {
+            softly.assertAll();
+        }
+        long before = lag.count();
+        UUID org = UUID.randomUUID();
+        // an event that happened 3 s before it is sent: its applied lag is at least that
+        send(new OrganizationCreated(UUID.randomUUID(), Instant.now().minusSeconds(3), org, UUID.randomUUID(), "Created"), 0);
+        send(renamed(org, "Renamed"), 1);
+        await().atMost(WAIT).until(() -> seenSequences(org).size() == 2);
+        try {
+            // timed on the consumer's thread right after the handler that wrote "seen"
+            await().atMost(Duration.ofSeconds(10)).until(() -> lag.count() >= 2);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            // the count is reported and asserted below
+        }
+        double max = lag.max(TimeUnit.SECONDS);
+        LoggerFactory.getLogger(ConsumerRuntimeTest.class).info("applied lag of group {}: {} before, {} after two events, "
+                + "max {} s; dead letter counters before any record: unreadable {}, failed {}", group, before, lag.count(),
+                max, unreadable, failed);
+        softly.assertThat(before).as("events timed before any record").isZero();
+        softly.assertThat(lag.count()).as("events timed after two were applied").isEqualTo(2);
+        softly.assertThat(max).as("the largest applied lag, seconds (the first event happened 3 s before it was sent)")
+                .isGreaterThanOrEqualTo(3.0).isLessThan(3.0 + WAIT.toSeconds());
+        softly.assertAll();
+    }
+
+    private static Double count(io.micrometer.core.instrument.Counter counter) {
+        return counter == null ? null : counter.count();
     }
 
     private Health health() {
