@@ -7,9 +7,12 @@ import io.roster.identity.account.Accounts;
 import io.roster.kit.ratelimit.ClientAddresses;
 import io.roster.kit.ratelimit.RateLimiter;
 import io.roster.kit.web.RuleViolation;
+import com.nimbusds.jose.jwk.RSAKey;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -19,6 +22,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -31,6 +35,9 @@ class AuthController {
 
     static final String LOGIN_FAILURES_PER_ACCOUNT = "login-failures-per-account";
     static final String LOGIN_FAILURES_PER_ADDRESS = "login-failures-per-address";
+    static final String TOKEN_PATH = "/api/v1/auth/token";
+    static final String JWKS_PATH = "/.well-known/jwks.json";
+    static final long JWKS_MAX_AGE_SECONDS = 300;
 
     /** Compared against when the user is unknown, so both failures take the same time. */
     private final String decoyHash;
@@ -53,7 +60,7 @@ class AuthController {
     }
 
     @ProblemCodes({ProblemCode.INVALID_CREDENTIALS, ProblemCode.RATE_LIMITED})
-    @PostMapping("/api/v1/auth/token")
+    @PostMapping(TOKEN_PATH)
     Mono<TokenIssuer.AccessToken> token(@Valid @RequestBody LoginRequest request, ServerWebExchange exchange) {
         String client = clients.of(exchange.getRequest());
         return Mono.fromCallable(() -> {
@@ -72,9 +79,15 @@ class AuthController {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
-    @GetMapping("/.well-known/jwks.json")
-    Map<String, Object> jwks() {
-        return Map.of("keys", java.util.List.of(key.publicKey().toJSONObject()));
+    /**
+     * The signing key and any verification keys (a rotation's next or previous key). Clients may keep it
+     * {@value #JWKS_MAX_AGE_SECONDS} s: a rotation publishes the next key at least that long before signing with it.
+     */
+    @GetMapping(JWKS_PATH)
+    ResponseEntity<Map<String, Object>> jwks() {
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.maxAge(Duration.ofSeconds(JWKS_MAX_AGE_SECONDS)).cachePublic())
+                .body(Map.of("keys", key.publishedKeys().stream().map(RSAKey::toJSONObject).toList()));
     }
 
     record LoginRequest(@NotBlank @Size(max = 320) String email, @NotBlank @Size(max = 200) String password) {
