@@ -25,6 +25,7 @@ import java.util.Date;
 import java.util.List;
 import java.util.UUID;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Stands in for the identity service in other services' tests: serves a JWKS over real HTTP and mints
@@ -39,6 +40,7 @@ public final class TestTokenIssuer {
     private final HttpServer server;
     /** What the JWKS lists: the key, and every {@link NextKey} published since. */
     private final List<JWK> published = new CopyOnWriteArrayList<>();
+    private final AtomicInteger jwksFetches = new AtomicInteger();
 
     private TestTokenIssuer() {
         key = newRsaKey("test-" + UUID.randomUUID());
@@ -49,6 +51,7 @@ public final class TestTokenIssuer {
             throw new UncheckedIOException(e);
         }
         server.createContext("/.well-known/jwks.json", exchange -> {
+            jwksFetches.incrementAndGet();
             byte[] jwks = new JWKSet(List.copyOf(published)).toString().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", "application/json");
             exchange.sendResponseHeaders(200, jwks.length);
@@ -74,6 +77,11 @@ public final class TestTokenIssuer {
 
     public String jwksUri() {
         return issuer() + "/.well-known/jwks.json";
+    }
+
+    /** How many times a service fetched the JWKS so far. */
+    public int jwksFetches() {
+        return jwksFetches.get();
     }
 
     public static void register(DynamicPropertyRegistry registry) {

@@ -35,6 +35,7 @@ class AuthController {
 
     static final String LOGIN_FAILURES_PER_ACCOUNT = "login-failures-per-account";
     static final String LOGIN_FAILURES_PER_ADDRESS = "login-failures-per-address";
+    /** The paths of the mappings below (written out there: deployment-tests reads the mappings from the source). */
     static final String TOKEN_PATH = "/api/v1/auth/token";
     static final String JWKS_PATH = "/.well-known/jwks.json";
     static final long JWKS_MAX_AGE_SECONDS = 300;
@@ -60,7 +61,7 @@ class AuthController {
     }
 
     @ProblemCodes({ProblemCode.INVALID_CREDENTIALS, ProblemCode.RATE_LIMITED})
-    @PostMapping(TOKEN_PATH)
+    @PostMapping("/api/v1/auth/token")
     Mono<TokenIssuer.AccessToken> token(@Valid @RequestBody LoginRequest request, ServerWebExchange exchange) {
         String client = clients.of(exchange.getRequest());
         return Mono.fromCallable(() -> {
@@ -83,7 +84,7 @@ class AuthController {
      * The signing key and any verification keys (a rotation's next or previous key). Clients may keep it
      * {@value #JWKS_MAX_AGE_SECONDS} s: a rotation publishes the next key at least that long before signing with it.
      */
-    @GetMapping(JWKS_PATH)
+    @GetMapping("/.well-known/jwks.json")
     ResponseEntity<Map<String, Object>> jwks() {
         return ResponseEntity.ok()
                 .cacheControl(CacheControl.maxAge(Duration.ofSeconds(JWKS_MAX_AGE_SECONDS)).cachePublic())

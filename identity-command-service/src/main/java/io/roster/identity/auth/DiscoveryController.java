@@ -21,6 +21,7 @@ import java.util.List;
 @RestController
 class DiscoveryController {
 
+    /** The mapping's path (written out there: deployment-tests reads the mappings from the source). */
     static final String PATH = "/.well-known/openid-configuration";
     /** It changes only with the configuration. */
     private static final Duration MAX_AGE = Duration.ofHours(1);
@@ -35,7 +36,7 @@ class DiscoveryController {
                         TokenSettings.ISSUED_AT_MILLIS_CLAIM, "nbf", "exp", "jti"));
     }
 
-    @GetMapping(PATH)
+    @GetMapping("/.well-known/openid-configuration")
     ResponseEntity<OpenIdConfiguration> openidConfiguration() {
         return ResponseEntity.ok().cacheControl(CacheControl.maxAge(MAX_AGE).cachePublic()).body(configuration);
     }
