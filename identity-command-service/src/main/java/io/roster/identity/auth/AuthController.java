@@ -1,5 +1,6 @@
 package io.roster.identity.auth;
 
+import com.nimbusds.jose.jwk.RSAKey;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.events.ProblemCode;
 import io.roster.events.EmailAddress;
@@ -7,7 +8,6 @@ import io.roster.identity.account.Accounts;
 import io.roster.kit.ratelimit.ClientAddresses;
 import io.roster.kit.ratelimit.RateLimiter;
 import io.roster.kit.web.RuleViolation;
-import com.nimbusds.jose.jwk.RSAKey;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
