@@ -21,6 +21,8 @@ if [[ ! -e "$dir/signing-key.pem" ]]; then
     openssl genpkey -algorithm RSA -pkeyopt rsa_keygen_bits:2048 -out "$dir/signing-key.pem" 2> /dev/null
     echo "wrote $dir/signing-key.pem"
 fi
+# keys published beside it during a rotation: none
+write verification-keys.pem 'true'
 # AES-256 key (base64) sealing invitation and verification tokens
 write token-encryption-key 'openssl rand -base64 32'
 # the development MongoDB of mongodb.yaml: no credentials

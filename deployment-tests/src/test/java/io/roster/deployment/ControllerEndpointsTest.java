@@ -12,6 +12,7 @@ class ControllerEndpointsTest {
         assertThat(ControllerEndpoints.of("identity-command-service")).contains(
                 new RouteSample("POST", "/api/v1/auth/token", "identity-command-service"),
                 new RouteSample("GET", "/.well-known/jwks.json", "identity-command-service"),
+                new RouteSample("GET", "/.well-known/openid-configuration", "identity-command-service"),
                 new RouteSample("POST", "/api/v1/organizations", "identity-command-service"));
         assertThat(ControllerEndpoints.of("query-service")).contains(
                 new RouteSample("GET", "/api/v1/organizations", "query-service"),

@@ -24,6 +24,7 @@ final class DeploymentPolicy {
             "ROSTER_MONGO_URI",
             "ROSTER_MONGO_DATABASE",
             "ROSTER_JWKS_URI",
+            "ROSTER_ISSUER",
             "ROSTER_DATA_DIR",
             "ROSTER_SIGNING_KEY_PEM",
             "ROSTER_TOKEN_ENCRYPTION_KEY",

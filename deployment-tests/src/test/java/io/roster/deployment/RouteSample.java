@@ -16,6 +16,7 @@ record RouteSample(String method, String path, String service) {
     /** The endpoints of PRODUCT.md §4: reads to the query service, commands to the owner. */
     static final List<RouteSample> PRODUCT_ENDPOINTS = List.of(
             new RouteSample("GET", "/.well-known/jwks.json", IDENTITY),
+            new RouteSample("GET", "/.well-known/openid-configuration", IDENTITY),
             new RouteSample("POST", "/api/v1/auth/token", IDENTITY),
             new RouteSample("POST", "/api/v1/auth/sign-up", IDENTITY),
             new RouteSample("POST", "/api/v1/auth/verify-email", IDENTITY),

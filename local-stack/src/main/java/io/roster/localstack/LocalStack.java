@@ -226,6 +226,8 @@ public final class LocalStack implements AutoCloseable {
         env.put("ROSTER_MONGO_URI", config.mongoUriFor(service));
         env.put("ROSTER_MONGO_DATABASE", service.database());
         env.put("ROSTER_JWKS_URI", "http://" + HOST + ":" + ports.identity() + "/.well-known/jwks.json");
+        // the tokens' iss, checked by every service, and the issuer of identity's /.well-known/openid-configuration
+        env.put("ROSTER_ISSUER", "http://" + HOST + ":" + ports.identity());
         env.put("ROSTER_DATA_DIR", data.serviceDir(service).toString());
         env.put("ROSTER_SMTP_HOST", HOST);
         env.put("ROSTER_SMTP_PORT", Integer.toString(ports.smtp()));
@@ -500,6 +502,7 @@ public final class LocalStack implements AutoCloseable {
         }
         if (config.services().contains(RosterService.IDENTITY)) {
             text.append(entry("JWKS", "http://" + HOST + ":" + ports.identity() + "/.well-known/jwks.json", ""));
+            text.append(entry("OpenID discovery", "http://" + HOST + ":" + ports.identity() + "/.well-known/openid-configuration", ""));
         }
         if (config.ownKafka()) {
             text.append(entry("Kafka (KRaft)", HOST + ":" + ports.kafka(),

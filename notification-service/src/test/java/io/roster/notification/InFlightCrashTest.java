@@ -213,6 +213,7 @@ class InFlightCrashTest {
         properties.put("roster.mongo.database", database);
         properties.put("roster.kafka.topics.partitions", 2);
         properties.put("roster.auth.jwks-uri", TestTokenIssuer.get().jwksUri());
+        properties.put("roster.auth.issuer", TestTokenIssuer.get().issuer());
         properties.put("server.port", 0);
         // the dying instance's leases run out soon after it dies; the fresh instance's own leases never do here
         properties.put("roster.notification.delivery.lease", freezing ? "5s" : "30s");

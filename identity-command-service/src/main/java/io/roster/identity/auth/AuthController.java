@@ -1,5 +1,6 @@
 package io.roster.identity.auth;
 
+import com.nimbusds.jose.jwk.RSAKey;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.roster.kit.openapi.ProblemCodes;
@@ -12,6 +13,8 @@ import io.roster.kit.web.RuleViolation;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.Size;
+import org.springframework.http.CacheControl;
+import org.springframework.http.ResponseEntity;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.web.bind.annotation.GetMapping;
 import org.springframework.web.bind.annotation.PostMapping;
@@ -21,6 +24,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Duration;
 import java.util.Map;
 
 /**
@@ -35,6 +39,10 @@ class AuthController {
 
     static final String LOGIN_FAILURES_PER_ACCOUNT = "login-failures-per-account";
     static final String LOGIN_FAILURES_PER_ADDRESS = "login-failures-per-address";
+    /** The paths of the mappings below (written out there: deployment-tests reads the mappings from the source). */
+    static final String TOKEN_PATH = "/api/v1/auth/token";
+    static final String JWKS_PATH = "/.well-known/jwks.json";
+    static final long JWKS_MAX_AGE_SECONDS = 300;
 
     /** Compared against when the user is unknown, so both failures take the same time. */
     private final String decoyHash;
@@ -80,9 +88,15 @@ class AuthController {
         }).subscribeOn(Schedulers.boundedElastic());
     }
 
+    /**
+     * The signing key and any verification keys (a rotation's next or previous key). Clients may keep it
+     * {@value #JWKS_MAX_AGE_SECONDS} s: a rotation publishes the next key at least that long before signing with it.
+     */
     @GetMapping("/.well-known/jwks.json")
-    Map<String, Object> jwks() {
-        return Map.of("keys", java.util.List.of(key.publicKey().toJSONObject()));
+    ResponseEntity<Map<String, Object>> jwks() {
+        return ResponseEntity.ok()
+                .cacheControl(CacheControl.maxAge(Duration.ofSeconds(JWKS_MAX_AGE_SECONDS)).cachePublic())
+                .body(Map.of("keys", key.publishedKeys().stream().map(RSAKey::toJSONObject).toList()));
     }
 
     record LoginRequest(@NotBlank @Size(max = 320) String email, @NotBlank @Size(max = 200) String password) {

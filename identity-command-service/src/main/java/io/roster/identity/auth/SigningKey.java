@@ -1,7 +1,6 @@
 package io.roster.identity.auth;
 
 import com.nimbusds.jose.JOSEException;
-import com.nimbusds.jose.jwk.JWK;
 import com.nimbusds.jose.jwk.KeyUse;
 import com.nimbusds.jose.jwk.RSAKey;
 import com.nimbusds.jose.jwk.gen.RSAKeyGenerator;
@@ -17,11 +16,19 @@ import java.nio.file.Path;
 import java.nio.file.StandardCopyOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.text.ParseException;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
 
 /**
  * The RS256 key that signs access tokens. From {@code roster.identity.signing-key-pem} when set
  * (production: a Secret); otherwise generated once and kept, readable by the owner only, in the data
- * folder so tokens survive a restart.
+ * folder so tokens survive a restart. Its key id ({@code kid}) is its RFC 7638 thumbprint, the same whether the key is
+ * read from its private or its public PEM, so a key keeps its id from "next" to "signing" to "previous".
+ * <p>
+ * The JWKS publishes it together with {@code roster.identity.verification-keys-pem}, keys that verify but never sign:
+ * that is how a rotation publishes the next key before signing with it and keeps the previous one until its last
+ * tokens have expired (README, "Signing key rotation").
  */
 @Component
 class SigningKey {
@@ -30,11 +37,14 @@ class SigningKey {
     private static final String FILE = "jwt-signing-key.json";
 
     private final RSAKey key;
+    private final List<RSAKey> published;
 
     SigningKey(IdentityProperties properties) {
         this.key = properties.signingKeyPem() != null && !properties.signingKeyPem().isBlank()
                 ? fromPem(properties.signingKeyPem())
                 : loadOrGenerate(properties.dataDir().resolve(FILE));
+        this.published = publish(key, verificationKeys(properties.verificationKeysPem()));
+        log.info("Signing tokens with key {}; the JWKS lists {}", key.getKeyID(), published.stream().map(RSAKey::getKeyID).toList());
     }
 
     RSAKey privateKey() {
@@ -45,14 +55,28 @@ class SigningKey {
         return key.toPublicJWK();
     }
 
+    /** The public halves of the signing key and of the verification keys, the signing key first, each id once. */
+    List<RSAKey> publishedKeys() {
+        return published;
+    }
+
+    private static List<RSAKey> publish(RSAKey signing, List<RSAKey> verification) {
+        Map<String, RSAKey> byId = new LinkedHashMap<>();
+        byId.put(signing.getKeyID(), signing.toPublicJWK());
+        verification.forEach(k -> byId.putIfAbsent(k.getKeyID(), k.toPublicJWK()));
+        return List.copyOf(byId.values());
+    }
+
+    private static List<RSAKey> verificationKeys(String pem) {
+        return pem == null || pem.isBlank() ? List.of() : PemKeys.parse(pem, "roster.identity.verification-keys-pem");
+    }
+
     private static RSAKey fromPem(String pem) {
-        try {
-            JWK parsed = JWK.parseFromPEMEncodedObjects(pem);
-            RSAKey rsa = parsed.toRSAKey();
-            return new RSAKey.Builder(rsa).keyUse(KeyUse.SIGNATURE).keyIDFromThumbprint().build();
-        } catch (JOSEException | RuntimeException e) {
-            throw new IllegalStateException("roster.identity.signing-key-pem is not an RSA private key in PEM", e);
+        List<RSAKey> keys = PemKeys.parse(pem, "roster.identity.signing-key-pem");
+        if (keys.size() != 1 || !keys.get(0).isPrivate()) {
+            throw new IllegalStateException("roster.identity.signing-key-pem must be one RSA private key (PKCS#8 PEM)");
         }
+        return keys.get(0);
     }
 
     private static RSAKey loadOrGenerate(Path file) {

@@ -8,6 +8,7 @@ import com.nimbusds.jwt.JWTClaimsSet;
 import com.nimbusds.jwt.SignedJWT;
 import io.roster.identity.account.Account;
 import io.roster.identity.config.IdentityProperties;
+import io.roster.kit.security.SecurityProperties;
 import io.roster.kit.security.TokenSettings;
 import org.springframework.stereotype.Component;
 
@@ -17,16 +18,18 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 
-/** Mints the RS256 access tokens every service accepts. */
+/** Mints the RS256 access tokens every service accepts: {@code iss} is {@code roster.auth.issuer}, {@code kid} the signing key's id. */
 @Component
 class TokenIssuer {
 
     private final SigningKey key;
+    private final String issuer;
     private final Duration ttl;
     private final Clock clock;
 
-    TokenIssuer(SigningKey key, IdentityProperties properties, Clock clock) {
+    TokenIssuer(SigningKey key, IdentityProperties properties, SecurityProperties security, Clock clock) {
         this.key = key;
+        this.issuer = security.issuer();
         this.ttl = properties.tokenTtl();
         this.clock = clock;
     }
@@ -34,7 +37,7 @@ class TokenIssuer {
     AccessToken issue(Account account) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
-                .issuer(TokenSettings.ISSUER)
+                .issuer(issuer)
                 .audience(TokenSettings.AUDIENCE)
                 .subject(account.userId().toString())
                 .claim("email", account.email())

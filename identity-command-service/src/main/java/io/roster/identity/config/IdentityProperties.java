@@ -10,6 +10,8 @@ import java.time.Duration;
  * The identity service's settings. The signing key comes from configuration in production
  * ({@code signingKeyPem}); the local stack lets the service generate one into its data folder.
  *
+ * @param verificationKeysPem  keys published in the JWKS beside the signing key, never signing: the next key before a
+ *                             rotation's switch, the previous one after it (PEM blocks, public or private, concatenated)
  * @param openSignUp           anyone may sign up without an invitation (PRODUCT.md §4)
  * @param verificationTokenTtl how long an email verification link works
  * @param accountSetupTokenTtl how long the link to set a first password works
@@ -18,7 +20,7 @@ import java.time.Duration;
  * @param organizations        how organization aggregates are kept fast
  */
 @ConfigurationProperties("roster.identity")
-public record IdentityProperties(Path dataDir, String signingKeyPem, Duration tokenTtl, BootstrapAdmin bootstrapAdmin,
+public record IdentityProperties(Path dataDir, String signingKeyPem, String verificationKeysPem, Duration tokenTtl, BootstrapAdmin bootstrapAdmin,
                                  @DefaultValue("false") boolean openSignUp,
                                  @DefaultValue("PT48H") Duration verificationTokenTtl,
                                  @DefaultValue("P7D") Duration accountSetupTokenTtl,

@@ -212,6 +212,7 @@ public final class EmailBenchmark {
         p.put("roster.mongo.uri", mongoUri);
         p.put("roster.mongo.database", database);
         p.put("roster.auth.jwks-uri", TestTokenIssuer.get().jwksUri());
+        p.put("roster.auth.issuer", TestTokenIssuer.get().issuer());
         p.put("server.port", 0);
         // production delivery settings, except the concurrency under test
         p.put("roster.notification.delivery.workers", workers);

@@ -51,6 +51,7 @@ final class BenchmarkService {
                 "--roster.mongo.uri=" + EmbeddedInfrastructure.mongoUri(),
                 "--roster.mongo.database=bench-" + UUID.randomUUID().toString().substring(0, 8),
                 "--roster.auth.jwks-uri=" + TestTokenIssuer.get().jwksUri(),
+                "--roster.auth.issuer=" + TestTokenIssuer.get().issuer(),
                 "--logging.level.root=WARN", "--logging.level.de.bwaldvogel=ERROR"));
         arguments.addAll(List.of(settings));
         return new SpringApplicationBuilder(QueryApplication.class).run(arguments.toArray(String[]::new));

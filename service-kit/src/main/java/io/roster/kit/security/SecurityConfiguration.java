@@ -39,15 +39,18 @@ public class SecurityConfiguration {
         NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri())
                 .jwsAlgorithm(SignatureAlgorithm.RS256)
                 .build();
-        return VerifiedTokenCache.around(decoder, rosterTokenValidator());
+        return VerifiedTokenCache.around(decoder, rosterTokenValidator(properties.issuer()));
     }
 
-    /** Issuer, audience, expiry and not-before, with the default clock skew. */
-    public static OAuth2TokenValidator<Jwt> rosterTokenValidator() {
+    /** Issuer ({@code iss} equal to {@code issuer}), audience, expiry and not-before, with the default clock skew. */
+    public static OAuth2TokenValidator<Jwt> rosterTokenValidator(String issuer) {
+        if (issuer == null || issuer.isBlank()) {
+            throw new IllegalStateException("roster.auth.issuer (ROSTER_ISSUER) is not set: tokens' iss could not be checked");
+        }
         OAuth2TokenValidator<Jwt> audience = jwt -> jwt.getAudience() != null && jwt.getAudience().contains(TokenSettings.AUDIENCE)
                 ? OAuth2TokenValidatorResult.success()
                 : OAuth2TokenValidatorResult.failure(new OAuth2Error("invalid_token", "wrong audience", null));
-        return new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(TokenSettings.ISSUER), audience);
+        return new DelegatingOAuth2TokenValidator<>(JwtValidators.createDefaultWithIssuer(issuer), audience);
     }
 
     @Bean

@@ -2,7 +2,13 @@ package io.roster.kit.security;
 
 import org.springframework.boot.context.properties.ConfigurationProperties;
 
-/** Where the identity service publishes its signing keys. */
+/**
+ * Where the identity service publishes its signing keys, and the issuer its tokens name.
+ *
+ * @param jwksUri the identity service's JWKS, fetched again whenever a token names a key id it does not list
+ * @param issuer  the identity service's public URL: every token's {@code iss} must equal it exactly, and the identity
+ *                service signs it into its tokens and serves it in {@code /.well-known/openid-configuration}
+ */
 @ConfigurationProperties("roster.auth")
-public record SecurityProperties(String jwksUri) {
+public record SecurityProperties(String jwksUri, String issuer) {
 }

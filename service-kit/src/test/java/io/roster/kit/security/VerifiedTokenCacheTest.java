@@ -36,6 +36,7 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 /** The signature once per token, the claims at every use; an altered or forged token always meets the signature check. */
 class VerifiedTokenCacheTest {
 
+    private static final String ISSUER = "https://roster.test";
     private static final Instant NOW = Instant.parse("2026-12-06T12:00:00Z");
 
     private final RSAKey key = newKey();
@@ -101,7 +102,7 @@ class VerifiedTokenCacheTest {
     private ReactiveJwtDecoder cachingDecoder() {
         timestamps.setClock(Clock.fixed(NOW, ZoneOffset.UTC));
         OAuth2TokenValidator<Jwt> claimChecks = new DelegatingOAuth2TokenValidator<>(List.of(timestamps,
-                new JwtIssuerValidator(TokenSettings.ISSUER)));
+                new JwtIssuerValidator(ISSUER)));
         try {
             NimbusReactiveJwtDecoder nimbus = NimbusReactiveJwtDecoder.withPublicKey(key.toRSAPublicKey())
                     .signatureAlgorithm(SignatureAlgorithm.RS256).build();
@@ -117,7 +118,7 @@ class VerifiedTokenCacheTest {
     }
 
     private static JWTClaimsSet claims(String subject, Instant expiry) {
-        return new JWTClaimsSet.Builder().subject(subject).issuer(TokenSettings.ISSUER).audience(TokenSettings.AUDIENCE)
+        return new JWTClaimsSet.Builder().subject(subject).issuer(ISSUER).audience(TokenSettings.AUDIENCE)
                 .issueTime(Date.from(NOW)).expirationTime(Date.from(expiry)).build();
     }
 
