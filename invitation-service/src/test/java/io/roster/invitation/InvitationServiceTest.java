@@ -12,6 +12,7 @@ import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.TestTokenIssuer;
@@ -296,6 +297,50 @@ class InvitationServiceTest extends AbstractServiceTest {
 
     private WebTestClient.ResponseSpec resendMany(UUID org, Map<String, Object> body, String bearer) {
         return web.post().uri("/api/v1/organizations/{org}/invitations/resend", org).headers(h -> h.setBearerAuth(bearer))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
+    }
+
+    /** Issue 17 item 4: an admin edits a pending invitation; the link keeps working and joins with the edited terms. */
+    @Test
+    void anAdminEditsAPendingInvitationsRolesTeamsAndExpiryAndOthersMayNot() {
+        UUID org = organizationAdministeredBy(admin, "Editors Inc");
+        UUID team = UUID.randomUUID();
+        publish(new io.roster.events.identity.TeamCreated(UUID.randomUUID(), Instant.now(), org, admin, team, "Core", null), 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> directory.unknownTeams(org, List.of(team)).isEmpty());
+        UUID invitationId = inviteOne(org, "erin@edit.io");
+        String token = tokenOf((InvitationIssued) invitationEvents(invitationId, 1).get(0));
+        Instant expiry = clock.instant().plus(Duration.ofDays(10)).truncatedTo(java.time.temporal.ChronoUnit.SECONDS);
+
+        patchInvitation(org, invitationId, Map.of("roles", List.of("admin"), "teamIds", List.of(team), "expiresAt", expiry.toString()),
+                adminToken).expectStatus().isOk().expectHeader().exists("Consistency-Token");
+        InvitationUpdated updated = (InvitationUpdated) invitationEvents(invitationId, 2).get(1);
+        assertThat(updated.roles()).containsExactly("admin");
+        assertThat(updated.teamIds()).containsExactly(team);
+        assertThat(updated.expiresAt()).isEqualTo(expiry);
+        web.get().uri("/api/v1/invitations/{token}", token).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.roles[0]").isEqualTo("admin").jsonPath("$.status").isEqualTo("pending");
+
+        patchInvitation(org, invitationId, Map.of("teamIds", List.of(UUID.randomUUID())), adminToken).expectStatus().isBadRequest()
+                .expectBody().jsonPath("$.errors[0].field").isEqualTo("teamIds");
+        patchInvitation(org, invitationId, Map.of("expiresAt", clock.instant().minusSeconds(5).toString()), adminToken)
+                .expectStatus().isBadRequest().expectBody().jsonPath("$.errors[0].field").isEqualTo("expiresAt");
+        patchInvitation(org, invitationId, Map.of("roles", List.of("owner")), adminToken).expectStatus().isBadRequest();
+        UUID plainMember = member(org, "plain@edit.io", 3);
+        patchInvitation(org, invitationId, Map.of("roles", List.of("member")), tokenOf(plainMember, "plain@edit.io"))
+                .expectStatus().isForbidden();
+        patchInvitation(organizationAdministeredBy(admin, "Other Editors"), invitationId, Map.of("roles", List.of("member")), adminToken)
+                .expectStatus().isNotFound();
+
+        accept(token, tokenOf(UUID.randomUUID(), "erin@edit.io")).expectStatus().isOk();
+        InvitationAccepted accepted = (InvitationAccepted) invitationEvents(invitationId, 3).get(2);
+        assertThat(accepted.roles()).containsExactly("admin");
+        assertThat(accepted.teamIds()).containsExactly(team);
+        patchInvitation(org, invitationId, Map.of("roles", List.of("member")), adminToken).expectStatus().isEqualTo(410)
+                .expectBody().jsonPath("$.code").isEqualTo("invitation_used");
+    }
+
+    private WebTestClient.ResponseSpec patchInvitation(UUID org, UUID invitationId, Map<String, Object> body, String bearer) {
+        return web.patch().uri("/api/v1/organizations/{org}/invitations/{id}", org, invitationId).headers(h -> h.setBearerAuth(bearer))
                 .contentType(MediaType.APPLICATION_JSON).bodyValue(body).exchange();
     }
 

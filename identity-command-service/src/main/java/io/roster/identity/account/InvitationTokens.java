@@ -21,6 +21,7 @@ import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
+import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.invitation.LinkAudience;
 import org.bson.Document;
 import org.bson.conversions.Bson;
@@ -125,6 +126,8 @@ public class InvitationTokens {
             status(e.invitationId(), "revoked");
         } else if (event instanceof InvitationDeclined e) {
             status(e.invitationId(), "declined");
+        } else if (event instanceof InvitationUpdated e) {
+            tokens.updateMany(bySource(e.invitationId()), Updates.set("expiresAt", Date.from(e.expiresAt())));
         } else if (event instanceof InvitationExpired e) {
             status(e.invitationId(), "expired");
         } else if (event instanceof InvitationAccepted e) {

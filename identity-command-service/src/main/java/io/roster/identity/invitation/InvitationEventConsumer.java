@@ -15,6 +15,7 @@ import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
+import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.notification.NotificationSent;
 import io.roster.kit.consumer.AppliedSequences;
 import io.roster.kit.consumer.ConsumerDefinition;
@@ -46,7 +47,7 @@ class InvitationEventConsumer {
                                                @Value("${roster.invitation-joins.consumer-group:" + GROUP + "}") String group,
                                                @Value("${roster.invitation-joins.topic:" + Topics.INVITATION + "}") String topic) {
         EventHandlers handlers = EventHandlers.builder()
-                .onEach(List.of(InvitationIssued.class, InvitationResent.class, InvitationRevoked.class, InvitationExpired.class, InvitationDeclined.class,
+                .onEach(List.of(InvitationIssued.class, InvitationResent.class, InvitationRevoked.class, InvitationExpired.class, InvitationDeclined.class, InvitationUpdated.class,
                         InvitationAccepted.class, InvitationLinkCreated.class, InvitationLinkUpdated.class,
                         InvitationLinkDisabled.class, InvitationLinkEnabled.class, InvitationLinkUsed.class),
                         (event, envelope) -> tokens.apply(envelope))

@@ -6,6 +6,7 @@ import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationExpired;
+import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
@@ -38,6 +39,9 @@ class Invitation {
     private String email;
     private List<String> roles;
     private List<UUID> teamIds;
+    /** The longest an invitation may be valid from now (an issue's or an edit's expiry). */
+    static final Duration MAX_VALIDITY = Duration.ofHours(720);
+
     private Duration validity;
     private Instant expiresAt;
     private String tokenHash;
@@ -102,6 +106,31 @@ class Invitation {
             throw new RuleViolation(ProblemCode.CONFLICT, "Invitation " + invitationId + " is not due to expire.");
         }
         apply(new InvitationExpired(UUID.randomUUID(), now, organizationId, null, invitationId, email));
+    }
+
+    /**
+     * An admin edits a pending invitation's roles, teams or expiry; the invitee's link keeps working. An edit that
+     * changes nothing records nothing.
+     */
+    @CommandHandler
+    void handle(UpdateInvitationCommand command, Clock clock) {
+        requireOrganization(command.organizationId());
+        Instant now = clock.instant();
+        InvitationValidity standing = InvitationValidity.ofInvitation(status.json(), expiresAt, now);
+        if (!standing.usable()) {
+            throw refused(standing);
+        }
+        if (command.expiresAt() != null && (!command.expiresAt().isAfter(now) || command.expiresAt().isAfter(now.plus(MAX_VALIDITY)))) {
+            throw RuleViolation.invalidField("expiresAt", "must be in the future and at most " + MAX_VALIDITY.toHours() + " hours ahead");
+        }
+        List<String> newRoles = command.roles() != null ? List.copyOf(command.roles()) : roles;
+        List<UUID> newTeams = command.teamIds() != null ? List.copyOf(command.teamIds()) : teamIds;
+        Instant newExpiry = command.expiresAt() != null ? command.expiresAt() : expiresAt;
+        if (newRoles.equals(roles) && newTeams.equals(teamIds) && newExpiry.equals(expiresAt)) {
+            return;
+        }
+        apply(new InvitationUpdated(UUID.randomUUID(), now, organizationId, command.actorId(), invitationId, email, newRoles,
+                newTeams, newExpiry));
     }
 
     /** The invitee says no, with the link's token as the proof; declining twice changes nothing. */
@@ -184,6 +213,13 @@ class Invitation {
     @EventSourcingHandler
     void on(InvitationExpired event) {
         status = InvitationStatus.EXPIRED;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationUpdated event) {
+        roles = event.roles();
+        teamIds = event.teamIds();
+        expiresAt = event.expiresAt();
     }
 
     @EventSourcingHandler

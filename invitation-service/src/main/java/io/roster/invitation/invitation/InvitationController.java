@@ -20,6 +20,7 @@ import jakarta.validation.constraints.Size;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
+import org.springframework.web.bind.annotation.PatchMapping;
 import org.springframework.web.bind.annotation.PathVariable;
 import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestBody;
@@ -42,7 +43,6 @@ import java.util.UUID;
 @RequestMapping("/api/v1/organizations/{organizationId}/invitations")
 class InvitationController {
 
-    private static final Duration MAX_VALIDITY = Duration.ofHours(720);
 
 
     private final Commands commands;
@@ -127,6 +127,23 @@ class InvitationController {
         })).map(sent -> sent.respond(ResponseEntity.ok(), sent.result()));
     }
 
+    /** Edits a pending invitation's roles, teams or expiry; the invitee's link keeps working. */
+    @PatchMapping("/{invitationId}")
+    Mono<ResponseEntity<Changed>> update(@PathVariable UUID organizationId, @PathVariable UUID invitationId,
+                                         @Valid @RequestBody UpdateRequest request, ServerWebExchange exchange) {
+        return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> {
+            access.requireAdmin(caller, organizationId);
+            existing(organizationId, invitationId);
+            List<UUID> teamIds = request.teamIds() == null ? null : request.teamIds().stream().distinct().toList();
+            List<UUID> unknownTeams = teamIds == null ? List.of() : directory.unknownTeams(organizationId, teamIds);
+            if (!unknownTeams.isEmpty()) {
+                throw ApiProblem.invalidField("teamIds", "not teams of this organization: " + unknownTeams);
+            }
+            return commands.sendAndWait(new UpdateInvitationCommand(invitationId, organizationId, caller.userId(),
+                    request.roles() == null ? null : request.roles().stream().distinct().toList(), teamIds, request.expiresAt()));
+        })).map(sent -> sent.respond(ResponseEntity.ok(), new Changed(invitationId)));
+    }
+
     @DeleteMapping("/{invitationId}")
     Mono<ResponseEntity<Revoked>> revoke(@PathVariable UUID organizationId, @PathVariable UUID invitationId,
                                          ServerWebExchange exchange) {
@@ -156,7 +173,7 @@ class InvitationController {
             throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("expiresAt",
                     "give expiresAt or expiresInHours, not both")));
         }
-        if (!request.expiresAt().isAfter(now) || request.expiresAt().isAfter(now.plus(MAX_VALIDITY))) {
+        if (!request.expiresAt().isAfter(now) || request.expiresAt().isAfter(now.plus(Invitation.MAX_VALIDITY))) {
             throw ApiProblem.validation(List.of(new ApiProblem.FieldProblem("expiresAt",
                     "must be in the future and at most 720 hours away")));
         }
@@ -200,6 +217,15 @@ class InvitationController {
 
     /** One invitee: the address, and the name the invitation greets and the member list shows until they join. */
     record InviteeRequest(@NotNull String email, @Size(max = 100) String firstName, @Size(max = 100) String lastName) {
+    }
+
+    /** What to change in a pending invitation; a field left out stays as it is (an invitation always expires). */
+    record UpdateRequest(@Size(min = 1) List<@NotNull @ValidOrganizationRole String> roles,
+                         @Size(max = 100) List<@NotNull UUID> teamIds,
+                         Instant expiresAt) {
+    }
+
+    record Changed(UUID invitationId) {
     }
 
     record IssueResponse(List<Issued> invitations, List<Rejected> rejected) {

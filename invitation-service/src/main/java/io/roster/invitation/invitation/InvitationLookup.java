@@ -116,6 +116,14 @@ class InvitationLookup {
                 new BulkWriteOptions().ordered(false));
     }
 
+    /** An edit's roles and expiry (its link stays the same). */
+    void updated(UUID invitationId, List<String> roles, Instant expiresAt, long sequence) {
+        invitations.updateOne(Filters.and(withId(invitationId), olderThan(TOKEN_SEQUENCE, sequence)), Updates.combine(
+                Updates.set("roles", roles),
+                Updates.set("expiresAt", Date.from(expiresAt)),
+                Updates.set(TOKEN_SEQUENCE, sequence)));
+    }
+
     /** The invitation was accepted, revoked or expired. */
     void ended(UUID invitationId, InvitationStatus status, long sequence) {
         invitations.updateOne(Filters.and(withId(invitationId), olderThan(STATUS_SEQUENCE, sequence)), Updates.combine(

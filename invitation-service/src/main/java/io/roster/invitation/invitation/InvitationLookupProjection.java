@@ -6,6 +6,7 @@ import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
+import io.roster.events.invitation.InvitationUpdated;
 import io.roster.kit.lookup.RepairedLookup;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventHandler;
@@ -67,6 +68,12 @@ class InvitationLookupProjection {
     @EventHandler
     void on(InvitationRevoked event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
         ended(event.invitationId(), event.organizationId(), event.email(), InvitationStatus.REVOKED, sequence, event.occurredAt(), batch);
+    }
+
+    @EventHandler
+    void on(InvitationUpdated event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
+        writeIssued(batch);
+        lookup.updated(event.invitationId(), event.roles(), event.expiresAt(), sequence);
     }
 
     @EventHandler

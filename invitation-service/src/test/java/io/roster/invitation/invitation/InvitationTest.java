@@ -6,6 +6,7 @@ import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationExpired;
+import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
@@ -42,7 +43,7 @@ class InvitationTest {
         fixture = new AggregateTestFixture<>(Invitation.class);
         fixture.registerInjectableResource(clock);
         for (Class<?> type : List.of(InvitationIssued.class, InvitationResent.class, InvitationRevoked.class,
-                InvitationExpired.class, InvitationAccepted.class, InvitationAcceptRejected.class, InvitationDeclined.class)) {
+                InvitationExpired.class, InvitationAccepted.class, InvitationAcceptRejected.class, InvitationDeclined.class, InvitationUpdated.class)) {
             fixture.registerIgnoredField(type, "eventId");
         }
     }
@@ -88,6 +89,37 @@ class InvitationTest {
                 .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "ann@example.com"))
                 .expectNoEvents()
                 .expectException(code("invitation_not_found"));
+    }
+
+    /** Issue 17 item 4: a pending invitation's roles, teams and expiry are edited; accepting grants the edited ones. */
+    @Test
+    void anAdminEditsAPendingInvitationAndTheInviteeJoinsWithTheEditedTerms() {
+        UUID team = UUID.randomUUID();
+        Instant later = T0.plus(Duration.ofHours(200));
+        InvitationUpdated updated = new InvitationUpdated(null, T0, organizationId, admin, invitationId, "ann@example.com",
+                List.of("admin"), List.of(team), later);
+        fixture.given(issued())
+                .when(new UpdateInvitationCommand(invitationId, organizationId, admin, List.of("admin"), List.of(team), later))
+                .expectEvents(updated);
+        fixture.given(issued(), updated)
+                .when(new UpdateInvitationCommand(invitationId, organizationId, admin, List.of("admin"), null, null))
+                .expectNoEvents().expectSuccessfulHandlerExecution();
+        fixture.given(issued(), updated)
+                .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "ann@example.com"))
+                .expectEvents(new InvitationAccepted(null, T0, organizationId, invitee, invitationId, invitee, "ann@example.com",
+                        List.of("admin"), List.of(team)));
+        fixture.given(issued())
+                .when(new UpdateInvitationCommand(invitationId, organizationId, admin, null, null, T0.minusSeconds(1)))
+                .expectNoEvents().expectException(code("validation_failed"));
+        fixture.given(issued())
+                .when(new UpdateInvitationCommand(invitationId, organizationId, admin, null, null, T0.plus(Duration.ofHours(721))))
+                .expectNoEvents().expectException(code("validation_failed"));
+        fixture.given(issued(), new InvitationRevoked(UUID.randomUUID(), T0, organizationId, admin, invitationId, "ann@example.com"))
+                .when(new UpdateInvitationCommand(invitationId, organizationId, admin, List.of("admin"), null, null))
+                .expectNoEvents().expectException(code("invitation_revoked"));
+        fixture.given(issued())
+                .when(new UpdateInvitationCommand(invitationId, UUID.randomUUID(), admin, List.of("admin"), null, null))
+                .expectNoEvents().expectException(code("not_found"));
     }
 
     /** Issue 17 item 7: the invitee declines with the token; a declined invitation is not accepted, but may be resent. */

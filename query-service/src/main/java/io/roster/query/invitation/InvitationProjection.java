@@ -10,6 +10,7 @@ import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
+import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.notification.NotificationSent;
 import io.roster.query.consumer.Projection;
 import io.roster.query.consumer.VersionedCollection;
@@ -60,6 +61,11 @@ public class InvitationProjection implements Projection {
                     Updates.set("status", "pending")));
         } else if (envelope.event() instanceof InvitationRevoked revoked) {
             update(revoked.invitationId(), Updates.combine(Updates.set("status", "revoked"), Updates.setOnInsert("resendCount", 0)));
+        } else if (envelope.event() instanceof InvitationUpdated updated) {
+            update(updated.invitationId(), Updates.combine(
+                    Updates.set("roles", updated.roles()),
+                    Updates.set("teamIds", updated.teamIds().stream().map(UUID::toString).toList()),
+                    Updates.set("expiresAt", Date.from(updated.expiresAt()))));
         } else if (envelope.event() instanceof InvitationDeclined declined) {
             update(declined.invitationId(), Updates.combine(Updates.set("status", "declined"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof InvitationExpired expired) {

@@ -102,6 +102,12 @@ public class MemberRows {
                 Updates.set(INVITED_AT, Date.from(invitedAt))), new UpdateOptions().upsert(true));
     }
 
+    /** The roles and teams of a pending invitee's row after an edit of the invitation, if the row is still there. */
+    void setInvitationTerms(UUID organizationId, UUID invitationId, List<String> roles, List<TeamRef> teams) {
+        collection.get().updateOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)),
+                Updates.combine(Updates.set(ROLES, List.copyOf(roles)), teamsUpdate(teams)));
+    }
+
     /** The teams of a pending invitee's row, if the row is still there. */
     void setInvitationTeams(UUID organizationId, UUID invitationId, List<TeamRef> teams) {
         collection.get().updateOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)), teamsUpdate(teams));

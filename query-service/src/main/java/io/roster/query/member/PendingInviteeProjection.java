@@ -9,6 +9,7 @@ import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
+import io.roster.events.invitation.InvitationUpdated;
 import io.roster.query.consumer.Projection;
 import io.roster.query.invitation.InvitationStore;
 import io.roster.query.team.TeamMembers;
@@ -59,6 +60,11 @@ class PendingInviteeProjection implements Projection {
             rows.withdrawInvitation(accepted.organizationId(), accepted.invitationId());
         } else if (envelope.event() instanceof InvitationRevoked revoked) {
             rows.withdrawInvitation(revoked.organizationId(), revoked.invitationId());
+        } else if (envelope.event() instanceof InvitationUpdated updated) {
+            List<TeamRef> teamRefs = TeamRefs.resolve(teams, updated.organizationId(), updated.teamIds());
+            rows.setInvitationTerms(updated.organizationId(), updated.invitationId(), updated.roles(), teamRefs);
+            teamMembers.listRow(teamRefs.stream().map(t -> t.teamId().toString()).toList(),
+                    MemberRows.invitationRowId(updated.organizationId(), updated.invitationId()));
         } else if (envelope.event() instanceof InvitationDeclined declined) {
             rows.withdrawInvitation(declined.organizationId(), declined.invitationId());
         } else if (envelope.event() instanceof InvitationExpired expired) {
