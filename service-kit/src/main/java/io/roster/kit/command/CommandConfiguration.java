@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import io.roster.kit.tracing.Traces;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
 import org.springframework.boot.autoconfigure.condition.ConditionalOnClass;
@@ -20,5 +23,18 @@ public class CommandConfiguration {
     Commands commands(CommandGateway gateway, EventStore eventStore, CommandProperties properties,
                       ObjectProvider<MeterRegistry> meters) {
         return new Commands(gateway, eventStore, properties, meters.getIfAvailable(SimpleMeterRegistry::new));
+    }
+
+    /**
+     * Copies a command's trace context and causing event into the events it appends (Axon's own MessageOriginProvider,
+     * kept beside this one, copies the correlation id and makes the command's id the events' correlationId).
+     */
+    @Bean
+    CorrelationDataProvider traceAndCausationProvider() {
+        return traceAndCausation();
+    }
+
+    static CorrelationDataProvider traceAndCausation() {
+        return new SimpleCorrelationDataProvider(Traces.TRACEPARENT, Traces.TRACESTATE, Commands.CAUSATION_ID);
     }
 }
