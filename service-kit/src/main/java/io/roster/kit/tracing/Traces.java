@@ -9,6 +9,7 @@ import org.springframework.web.server.ServerWebExchange;
 
 import java.util.HashMap;
 import java.util.Map;
+import java.util.Set;
 
 /**
  * W3C trace context (traceparent, tracestate) where Roster carries it by hand: Axon metadata, Kafka headers, the
@@ -38,10 +39,11 @@ public final class Traces {
     public static Map<String, String> current() {
         Span span = tracer.currentSpan();
         Map<String, String> headers = new HashMap<>(2);
-        if (span != null && !span.isNoop()) {
+        // an unsampled span is carried on too (flags 00): sampling decides what is exported, not what is followed
+        if (span != null) {
             propagator.inject(span.context(), headers, Map::put);
         }
-        headers.keySet().retainAll(java.util.Set.of(TRACEPARENT, TRACESTATE));
+        headers.keySet().retainAll(Set.of(TRACEPARENT, TRACESTATE));
         return headers;
     }
 
