@@ -14,6 +14,7 @@ import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -122,9 +123,11 @@ class TracingEndToEndIT {
                 .until(() -> emailTraceparent(invitee), Optional::isPresent).orElseThrow();
         long emailMillis = Duration.ofNanos(System.nanoTime() - sentAt).toMillis();
         String notificationLine = line(RosterService.NOTIFICATION, "Notification", ") sent").orElse("(none)");
+        // the notification's id is derived from its triggering event's (Delivery.notificationIdFor)
+        String notificationId = UUID.nameUUIDFromBytes(("roster-notification:" + issuedEventId).getBytes(StandardCharsets.UTF_8)).toString();
         ConsumerRecord<String, String> sent = await("NotificationSent is on Kafka").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
-                .until(() -> first(TopicRecords.all(PORTS, "roster.notification.v1"), "ce_causationid", issuedEventId), Optional::isPresent)
+                .until(() -> first(TopicRecords.all(PORTS, "roster.notification.v1"), "ce_aggregateid", notificationId), Optional::isPresent)
                 .orElseThrow();
 
         // 5. a second trace: the invitee signs up through the link; identity's consumer joins them on InvitationAccepted
@@ -133,6 +136,7 @@ class TracingEndToEndIT {
         HttpResponse<String> signedUp = post(IDENTITY + "/api/v1/auth/sign-up", null, "{\"email\":\"" + invitee + "\",\"password\":\""
                 + PASSWORD + "\",\"firstName\":\"Tra\",\"lastName\":\"Ced\",\"invitationToken\":\"" + Mailbox.tokenOf(link) + "\"}",
                 "00-" + signUpTrace + "-" + hex(8) + "-01");
+        String inviteeUser = http.body(signedUp).path("userId").asText();
         ConsumerRecord<String, String> accepted = await("InvitationAccepted is on Kafka").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> TopicRecords.all(PORTS, "roster.invitation.v1").stream()
@@ -140,10 +144,13 @@ class TracingEndToEndIT {
                         .filter(r -> String.valueOf(TopicRecords.header(r, "ce_type")).contains("InvitationAccepted")).findFirst(),
                         Optional::isPresent).orElseThrow();
         String acceptedEventId = TopicRecords.header(accepted, "ce_id");
-        ConsumerRecord<String, String> joined = await("identity's event caused by InvitationAccepted is on Kafka")
+        ConsumerRecord<String, String> joined = await("identity's MemberAdded (its consumer handling InvitationAccepted) is on Kafka")
                 .atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500))
-                .until(() -> first(TopicRecords.all(PORTS, "roster.identity.v1"), "ce_causationid", acceptedEventId), Optional::isPresent)
-                .orElseThrow();
+                .until(() -> TopicRecords.all(PORTS, "roster.identity.v1").stream()
+                        .filter(r -> organization.equals(TopicRecords.header(r, "ce_aggregateid")))
+                        .filter(r -> String.valueOf(TopicRecords.header(r, "ce_type")).contains("MemberAdded"))
+                        .filter(r -> r.value().contains(inviteeUser)).findFirst(),
+                        Optional::isPresent).orElseThrow();
         List<String> invitationMetaData = new ArrayList<>();
         mongo.getDatabase(RosterService.INVITATION.database()).getCollection("domainevents")
                 .find(Filters.eq("aggregateIdentifier", invitationId)).forEach(d -> invitationMetaData.add(metaDataOf(d)));
@@ -186,6 +193,8 @@ class TracingEndToEndIT {
                 .startsWith("00-" + signUpTrace + "-");
         softly.assertThat(TopicRecords.header(joined, "ce_traceparent")).as("identity's event caused by it carries that trace on")
                 .startsWith("00-" + signUpTrace + "-");
+        softly.assertThat(TopicRecords.header(joined, "ce_causationid")).as("…and names InvitationAccepted as its cause")
+                .isEqualTo(acceptedEventId);
         softly.assertAll();
     }
 
@@ -240,7 +249,7 @@ class TracingEndToEndIT {
     private static String metaDataOf(Document event) {
         Object metaData = event.get("serializedMetaData");
         if (metaData instanceof org.bson.types.Binary binary) {
-            return new String(binary.getData(), java.nio.charset.StandardCharsets.UTF_8);
+            return new String(binary.getData(), StandardCharsets.UTF_8);
         }
         return String.valueOf(metaData);
     }
