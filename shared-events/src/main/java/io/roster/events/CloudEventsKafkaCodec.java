@@ -21,6 +21,9 @@ public final class CloudEventsKafkaCodec {
     public static final String ACTOR_ID = "actorid";
     public static final String CORRELATION_ID = "correlationid";
     public static final String CAUSATION_ID = "causationid";
+    /** The CloudEvents distributed-tracing extension: headers ce_traceparent and ce_tracestate. */
+    public static final String TRACEPARENT = "traceparent";
+    public static final String TRACESTATE = "tracestate";
     private static final String JSON = "application/json";
 
     private final EventUpcasters upcasters;
@@ -55,6 +58,12 @@ public final class CloudEventsKafkaCodec {
         if (envelope.causationId() != null) {
             builder.withExtension(CAUSATION_ID, envelope.causationId());
         }
+        if (envelope.traceparent() != null) {
+            builder.withExtension(TRACEPARENT, envelope.traceparent());
+        }
+        if (envelope.tracestate() != null && !envelope.tracestate().isEmpty()) {
+            builder.withExtension(TRACESTATE, envelope.tracestate());
+        }
         return KafkaMessageFactory.createWriter(type.context().topic(), envelope.aggregateId())
                 .writeBinary(builder.build());
     }
@@ -80,7 +89,9 @@ public final class CloudEventsKafkaCodec {
         String aggregateId = text(cloudEvent.getExtension(AGGREGATE_ID), event.aggregateId().toString());
         return new EventEnvelope(event, aggregateId, sequence(cloudEvent),
                 text(cloudEvent.getExtension(CORRELATION_ID), null),
-                text(cloudEvent.getExtension(CAUSATION_ID), null));
+                text(cloudEvent.getExtension(CAUSATION_ID), null),
+                text(cloudEvent.getExtension(TRACEPARENT), null),
+                text(cloudEvent.getExtension(TRACESTATE), null));
     }
 
     private static CloudEvent toCloudEvent(ConsumerRecord<String, byte[]> record) {

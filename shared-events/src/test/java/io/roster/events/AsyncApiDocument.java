@@ -38,7 +38,14 @@ final class AsyncApiDocument {
                     + "consumers apply an aggregate's events in this order and skip a number already applied."),
             new Header("ce_actorid", false, null, "uuid", "Who caused the event (`actorId`); absent when the system did."),
             new Header("ce_correlationid", false, null, null, "The id of the request that started it all (`X-Correlation-Id`), when known."),
-            new Header("ce_causationid", false, null, null, "The id of the message that caused this event, when known."));
+            new Header("ce_causationid", false, null, null, "The id of the message that caused this event: for an event a "
+                    + "consumer caused while handling another event (identity joining a member on `InvitationAccepted`, notification's "
+                    + "outcomes), that event's `ce_id`; for an event a request's or a schedule's command appended, the command's "
+                    + "message id (commands are not published: it matches no `ce_id`). Before issue 15 identity and invitation put "
+                    + "the command's id here for consumer-caused events too."),
+            new Header("ce_traceparent", false, null, null, "The W3C `traceparent` of the span that stored the event (CloudEvents "
+                    + "distributed-tracing extension): a consumer handles the record in a child span of it. Absent outside a trace."),
+            new Header("ce_tracestate", false, null, null, "The W3C `tracestate` beside it, when the trace has one."));
 
     /** What service-kit's consumer runtime ({@code DeadLetters}) adds when it sends a record to the {@code .DLT}. */
     static final List<Header> DEAD_LETTER_HEADERS = List.of(

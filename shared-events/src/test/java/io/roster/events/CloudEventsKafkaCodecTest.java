@@ -57,6 +57,25 @@ class CloudEventsKafkaCodecTest {
     }
 
     @Test
+    void theTraceContextTravelsAsTheDistributedTracingExtension() {
+        String traceparent = "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01";
+        ProducerRecord<String, byte[]> traced = codec.encode(new EventEnvelope(event, event.aggregateId().toString(), 7L,
+                "corr-1", "cause-1", traceparent, "roster=1"));
+
+        EventEnvelope read = codec.decode(KafkaRecords.received(traced.topic(), traced.key(), traced.value(),
+                KafkaRecords.copy(traced.headers())));
+
+        assertThat(new String(traced.headers().lastHeader("ce_traceparent").value(), StandardCharsets.UTF_8)).isEqualTo(traceparent);
+        assertThat(new String(traced.headers().lastHeader("ce_tracestate").value(), StandardCharsets.UTF_8)).isEqualTo("roster=1");
+        assertThat(read.traceparent()).isEqualTo(traceparent);
+        assertThat(read.tracestate()).isEqualTo("roster=1");
+        assertThat(read.causationId()).isEqualTo("cause-1");
+        // an event outside any trace has neither header
+        assertThat(sent.headers().lastHeader("ce_traceparent")).isNull();
+        assertThat(codec.decode(withHeaders(KafkaRecords.copy(sent.headers()))).traceparent()).isNull();
+    }
+
+    @Test
     void aRecordWithoutCloudEventsHeadersIsUnreadable() {
         assertUnreadable(KafkaRecords.received(sent.topic(), sent.key(), sent.value(), new RecordHeaders()));
     }

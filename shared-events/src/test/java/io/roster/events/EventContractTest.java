@@ -224,7 +224,8 @@ class EventContractTest {
             RosterEvent event = Fixtures.load(type);
             String aggregateId = event.aggregateId().toString();
             for (EventEnvelope envelope : List.of(EventEnvelope.of(event, 7L),
-                    new EventEnvelope(event, aggregateId, 7L, UUID.randomUUID().toString(), UUID.randomUUID().toString()))) {
+                    new EventEnvelope(event, aggregateId, 7L, UUID.randomUUID().toString(), UUID.randomUUID().toString(),
+                            "00-4bf92f3577b34da6a3ce929d0e0e4736-00f067aa0ba902b7-01", "roster=1"))) {
                 ProducerRecord<String, byte[]> record = codec.encode(envelope);
                 Set<String> names = new TreeSet<>();
                 for (Header header : record.headers()) {

@@ -4,6 +4,7 @@ import io.roster.events.EventEnvelope;
 import io.roster.events.EventJson;
 import io.roster.events.RosterEvent;
 import io.roster.events.notification.NotificationKind;
+import io.roster.kit.tracing.Traces;
 import io.roster.notification.email.EmailSource;
 
 import java.nio.charset.StandardCharsets;
@@ -24,6 +25,8 @@ import java.util.UUID;
  * @param outcomes       how many outcome events were recorded; the last one's sequence number is outcomes - 1
  * @param obsoleteBecause set when a later event made the email pointless while a worker held it (an
  *                       invitation resent, revoked, accepted or expired): it is cancelled at its next attempt
+ * @param traceparent    the W3C trace context of the span that recorded the delivery (handling the triggering event):
+ *                       the attempts continue it and the email carries it (README "Tracing"); null for test emails
  * @param organizationServerUsed an attempt handed the email to an organization's own SMTP server: whoever runs it may
  *                       have read it, so the email proves nothing about the recipient's address even if the platform's
  *                       server delivered it in the end
@@ -51,6 +54,7 @@ public record Delivery(
         String aggregateId,
         long sequenceNumber,
         String correlationId,
+        String traceparent,
         String leaseToken,
         boolean outboxPending,
         UUID outcomeEventId,
@@ -67,7 +71,8 @@ public record Delivery(
         return new Delivery(notificationId, event.eventId(), kind, event.organizationId(), routeOf(event.organizationId()),
                 recipient, recipientUserId, invitationId, DeliveryStatus.PENDING, 0, null, now, now, null, now,
                 event.occurredAt(), trigger.type().ceType(), new String(EventJson.write(event), StandardCharsets.UTF_8),
-                sourceTopic, trigger.aggregateId(), trigger.sequenceNumber(), trigger.correlationId(), null, false, null, 0, null, false);
+                sourceTopic, trigger.aggregateId(), trigger.sequenceNumber(), trigger.correlationId(), traceOf(trigger), null,
+                false, null, 0, null, false);
     }
 
     /** A test email, already claimed by the caller that sends it at once. */
@@ -75,7 +80,13 @@ public record Delivery(
                                      Instant now, Instant leaseUntil) {
         return new Delivery(notificationId, notificationId, NotificationKind.TEST, organizationId, routeOf(organizationId),
                 recipient, null, null, DeliveryStatus.CLAIMED, 1, null, now, now, null, leaseUntil, now, null, null,
-                null, null, 0, null, leaseToken, false, null, 0, null, false);
+                null, null, 0, null, null, leaseToken, false, null, 0, null, false);
+    }
+
+    /** The span handling the triggering event (a child of the one that stored it), else the event's own. */
+    private static String traceOf(EventEnvelope trigger) {
+        String current = Traces.currentTraceparent();
+        return current != null ? current : trigger.traceparent();
     }
 
     /** The id of the notification a triggering event causes: the same however often the event is read. */

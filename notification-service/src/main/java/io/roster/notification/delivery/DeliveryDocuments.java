@@ -105,6 +105,7 @@ public class DeliveryDocuments {
                 .append("aggregateId", d.aggregateId())
                 .append("sequence", d.sequenceNumber())
                 .append("correlationId", d.correlationId())
+                .append("traceparent", d.traceparent())
                 .append("outcomes", d.outcomes())
                 .append("logKey", logKey(d.createdAt()));
         // sparse indexes: absent, not null, where a value does not apply
@@ -150,6 +151,7 @@ public class DeliveryDocuments {
                 d.getString("aggregateId"),
                 d.get("sequence") instanceof Number n ? n.longValue() : 0L,
                 d.getString("correlationId"),
+                d.getString("traceparent"),
                 d.getString("leaseToken"),
                 Boolean.TRUE.equals(d.getBoolean("outboxPending")),
                 uuid(d.getString("outcomeEventId")),

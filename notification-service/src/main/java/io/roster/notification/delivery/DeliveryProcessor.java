@@ -11,6 +11,7 @@ import io.roster.notification.smtp.MailGateway;
 import io.roster.notification.smtp.OutgoingEmail;
 import io.roster.notification.smtp.SmtpFailure;
 import io.roster.notification.smtp.SmtpServer;
+import io.roster.kit.tracing.Traces;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.slf4j.MDC;
@@ -80,7 +81,9 @@ public class DeliveryProcessor {
      * @param retryable false for test emails, whose caller waits for the one attempt's outcome
      */
     public Attempt process(Delivery claim, boolean retryable) {
-        try (var ignored = MDC.putCloseable("correlationId", claim.correlationId())) {
+        // the attempt continues the trace of the event that made the email: its log lines and the email carry it
+        try (var ignored = MDC.putCloseable("correlationId", claim.correlationId());
+             var span = Traces.continueFrom("deliver " + claim.kind(), claim.traceparent(), null)) {
             if (claim.obsoleteBecause() != null) {
                 return cancel(claim, claim.obsoleteBecause());
             }
@@ -126,7 +129,7 @@ public class DeliveryProcessor {
             }
             try {
                 connection.send(new OutgoingEmail(claim.notificationId(), ready.recipient(), ready.email().subject(),
-                        ready.email().text(), ready.email().html()));
+                        ready.email().text(), ready.email().html(), Traces.currentTraceparent()));
             } catch (SmtpFailure failure) {
                 return failed(claim, failure, retryable);
             } catch (RuntimeException e) {
@@ -142,6 +145,7 @@ public class DeliveryProcessor {
         }
         Instant sentAt = clock.instant();
         queue.markSent(claim, sentAt).ifPresentOrElse(sent -> {
+            log.debug("Notification {} ({}) sent", claim.notificationId(), claim.kind());
             publisher.publish(sent);
             count(sent, DeliveryStatus.SENT);
             if (sent.eventOccurredAt() != null && sent.kind() != io.roster.events.notification.NotificationKind.TEST) {

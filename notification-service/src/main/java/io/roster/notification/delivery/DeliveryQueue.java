@@ -138,7 +138,7 @@ public class DeliveryQueue {
     /** A delivery known only by id and route, as a candidate list holds it. */
     private static Delivery candidate(String id, String route) {
         return new Delivery(UUID.fromString(id), null, null, null, route, null, null, null, null, 0, null, null, null, null,
-                null, null, null, null, null, null, 0, null, null, false, null, 0, null, false);
+                null, null, null, null, null, null, 0, null, null, null, false, null, 0, null, false);
     }
 
     /**

@@ -150,7 +150,8 @@ public class OutcomePublisher {
         List<ProducerRecord<String, byte[]>> records = new ArrayList<>();
         records.add(codec.encode(new EventEnvelope(outcomeEvent(delivery), delivery.notificationId().toString(),
                 Math.max(0, delivery.outcomes() - 1), delivery.correlationId(),
-                delivery.triggeringEventId() == null ? null : delivery.triggeringEventId().toString())));
+                delivery.triggeringEventId() == null ? null : delivery.triggeringEventId().toString(),
+                delivery.traceparent(), null)));
         if (delivery.status() == DeliveryStatus.FAILED && delivery.eventJson() != null && delivery.sourceTopic() != null) {
             records.add(deadLetter(delivery));
             undeliverable(delivery.sourceTopic()).increment();

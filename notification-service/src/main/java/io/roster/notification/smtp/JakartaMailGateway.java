@@ -192,6 +192,9 @@ class JakartaMailGateway implements MailGateway {
             message.setContent(new MimeMultipart("alternative", text, html));
             message.setHeader("Auto-Submitted", "auto-generated");
             message.setHeader(NOTIFICATION_ID_HEADER, email.notificationId().toString());
+            if (email.traceparent() != null) {
+                message.setHeader("traceparent", email.traceparent());
+            }
             message.saveChanges();
             return message;
         }

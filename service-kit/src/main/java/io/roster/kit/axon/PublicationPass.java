@@ -167,13 +167,23 @@ class PublicationPass {
         String aggregateId = event.getAggregateIdentifier();
         long sequence = event.getSequenceNumber();
         acknowledgements.add(kafka.send(codec.encode(new EventEnvelope(payload, aggregateId, sequence,
-                text(event, "traceId"), text(event, "correlationId")))));
+                text(event, "traceId"), causationOf(event), text(event, "traceparent"), text(event, "tracestate")))));
         known.merge(aggregateId, sequence, Math::max);
         sent.merge(aggregateId, sequence, Math::max);
         sentKeys.add(new UnpublishedEvents.Key(aggregateId, sequence));
     }
 
-    /** Axon's "correlationId" is the id of the causing message, its "traceId" the root: the user's request. */
+    /**
+     * The id of the message that caused the event: the event a consumer was handling when it sent the command
+     * ("causationId", see Commands), else the command itself (Axon's "correlationId" is the id of the message being
+     * handled when the event was applied: the command).
+     */
+    static String causationOf(EventMessage<?> event) {
+        String causingEvent = text(event, "causationId");
+        return causingEvent != null ? causingEvent : text(event, "correlationId");
+    }
+
+    /** Axon's "traceId" is the root: the user's request (Roster's correlation id). */
     private static String text(EventMessage<?> message, String key) {
         Object value = message.getMetaData().get(key);
         return value == null ? null : value.toString();

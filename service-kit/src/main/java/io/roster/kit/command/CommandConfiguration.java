@@ -4,6 +4,9 @@ import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.simple.SimpleMeterRegistry;
 import org.axonframework.commandhandling.gateway.CommandGateway;
 import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.axonframework.messaging.correlation.CorrelationDataProvider;
+import org.axonframework.messaging.correlation.SimpleCorrelationDataProvider;
+import io.roster.kit.tracing.Traces;
 import org.springframework.beans.factory.ObjectProvider;
 import org.springframework.beans.factory.config.ConfigurableListableBeanFactory;
 import org.springframework.boot.autoconfigure.AutoConfiguration;
@@ -26,5 +29,18 @@ public class CommandConfiguration {
     @Bean
     CommandTypes commandTypes(ConfigurableListableBeanFactory beans, Commands commands) {
         return new CommandTypes(beans, commands);
+    }
+
+    /**
+     * Copies a command's trace context and causing event into the events it appends (Axon's own MessageOriginProvider,
+     * kept beside this one, copies the correlation id and makes the command's id the events' correlationId).
+     */
+    @Bean
+    CorrelationDataProvider traceAndCausationProvider() {
+        return traceAndCausation();
+    }
+
+    static CorrelationDataProvider traceAndCausation() {
+        return new SimpleCorrelationDataProvider(Traces.TRACEPARENT, Traces.TRACESTATE, Commands.CAUSATION_ID);
     }
 }

@@ -6,6 +6,7 @@ import io.micrometer.core.instrument.Timer;
 import io.roster.kit.consistency.ConsistencyToken;
 import io.roster.kit.correlation.CorrelationId;
 import io.roster.kit.correlation.CorrelationIdFilter;
+import io.roster.kit.tracing.Traces;
 import org.axonframework.commandhandling.CommandMessage;
 import org.axonframework.commandhandling.GenericCommandMessage;
 import org.axonframework.commandhandling.gateway.CommandGateway;
@@ -53,6 +54,10 @@ import java.util.function.Supplier;
  *       into every event it causes and the relay publishes as the CloudEvents {@code correlationid}: a request's id
  *       ({@link #run}), else the {@value CorrelationId#MDC_KEY} of the log context (a Kafka record being handled),
  *       else a new one (a scheduled job).</li>
+ *   <li><b>Trace and causation</b>: the command also carries the current span's W3C {@value Traces#TRACEPARENT} and
+ *       {@value Traces#TRACESTATE} (the request's server span, or the span of the Kafka record being handled), and,
+ *       sent while a record is handled, that event's id as {@value #CAUSATION_ID}; {@link CommandConfiguration} has
+ *       Axon copy them into every event the command appends, and the relay publishes them (README "Tracing").</li>
  *   <li><b>Consistency-Token</b>: the sequence numbers of the events appended while a request's work runs, noted as
  *       they are appended (an interceptor on the event store, per thread), so one request touching several
  *       aggregates answers one token and it costs no extra read. A command that appended nothing adds its target
@@ -71,6 +76,13 @@ public class Commands {
 
     /** The metadata key Axon's MessageOriginProvider and the Kafka relay read as the correlation id. */
     public static final String TRACE_ID = "traceId";
+    /**
+     * The metadata key of the event whose handling sent the command (absent for a request's or a schedule's commands);
+     * the relay publishes it as the events' {@code causationid} instead of the command's id.
+     */
+    public static final String CAUSATION_ID = "causationId";
+    /** The log context key under which the consumer runtime names the event being handled (its ce_id). */
+    private static final String HANDLED_EVENT_MDC_KEY = "eventId";
 
     private static final Logger log = LoggerFactory.getLogger(Commands.class);
     private static final ThreadLocal<Work> CURRENT = new ThreadLocal<>();
@@ -129,7 +141,12 @@ public class Commands {
      */
     public <T> Mono<Sent<T>> run(ServerWebExchange exchange, Callable<T> work) {
         String correlationId = CorrelationIdFilter.of(exchange);
-        return Mono.fromCallable(() -> within(new Work(correlationId), work)).subscribeOn(Schedulers.boundedElastic());
+        return Mono.fromCallable(() -> {
+            // the request's span is current here too, so the commands carry its trace and the log lines its ids
+            try (var span = Traces.resume(exchange)) {
+                return within(new Work(correlationId), work);
+            }
+        }).subscribeOn(Schedulers.boundedElastic());
     }
 
     /** One command for a request: its result and the token. */
@@ -252,7 +269,13 @@ public class Commands {
 
         private Work(String correlationId) {
             this.correlationId = correlationId;
-            this.metaData = MetaData.with(TRACE_ID, correlationId);
+            Map<String, Object> entries = new HashMap<>(Traces.current());
+            entries.put(TRACE_ID, correlationId);
+            String handledEvent = MDC.get(HANDLED_EVENT_MDC_KEY);
+            if (handledEvent != null) {
+                entries.put(CAUSATION_ID, handledEvent);
+            }
+            this.metaData = MetaData.from(entries);
         }
 
         <R> R dispatch(Object command) {

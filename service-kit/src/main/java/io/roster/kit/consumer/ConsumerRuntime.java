@@ -421,6 +421,8 @@ public final class ConsumerRuntime {
             status.applied(envelope.event().occurredAt());
             state.applied(envelope.sequenceNumber());
             newlyApplied.put(envelope.aggregateId(), state.last());
+            // in the record's span: the line carries its trace and span ids (TracingEndToEndIT reads it)
+            log.debug("Applied {} #{} of {}", envelope.type().name(), envelope.sequenceNumber(), envelope.aggregateId());
         }
 
         /**

@@ -27,6 +27,10 @@ import org.axonframework.eventsourcing.eventstore.EventStorageEngine;
 import org.axonframework.extensions.mongo.DefaultMongoTemplate;
 import org.axonframework.extensions.mongo.eventsourcing.eventstore.MongoEventStorageEngine;
 import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.MetaData;
+import org.axonframework.messaging.correlation.MessageOriginProvider;
+import io.roster.kit.tracing.TestTracing;
+import io.roster.kit.tracing.Traces;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -87,6 +91,7 @@ class CommandsTest {
                 .configureSerializer(c -> JacksonSerializer.defaultSerializer())
                 .configureEmbeddedEventStore(c -> storage)
                 .configureAggregate(AggregateConfigurer.defaultConfiguration(Tally.class))
+                .configureCorrelationDataProviders(c -> List.of(new MessageOriginProvider(), CommandConfiguration.traceAndCausation()))
                 .buildConfiguration();
         axon.start();
         meters = new SimpleMeterRegistry();
@@ -191,6 +196,33 @@ class CommandsTest {
         }
         assertThat(axon.eventStore().readEvents(id).asStream().toList().get(1).getMetaData())
                 .containsEntry(Commands.TRACE_ID, "record-7");
+    }
+
+    @Test
+    void aCommandSentWhileARecordIsHandledCarriesItsSpanAndTheRecordsEventIntoTheEvents() {
+        String id = openTally();
+        String trace = "4bf92f3577b34da6a3ce929d0e0e4736";
+        String recordSpan;
+        TestTracing.install();
+        MDC.put("eventId", "event-9");
+        try (var span = Traces.continueFrom("apply", "00-" + trace + "-00f067aa0ba902b7-01", "roster=1")) {
+            recordSpan = Traces.currentTraceparent();
+            commands.<Integer>sendAndWait(new AddToTally(id, false));
+        } finally {
+            MDC.remove("eventId");
+            TestTracing.uninstall();
+        }
+        List<? extends DomainEventMessage<?>> events = axon.eventStore().readEvents(id).asStream().toList();
+        MetaData opened = events.get(0).getMetaData();
+        MetaData added = events.get(1).getMetaData();
+
+        assertThat(added).containsEntry(Traces.TRACEPARENT, recordSpan).containsEntry(Traces.TRACESTATE, "roster=1")
+                .containsEntry(Commands.CAUSATION_ID, "event-9");
+        assertThat(TestTracing.traceIdOf(recordSpan)).isEqualTo(trace);
+        // sent outside any span and any record: neither
+        assertThat(opened).doesNotContainKeys(Traces.TRACEPARENT, Traces.TRACESTATE, Commands.CAUSATION_ID);
+        // Axon's own origin: the events' correlationId is the command's message id, what the relay names without an event
+        assertThat(added.get("correlationId")).isNotNull().isNotEqualTo("event-9");
     }
 
     private String openTally() {
