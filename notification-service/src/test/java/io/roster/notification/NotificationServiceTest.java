@@ -103,6 +103,13 @@ class NotificationServiceTest {
         new io.roster.testsupport.openapi.OpenApiDocumentCheck("notification-service", "NotificationServiceTest#theCheckedIn*", web, context).run();
     }
 
+    /** Issue 17 item 9: bad JSON bodies on every endpoint get a problem naming what is wrong ({@link io.roster.testsupport.openapi.ValidationSweep}). */
+    @Test
+    void everyBadBodyIsAProblemNamingItsFields() {
+        new io.roster.testsupport.openapi.ValidationSweep("notification-service", web,
+                TestTokenIssuer.get().tokenFor(UUID.randomUUID(), "root@roster.io", List.of("provider-admin"))).run();
+    }
+
     @Test
     void everyEmailReachesItsRecipientWithItsLinkNamesTheOrganizationAndShowsWhatUsersTypedAsText() {
         String orgName = "Acme <script>alert('x')</script> & Co";

@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.EmailAddress;
@@ -71,6 +72,7 @@ class AccountController {
      * holding it proves the address (no verification email); a link does not, so its sign-ups verify by email.
      */
     @ProblemCodes({ProblemCode.EMAIL_TAKEN, ProblemCode.INVITATION_REQUIRED, ProblemCode.EMAIL_MISMATCH, ProblemCode.QUOTA_EXHAUSTED})
+    @SuccessStatus(201)
     @PostMapping("/sign-up")
     Mono<ResponseEntity<SignedUp>> signUp(@Valid @RequestBody SignUpRequest request, ServerWebExchange exchange) {
         if (request.invitationToken() == null && !properties.openSignUp()) {
@@ -131,6 +133,7 @@ class AccountController {
     }
 
     /** Sends a new verification link to the caller's address; the older links stop working. */
+    @SuccessStatus(202)
     @PostMapping("/verification-email")
     Mono<ResponseEntity<VerificationSent>> resendVerification(ServerWebExchange exchange) {
         return CurrentCaller.get()

@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.events.ProblemCode;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
@@ -30,6 +31,7 @@ class AccountSetupResendController {
     }
 
     @ProblemCodes({ProblemCode.ACCOUNT_ALREADY_SET_UP})
+    @SuccessStatus(202)
     @PostMapping("/api/v1/users/{userId}/account-setup")
     Mono<ResponseEntity<SetupLinkSent>> resend(@PathVariable UUID userId, ServerWebExchange exchange) {
         return CurrentCaller.get()

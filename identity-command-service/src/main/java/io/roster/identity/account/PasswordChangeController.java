@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.ProblemCode;
@@ -44,6 +45,7 @@ class PasswordChangeController {
     }
 
     @ProblemCodes({ProblemCode.INVALID_CREDENTIALS})
+    @SuccessStatus(204)
     @PostMapping("/api/v1/auth/password")
     Mono<ResponseEntity<Void>> change(@Valid @RequestBody PasswordChange request, ServerWebExchange exchange) {
         List<ApiProblem.FieldProblem> problems = Passwords.check("newPassword", request.newPassword());

@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.events.ProblemCode;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
@@ -36,6 +37,7 @@ class PasswordResetController {
         this.commands = commands;
     }
 
+    @SuccessStatus(202)
     @PostMapping
     ResponseEntity<ResetRequested> request(@Valid @RequestBody ResetRequest request, ServerWebExchange exchange) {
         resets.requestReset(request.email(), exchange);
@@ -44,6 +46,7 @@ class PasswordResetController {
 
     @ReadYourWrites(ReadYourWrites.Role.ISSUES)
     @ProblemCodes({ProblemCode.TOKEN_NOT_FOUND, ProblemCode.TOKEN_EXPIRED})
+    @SuccessStatus(204)
     @PostMapping("/confirm")
     Mono<ResponseEntity<Void>> confirm(@Valid @RequestBody ResetConfirmation confirmation, ServerWebExchange exchange) {
         List<ApiProblem.FieldProblem> problems = Passwords.check("password", confirmation.password());

@@ -1,5 +1,6 @@
 package io.roster.identity.account;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.events.ProblemCode;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
@@ -53,6 +54,7 @@ class UserController {
     }
 
     @ProblemCodes({ProblemCode.EMAIL_TAKEN})
+    @SuccessStatus(201)
     @PostMapping
     Mono<ResponseEntity<UserCreated>> create(@Valid @RequestBody CreateUserRequest request, ServerWebExchange exchange) {
         UserCreation.NewUser user = validated(request);

@@ -1,5 +1,6 @@
 package io.roster.identity.admin;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.events.ProblemCode;
 import io.roster.kit.axon.RelayRepublisher;
@@ -36,6 +37,7 @@ class RepublishController {
 
     /** 202 with the relay's status; 409 while a republish still replays. */
     @ProblemCodes({ProblemCode.REPUBLISH_IN_PROGRESS, ProblemCode.RELAY_CLAIMED_ELSEWHERE})
+    @SuccessStatus(202)
     @PostMapping
     Mono<ResponseEntity<RelayStatus>> republish() {
         return CurrentCaller.get()

@@ -1,5 +1,6 @@
 package io.roster.identity.organization;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.events.ProblemCode;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
@@ -50,6 +51,7 @@ class MemberController {
     }
 
     @ProblemCodes({ProblemCode.ALREADY_MEMBER, ProblemCode.USER_IN_OTHER_ORGANIZATION})
+    @SuccessStatus(201)
     @PostMapping
     Mono<ResponseEntity<Membership>> add(@PathVariable UUID organizationId, @Valid @RequestBody AddMemberRequest request,
                                          ServerWebExchange exchange) {

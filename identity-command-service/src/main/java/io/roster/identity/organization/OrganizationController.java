@@ -1,5 +1,6 @@
 package io.roster.identity.organization;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.events.ProblemCode;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
@@ -37,6 +38,7 @@ class OrganizationController {
         this.singleOrganization = singleOrganization;
     }
 
+    @SuccessStatus(201)
     @PostMapping
     Mono<ResponseEntity<Created>> create(@Valid @RequestBody OrganizationRequest request, ServerWebExchange exchange) {
         UUID organizationId = UUID.randomUUID();

@@ -1,5 +1,6 @@
 package io.roster.identity.organization;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.events.ProblemCode;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
@@ -39,6 +40,7 @@ class TeamController {
     }
 
     @ProblemCodes({ProblemCode.TEAM_NAME_TAKEN})
+    @SuccessStatus(201)
     @PostMapping
     Mono<ResponseEntity<TeamCreatedResponse>> create(@PathVariable UUID organizationId, @Valid @RequestBody CreateTeamRequest request,
                                                      ServerWebExchange exchange) {
@@ -69,6 +71,7 @@ class TeamController {
     }
 
     /** Deletes a team; every member in it loses it first (a MemberTeamsChanged each). */
+    @SuccessStatus(204)
     @DeleteMapping("/{teamId}")
     Mono<ResponseEntity<Void>> delete(@PathVariable UUID organizationId, @PathVariable UUID teamId, ServerWebExchange exchange) {
         return CurrentCaller.get()

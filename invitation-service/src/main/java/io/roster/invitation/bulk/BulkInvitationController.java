@@ -1,5 +1,6 @@
 package io.roster.invitation.bulk;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.ProblemCode;
@@ -74,6 +75,7 @@ class BulkInvitationController {
      * @param roles the organization roles every invitation of the file grants, {@code member} when absent
      */
     @ProblemCodes({ProblemCode.MALFORMED_CSV, ProblemCode.INVALID_CSV_HEADER, ProblemCode.EMPTY_CSV, ProblemCode.RATE_LIMITED})
+    @SuccessStatus(201)
     @PostMapping(consumes = TEXT_CSV)
     Mono<ResponseEntity<BulkInvitations.Outcome>> upload(@PathVariable UUID organizationId,
                                                          @RequestParam(defaultValue = "false") boolean dryRun,

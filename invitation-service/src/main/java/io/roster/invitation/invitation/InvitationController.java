@@ -1,5 +1,6 @@
 package io.roster.invitation.invitation;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.EmailAddress;
@@ -65,6 +66,7 @@ class InvitationController {
     }
 
     @ProblemCodes({ProblemCode.RATE_LIMITED})
+    @SuccessStatus(201)
     @PostMapping
     Mono<ResponseEntity<IssueResponse>> issue(@PathVariable UUID organizationId, @Valid @RequestBody IssueRequest request,
                                               ServerWebExchange exchange) {

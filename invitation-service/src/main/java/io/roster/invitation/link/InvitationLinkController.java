@@ -1,5 +1,6 @@
 package io.roster.invitation.link;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.invitation.LinkAudience;
 import io.roster.invitation.config.InvitationProperties;
@@ -65,6 +66,7 @@ class InvitationLinkController {
         this.properties = properties;
     }
 
+    @SuccessStatus(201)
     @PostMapping
     Mono<ResponseEntity<Created>> create(@PathVariable UUID organizationId, @Valid @RequestBody CreateRequest request,
                                          ServerWebExchange exchange) {

@@ -1,5 +1,6 @@
 package io.roster.notification.settings;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.events.EmailAddress;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.secrets.SecretBox;
@@ -87,6 +88,7 @@ class EmailSettingsController {
         });
     }
 
+    @SuccessStatus(204)
     @DeleteMapping
     Mono<ResponseEntity<Void>> delete(@PathVariable UUID organizationId) {
         return access.admin(organizationId).map(caller -> {

@@ -1,5 +1,6 @@
 package io.roster.query.rebuild;
 
+import io.roster.kit.openapi.SuccessStatus;
 import io.roster.kit.openapi.ProblemCodes;
 import io.roster.events.ProblemCode;
 import io.roster.kit.security.CurrentCaller;
@@ -36,6 +37,7 @@ class RebuildController {
 
     /** 202 with the job; 409 {@code rebuild_in_progress} while another rebuild runs. */
     @ProblemCodes({ProblemCode.REBUILD_IN_PROGRESS})
+    @SuccessStatus(202)
     @PostMapping
     Mono<ResponseEntity<RebuildJob>> start() {
         return CurrentCaller.get()

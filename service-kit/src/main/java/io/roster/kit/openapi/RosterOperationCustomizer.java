@@ -2,6 +2,8 @@ package io.roster.kit.openapi;
 
 import io.roster.events.ProblemCode;
 import io.swagger.v3.oas.models.Operation;
+import io.swagger.v3.oas.models.responses.ApiResponse;
+import io.swagger.v3.oas.models.responses.ApiResponses;
 import org.springdoc.core.customizers.OperationCustomizer;
 import org.springframework.core.annotation.AnnotatedElementUtils;
 import org.springframework.web.method.HandlerMethod;
@@ -13,7 +15,7 @@ import java.util.Objects;
 import java.util.stream.Stream;
 
 /**
- * Names each operation after its handler, and reads the documentation annotations of a handler method ({@link ProblemCodes}, {@link ReadYourWrites}, on the
+ * Names each operation after its handler, and reads the documentation annotations of a handler method ({@link ProblemCodes}, {@link ReadYourWrites}, {@link SuccessStatus}, on the
  * method or its class) into extensions of its operation, which {@link RosterOpenApiCustomizer} turns into responses
  * and headers once the whole document is known (and then removes).
  */
@@ -35,6 +37,10 @@ class RosterOperationCustomizer implements OperationCustomizer {
         if (!codes.isEmpty()) {
             operation.addExtension(CODES, codes);
         }
+        SuccessStatus success = AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), SuccessStatus.class);
+        if (success != null) {
+            answeredWith(operation, success.value());
+        }
         ReadYourWrites role = AnnotatedElementUtils.findMergedAnnotation(handler.getMethod(), ReadYourWrites.class);
         if (role == null) {
             role = AnnotatedElementUtils.findMergedAnnotation(handler.getBeanType(), ReadYourWrites.class);
@@ -43,6 +49,23 @@ class RosterOperationCustomizer implements OperationCustomizer {
             operation.addExtension(READ_YOUR_WRITES, role.value().name());
         }
         return operation;
+    }
+
+    /** The success response under the status the handler really answers; a 204 has no body. */
+    private static void answeredWith(Operation operation, int status) {
+        ApiResponses responses = operation.getResponses();
+        ApiResponse ok = responses == null ? null : responses.remove("200");
+        if (ok == null) {
+            return;
+        }
+        String code = Integer.toString(status);
+        if (status == 204) {
+            ok.setContent(null);
+            ok.setDescription("No Content");
+        } else if ("OK".equals(ok.getDescription())) {
+            ok.setDescription(status == 201 ? "Created" : status == 202 ? "Accepted" : ok.getDescription());
+        }
+        responses.addApiResponse(code, ok);
     }
 
     /**

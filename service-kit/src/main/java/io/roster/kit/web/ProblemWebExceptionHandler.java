@@ -27,6 +27,7 @@ import reactor.core.publisher.Mono;
 import java.time.Duration;
 import java.util.Comparator;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * Turns every failure of a request into an RFC 9457 problem with a stable code. Bad input is a 4xx,
@@ -76,6 +77,12 @@ public class ProblemWebExceptionHandler implements ErrorWebExceptionHandler {
         }
         if (cause instanceof MissingRequestValueException missing) {
             return ApiProblem.validation(List.of(new ApiProblem.FieldProblem(missing.getName(), "is required")));
+        }
+        Optional<ApiProblem.FieldProblem> mistyped = MistypedField.of(error);
+        if (mistyped.isPresent()) {
+            // well-formed JSON with a value of the wrong type: still malformed_request, naming the field
+            return new ApiProblem(ProblemCode.MALFORMED_REQUEST, "The field " + mistyped.get().field() + " "
+                    + mistyped.get().message() + ".", List.of(mistyped.get()));
         }
         if (cause instanceof ServerWebInputException input) {
             return ApiProblem.malformed(inputDetail(input));
