@@ -417,6 +417,41 @@ class LocalStackEndToEndIT {
         http.assertProblem(signUpResponse(fourth, Mailbox.tokenOf(link)), 410, "invitation_expired");
     }
 
+    /**
+     * Issue 17 across the processes: an invitation sent right after the organization's creation with its
+     * Consistency-Token (no retry: the invitation service waits for its directory), each invitee under their own name,
+     * and the invitee declining from the emailed link without logging in: the lists show it declined, and identity then
+     * refuses a sign-up with that link.
+     */
+    @Test
+    @Order(12)
+    void anInvitationSentAtOnceWithTheCreationsTokenIsDeclinedFromTheEmailedLink() throws Exception {
+        HttpResponse<String> created = http.post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"Declineco\"}");
+        assertThat(created.statusCode()).as(describe(created)).isEqualTo(201);
+        String organizationId = http.body(created).path("organizationId").asText();
+        String creationToken = created.headers().firstValue("Consistency-Token").orElseThrow();
+        String fifth = "fifth-" + UUID.randomUUID() + "@invitees.test";
+        HttpResponse<String> invited = http.post(INVITATION + "/api/v1/organizations/" + organizationId + "/invitations", accessToken,
+                "{\"invitees\":[{\"email\":\"" + fifth + "\",\"firstName\":\"Dee\",\"lastName\":\"Klein\"}],\"roles\":[\"member\"]}",
+                java.util.Map.of("Consistency-Token", creationToken));
+        assertThat(invited.statusCode()).as("invited at once with the creation's token: %s", describe(invited)).isEqualTo(201);
+        String invitationId = http.body(invited).path("invitations").get(0).path("invitationId").asText();
+        JsonNode pending = awaitMember(organizationId, fifth, "pending");
+        assertThat(pending.path("firstName").asText() + " " + pending.path("lastName").asText()).isEqualTo("Dee Klein");
+
+        String token = Mailbox.tokenOf(awaitInviteLinks(fifth, 1).get(0));
+        HttpResponse<String> declined = http.post(INVITATION + "/api/v1/invitations/" + token + "/decline", null, "");
+        assertThat(declined.statusCode()).as(describe(declined)).isEqualTo(200);
+        assertThat(http.body(declined).path("status").asText()).isEqualTo("declined");
+
+        await("the invitation listed as declined").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(300))
+                .until(() -> invitations(organizationId, "declined"),
+                        items -> items.stream().anyMatch(i -> i.path("invitationId").asText().equals(invitationId)));
+        assertThat(members(organizationId, "pending")).extracting(m -> m.path("email").asText()).doesNotContain(fifth);
+        await("identity refuses the declined link").atMost(Duration.ofSeconds(20))
+                .untilAsserted(() -> http.assertProblem(signUpResponse(fifth, token), 410, "invitation_declined"));
+    }
+
     private String createOrganization(String name) throws Exception {
         return http.created(http.post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"" + name + "\"}"), "organizationId");
     }

@@ -35,6 +35,11 @@ public final class StackHttp {
         return send("POST", url, bearer, body, Map.of());
     }
 
+    /** A POST with extra headers (a Consistency-Token, a traceparent). */
+    public HttpResponse<String> post(String url, String bearer, String body, Map<String, String> headers) throws Exception {
+        return send("POST", url, bearer, body, headers);
+    }
+
     /** POSTs {@code body} (maps, lists, strings) written as JSON. */
     HttpResponse<String> postAsJson(String url, String bearer, Object body) throws Exception {
         return post(url, bearer, json.writeValueAsString(body));

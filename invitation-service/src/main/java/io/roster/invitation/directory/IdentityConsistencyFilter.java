@@ -37,7 +37,14 @@ class IdentityConsistencyFilter implements WebFilter, Ordered {
     private static final Logger log = LoggerFactory.getLogger(IdentityConsistencyFilter.class);
     private static final Set<HttpMethod> COMMANDS = Set.of(HttpMethod.POST, HttpMethod.PUT, HttpMethod.PATCH, HttpMethod.DELETE);
     private static final String ORGANIZATION_PATHS = "/api/v1/organizations/";
-    private static final Duration POLL_INTERVAL = Duration.ofMillis(25);
+    /** The first poll comes after this; each next one after twice as long, at most {@link #LONGEST_POLL_INTERVAL}. */
+    private static final Duration FIRST_POLL_INTERVAL = Duration.ofMillis(20);
+    private static final Duration LONGEST_POLL_INTERVAL = Duration.ofMillis(500);
+    /**
+     * A command follows one identity command, whose token names one or two aggregates; a token naming more is not
+     * waited for (the command decides on what is known), so that no caller makes a request cost hundreds of queries.
+     */
+    static final int MOST_AGGREGATES_WAITED_FOR = 20;
 
     private final AppliedSequences directory;
     private final EventStore ownEvents;
@@ -63,9 +70,8 @@ class IdentityConsistencyFilter implements WebFilter, Ordered {
                 || !exchange.getRequest().getPath().value().startsWith(ORGANIZATION_PATHS)) {
             return chain.filter(exchange);
         }
-        return Mono.fromCallable(() -> identityPart(ConsistencyToken.decode(header).sequences()))
-                .subscribeOn(Schedulers.boundedElastic())
-                .flatMap(wanted -> wanted.isEmpty() ? Mono.just(true) : reached(wanted))
+        return Mono.fromCallable(() -> ConsistencyToken.decode(header).sequences())
+                .flatMap(sequences -> sequences.size() > MOST_AGGREGATES_WAITED_FOR ? Mono.just(true) : awaitIdentityPart(sequences))
                 .doOnNext(reached -> {
                     if (!reached) {
                         log.info("{} {}: the identity events of its Consistency-Token not applied within {}; deciding on what is known",
@@ -75,6 +81,12 @@ class IdentityConsistencyFilter implements WebFilter, Ordered {
                 .then(chain.filter(exchange));
     }
 
+    private Mono<Boolean> awaitIdentityPart(Map<String, Long> sequences) {
+        return Mono.fromCallable(() -> identityPart(sequences))
+                .subscribeOn(Schedulers.boundedElastic())
+                .flatMap(wanted -> wanted.isEmpty() ? Mono.just(true) : reached(wanted));
+    }
+
     /** The token's aggregates that are not this service's own, with their sequences. */
     private Map<String, Long> identityPart(Map<String, Long> sequences) {
         Map<String, Long> identity = new HashMap<>(sequences);
@@ -82,13 +94,21 @@ class IdentityConsistencyFilter implements WebFilter, Ordered {
         return identity;
     }
 
-    /** True once the directory applied every wanted sequence, false after the wait; one query per poll. */
+    /**
+     * True once the directory applied every wanted sequence, false after the wait: one query per poll, the polls ever
+     * further apart (20, 40, 80 ms … then every 500 ms), so a wait of 5 s costs about 14 queries.
+     */
     private Mono<Boolean> reached(Map<String, Long> wanted) {
         return Mono.fromCallable(() -> covers(directory.lastApplied(wanted.keySet()), wanted))
                 .subscribeOn(Schedulers.boundedElastic())
                 .filter(Boolean::booleanValue)
-                .repeatWhenEmpty(attempts -> attempts.concatMap(attempt -> Mono.delay(POLL_INTERVAL)))
+                .repeatWhenEmpty(attempts -> attempts.concatMap(attempt -> Mono.delay(pollInterval(attempt))))
                 .timeout(maxWait, Mono.just(false));
+    }
+
+    private static Duration pollInterval(long attempt) {
+        Duration interval = FIRST_POLL_INTERVAL.multipliedBy(1L << Math.min(attempt, 10));
+        return interval.compareTo(LONGEST_POLL_INTERVAL) > 0 ? LONGEST_POLL_INTERVAL : interval;
     }
 
     private static boolean covers(Map<String, Long> applied, Map<String, Long> wanted) {

@@ -49,6 +49,14 @@ public class InvitationAcceptance {
     }
 
     /** @return empty for a token that is no invitation's nor link's (current) token */
+    /** Who a personal invitation was sent to, to fill in its sign-up form (the token is the proof); empty for a link. */
+    public record Invitee(String email, String firstName, String lastName) {
+    }
+
+    public Optional<Invitee> invitee(String token) {
+        return lookup.byTokenHash(SecretBox.hash(token)).map(e -> new Invitee(e.email(), e.firstName(), e.lastName()));
+    }
+
     public Optional<Preview> preview(String token) {
         String hash = SecretBox.hash(token);
         return lookup.byTokenHash(hash)

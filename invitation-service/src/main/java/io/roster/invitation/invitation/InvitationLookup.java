@@ -56,7 +56,8 @@ class InvitationLookup {
     }
 
     /** A pending invitation's view, as preview, accept and the expiry job need it. */
-    record Entry(UUID invitationId, UUID organizationId, String email, List<String> roles, String status, Instant expiresAt) {
+    record Entry(UUID invitationId, UUID organizationId, String email, List<String> roles, String status, Instant expiresAt,
+                 String firstName, String lastName) {
 
         /** Pending but past its expiry counts as expired before the InvitationExpired arrives. */
         String effectiveStatus(Instant now) {
@@ -66,8 +67,8 @@ class InvitationLookup {
     }
 
     /** A new pending invitation's entry, from its InvitationIssued ({@code sequence}, the first of its stream). */
-    record NewEntry(UUID invitationId, UUID organizationId, String email, List<String> roles, String tokenHash,
-                    Instant expiresAt, long sequence) {
+    record NewEntry(UUID invitationId, UUID organizationId, String email, String firstName, String lastName,
+                    List<String> roles, String tokenHash, Instant expiresAt, long sequence) {
     }
 
     /**
@@ -84,6 +85,8 @@ class InvitationLookup {
                             Updates.combine(
                                     Updates.setOnInsert("organizationId", entry.organizationId().toString()),
                                     Updates.setOnInsert("email", entry.email()),
+                                    Updates.setOnInsert("firstName", entry.firstName()),
+                                    Updates.setOnInsert("lastName", entry.lastName()),
                                     Updates.setOnInsert("roles", entry.roles()),
                                     Updates.setOnInsert("tokenHash", entry.tokenHash()),
                                     Updates.setOnInsert("expiresAt", Date.from(entry.expiresAt())),
@@ -184,7 +187,7 @@ class InvitationLookup {
         }
         return Optional.of(new Entry(UUID.fromString(d.getString("_id")), UUID.fromString(d.getString("organizationId")),
                 d.getString("email"), d.getList("roles", String.class, List.of()), d.getString("status"),
-                d.getDate("expiresAt").toInstant()));
+                d.getDate("expiresAt").toInstant(), d.getString("firstName"), d.getString("lastName")));
     }
 
     private static Bson withId(UUID invitationId) {

@@ -56,7 +56,7 @@ class InvitationLookupProjection {
     @EventHandler
     void on(InvitationIssued event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
         issuedInThisBatch(batch).add(new InvitationLookup.NewEntry(event.invitationId(), event.organizationId(), event.email(),
-                event.roles(), event.tokenHash(), event.expiresAt(), sequence));
+                event.firstName(), event.lastName(), event.roles(), event.tokenHash(), event.expiresAt(), sequence));
     }
 
     @EventHandler

@@ -77,9 +77,12 @@ class InviteAccountController {
                                 return InvitePageController.problemPage(problem)
                                         .modelAttribute("organizationName", preview.organizationName()).build();
                             }
+                            // the invited address and name fill in the form: the visitor holds the link sent to that address
+                            InvitationAcceptance.Invitee invitee = acceptance.invitee(token).orElse(null);
                             return InvitePageController.withPreview(Rendering.view(view), preview)
                                     // the visitor's own token, for the sign-up call; it is in their email and URL already
                                     .modelAttribute("token", token)
+                                    .modelAttribute("invitee", invitee)
                                     .modelAttribute("identityUrl", properties.identityUrl())
                                     .modelAttribute("continueUrl", "/invite/" + token)
                                     .build();

@@ -2,6 +2,7 @@ package io.roster.invitation.web;
 
 import io.roster.events.ProblemCode;
 import io.roster.invitation.invitation.InvitationAcceptance;
+import io.roster.invitation.settings.AfterJoinUrls;
 import io.roster.kit.command.Commands;
 import io.roster.kit.command.Sent;
 import io.roster.kit.security.RosterPrincipal;
@@ -17,6 +18,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.net.URI;
 import java.util.List;
 import java.util.Optional;
 
@@ -34,11 +36,13 @@ class InvitePageController {
     private final InvitationAcceptance acceptance;
     private final Commands commands;
     private final PageSession session;
+    private final AfterJoinUrls afterJoin;
 
-    InvitePageController(InvitationAcceptance acceptance, Commands commands, PageSession session) {
+    InvitePageController(InvitationAcceptance acceptance, Commands commands, PageSession session, AfterJoinUrls afterJoin) {
         this.acceptance = acceptance;
         this.commands = commands;
         this.session = session;
+        this.afterJoin = afterJoin;
     }
 
     @GetMapping("/invite/{token}")
@@ -68,6 +72,10 @@ class InvitePageController {
                                     .modelAttribute("organizationName", preview.map(InvitationAcceptance.Preview::organizationName).orElse(null))
                                     .modelAttribute("roles", preview.map(InvitationAcceptance.Preview::roles).orElse(List.of()))
                                     .modelAttribute("callerEmail", caller.email())
+                                    // on to the product, not a dead-end page: a link and a refresh, as the pages' form-action
+                                    // policy ('self') would stop a browser from following a redirect of the form's POST
+                                    .modelAttribute("continueTo", afterJoin.forJoined(accepted.organizationId())
+                                            .map(URI::toString).orElse(null))
                                     .build();
                         })
                         .map(Sent::result)

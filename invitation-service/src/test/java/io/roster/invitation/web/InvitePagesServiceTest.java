@@ -30,6 +30,7 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * The server side of the {@code /invite} pages over HTTP, with the service's real security chains, Thymeleaf
@@ -106,6 +107,64 @@ class InvitePagesServiceTest extends AbstractServiceTest {
                 .expectBody(String.class).value(body -> assertThat(body).contains("Open your invitation link again")
                         .contains("data-code=\"invitation_missing\"").doesNotContain("sign-up-form"));
         assertThat(logged()).doesNotContain(token);
+    }
+
+    /**
+     * Issue 17 item 8: the sign-up and login forms come filled in with the invited address and name, and once joined
+     * the invitee is sent on to the organization's product address, which only its admins may set.
+     */
+    @Test
+    void theFormsAreFilledInAndAJoinedInviteeGoesOnToTheOrganizationsProduct() {
+        UUID org = organizationAdministeredBy(admin, "Product Co");
+        JsonNode invited = invite(org, Map.of("invitees", List.of(Map.of("email", "pat@product.io", "firstName", "Pat", "lastName",
+                "O'Neil")), "roles", List.of("member")));
+        UUID invitationId = UUID.fromString(invited.get("invitations").get(0).get("invitationId").asText());
+        String token = secretBox.open(((InvitationIssued) invitationEvents(invitationId, 1).get(0)).token());
+
+        web.get().uri("/invite/sign-up").cookie(InviteCookies.INVITATION, token).exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body)
+                        .contains("value=\"pat@product.io\"", "value=\"Pat\"", "value=\"O&#39;Neil\""));
+        web.get().uri("/invite/login").cookie(InviteCookies.INVITATION, token).exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("value=\"pat@product.io\""));
+
+        String settings = "/api/v1/organizations/{org}/invitation-settings";
+        web.get().uri(settings, org).headers(h -> h.setBearerAuth(adminToken)).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.afterJoinUrl").doesNotExist();
+        for (String bad : List.of("javascript:alert(1)", "/relative", "https://app.product.io/#frag", "ftp://product.io/",
+                "https://" + "x".repeat(2000) + ".io")) {
+            web.patch().uri(settings, org).headers(h -> h.setBearerAuth(adminToken)).contentType(MediaType.APPLICATION_JSON)
+                    .bodyValue(Map.of("afterJoinUrl", bad)).exchange().expectStatus().isBadRequest()
+                    .expectBody().jsonPath("$.errors[0].field").isEqualTo("afterJoinUrl");
+        }
+        UUID plainMember = UUID.randomUUID();
+        publish(new io.roster.events.identity.MemberAdded(UUID.randomUUID(), java.time.Instant.now(), org, admin, plainMember,
+                List.of("member"), List.of(), io.roster.events.identity.JoinPath.DIRECT, null), 2);
+        await().atMost(Duration.ofSeconds(30)).until(() -> directory.isMember(org, plainMember));
+        web.patch().uri(settings, org).headers(h -> h.setBearerAuth(tokenOf(plainMember, "plain@product.io")))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("afterJoinUrl", "https://evil.example/"))
+                .exchange().expectStatus().isForbidden();
+        web.patch().uri(settings, org).headers(h -> h.setBearerAuth(tokenOf(UUID.randomUUID(), "stranger@else.io")))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(Map.of("afterJoinUrl", "https://evil.example/"))
+                .exchange().expectStatus().isNotFound();
+        web.patch().uri(settings, org).headers(h -> h.setBearerAuth(adminToken)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("afterJoinUrl", "https://app.product.io/welcome?from=invite")).exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.afterJoinUrl").isEqualTo("https://app.product.io/welcome?from=invite");
+
+        String session = startSession(token, tokenOf(UUID.randomUUID(), "pat@product.io"));
+        EntityExchangeResult<String> page = web.get().uri("/invite/{token}", token).cookie(InviteCookies.SESSION, session).exchange()
+                .expectStatus().isOk().expectBody(String.class).returnResult();
+        Csrf csrf = csrfOf(page, null);
+        String expected = "https://app.product.io/welcome?from=invite&amp;organizationId=" + org;
+        web.post().uri("/invite/{token}/accept", token)
+                .cookies(jar(InviteCookies.SESSION, session, InvitePagesSecurity.CSRF_COOKIE, csrf.cookie()))
+                .body(BodyInserters.fromFormData("_csrf", csrf.field()))
+                .exchange().expectStatus().isOk()
+                .expectBody(String.class).value(body -> assertThat(body).contains("You joined", "id=\"continue\"",
+                        "href=\"" + expected + "\"", "content=\"3;url=" + expected + "\""));
+
+        web.patch().uri(settings, org).headers(h -> h.setBearerAuth(adminToken)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue("{\"afterJoinUrl\":null}").exchange().expectStatus().isOk()
+                .expectBody().jsonPath("$.afterJoinUrl").doesNotExist();
     }
 
     @Test
