@@ -203,7 +203,8 @@ public final class OpenApiDocumentCheck {
         }
     }
 
-    private static void writeFile(Path file, String text) {
+    /** Also {@link ValidationSweep}'s report. */
+    static void writeFile(Path file, String text) {
         try {
             Files.createDirectories(file.getParent());
             Files.writeString(file, text, StandardCharsets.UTF_8);
@@ -212,7 +213,7 @@ public final class OpenApiDocumentCheck {
         }
     }
 
-    private static String read(Path file) {
+    static String read(Path file) {
         try {
             return Files.readString(file, StandardCharsets.UTF_8);
         } catch (IOException e) {

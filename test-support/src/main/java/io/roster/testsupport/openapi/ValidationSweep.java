@@ -19,7 +19,6 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
@@ -61,7 +60,7 @@ public final class ValidationSweep {
         ParseOptions options = new ParseOptions();
         options.setResolve(true);
         options.setResolveFully(true);
-        OpenAPI document = new OpenAPIParser().readContents(read(OpenApiDocumentCheck.checkedInDocument(service)), null, options)
+        OpenAPI document = new OpenAPIParser().readContents(OpenApiDocumentCheck.read(OpenApiDocumentCheck.checkedInDocument(service)), null, options)
                 .getOpenAPI();
         SoftAssertions softly = new SoftAssertions();
         List<String> lines = new ArrayList<>();
@@ -90,7 +89,7 @@ public final class ValidationSweep {
         }
         String report = "== validation sweep of " + service + ": " + requests + " requests\n" + String.join("\n", lines);
         log.info("\n{}", report);
-        write(Path.of("target", "validation-sweep-report.txt"), report + "\n");
+        OpenApiDocumentCheck.writeFile(Path.of("target", "validation-sweep-report.txt"), report + "\n");
         softly.assertThat(requests).as("requests with a JSON body sent").isPositive();
         softly.assertAll();
     }
@@ -190,23 +189,6 @@ public final class ValidationSweep {
     private static String write(Object value) {
         try {
             return JSON.writeValueAsString(value);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static String read(Path file) {
-        try {
-            return Files.readString(file, StandardCharsets.UTF_8);
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void write(Path file, String text) {
-        try {
-            Files.createDirectories(file.getParent());
-            Files.writeString(file, text, StandardCharsets.UTF_8);
         } catch (IOException e) {
             throw new UncheckedIOException(e);
         }
