@@ -222,12 +222,14 @@ class MongoOutageEndToEndIT {
             log.warn("{} invitee(s) could not sign up: {}", invitees.size(), invitees);
         }
         Map<String, Long> lag = invariants.awaitConsumersCaughtUp(Duration.ofSeconds(120));
-        List<StackInvariants.TriggeredEmail> triggered = invariants.triggeredEmails(address -> address.endsWith(DOMAIN));
+        // the triggering events are read again at every look: a command answered 503 whose events were stored anyway reaches
+        // its topic when the relay sweeps, possibly after the consumers caught up, and its email is then expected too
         StackInvariants.EmailCheck[] emails = {null};
         try {
             await("every triggered email arrived").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(2))
                     .until(() -> {
-                        emails[0] = invariants.emailsExactlyOnce(triggered, addressesUsed());
+                        emails[0] = invariants.emailsExactlyOnce(invariants.triggeredEmails(address -> address.endsWith(DOMAIN)),
+                                addressesUsed());
                         return emails[0].missing().isEmpty();
                     });
         } catch (org.awaitility.core.ConditionTimeoutException e) {
@@ -237,7 +239,7 @@ class MongoOutageEndToEndIT {
         List<String> deadLetterSamples = invariants.deadLetterSamples(8);
         StackInvariants.ProjectionCheck projections = invariants.projectionsAgainstRebuild(adminToken);
         List<String> membersMissing = invariants.acceptedWithoutMember(adminToken, acceptedByOrganization);
-        emails[0] = invariants.emailsExactlyOnce(triggered, addressesUsed());
+        emails[0] = invariants.emailsExactlyOnce(invariants.triggeredEmails(address -> address.endsWith(DOMAIN)), addressesUsed());
         List<String> halfDone = halfDoneChanges();
         List<String> notificationsFailed = invariants.notificationsFailed();
         Map<String, List<String>> notPublished = new TreeMap<>();
