@@ -36,7 +36,8 @@ public class SecurityConfiguration {
     @Bean
     @ConditionalOnMissingBean
     ReactiveJwtDecoder jwtDecoder(SecurityProperties properties) {
-        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder.withJwkSetUri(properties.jwksUri())
+        NimbusReactiveJwtDecoder decoder = NimbusReactiveJwtDecoder
+                .withJwkSource(new SigningKeys(properties.jwksUri(), properties.jwksCacheTtl(), properties.jwksMinRefetchInterval()))
                 .jwsAlgorithm(SignatureAlgorithm.RS256)
                 .build();
         return VerifiedTokenCache.around(decoder, rosterTokenValidator(properties.issuer()));

@@ -24,7 +24,7 @@ import java.util.HexFormat;
  * runs the claim checks (expiry, not-before, issuer, audience): an expired token is refused at its expiry whether kept
  * or not. A changed byte is a different digest, so a forged or altered token always meets the signature check. What a
  * kept token skips is only a retired signing key: it counts for at most {@value #KEPT_MINUTES} minutes after its key
- * leaves the JWKS this service holds (which is fetched again only when a token names a key id it lacks: the README's
+ * leaves the JWKS this service holds (which is fetched again every 5 minutes and when a token names a key id it lacks: the README's
  * "Signing key rotation" says when a removed key stops counting). Revocation (a deleted account, a changed password) is checked around this decoder at every use.
  */
 public final class VerifiedTokenCache implements ReactiveJwtDecoder {
