@@ -23,7 +23,7 @@ import static org.awaitility.Awaitility.await;
  * A service (the query service, through service-kit's SecurityConfiguration) against the tokens an attacker would
  * try, and through a key rotation. It accepts only tokens whose {@code iss} is exactly the configured issuer and
  * whose signature checks with the JWKS key named by their {@code kid}; a key added to the JWKS later is found without
- * a restart, because a token naming an unknown kid makes the service fetch the JWKS again (at most twice per
+ * a restart, because a token naming an unknown kid makes the service fetch the JWKS again (at most once per
  * {@code roster.auth.jwks-min-refetch-interval}, here 1 s instead of 30 s so that the attacker's tokens just before
  * do not make the published next key wait half a minute).
  */

@@ -9,7 +9,7 @@ import java.time.Duration;
  * Where the identity service publishes its signing keys, and the issuer its tokens name.
  *
  * @param jwksUri the identity service's JWKS, fetched again after {@code jwksCacheTtl}, or sooner when a token names
- *                a key id it does not list (at most twice per {@code jwksMinRefetchInterval})
+ *                a key id it does not list (at most once per {@code jwksMinRefetchInterval})
  * @param issuer  the identity service's public URL: every token's {@code iss} must equal it exactly, and the identity
  *                service signs it into its tokens and serves it in {@code /.well-known/openid-configuration}
  */

@@ -37,7 +37,8 @@ class SigningKeysTest {
     private final RSAKey published = newKey();
     private final List<RSAKey> jwks = new CopyOnWriteArrayList<>(List.of(published));
     private final AtomicInteger fetches = new AtomicInteger();
-    private final HttpServer server = jwksServer();
+    private final HttpServer server = jwksServer(0);
+    private final int port = server.getAddress().getPort();
 
     @AfterEach
     void stop() {
@@ -64,8 +65,8 @@ class SigningKeysTest {
             assertThatThrownBy(() -> decoder.decode(forged).block()).isInstanceOf(BadJwtException.class);
         }
 
-        // the warm-up's fetch, then at most the rate limit's two refetches in the minute
-        assertThat(fetches.get()).isBetween(1, 3);
+        // the warm-up's fetch, then one early fetch in the minute
+        assertThat(fetches).hasValue(2);
     }
 
     @Test
@@ -77,6 +78,32 @@ class SigningKeysTest {
 
         assertThat(decoder.decode(sign(next, "after-rotation")).block().getSubject()).isEqualTo("after-rotation");
         assertThat(fetches).hasValue(2);
+    }
+
+    @Test
+    void theFirstFetchIsNotRateLimitedSoAServiceStartedDuringAnIdentityOutageRecoversAtOnce() throws JOSEException {
+        NimbusReactiveJwtDecoder decoder = decoder(Duration.ofMinutes(5), Duration.ofMinutes(1));
+        server.stop(0);
+        for (int i = 0; i < 3; i++) {
+            String token = sign(published, "during-outage");
+            assertThatThrownBy(() -> decoder.decode(token).block()).isNotNull();
+        }
+        HttpServer back = jwksServer(port);
+        try {
+            assertThat(decoder.decode(sign(published, "after-outage")).block().getSubject()).isEqualTo("after-outage");
+        } finally {
+            back.stop(0);
+        }
+    }
+
+    @Test
+    void theKeysFetchedLastGoOnCountingWhileTheJwksCannotBeFetched() throws JOSEException {
+        NimbusReactiveJwtDecoder decoder = decoder(Duration.ofSeconds(2), Duration.ofMillis(500));
+        decoder.decode(sign(published, "before-outage")).block();
+        server.stop(0);
+
+        await().pollDelay(Duration.ofSeconds(3)).atMost(Duration.ofSeconds(10)).untilAsserted(() ->
+                assertThat(decoder.decode(sign(published, "during-outage")).block().getSubject()).isEqualTo("during-outage"));
     }
 
     @Test
@@ -92,15 +119,15 @@ class SigningKeysTest {
     }
 
     private NimbusReactiveJwtDecoder decoder(Duration cacheTtl, Duration minRefetchInterval) {
-        String uri = "http://127.0.0.1:" + server.getAddress().getPort() + "/.well-known/jwks.json";
+        String uri = "http://127.0.0.1:" + port + "/.well-known/jwks.json";
         return NimbusReactiveJwtDecoder.withJwkSource(new SigningKeys(uri, cacheTtl, minRefetchInterval))
                 .jwsAlgorithm(SignatureAlgorithm.RS256)
                 .build();
     }
 
-    private HttpServer jwksServer() {
+    private HttpServer jwksServer(int port) {
         try {
-            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            HttpServer http = HttpServer.create(new InetSocketAddress("127.0.0.1", port), 0);
             http.createContext("/.well-known/jwks.json", exchange -> {
                 fetches.incrementAndGet();
                 byte[] body = new JWKSet(jwks.stream().map(k -> (com.nimbusds.jose.jwk.JWK) k.toPublicJWK()).toList())
