@@ -21,7 +21,7 @@ import java.util.UUID;
 /**
  * The due list of the memberships that end by themselves, in {@code membership-expiries-v1}: one document per
  * membership, {@code {_id: "<orgId>:<userId>", organizationId, userId, expiresAt (null: no end date), sequence}},
- * indexed by {@code expiresAt} for {@link MembershipExpiry}.
+ * indexed by {@code expiresAt} for the expiry job ({@code organization.MembershipExpiry}).
  *
  * <p>Fed by {@link MembershipExpiriesProjection}, live and by its repair processor, so each write is idempotent and
  * order-safe: it changes the entry only if the event that wrote it last came before ({@code sequence}, the
@@ -31,7 +31,7 @@ import java.util.UUID;
 @Component
 public class MembershipExpiries {
 
-    static final String COLLECTION = "membership-expiries-v1";
+    public static final String COLLECTION = "membership-expiries-v1";
 
     /** A membership whose end date has come. */
     public record Due(UUID organizationId, UUID userId, Instant expiresAt) {

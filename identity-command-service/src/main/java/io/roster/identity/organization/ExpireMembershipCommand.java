@@ -4,6 +4,6 @@ import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.util.UUID;
 
-/** Ends the membership if its end date has come (sent by {@link io.roster.identity.membership.MembershipExpiry}). */
+/** Ends the membership if its end date has come (sent by {@link MembershipExpiry}). */
 public record ExpireMembershipCommand(@TargetAggregateIdentifier UUID organizationId, UUID userId) {
 }

@@ -1,10 +1,12 @@
-package io.roster.identity.membership;
+package io.roster.identity.organization;
 
 import com.fasterxml.jackson.databind.JsonNode;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MembershipExpiryChanged;
 import io.roster.identity.IdentityHttpTest;
+import io.roster.identity.membership.MembershipExpiries;
+import io.roster.identity.membership.UserMemberships;
 import io.roster.testsupport.MutableClock;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;

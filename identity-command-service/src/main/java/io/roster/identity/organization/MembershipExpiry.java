@@ -1,6 +1,6 @@
-package io.roster.identity.membership;
+package io.roster.identity.organization;
 
-import io.roster.identity.organization.ExpireMembershipCommand;
+import io.roster.identity.membership.MembershipExpiries;
 import io.roster.kit.command.Commands;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
