@@ -8,6 +8,7 @@ import io.roster.events.identity.AccountSetupRequested;
 import io.roster.events.identity.EmailVerificationRequested;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.OrganizationCreated;
@@ -319,6 +320,29 @@ class NotificationServiceTest {
                 .expectStatus().isNotFound();
         assertThat(mongo.getCollection("memberships-v1").countDocuments(Filters.eq("_id", org.id + ":" + formerAdmin))).isZero();
         assertThat(deliveries().countDocuments(Filters.eq("triggeringEventId", added.eventId().toString()))).isEqualTo(1);
+    }
+
+    /** An admin whose membership expired loses the delivery log as a removed one does; the expiry itself emails nobody. */
+    @Test
+    void anExpiredMembershipEndsAccessAndSendsNoEmail() {
+        Org org = organization("Lapsed Ltd");
+        UUID lapsedAdmin = registerUser(address("lapsed"), "Lou", "Lapsed");
+        Instant end = Instant.now().plusSeconds(1);
+        publish(new MemberAdded(UUID.randomUUID(), Instant.now(), org.id, org.admin, lapsedAdmin, List.of("admin"),
+                List.of(), JoinPath.DIRECT, null, end), org.nextSequence());
+        String lapsedToken = TestTokenIssuer.get().tokenFor(lapsedAdmin, "lapsed@x.io", List.of());
+        await().atMost(WAIT).untilAsserted(() -> web.get().uri("/api/v1/organizations/{id}/notifications", org.id)
+                .headers(h -> h.setBearerAuth(lapsedToken)).exchange().expectStatus().isOk());
+
+        MemberExpired expired = new MemberExpired(UUID.randomUUID(), end, org.id, null, lapsedAdmin, end);
+        long expiredAt = org.nextSequence();
+        publish(expired, expiredAt);
+        await().atMost(WAIT).until(() -> appliedSequence(org.id) == expiredAt);
+
+        web.get().uri("/api/v1/organizations/{id}/notifications", org.id).headers(h -> h.setBearerAuth(lapsedToken)).exchange()
+                .expectStatus().isNotFound();
+        assertThat(mongo.getCollection("memberships-v1").countDocuments(Filters.eq("_id", org.id + ":" + lapsedAdmin))).isZero();
+        assertThat(deliveries().countDocuments(Filters.eq("triggeringEventId", expired.eventId().toString()))).isZero();
     }
 
     private long appliedSequence(UUID aggregate) {

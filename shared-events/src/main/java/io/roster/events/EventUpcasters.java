@@ -1,6 +1,7 @@
 package io.roster.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roster.events.identity.MemberAddedUpcasters;
 import io.roster.events.identity.UserRegisteredUpcasters;
 import io.roster.events.notification.NotificationSentUpcasters;
 
@@ -14,6 +15,7 @@ public final class EventUpcasters {
     /** Every upcaster of the contract. */
     public static final EventUpcasters CATALOGUE = new EventUpcasters(List.of(
             UserRegisteredUpcasters.V1_ADDS_INVITATION_TOKEN_HASH,
+            MemberAddedUpcasters.V1_ADDS_EXPIRES_AT,
             NotificationSentUpcasters.V1_ADDS_VIA_PLATFORM));
 
     private final Map<String, EventUpcaster> byKey = new HashMap<>();

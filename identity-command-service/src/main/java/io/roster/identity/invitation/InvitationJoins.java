@@ -62,12 +62,13 @@ public class InvitationJoins {
             if (deliveries.acceptanceProvesAddress(accepted.invitationId())) {
                 commands.sendAndWait(new VerifyInvitedEmailCommand(accepted.userId(), accepted.email(), accepted.userId()));
             }
+            // the membership's end date is not in the invitation events yet: joined without one until they carry it
             join(new AcceptInvitationMembershipCommand(accepted.organizationId(), accepted.userId(), accepted.roles(),
-                    teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId()), accepted.eventId());
+                    teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId(), null), accepted.eventId());
         } else if (envelope.event() instanceof InvitationLinkUsed used) {
             requireUser(used.userId(), used.eventId());
             join(new AcceptInvitationMembershipCommand(used.organizationId(), used.userId(), used.roles(),
-                    teams(used.teamIds()), JoinPath.LINK, used.linkId()), used.eventId());
+                    teams(used.teamIds()), JoinPath.LINK, used.linkId(), null), used.eventId());
         }
         // issued, resent, revoked, expired, link changes: nothing for identity to do
     }
