@@ -44,6 +44,18 @@ public record MembershipTerms(Instant expiresAt, Integer days) {
     }
 
     /**
+     * These terms after a JSON merge patch of their two fields, each null when left out, empty when sent as null
+     * (removed), else the new value. A value for one removes the other: terms are of one kind or none.
+     */
+    public MembershipTerms patched(Optional<Instant> newExpiresAt, Optional<Integer> newDays) {
+        boolean setsExpiresAt = newExpiresAt != null && newExpiresAt.isPresent();
+        boolean setsDays = newDays != null && newDays.isPresent();
+        Instant patchedExpiresAt = newExpiresAt != null ? newExpiresAt.orElse(null) : setsDays ? null : expiresAt;
+        Integer patchedDays = newDays != null ? newDays.orElse(null) : setsExpiresAt ? null : days;
+        return new MembershipTerms(patchedExpiresAt, patchedDays);
+    }
+
+    /**
      * What is wrong with these terms as set at {@code now}, by the field to name: the end date must be in the future
      * and at most {@value #MAX_DAYS} days ahead, the days 1 to {@value #MAX_DAYS}. (Both at once is a request's
      * problem of two fields; the API refuses it before.)
