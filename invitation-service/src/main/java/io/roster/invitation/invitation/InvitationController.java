@@ -245,6 +245,7 @@ class InvitationController {
      * What to change in a pending invitation; a field left out stays as it is (an invitation always expires). The
      * membership terms are a JSON merge patch: null removes one, a value for one replaces the other.
      */
+    @Schema(name = "InvitationPatch") // the link PATCH has an UpdateRequest too: one name per shape
     record UpdateRequest(@Size(min = 1) List<@NotNull @ValidOrganizationRole String> roles,
                          @Size(max = 100) List<@NotNull UUID> teamIds,
                          Instant expiresAt,

@@ -178,6 +178,7 @@ class InvitationLinkController {
                          @Min(1) @Max(MembershipTerms.MAX_DAYS) Integer membershipDays) {
     }
 
+    @Schema(name = "InvitationLinkPatch") // the invitation PATCH has an UpdateRequest too: one name per shape
     record UpdateRequest(@Size(min = 1, max = 200) String name,
                          @Size(max = 1000) String description,
                          @Size(max = 100) List<@NotNull String> emails,
