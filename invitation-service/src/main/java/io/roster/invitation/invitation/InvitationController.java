@@ -7,6 +7,7 @@ import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
 import io.roster.events.invitation.MembershipTerms;
 import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.invitation.terms.MembershipTermsFields;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;

@@ -4,7 +4,7 @@ import io.roster.kit.openapi.SuccessStatus;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.invitation.LinkAudience;
 import io.roster.events.invitation.MembershipTerms;
-import io.roster.invitation.invitation.MembershipTermsFields;
+import io.roster.invitation.terms.MembershipTermsFields;
 import io.roster.invitation.config.InvitationProperties;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.token.InvitationTokens;

@@ -1,4 +1,4 @@
-package io.roster.invitation.invitation;
+package io.roster.invitation.terms;
 
 import io.roster.events.invitation.MembershipTerms;
 import io.roster.kit.web.ApiProblem;
