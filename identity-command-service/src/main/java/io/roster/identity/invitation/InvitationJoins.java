@@ -62,13 +62,14 @@ public class InvitationJoins {
             if (deliveries.acceptanceProvesAddress(accepted.invitationId())) {
                 commands.sendAndWait(new VerifyInvitedEmailCommand(accepted.userId(), accepted.email(), accepted.userId()));
             }
-            // the membership's end date is not in the invitation events yet: joined without one until they carry it
+            // the end date was fixed by the invitation service at the join's instant: copied, never recomputed
             join(new AcceptInvitationMembershipCommand(accepted.organizationId(), accepted.userId(), accepted.roles(),
-                    teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId(), null), accepted.eventId());
+                    teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId(), accepted.membershipExpiresAt()),
+                    accepted.eventId());
         } else if (envelope.event() instanceof InvitationLinkUsed used) {
             requireUser(used.userId(), used.eventId());
             join(new AcceptInvitationMembershipCommand(used.organizationId(), used.userId(), used.roles(),
-                    teams(used.teamIds()), JoinPath.LINK, used.linkId(), null), used.eventId());
+                    teams(used.teamIds()), JoinPath.LINK, used.linkId(), used.membershipExpiresAt()), used.eventId());
         }
         // issued, resent, revoked, expired, link changes: nothing for identity to do
     }

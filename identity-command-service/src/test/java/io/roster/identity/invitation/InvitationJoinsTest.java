@@ -140,6 +140,25 @@ class InvitationJoinsTest extends IdentityHttpTest {
         assertThat(eventsOf(joiner.userId(), UserEmailVerified.class)).isEmpty();
     }
 
+    /** Issue 17 item 10: the end date the invitation service fixed at the join becomes the membership's, as it is. */
+    @Test
+    void aJoinsMembershipEndDateIsTheMembersExpiryUnchanged() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Course");
+        TestUser learner = createUser("learner", List.of());
+        TestUser crowd = createUser("crowd", List.of());
+        Instant learnerEnds = Instant.now().plus(java.time.Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant crowdEnds = Instant.now().plus(java.time.Duration.ofDays(7)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+
+        produce(EventEnvelope.of(new InvitationAccepted(UUID.randomUUID(), Instant.now(), organizationId, learner.userId(),
+                UUID.randomUUID(), learner.userId(), learner.email(), List.of("member"), List.of(), learnerEnds), 0));
+        produce(EventEnvelope.of(new InvitationLinkUsed(UUID.randomUUID(), Instant.now(), organizationId, crowd.userId(),
+                UUID.randomUUID(), crowd.userId(), crowd.email(), List.of("member"), List.of(), 1, crowdEnds), 0));
+
+        assertThat(awaitPublished(MemberAdded.class, e -> e.userId().equals(learner.userId())).expiresAt()).isEqualTo(learnerEnds);
+        assertThat(awaitPublished(MemberAdded.class, e -> e.userId().equals(crowd.userId())).expiresAt()).isEqualTo(crowdEnds);
+    }
+
     @Test
     void anInvitationAcceptedAtAnotherAddressJoinsWithoutVerifying() {
         String admin = adminToken();

@@ -14,6 +14,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.invitation.InvitationValidity;
+import io.roster.events.invitation.MembershipTerms;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -44,6 +45,8 @@ class InvitationLookup {
 
     private static final String TOKEN_SEQUENCE = "tokenSequence";
     private static final String STATUS_SEQUENCE = "statusSequence";
+    private static final String MEMBERSHIP_EXPIRES_AT = "membershipExpiresAt";
+    private static final String MEMBERSHIP_DAYS = "membershipDays";
 
     private final MongoCollection<Document> invitations;
 
@@ -57,7 +60,7 @@ class InvitationLookup {
 
     /** A pending invitation's view, as preview, accept and the expiry job need it. */
     record Entry(UUID invitationId, UUID organizationId, String email, List<String> roles, String status, Instant expiresAt,
-                 String firstName, String lastName) {
+                 String firstName, String lastName, MembershipTerms membership) {
 
         /** Pending but past its expiry counts as expired before the InvitationExpired arrives. */
         String effectiveStatus(Instant now) {
@@ -68,7 +71,7 @@ class InvitationLookup {
 
     /** A new pending invitation's entry, from its InvitationIssued ({@code sequence}, the first of its stream). */
     record NewEntry(UUID invitationId, UUID organizationId, String email, String firstName, String lastName,
-                    List<String> roles, String tokenHash, Instant expiresAt, long sequence) {
+                    List<String> roles, String tokenHash, Instant expiresAt, long sequence, MembershipTerms membership) {
     }
 
     /**
@@ -90,6 +93,8 @@ class InvitationLookup {
                                     Updates.setOnInsert("roles", entry.roles()),
                                     Updates.setOnInsert("tokenHash", entry.tokenHash()),
                                     Updates.setOnInsert("expiresAt", Date.from(entry.expiresAt())),
+                                    Updates.setOnInsert(MEMBERSHIP_EXPIRES_AT, dateOrNull(entry.membership().expiresAt())),
+                                    Updates.setOnInsert(MEMBERSHIP_DAYS, entry.membership().days()),
                                     Updates.setOnInsert(TOKEN_SEQUENCE, entry.sequence()),
                                     Updates.setOnInsert("status", InvitationStatus.PENDING.json()),
                                     Updates.setOnInsert(STATUS_SEQUENCE, entry.sequence())),
@@ -119,11 +124,13 @@ class InvitationLookup {
                 new BulkWriteOptions().ordered(false));
     }
 
-    /** An edit's roles and expiry (its link stays the same). */
-    void updated(UUID invitationId, List<String> roles, Instant expiresAt, long sequence) {
+    /** An edit's roles, expiry and membership terms (its link stays the same). */
+    void updated(UUID invitationId, List<String> roles, Instant expiresAt, MembershipTerms membership, long sequence) {
         invitations.updateOne(Filters.and(withId(invitationId), olderThan(TOKEN_SEQUENCE, sequence)), Updates.combine(
                 Updates.set("roles", roles),
                 Updates.set("expiresAt", Date.from(expiresAt)),
+                Updates.set(MEMBERSHIP_EXPIRES_AT, dateOrNull(membership.expiresAt())),
+                Updates.set(MEMBERSHIP_DAYS, membership.days()),
                 Updates.set(TOKEN_SEQUENCE, sequence)));
     }
 
@@ -187,7 +194,16 @@ class InvitationLookup {
         }
         return Optional.of(new Entry(UUID.fromString(d.getString("_id")), UUID.fromString(d.getString("organizationId")),
                 d.getString("email"), d.getList("roles", String.class, List.of()), d.getString("status"),
-                d.getDate("expiresAt").toInstant(), d.getString("firstName"), d.getString("lastName")));
+                d.getDate("expiresAt").toInstant(), d.getString("firstName"), d.getString("lastName"),
+                new MembershipTerms(instantOrNull(d.getDate(MEMBERSHIP_EXPIRES_AT)), d.getInteger(MEMBERSHIP_DAYS))));
+    }
+
+    private static Date dateOrNull(Instant instant) {
+        return instant == null ? null : Date.from(instant);
+    }
+
+    private static Instant instantOrNull(Date date) {
+        return date == null ? null : date.toInstant();
     }
 
     private static Bson withId(UUID invitationId) {

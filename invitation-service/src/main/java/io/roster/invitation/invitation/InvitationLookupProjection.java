@@ -7,6 +7,7 @@ import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.invitation.InvitationUpdated;
+import io.roster.events.invitation.MembershipTerms;
 import io.roster.kit.lookup.RepairedLookup;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventHandler;
@@ -56,7 +57,8 @@ class InvitationLookupProjection {
     @EventHandler
     void on(InvitationIssued event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
         issuedInThisBatch(batch).add(new InvitationLookup.NewEntry(event.invitationId(), event.organizationId(), event.email(),
-                event.firstName(), event.lastName(), event.roles(), event.tokenHash(), event.expiresAt(), sequence));
+                event.firstName(), event.lastName(), event.roles(), event.tokenHash(), event.expiresAt(), sequence,
+                new MembershipTerms(event.membershipExpiresAt(), event.membershipDays())));
     }
 
     @EventHandler
@@ -73,7 +75,8 @@ class InvitationLookupProjection {
     @EventHandler
     void on(InvitationUpdated event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
         writeIssued(batch);
-        lookup.updated(event.invitationId(), event.roles(), event.expiresAt(), sequence);
+        lookup.updated(event.invitationId(), event.roles(), event.expiresAt(),
+                new MembershipTerms(event.membershipExpiresAt(), event.membershipDays()), sequence);
     }
 
     @EventHandler
