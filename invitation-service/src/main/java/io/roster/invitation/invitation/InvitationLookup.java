@@ -44,6 +44,9 @@ class InvitationLookup {
 
     private static final String TOKEN_SEQUENCE = "tokenSequence";
     private static final String STATUS_SEQUENCE = "statusSequence";
+    private static final String LAST_SENT_AT = "lastSentAt";
+    private static final String REMINDER_DUE_AT = "reminderDueAt";
+    private static final String REMINDED = "reminded";
 
     private final MongoCollection<Document> invitations;
 
@@ -53,6 +56,7 @@ class InvitationLookup {
         invitations.createIndex(Indexes.ascending("status", "expiresAt"), new IndexOptions().name("by_status_expiry"));
         invitations.createIndex(Indexes.ascending("organizationId", "status", "expiresAt"),
                 new IndexOptions().name("by_organization_status_expiry"));
+        invitations.createIndex(Indexes.ascending("status", REMINDER_DUE_AT), new IndexOptions().name("by_status_reminder_due"));
     }
 
     /** A pending invitation's view, as preview, accept and the expiry job need it. */
@@ -68,14 +72,22 @@ class InvitationLookup {
 
     /** A new pending invitation's entry, from its InvitationIssued ({@code sequence}, the first of its stream). */
     record NewEntry(UUID invitationId, UUID organizationId, String email, String firstName, String lastName,
-                    List<String> roles, String tokenHash, Instant expiresAt, long sequence) {
+                    List<String> roles, String tokenHash, Instant expiresAt, Instant sentAt, long sequence) {
+    }
+
+    /**
+     * A pending invitation's reminder, as the sweep needs it: when its last email went and when it expires (to work out
+     * the due instant again with the organization's window now, {@link ReminderDue}).
+     */
+    record ReminderCandidate(UUID invitationId, UUID organizationId, Instant lastSentAt, Instant expiresAt) {
     }
 
     /**
      * Records new pending invitations, all in one write. An entry that exists already is left as it is: it was
-     * written from this same event, and maybe changed by later ones since.
+     * written from this same event, and maybe changed by later ones since. {@code reminderDueAt} gives each new entry's
+     * reminder due instant (null: none, its organization's reminders are off).
      */
-    void issuedAll(List<NewEntry> entries) {
+    void issuedAll(List<NewEntry> entries, java.util.function.Function<NewEntry, Instant> reminderDueAt) {
         if (entries.isEmpty()) {
             return;
         }
@@ -90,6 +102,9 @@ class InvitationLookup {
                                     Updates.setOnInsert("roles", entry.roles()),
                                     Updates.setOnInsert("tokenHash", entry.tokenHash()),
                                     Updates.setOnInsert("expiresAt", Date.from(entry.expiresAt())),
+                                    Updates.setOnInsert(LAST_SENT_AT, Date.from(entry.sentAt())),
+                                    Updates.setOnInsert(REMINDER_DUE_AT, dateOrNull(reminderDueAt.apply(entry))),
+                                    Updates.setOnInsert(REMINDED, false),
                                     Updates.setOnInsert(TOKEN_SEQUENCE, entry.sequence()),
                                     Updates.setOnInsert("status", InvitationStatus.PENDING.json()),
                                     Updates.setOnInsert(STATUS_SEQUENCE, entry.sequence())),
@@ -106,12 +121,18 @@ class InvitationLookup {
         }
     }
 
-    /** A resend's new token and expiry, and the invitation pending again (after an expiry). */
-    void resent(UUID invitationId, String tokenHash, Instant expiresAt, long sequence) {
+    /**
+     * A resend's new token and expiry, and the invitation pending again (after an expiry); the new link may be reminded
+     * of once more, at {@code reminderDueAt} (null: never, the organization's reminders are off).
+     */
+    void resent(UUID invitationId, String tokenHash, Instant expiresAt, Instant sentAt, Instant reminderDueAt, long sequence) {
         invitations.bulkWrite(List.of(
                 new UpdateOneModel<>(Filters.and(withId(invitationId), olderThan(TOKEN_SEQUENCE, sequence)), Updates.combine(
                         Updates.set("tokenHash", tokenHash),
                         Updates.set("expiresAt", Date.from(expiresAt)),
+                        Updates.set(LAST_SENT_AT, Date.from(sentAt)),
+                        Updates.set(REMINDER_DUE_AT, dateOrNull(reminderDueAt)),
+                        Updates.set(REMINDED, false),
                         Updates.set(TOKEN_SEQUENCE, sequence))),
                 new UpdateOneModel<>(Filters.and(withId(invitationId), olderThan(STATUS_SEQUENCE, sequence)), Updates.combine(
                         Updates.set("status", InvitationStatus.PENDING.json()),
@@ -125,6 +146,81 @@ class InvitationLookup {
                 Updates.set("roles", roles),
                 Updates.set("expiresAt", Date.from(expiresAt)),
                 Updates.set(TOKEN_SEQUENCE, sequence)));
+    }
+
+    /** The invitee was reminded: no other reminder until a resend. */
+    void reminded(UUID invitationId, long sequence) {
+        invitations.updateOne(Filters.and(withId(invitationId), olderThan(TOKEN_SEQUENCE, sequence)), Updates.combine(
+                Updates.set(REMINDED, true),
+                Updates.unset(REMINDER_DUE_AT),
+                Updates.set(TOKEN_SEQUENCE, sequence)));
+    }
+
+    /**
+     * Works out one invitation's reminder due instant again from what the lookup has of it (after an edit moved its
+     * expiry, or when the sweep finds it not due with its organization's window now). Written only if its last email,
+     * expiry and reminded flag are still those read, so a resend or a reminder recorded meanwhile is never undone.
+     *
+     * @param hours the organization's window, or null: its reminders are off
+     */
+    void rescheduleReminder(UUID invitationId, Integer hours) {
+        Document d = invitations.find(withId(invitationId)).first();
+        if (d == null || d.getDate(LAST_SENT_AT) == null) {
+            return;
+        }
+        ReminderCandidate candidate = candidateOf(d);
+        boolean reminded = Boolean.TRUE.equals(d.getBoolean(REMINDED));
+        Instant due = reminded ? null : ReminderDue.atOrNull(candidate.lastSentAt(), candidate.expiresAt(), hours);
+        invitations.updateOne(unchangedSince(candidate), Updates.set(REMINDER_DUE_AT, dateOrNull(due)));
+    }
+
+    /**
+     * The organization's reminder window changed: the due instants of all its pending invitations not reminded yet
+     * follow, with one read and one bulk write (not a write per invitation). Each write is conditional as in
+     * {@link #rescheduleReminder}. Entries written before reminders existed (no {@code lastSentAt}) are left out.
+     *
+     * @return how many entries were rewritten
+     */
+    int rescheduleReminders(UUID organizationId, Integer hours) {
+        List<UpdateOneModel<Document>> writes = new ArrayList<>();
+        invitations.find(Filters.and(Filters.eq("organizationId", organizationId.toString()),
+                        Filters.eq("status", InvitationStatus.PENDING.json()), Filters.ne(REMINDED, true),
+                        Filters.exists(LAST_SENT_AT)))
+                .projection(Projections.include("organizationId", LAST_SENT_AT, "expiresAt"))
+                .forEach(d -> {
+                    ReminderCandidate candidate = candidateOf(d);
+                    Instant due = ReminderDue.atOrNull(candidate.lastSentAt(), candidate.expiresAt(), hours);
+                    writes.add(new UpdateOneModel<>(unchangedSince(candidate), Updates.set(REMINDER_DUE_AT, dateOrNull(due))));
+                });
+        if (writes.isEmpty()) {
+            return 0;
+        }
+        return invitations.bulkWrite(writes, new BulkWriteOptions().ordered(false)).getModifiedCount();
+    }
+
+    /** Pending invitations not expired whose reminder is due, earliest first. */
+    List<ReminderCandidate> dueForReminder(Instant now, int limit) {
+        return invitations.find(Filters.and(Filters.eq("status", InvitationStatus.PENDING.json()),
+                        Filters.lte(REMINDER_DUE_AT, Date.from(now)), Filters.gt("expiresAt", Date.from(now))))
+                .sort(Sorts.ascending(REMINDER_DUE_AT)).limit(limit)
+                .projection(Projections.include("organizationId", LAST_SENT_AT, "expiresAt"))
+                .map(InvitationLookup::candidateOf)
+                .into(new ArrayList<>());
+    }
+
+    private static ReminderCandidate candidateOf(Document d) {
+        return new ReminderCandidate(UUID.fromString(d.getString("_id")), UUID.fromString(d.getString("organizationId")),
+                d.getDate(LAST_SENT_AT).toInstant(), d.getDate("expiresAt").toInstant());
+    }
+
+    private static Bson unchangedSince(ReminderCandidate read) {
+        return Filters.and(withId(read.invitationId()), Filters.eq(LAST_SENT_AT, Date.from(read.lastSentAt())),
+                Filters.eq("expiresAt", Date.from(read.expiresAt())), Filters.ne(REMINDED, true),
+                Filters.eq("status", InvitationStatus.PENDING.json()));
+    }
+
+    private static Date dateOrNull(Instant instant) {
+        return instant == null ? null : Date.from(instant);
     }
 
     /** The invitation was accepted, revoked or expired. */
