@@ -56,7 +56,8 @@ class InvitationLookup {
         invitations.createIndex(Indexes.ascending("status", "expiresAt"), new IndexOptions().name("by_status_expiry"));
         invitations.createIndex(Indexes.ascending("organizationId", "status", "expiresAt"),
                 new IndexOptions().name("by_organization_status_expiry"));
-        invitations.createIndex(Indexes.ascending("status", REMINDER_DUE_AT), new IndexOptions().name("by_status_reminder_due"));
+        invitations.createIndex(Indexes.ascending("status", REMINDER_DUE_AT, "expiresAt"),
+                new IndexOptions().name("by_status_reminder_due_expiry"));
     }
 
     /** A pending invitation's view, as preview, accept and the expiry job need it. */
