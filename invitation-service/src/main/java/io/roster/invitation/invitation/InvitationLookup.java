@@ -30,7 +30,9 @@ import java.util.UUID;
 
 /**
  * Invitations by id and by token hash ({@code invitation-lookup-v1}), kept by {@link InvitationLookupProjection}:
- * what preview, accept, resend, revoke and the expiry job need of an invitation before they send its command.
+ * what preview, accept, resend, revoke, the expiry job and the reminder sweep need of an invitation before they send
+ * its command. For the reminders it keeps when the last invitation email went ({@code lastSentAt}), whether the
+ * invitee was reminded since ({@code reminded}) and when the reminder is due ({@code reminderDueAt}, null: never).
  *
  * <p>Every write is safe to apply twice and in any interleaving of the live and the repair processor (see
  * {@link io.roster.kit.lookup.RepairedLookup}): an issue only inserts a missing entry, and each later change
