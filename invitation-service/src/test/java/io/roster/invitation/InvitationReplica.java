@@ -38,6 +38,8 @@ final class InvitationReplica implements AutoCloseable {
 
     /** How Spring names the scheduled method {@code InvitationExpiry.expireDue} (package-private, hence by name). */
     private static final String EXPIRY_SWEEP = "io.roster.invitation.invitation.InvitationExpiry.expireDue";
+    /** And {@code InvitationReminders.remindDue}. */
+    private static final String REMINDER_SWEEP = "io.roster.invitation.invitation.InvitationReminders.remindDue";
 
     private final String name;
     private final ConfigurableApplicationContext context;
@@ -71,6 +73,8 @@ final class InvitationReplica implements AutoCloseable {
             TestTokenIssuer.register((key, value) -> properties.put(key, String.valueOf(value.get())));
             properties.put("roster.secrets.token-encryption-key", tokenEncryptionKey);
             properties.put("roster.invitation.expiry-interval", expiryInterval.toString());
+            // the reminder sweep as often as the expiry's
+            properties.put("roster.invitation.reminder-interval", expiryInterval.toString());
             return new Deployment(Map.copyOf(properties), "-" + UUID.randomUUID().toString().substring(0, 8), clock);
         }
 
@@ -117,12 +121,21 @@ final class InvitationReplica implements AutoCloseable {
      * {@code scheduledtasks} shows): when it started, by the system clock, and whether it finished.
      */
     TaskExecutionOutcome lastExpirySweep() {
+        return lastRun(EXPIRY_SWEEP);
+    }
+
+    /** As {@link #lastExpirySweep()}, of the reminder sweep. */
+    TaskExecutionOutcome lastReminderSweep() {
+        return lastRun(REMINDER_SWEEP);
+    }
+
+    private TaskExecutionOutcome lastRun(String sweep) {
         return context.getBeansOfType(ScheduledTaskHolder.class).values().stream()
                 .flatMap(holder -> holder.getScheduledTasks().stream())
                 .map(ScheduledTask::getTask)
-                .filter(task -> EXPIRY_SWEEP.equals(task.toString()))
+                .filter(task -> sweep.equals(task.toString()))
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException(name + " schedules no " + EXPIRY_SWEEP))
+                .orElseThrow(() -> new IllegalStateException(name + " schedules no " + sweep))
                 .getLastExecutionOutcome();
     }
 

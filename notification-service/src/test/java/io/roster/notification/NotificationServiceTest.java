@@ -19,6 +19,7 @@ import io.roster.events.identity.RemovalReason;
 import io.roster.events.identity.UserProfileUpdated;
 import io.roster.events.identity.UserRegistered;
 import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationReminderSent;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.notification.NotificationFailed;
 import io.roster.events.notification.NotificationKind;
@@ -289,6 +290,42 @@ class NotificationServiceTest {
         single(PLATFORM, twice);
         assertThat(deliveries().countDocuments(Filters.eq("triggeringEventId", issued.eventId().toString()))).isEqualTo(1);
         await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> PLATFORM.to(twice).size() == 1);
+    }
+
+    /**
+     * Issue 17 item 6: an InvitationReminderSent emails the invitee one reminder with the same link as their invitation
+     * email (the event carries the same sealed token), its subject naming the organization and the expiry; the record
+     * delivered again sends nothing more.
+     */
+    @Test
+    void aReminderEmailsTheInvitationsOwnLinkOnceEvenWhenItsRecordComesTwice() {
+        Org org = organization("Remind Me Ltd");
+        String invitee = address("reminded");
+        String token = SecretBox.newToken();
+        InvitationIssued issued = invitation(org, invitee, "Rita", token);
+        Instant expiresAt = Instant.parse("2031-05-04T09:30:00Z");
+        InvitationReminderSent reminder = new InvitationReminderSent(UUID.randomUUID(), Instant.now(), org.id, null,
+                issued.invitationId(), invitee, expiresAt, issued.token());
+        String sentinel = address("sentinel");
+        publish(issued, 0, 0);
+        publish(reminder, 1, 0);
+        publish(reminder, 1, 0);
+        publish(invitation(org, sentinel, "Sam", SecretBox.newToken()), 0, 0);
+
+        single(PLATFORM, sentinel);
+        await().atMost(WAIT).until(() -> PLATFORM.to(invitee).size() >= 2);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> PLATFORM.to(invitee).size() == 2);
+        Mail reminded = PLATFORM.to(invitee).stream().map(Mail::of).filter(m -> m.subject().startsWith("Reminder:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no reminder among " + PLATFORM.to(invitee).size() + " emails to " + invitee));
+        org.assertj.core.api.SoftAssertions softly = new org.assertj.core.api.SoftAssertions();
+        softly.assertThat(reminded.subject()).isEqualTo("Reminder: your invitation to Remind Me Ltd expires 4 May 2031, 09:30 UTC");
+        softly.assertThat(reminded.text()).contains(PUBLIC_BASE_URL + "/invite/" + token, "Remind Me Ltd");
+        softly.assertThat(reminded.html()).contains("href=\"" + PUBLIC_BASE_URL + "/invite/" + token + "\"");
+        softly.assertThat(deliveries().countDocuments(Filters.eq("triggeringEventId", reminder.eventId().toString())))
+                .as("deliveries of the reminder event").isEqualTo(1);
+        softly.assertThat(delivery(reminder.eventId()).getString("kind")).isEqualTo("invitation-reminder");
+        softly.assertThat(delivery(reminder.eventId()).getString("invitationId")).isEqualTo(issued.invitationId().toString());
+        softly.assertAll();
     }
 
     /**

@@ -44,7 +44,7 @@ class EventCatalogTest {
             "identity.MemberAdded", "identity.MemberRemoved", "identity.MemberRolesChanged",
             "identity.MemberTeamsChanged", "identity.MembershipExpiryChanged", "identity.MemberExpired", "identity.TeamCreated", "identity.TeamRenamed", "identity.TeamDeleted",
             "invitation.InvitationIssued", "invitation.InvitationResent", "invitation.InvitationRevoked",
-            "invitation.InvitationExpired", "invitation.InvitationDeclined", "invitation.InvitationUpdated", "invitation.InvitationAccepted", "invitation.InvitationAcceptRejected",
+            "invitation.InvitationExpired", "invitation.InvitationDeclined", "invitation.InvitationUpdated", "invitation.InvitationReminderSent", "invitation.InvitationAccepted", "invitation.InvitationAcceptRejected",
             "invitation.InvitationLinkCreated", "invitation.InvitationLinkUpdated", "invitation.InvitationLinkEnabled",
             "invitation.InvitationLinkDisabled", "invitation.InvitationLinkUsed", "invitation.BulkInvitationCompleted",
             "notification.NotificationSent", "notification.NotificationFailed");
@@ -77,6 +77,7 @@ class EventCatalogTest {
             Map.entry("invitation.InvitationExpired", "invitationId"),
             Map.entry("invitation.InvitationDeclined", "invitationId"),
             Map.entry("invitation.InvitationUpdated", "invitationId"),
+            Map.entry("invitation.InvitationReminderSent", "invitationId"),
             Map.entry("invitation.InvitationAccepted", "invitationId"),
             Map.entry("invitation.InvitationAcceptRejected", "invitationId"),
             Map.entry("invitation.InvitationLinkCreated", "linkId"),

@@ -1,6 +1,7 @@
 package io.roster.invitation.invitation;
 
 import io.roster.events.EmailAddress;
+import io.roster.events.EncryptedSecret;
 import io.roster.events.ProblemCode;
 import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationAccepted;
@@ -8,6 +9,7 @@ import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationReminderSent;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.invitation.InvitationValidity;
@@ -53,6 +55,12 @@ class Invitation {
     private MembershipTerms membership = MembershipTerms.NONE;
     /** The end of the membership the accept gave, or null. */
     private Instant membershipEnd;
+    /** The sealed token of the last invitation email (issue or resend): a reminder carries the same link. */
+    private EncryptedSecret sealedToken;
+    /** When the last invitation email was triggered (issue or resend). */
+    private Instant lastSentAt;
+    /** Whether the invitee was reminded since the last invitation email: one reminder per sent link. */
+    private boolean reminded;
 
     Invitation() {
         // for Axon
@@ -113,6 +121,21 @@ class Invitation {
             throw new RuleViolation(ProblemCode.CONFLICT, "Invitation " + invitationId + " is not due to expire.");
         }
         apply(new InvitationExpired(UUID.randomUUID(), now, organizationId, null, invitationId, email));
+    }
+
+    /**
+     * The invitee is reminded before the invitation expires, once per sent link, with nobody asking (the reminder sweep
+     * sends this): as with the expiry, when two instances race, the optimistic lock and this guard let one
+     * InvitationReminderSent through. Never for an invitation that is not pending, or past its expiry.
+     */
+    @CommandHandler
+    void handle(RemindInvitationCommand command, Clock clock) {
+        Instant now = clock.instant();
+        if (status != InvitationStatus.PENDING || reminded || !now.isBefore(expiresAt)
+                || now.isBefore(ReminderDue.at(lastSentAt, expiresAt, command.reminderHours()))) {
+            throw new RuleViolation(ProblemCode.CONFLICT, "Invitation " + invitationId + " is not due a reminder.");
+        }
+        apply(new InvitationReminderSent(UUID.randomUUID(), now, organizationId, null, invitationId, email, expiresAt, sealedToken));
     }
 
     /**
@@ -223,6 +246,8 @@ class Invitation {
         validity = Duration.between(event.occurredAt(), event.expiresAt());
         expiresAt = event.expiresAt();
         tokenHash = event.tokenHash();
+        sealedToken = event.token();
+        lastSentAt = event.occurredAt();
         status = InvitationStatus.PENDING;
         membership = new MembershipTerms(event.membershipExpiresAt(), event.membershipDays());
     }
@@ -231,8 +256,16 @@ class Invitation {
     void on(InvitationResent event) {
         expiresAt = event.expiresAt();
         tokenHash = event.tokenHash();
+        sealedToken = event.token();
+        lastSentAt = event.occurredAt();
+        reminded = false;
         resendCount = event.resendCount();
         status = InvitationStatus.PENDING;
+    }
+
+    @EventSourcingHandler
+    void on(InvitationReminderSent event) {
+        reminded = true;
     }
 
     @EventSourcingHandler
