@@ -298,10 +298,6 @@ class InvitationLookup {
                 new MembershipTerms(instantOrNull(d.getDate(MEMBERSHIP_EXPIRES_AT)), d.getInteger(MEMBERSHIP_DAYS))));
     }
 
-    private static Date dateOrNull(Instant instant) {
-        return instant == null ? null : Date.from(instant);
-    }
-
     private static Instant instantOrNull(Date date) {
         return date == null ? null : date.toInstant();
     }
