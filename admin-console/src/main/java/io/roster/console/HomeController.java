@@ -1,6 +1,5 @@
 package io.roster.console;
 
-import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -39,9 +38,5 @@ class HomeController {
             return "redirect:/console/";
         }
         return "redirect:/console/organizations/" + organizationId + "/members";
-    }
-
-    static List<String> roles() {
-        return List.of("admin", "billing-manager", "member");
     }
 }

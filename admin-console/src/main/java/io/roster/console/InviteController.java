@@ -103,7 +103,7 @@ class InviteController {
                 context.load(user, organizationId, ConsoleSession.lastChange(session)).map(loaded -> {
                     model.addAttribute("context", loaded);
                     model.addAttribute("organizationId", organizationId);
-                    model.addAttribute("roles", HomeController.roles());
+                    model.addAttribute("roles", Views.ROLES);
                     model.addAttribute("expiryHours", EXPIRY_HOURS);
                     model.addAttribute("maxAddresses", MAX_ADDRESSES);
                     return "invite";

@@ -137,7 +137,7 @@ class MembersController {
                 model.addAttribute("organizationId", organizationId);
                 model.addAttribute("filters", filters);
                 model.addAttribute("members", rows);
-                model.addAttribute("roles", HomeController.roles());
+                model.addAttribute("roles", Views.ROLES);
                 if (!loaded.getT2().ok()) {
                     model.addAttribute("loadProblem", loaded.getT2().problem());
                     exchange.getResponse().setStatusCode(HttpStatus.valueOf(loaded.getT2().status()));

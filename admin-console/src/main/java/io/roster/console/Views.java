@@ -7,6 +7,9 @@ import java.util.List;
 /** The query API's rows as the templates read them (public: the templates' expressions call their methods). */
 public final class Views {
 
+    /** The organization roles of PRODUCT.md §3, in the order the forms offer them. */
+    static final List<String> ROLES = List.of("admin", "billing-manager", "member");
+
     private Views() {}
 
     public record Organization(String organizationId, String name) {
