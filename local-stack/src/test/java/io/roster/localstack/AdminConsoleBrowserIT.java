@@ -42,8 +42,9 @@ import org.slf4j.LoggerFactory;
 /**
  * Issue 16's admin console, first slice, as a person uses it: the whole suite and the console as separate processes,
  * headless Chromium signing in, switching organization, filtering, adding, removing (one confirmation for many,
- * the last-admin refusal), inviting by address chips, and a plain member who sees no admin action and whose forged
- * removal is refused by the API (and by the console's CSRF protection without the page's token).
+ * the last-admin refusal, a single removal cancelled), inviting by address chips, and a plain member who sees no admin
+ * action, whose forged removal is refused by the API (and by the console's CSRF protection without the page's token),
+ * and whose members page fits a phone's width.
  *
  * <p>One stack for all steps (they build on each other and run in order). Each step's figures go to the log and to
  * {@code target/admin-console-report.txt}. Screenshots of the sign-in, members and invite pages go to
@@ -276,6 +277,23 @@ class AdminConsoleBrowserIT {
 
     @Test
     @Order(7)
+    void oneMembersRemoveButtonAsksFirstAndCancelKeepsThem() throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.cssSelector("button[name=userIds][value='" + userIds.get("dave") + "']"));
+        SoftAssertions softly = new SoftAssertions();
+        String title = text(By.id("confirm-title"));
+        softly.assertThat(title).isEqualTo("Remove 1 member?");
+        softly.assertThat(text(By.id("confirm-list"))).contains(email("dave"));
+        clickToLoad(By.id("cancel-remove"));
+        softly.assertThat(browser.findElements(By.id("confirm-removal"))).as("the confirmation gone").isEmpty();
+        softly.assertThat(shownEmails()).as("dave still shown").contains(email("dave"));
+        softly.assertThat(memberEmails()).as("dave still a member").contains(email("dave"));
+        step("remove one", started, "confirmation '" + title + "', cancelled; dave kept");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(8)
     void threeAddressesTypedAsChipsAreInvitedAndAnExistingMemberIsReportedInPlace() throws Exception {
         long started = System.nanoTime();
         clickToLoad(By.id("nav-invite"));
@@ -308,7 +326,7 @@ class AdminConsoleBrowserIT {
     }
 
     @Test
-    @Order(8)
+    @Order(9)
     void anEmptyInvitationAndOneOf21AddressesGetReadableMessages() {
         long started = System.nanoTime();
         browser.get(CONSOLE + "/organizations/" + organizationId + "/invite");
@@ -334,7 +352,7 @@ class AdminConsoleBrowserIT {
     }
 
     @Test
-    @Order(9)
+    @Order(10)
     void aPlainMemberSeesTheMembersReadOnlyWithNoAdminAction() {
         long started = System.nanoTime();
         clickToLoad(By.id("sign-out"));
@@ -367,7 +385,7 @@ class AdminConsoleBrowserIT {
     }
 
     @Test
-    @Order(10)
+    @Order(11)
     void aForgedRemovalInTheMembersSessionIsRefusedByTheApiAndWithoutTheCsrfTokenByTheConsole() throws Exception {
         long started = System.nanoTime();
         String action = "/console/organizations/" + organizationId + "/members/remove";
@@ -402,6 +420,28 @@ class AdminConsoleBrowserIT {
         step("forged", started, "console " + forged.get("status") + ", API " + direct.statusCode() + " "
                 + http.body(direct).path("code").asText() + ", without CSRF token " + withoutCsrf.statusCode());
         softly.assertAll();
+    }
+
+    @Test
+    @Order(12)
+    void atPhoneWidthTheMembersPageFitsTheScreen() throws Exception {
+        long started = System.nanoTime();
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            browser.get(CONSOLE + "/organizations/" + organizationId + "/members");
+            awaitLoaded();
+            long pageWidth = ((Number) browser.executeScript("return document.documentElement.scrollWidth;")).longValue();
+            long viewport = ((Number) browser.executeScript("return window.innerWidth;")).longValue();
+            screenshot("members-phone");
+            SoftAssertions softly = new SoftAssertions();
+            softly.assertThat(pageWidth).as("no sideways scrolling of the page (the table scrolls in its own box)")
+                    .isLessThanOrEqualTo(viewport);
+            softly.assertThat(shownEmails()).as("the members listed").contains(email("mia"));
+            step("phone", started, "page " + pageWidth + " px wide in a " + viewport + " px viewport");
+            softly.assertAll();
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------
