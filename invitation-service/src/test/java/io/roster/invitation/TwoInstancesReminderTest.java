@@ -1,27 +1,15 @@
 package io.roster.invitation;
 
-import com.fasterxml.jackson.databind.JsonNode;
-import io.roster.events.CloudEventsKafkaCodec;
-import io.roster.events.EventEnvelope;
-import io.roster.events.RosterEvent;
-import io.roster.events.identity.JoinPath;
-import io.roster.events.identity.MemberAdded;
-import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationReminderSent;
-import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.MutableClock;
 import io.roster.testsupport.TestTokenIssuer;
 import org.assertj.core.api.SoftAssertions;
-import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.http.MediaType;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.config.TaskExecutionOutcome;
 
 import java.time.Clock;
@@ -29,9 +17,7 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
 import java.util.UUID;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -55,7 +41,6 @@ class TwoInstancesReminderTest {
     private final InvitationReplica.Deployment deployment = InvitationReplica.Deployment.onEmbeddedInfrastructure(
             "invitation-reminder", SecretBox.newKey(), SWEEP_INTERVAL, CLOCK);
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
     private final UUID admin = UUID.randomUUID();
     private final String adminToken = TestTokenIssuer.get().tokenFor(admin, "boss@reminder.io", List.of());
 
@@ -72,10 +57,10 @@ class TwoInstancesReminderTest {
         InvitationReplica b = closedAtEnd(InvitationReplica.start("replica-b", deployment));
         InvitationTopicRecorder topic = closedAtEnd(new InvitationTopicRecorder());
 
-        UUID org = organizationAdministeredBy(a);
+        UUID org = a.organizationAdministeredBy(admin, "Reminder Ltd", PATIENCE);
         // at most 20 addresses a request
-        List<UUID> invitations = new ArrayList<>(invite(a, org, "due", 20, 3));
-        invitations.addAll(invite(a, org, "also-due", 20, 3));
+        List<UUID> invitations = new ArrayList<>(a.invite(adminToken, org, "due", "reminder.io", 20, 3));
+        invitations.addAll(a.invite(adminToken, org, "also-due", "reminder.io", 20, 3));
         await().atMost(PATIENCE).pollInSameThread().until(() -> {
             topic.poll();
             return invitations.stream().allMatch(id -> topic.count(id, InvitationIssued.class) >= 1);
@@ -92,13 +77,13 @@ class TwoInstancesReminderTest {
         awaitEverySweepCompletesARunStartedAfter(Instant.now(), a, b);
         await().atMost(PATIENCE).pollInSameThread().until(() -> {
             topic.poll();
-            return invitations.stream().allMatch(id -> topic.events(id).size() >= storedEvents(a, id).size());
+            return invitations.stream().allMatch(id -> topic.events(id).size() >= a.storedEvents(id).size());
         });
 
         SoftAssertions softly = new SoftAssertions();
         int remindedOnce = 0;
         for (UUID id : invitations) {
-            List<Object> stored = storedEvents(a, id);
+            List<Object> stored = a.storedEvents(id);
             softly.assertThat(stored).as("event store of %s", id).map(Object::getClass)
                     .containsExactly(InvitationIssued.class, InvitationReminderSent.class);
             softly.assertThat(topic.events(id)).as("roster.invitation.v1 for %s", id).map(Object::getClass)
@@ -132,39 +117,7 @@ class TwoInstancesReminderTest {
         return resource;
     }
 
-    private UUID organizationAdministeredBy(InvitationReplica replica) {
-        UUID org = UUID.randomUUID();
-        publish(replica, new OrganizationCreated(UUID.randomUUID(), Instant.now(), org, admin, "Reminder Ltd"), 0);
-        publish(replica, new MemberAdded(UUID.randomUUID(), Instant.now(), org, admin, admin, List.of("admin"), List.of(),
-                JoinPath.DIRECT, null), 1);
-        IdentityDirectory directory = replica.bean(IdentityDirectory.class);
-        await().atMost(PATIENCE).until(() -> directory.isAdmin(org, admin));
-        return org;
-    }
 
-    @SuppressWarnings("unchecked")
-    private void publish(InvitationReplica replica, RosterEvent event, long sequence) {
-        KafkaTemplate<String, byte[]> kafka = replica.bean(KafkaTemplate.class);
-        kafka.send(codec.encode(EventEnvelope.of(event, sequence))).join();
-    }
 
-    private List<UUID> invite(InvitationReplica replica, UUID org, String prefix, int count, int hours) {
-        List<String> emails = IntStream.range(0, count).mapToObj(i -> prefix + i + "@reminder.io").toList();
-        JsonNode body = replica.web().post().uri("/api/v1/organizations/{org}/invitations", org)
-                .headers(h -> h.setBearerAuth(adminToken))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("emails", emails, "roles", List.of("member"), "expiresInHours", hours))
-                .exchange()
-                .expectStatus().isCreated()
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
-        assertThat(body.get("invitations")).as("invited: %s", body).hasSize(count);
-        List<UUID> ids = new ArrayList<>();
-        body.get("invitations").forEach(invitation -> ids.add(UUID.fromString(invitation.get("invitationId").asText())));
-        return ids;
-    }
 
-    private static List<Object> storedEvents(InvitationReplica replica, UUID invitationId) {
-        return replica.bean(EventStore.class).readEvents(invitationId.toString()).asStream()
-                .map(DomainEventMessage::getPayload).map(Object.class::cast).toList();
-    }
 }
