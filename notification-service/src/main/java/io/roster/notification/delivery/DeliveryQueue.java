@@ -228,7 +228,11 @@ public class DeliveryQueue {
                 in("kind", kindValue(NotificationKind.INVITATION), kindValue(NotificationKind.INVITATION_RESENT),
                         kindValue(NotificationKind.INVITATION_REMINDER)),
                 lt("eventOccurredAt", date(before)));
-        collection.updateMany(and(earlierEmails, in("status", value(DeliveryStatus.CLAIMED), value(DeliveryStatus.SENDING))),
+        // every unfinished one is marked first, waiting ones too: one that a worker claims between this write and the
+        // next (a retry falling due) is then cancelled by that worker instead of slipping past both writes and
+        // retrying for good, as NotificationServiceTest's outage case once saw
+        collection.updateMany(and(earlierEmails, in("status", value(DeliveryStatus.PENDING), value(DeliveryStatus.RETRYING),
+                        value(DeliveryStatus.CLAIMED), value(DeliveryStatus.SENDING))),
                 Updates.set("obsoleteBecause", reason));
         return collection.updateMany(and(earlierEmails, in("status", value(DeliveryStatus.PENDING), value(DeliveryStatus.RETRYING))),
                 Updates.combine(
