@@ -34,6 +34,10 @@ public abstract class AbstractServiceTest {
     static void infrastructure(DynamicPropertyRegistry registry) {
         EmbeddedInfrastructure.register(registry, "query");
         TestTokenIssuer.register(registry);
+        // TokenIssuerAndRotationTest publishes a new key right after tokens naming unknown ones: with the 30 s default
+        // it would wait half a minute for the next early JWKS fetch. Here, not in that class, so that every class
+        // shares one application context (a second one would share the consumer groups but not the database)
+        registry.add("roster.auth.jwks-min-refetch-interval", () -> "PT1S");
     }
 
     @Autowired

@@ -5,7 +5,6 @@ import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
-import org.springframework.test.context.TestPropertySource;
 
 import java.io.IOException;
 import java.nio.file.Files;
@@ -24,10 +23,9 @@ import static org.awaitility.Awaitility.await;
  * try, and through a key rotation. It accepts only tokens whose {@code iss} is exactly the configured issuer and
  * whose signature checks with the JWKS key named by their {@code kid}; a key added to the JWKS later is found without
  * a restart, because a token naming an unknown kid makes the service fetch the JWKS again (at most once per
- * {@code roster.auth.jwks-min-refetch-interval}, here 1 s instead of 30 s so that the attacker's tokens just before
- * do not make the published next key wait half a minute).
+ * {@code roster.auth.jwks-min-refetch-interval}: {@link AbstractServiceTest} sets it to 1 s instead of 30 s, so that the
+ * attacker's tokens just before do not make the published next key wait half a minute).
  */
-@TestPropertySource(properties = "roster.auth.jwks-min-refetch-interval=PT1S")
 class TokenIssuerAndRotationTest extends AbstractServiceTest {
 
     private static final Logger log = LoggerFactory.getLogger(TokenIssuerAndRotationTest.class);
