@@ -223,7 +223,9 @@ class AuditEndToEndIT {
                 .pollInterval(Duration.ofMillis(300))
                 .until(() -> Mailbox.inviteLinks(PORTS, invitee), found -> !found.isEmpty());
         String rawToken = Mailbox.tokenOf(links.get(links.size() - 1));
-        JsonNode issued = await("InvitationIssued on roster.invitation.v1").atMost(Duration.ofSeconds(20))
+        // the email came, so the record is on the topic: the wait is only the reading of the whole topic, which took
+        // over 20 s once on a machine running two more stacks
+        JsonNode issued = await("InvitationIssued on roster.invitation.v1").atMost(Duration.ofSeconds(60))
                 .pollInterval(Duration.ofMillis(300))
                 .until(() -> invitationIssued(invitationId), Optional::isPresent).orElseThrow();
         String tokenHash = issued.path("tokenHash").asText();
