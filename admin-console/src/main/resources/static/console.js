@@ -11,12 +11,15 @@
     }
   });
 
+  // explicit parts, not dateStyle/timeStyle: those cannot be combined with timeZoneName
+  var LOCAL_TIME = {year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short'};
+
   function localTimes(root) {
     root.querySelectorAll('time[data-local]').forEach(function (time) {
       var instant = new Date(time.getAttribute('datetime'));
       if (!isNaN(instant)) {
         // the zone's name is shown: an admin comparing with an invitee abroad sees which clock the time is on
-        time.textContent = instant.toLocaleString(undefined, {dateStyle: 'medium', timeStyle: 'short', timeZoneName: 'short'});
+        time.textContent = instant.toLocaleString(undefined, LOCAL_TIME);
         time.title = time.getAttribute('datetime') + ' (UTC)';
       }
     });

@@ -42,6 +42,8 @@ class SecondSlicePagesTest {
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
     private static final List<String> CALLS = new CopyOnWriteArrayList<>();
     private static final HttpServer API = api();
+    /** Whether the stand-in's memberships make the signed-in person an admin of the organization. */
+    private static volatile boolean admin = true;
 
     @Autowired
     WebTestClient web;
@@ -77,6 +79,7 @@ class SecondSlicePagesTest {
         ResponseCookie renewed = signedIn.getResponseCookies().getFirst("ROSTER_CONSOLE_SESSION");
         session = renewed != null ? renewed.getValue() : cookie.getValue();
         CALLS.clear();
+        admin = true;
     }
 
     @Test
@@ -89,11 +92,33 @@ class SecondSlicePagesTest {
     }
 
     @Test
+    void aTakenTeamNameIsShownInTheTeamsRowWithWhatWasTyped() {
+        String page = web.post().uri("/console/organizations/" + ORG + "/teams/" + TEAM + "/rename").cookie("ROSTER_CONSOLE_SESSION", session)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData("_csrf", csrf).with("name", "platform"))
+                .exchange().expectStatus().isEqualTo(409).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"rename-problem\"").contains("data-code=\"team_name_taken\"").contains("value=\"platform\"");
+    }
+
+    @Test
+    void aPlainMemberSeesTheTeamsWithoutControlsAndTheInvitationsAndLinksNotAtAll() {
+        admin = false;
+        assertThat(get("/console/organizations/" + ORG + "/teams")).contains("id=\"read-only\"").contains("data-name=\"Platform\"")
+                .doesNotContain("create-team-form").doesNotContain("rename-button-");
+        assertThat(get("/console/organizations/" + ORG + "/invitations")).contains("id=\"read-only\"").doesNotContain("invitations-table");
+        assertThat(get("/console/organizations/" + ORG + "/links")).contains("id=\"read-only\"").doesNotContain("links-table")
+                .doesNotContain("create-link-form");
+        assertThat(CALLS).as("no read the API would refuse").noneMatch(call -> call.contains("/invitations?") || call.contains("/invitation-links?"));
+    }
+
+    @Test
     void theInvitationsPageShowsPendingInvitationsWithExpiryResendCountAndActions() {
         String page = get("/console/organizations/" + ORG + "/invitations");
         assertThat(page).contains("data-email=\"ivy@example.com\"").contains("datetime=\"2030-01-02T03:04:05Z\"")
                 .contains("2 times").contains("id=\"resend-" + INVITATION + "\"").contains("id=\"revoke-" + INVITATION + "\"");
         assertThat(CALLS).anyMatch(call -> call.startsWith("GET /api/v1/organizations/" + ORG + "/invitations?limit=200&status=pending"));
+        assertThat(get("/console/organizations/" + ORG + "/invitations?revoke=" + INVITATION))
+                .contains("Revoke the invitation of ivy@example.com?").contains("id=\"confirm-revoke-invitation\"");
         post("/console/organizations/" + ORG + "/invitations/" + INVITATION + "/revoke");
         assertThat(CALLS).anyMatch(call -> call.startsWith("DELETE /api/v1/organizations/" + ORG + "/invitations/" + INVITATION));
     }
@@ -151,7 +176,11 @@ class SecondSlicePagesTest {
         String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
         CALLS.add(exchange.getRequestMethod() + " " + path + (body.isEmpty() ? "" : " " + body));
         String json;
-        if (path.startsWith("/api/v1/auth/token")) {
+        int status = 200;
+        if (exchange.getRequestMethod().equals("PATCH") && body.contains("\"platform\"")) {
+            status = 409;
+            json = "{\"status\":409,\"code\":\"team_name_taken\",\"detail\":\"A team named platform exists.\"}";
+        } else if (path.startsWith("/api/v1/auth/token")) {
             String claims = "{\"sub\":\"" + USER + "\",\"email\":\"ann@example.com\",\"providerRoles\":[]}";
             String token = "e30." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".sig";
             json = "{\"accessToken\":\"" + token + "\",\"tokenType\":\"Bearer\",\"expiresIn\":3600}";
@@ -160,7 +189,7 @@ class SecondSlicePagesTest {
         } else if (path.startsWith("/api/v1/organizations?")) {
             json = items("{\"organizationId\":\"" + ORG + "\",\"name\":\"Console Co\"}");
         } else if (path.startsWith("/api/v1/users/")) {
-            json = items("{\"organizationId\":\"" + ORG + "\",\"roles\":[\"admin\"]}");
+            json = items("{\"organizationId\":\"" + ORG + "\",\"roles\":[\"" + (admin ? "admin" : "member") + "\"]}");
         } else if (path.contains("/teams")) {
             json = items("{\"teamId\":\"" + TEAM + "\",\"name\":\"Platform\",\"memberCount\":3}");
         } else if (path.contains("/invitation-links/" + LINK + "/url")) {
@@ -176,7 +205,7 @@ class SecondSlicePagesTest {
         }
         byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
         exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(200, bytes.length);
+        exchange.sendResponseHeaders(status, bytes.length);
         exchange.getResponseBody().write(bytes);
         exchange.close();
     }
