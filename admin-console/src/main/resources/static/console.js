@@ -105,14 +105,14 @@
           status.textContent = text;
         }
       }
+      // said at once: a clipboard that never answers still leaves the person knowing what to do
+      say('Selected: press Ctrl+C (\u2318C) to copy.');
       if (navigator.clipboard && navigator.clipboard.writeText) {
         navigator.clipboard.writeText(input.value).then(function () {
           say('Copied to the clipboard.');
         }, function () {
-          say('Selected: press Ctrl+C (\u2318C) to copy.');
+          // refused (no permission, no focus): the selection stays, and so does the message
         });
-      } else {
-        say('Selected: press Ctrl+C (\u2318C) to copy.');
       }
     });
   }
