@@ -482,6 +482,8 @@ class AdminConsoleBrowserIT {
         softly.assertThat(openDay.getText()).as("Open day never expires").contains("never");
         Map<String, String> apiStatuses = linkStatuses();
         softly.assertThat(apiStatuses).as("the API's links").isEqualTo(Map.of("Partners", "enabled", "Open day", "enabled"));
+        // the table, not the form above it, is what the screenshot is for
+        browser.executeScript("document.getElementById('links-table').scrollIntoView();");
         screenshot("links");
 
         String partnersId = partners.getDomAttribute("data-link-id");
