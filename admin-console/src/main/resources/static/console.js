@@ -1,5 +1,5 @@
-// The console's own script: the CSRF header on htmx requests, address chips on the invite page and instants in the
-// viewer's time zone. The pages work without it (plain forms), only less comfortably.
+// The console's own script: the CSRF header on htmx requests, address chips on the invite page, instants in the
+// viewer's time zone and copying an invitation link's address. The pages work without it (plain forms), only less comfortably.
 (function () {
   'use strict';
 
@@ -11,11 +11,15 @@
     }
   });
 
+  // explicit parts, not dateStyle/timeStyle: those cannot be combined with timeZoneName
+  var LOCAL_TIME = {year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short'};
+
   function localTimes(root) {
     root.querySelectorAll('time[data-local]').forEach(function (time) {
       var instant = new Date(time.getAttribute('datetime'));
       if (!isNaN(instant)) {
-        time.textContent = instant.toLocaleString();
+        // the zone's name is shown: an admin comparing with an invitee abroad sees which clock the time is on
+        time.textContent = instant.toLocaleString(undefined, LOCAL_TIME);
         time.title = time.getAttribute('datetime') + ' (UTC)';
       }
     });
@@ -89,8 +93,33 @@
     showCount();
   }
 
+  // a link's address arrived beside its Copy button: select it and put it on the clipboard; where the browser refuses
+  // (no permission, not a secure context), the address stays selected to copy by hand
+  function copyAddress(root) {
+    root.querySelectorAll('input[data-copy]').forEach(function (input) {
+      var status = input.parentNode.querySelector('.copy-status');
+      input.focus();
+      input.select();
+      function say(text) {
+        if (status) {
+          status.textContent = text;
+        }
+      }
+      // said at once: a clipboard that never answers still leaves the person knowing what to do
+      say('Selected: press Ctrl+C (\u2318C) to copy.');
+      if (navigator.clipboard && navigator.clipboard.writeText) {
+        navigator.clipboard.writeText(input.value).then(function () {
+          say('Copied to the clipboard.');
+        }, function () {
+          // refused (no permission, no focus): the selection stays, and so does the message
+        });
+      }
+    });
+  }
+
   function start() {
     localTimes(document);
+    copyAddress(document);
     var box = document.getElementById('chips');
     if (box) {
       chips(box);
@@ -100,5 +129,6 @@
   document.addEventListener('DOMContentLoaded', start);
   document.addEventListener('htmx:afterSwap', function (event) {
     localTimes(event.detail.target.parentNode || document);
+    copyAddress(event.detail.target);
   });
 })();

@@ -18,6 +18,7 @@ public record ApiProblem(int status, String code, String message, Map<String, St
             "invalid_credentials", "The email or password is wrong.",
             "already_member", "Already a member.",
             "already_invited", "Already invited (a pending invitation exists).",
+            "team_name_taken", "This organization already has a team of that name (names are compared ignoring case).",
             "not_found", "Not found: it may have been removed meanwhile.",
             "rate_limited", "Too many requests just now: wait a moment and try again.",
             "unavailable", "Roster's API cannot be reached just now: try again in a moment.");

@@ -55,6 +55,14 @@ public class RosterApi {
         return call(HttpMethod.POST, service, path, token, null, body);
     }
 
+    public Mono<ApiAnswer> patch(Service service, String path, String token, Object body) {
+        return call(HttpMethod.PATCH, service, path, token, null, body);
+    }
+
+    public Mono<ApiAnswer> put(Service service, String path, String token, Object body) {
+        return call(HttpMethod.PUT, service, path, token, null, body);
+    }
+
     public Mono<ApiAnswer> delete(Service service, String path, String token) {
         return call(HttpMethod.DELETE, service, path, token, null, null);
     }

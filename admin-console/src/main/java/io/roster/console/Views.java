@@ -43,6 +43,62 @@ public final class Views {
         }
     }
 
+    /** A personal invitation as the pending-invitations table shows it; {@code expiresAt} is an ISO instant (UTC). */
+    public record Invitation(String invitationId, String email, List<String> roles, String status, String expiresAt,
+                             long resendCount, String lastSentAt) {
+        static Invitation of(JsonNode row) {
+            return new Invitation(row.path("invitationId").asText(), row.path("email").asText(), texts(row.path("roles")),
+                    row.path("status").asText(), row.path("expiresAt").asText(null), row.path("resendCount").asLong(),
+                    row.path("lastSentAt").asText(null));
+        }
+
+        /** A resend rotates the token and extends the expiry: it revives an expired invitation too. */
+        public boolean resendable() {
+            return "pending".equals(status) || "expired".equals(status);
+        }
+
+        public boolean revocable() {
+            return "pending".equals(status);
+        }
+    }
+
+    /**
+     * An invitation link. Its audience: no address is public, only {@code *@domain} patterns is a domain, otherwise
+     * the listed addresses (domain patterns among them allowed).
+     */
+    public record Link(String linkId, String name, List<String> emails, String expiresAt, Long quota, long used,
+                       List<String> roles, String status) {
+        static Link of(JsonNode row) {
+            JsonNode quota = row.path("quota");
+            return new Link(row.path("linkId").asText(), row.path("name").asText(), texts(row.path("emails")),
+                    row.path("expiresAt").asText(null), quota.isNumber() ? quota.asLong() : null, row.path("used").asLong(),
+                    texts(row.path("roles")), row.path("status").asText("enabled"));
+        }
+
+        public String audienceKind() {
+            if (emails.isEmpty()) {
+                return "public";
+            }
+            return emails.stream().allMatch(email -> email.startsWith("*@")) ? "domain" : "addresses";
+        }
+
+        public String audience() {
+            return switch (audienceKind()) {
+                case "public" -> "public: anyone with the link";
+                case "domain" -> "domain: " + String.join(", ", emails.stream().map(email -> email.substring(2)).toList());
+                default -> emails.size() + (emails.size() == 1 ? " address: " : " addresses: ") + String.join(", ", emails);
+            };
+        }
+
+        public String usage() {
+            return used + " / " + (quota == null ? "unlimited" : quota);
+        }
+
+        public boolean enabled() {
+            return "enabled".equals(status);
+        }
+    }
+
     /** One line of an invitation's result: the address and what became of it. */
     public record Outcome(String email, boolean invited, String code, String message, String expiresAt) {}
 

@@ -353,6 +353,168 @@ class AdminConsoleBrowserIT {
 
     @Test
     @Order(10)
+    void teamsAreCreatedRenamedRefusedATakenNameInTheirRowAndDeletedAfterAConfirmation() throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.id("nav-teams"));
+        awaitPath("/console/organizations/" + organizationId + "/teams");
+        SoftAssertions softly = new SoftAssertions();
+        Map<String, Long> apiCounts = teamCounts();
+        softly.assertThat(shownTeams()).as("the teams table shows the API's teams and member counts").isEqualTo(apiCounts);
+
+        type("team-name", "Design");
+        clickToLoad(By.id("create-team"));
+        softly.assertThat(text(By.id("notice"))).isEqualTo("Created team Design.");
+        softly.assertThat(shownTeams()).as("the table right after the creation").containsEntry("Design", 0L);
+        softly.assertThat(teamCounts()).as("the API's teams").containsKey("Design");
+        screenshot("teams");
+
+        String design = browser.findElement(By.cssSelector("tr.team[data-name='Design']")).getDomAttribute("data-team-id");
+        type("rename-" + design, "Design Ops");
+        clickToLoad(By.id("rename-button-" + design));
+        softly.assertThat(text(By.id("notice"))).isEqualTo("Renamed the team to Design Ops.");
+        softly.assertThat(shownTeams()).as("the table after the renaming").containsKey("Design Ops").doesNotContainKey("Design");
+        softly.assertThat(teamCounts()).as("the API lists the new name").containsKey("Design Ops").doesNotContainKey("Design");
+
+        type("rename-" + design, "platform");
+        clickToLoad(By.id("rename-button-" + design));
+        List<WebElement> refusals = browser.findElements(By.cssSelector("tr.team[data-team-id='" + design + "'] #rename-problem"));
+        String refusalCode = refusals.isEmpty() ? "none" : refusals.get(0).getDomAttribute("data-code");
+        softly.assertThat(refusalCode).as("the refusal shown in Design Ops' own row").isEqualTo("team_name_taken");
+        softly.assertThat(browser.findElement(By.id("rename-" + design)).getDomProperty("value"))
+                .as("what was typed is kept in the field").isEqualTo("platform");
+        softly.assertThat(teamCounts()).as("the API still has Design Ops").containsKey("Design Ops");
+
+        clickToLoad(By.id("delete-" + design));
+        String title = text(By.id("confirm-title"));
+        softly.assertThat(title).isEqualTo("Delete team Design Ops?");
+        softly.assertThat(teamCounts()).as("nothing deleted before the confirmation").containsKey("Design Ops");
+        clickToLoad(By.id("confirm-delete-team"));
+        softly.assertThat(text(By.id("notice"))).startsWith("Deleted team Design Ops");
+        softly.assertThat(shownTeams()).as("the table after the deletion").doesNotContainKey("Design Ops");
+        softly.assertThat(teamCounts()).as("the API's teams after the deletion").doesNotContainKey("Design Ops");
+        step("teams", started, "before " + apiCounts + "; created, renamed, taken name refused as " + refusalCode
+                + ", confirmation '" + title + "', deleted; now " + shownTeams());
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(11)
+    void pendingInvitationsShowTheirExpiryInTheViewersZoneAndAreResentAndRevokedAfterAConfirmation() throws Exception {
+        long started = System.nanoTime();
+        // the viewer is in Tokyo, the machine in its own zone: the expiry must be shown on the viewer's clock
+        browser.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Asia/Tokyo"));
+        try {
+            clickToLoad(By.id("nav-invitations"));
+            awaitPath("/console/organizations/" + organizationId + "/invitations");
+            SoftAssertions softly = new SoftAssertions();
+            Set<String> invitees = Set.of(email("ivy"), email("jon"), email("kim"));
+            softly.assertThat(shownInvitations()).as("the pending invitations (the default filter)").isEqualTo(invitees);
+
+            WebElement ivy = invitationRow(email("ivy"));
+            String expiry = ivy.findElement(By.cssSelector("time.expires")).getText().strip();
+            String utc = ivy.findElement(By.cssSelector("time.expires")).getDomAttribute("datetime");
+            @SuppressWarnings("unchecked")
+            Map<String, String> formatted = (Map<String, String>) browser.executeScript("""
+                    const options = {year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short'};
+                    const instant = new Date(arguments[0]);
+                    return {tokyo: instant.toLocaleString(undefined, Object.assign({timeZone: 'Asia/Tokyo'}, options)),
+                            utc: instant.toLocaleString(undefined, Object.assign({timeZone: 'UTC'}, options))};""", utc);
+            softly.assertThat(expiry).as("ivy's expiry " + utc + " on the viewer's (Tokyo) clock").isEqualTo(formatted.get("tokyo"))
+                    .isNotEqualTo(formatted.get("utc"));
+            softly.assertThat(ivy.findElement(By.cssSelector(".resend-count")).getText()).isEqualTo("never");
+            screenshot("invitations");
+
+            String ivyId = ivy.getDomAttribute("data-invitation-id");
+            clickToLoad(By.id("resend-" + ivyId));
+            softly.assertThat(text(By.id("notice"))).startsWith("Sent the invitation to " + email("ivy") + " again");
+            softly.assertThat(invitationRow(email("ivy")).findElement(By.cssSelector(".resend-count")).getText())
+                    .as("the table right after the resend").isEqualTo("1 time");
+            long apiResends = apiInvitation(email("ivy")).path("resendCount").asLong();
+            softly.assertThat(apiResends).as("the API's resendCount").isEqualTo(1);
+
+            String jonId = invitationRow(email("jon")).getDomAttribute("data-invitation-id");
+            clickToLoad(By.id("revoke-" + jonId));
+            String title = text(By.id("confirm-title"));
+            softly.assertThat(title).isEqualTo("Revoke the invitation of " + email("jon") + "?");
+            softly.assertThat(apiInvitation(email("jon")).path("status").asText()).as("still pending before the confirmation")
+                    .isEqualTo("pending");
+            clickToLoad(By.id("confirm-revoke-invitation"));
+            softly.assertThat(text(By.id("notice"))).startsWith("Revoked the invitation");
+            softly.assertThat(shownInvitations()).as("the pending table without jon").isEqualTo(Set.of(email("ivy"), email("kim")));
+            String apiStatus = apiInvitation(email("jon")).path("status").asText();
+            softly.assertThat(apiStatus).as("the API's status of jon's invitation").isEqualTo("revoked");
+
+            choose("invitation-status", "revoked");
+            await("the revoked invitations in place").atMost(PATIENCE).until(() -> shownInvitations().equals(Set.of(email("jon"))));
+            softly.assertThat(browser.getCurrentUrl()).as("the filter in the address").contains("status=revoked");
+            step("invitations", started, "3 pending; expiry " + utc + " shown as '" + expiry + "'; ivy resent (API resendCount "
+                    + apiResends + "); jon revoked after '" + title + "' (API " + apiStatus + "), listed under revoked");
+            softly.assertAll();
+        } finally {
+            browser.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
+        }
+    }
+
+    @Test
+    @Order(12)
+    void invitationLinksAreCreatedForADomainAndForEveryoneTheirAddressCopiedAndADisabledLinkIsDisabledForItsInvitees()
+            throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.id("nav-links"));
+        awaitPath("/console/organizations/" + organizationId + "/links");
+        type("link-name", "Partners");
+        type("link-emails", "*@partner.example");
+        type("link-quota", "5");
+        clickToLoad(By.id("create-link"));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).startsWith("Created the link Partners.");
+        type("link-name", "Open day");
+        choose("link-expires", "0");
+        clickToLoad(By.id("create-link"));
+        WebElement partners = linkRow("Partners");
+        WebElement openDay = linkRow("Open day");
+        softly.assertThat(partners.getDomAttribute("data-audience")).isEqualTo("domain");
+        softly.assertThat(partners.findElement(By.cssSelector(".audience")).getText()).isEqualTo("domain: partner.example");
+        softly.assertThat(partners.findElement(By.cssSelector(".usage")).getText()).isEqualTo("0 / 5");
+        softly.assertThat(partners.findElements(By.cssSelector("time[datetime]"))).as("Partners expires (7 days)").hasSize(1);
+        softly.assertThat(openDay.getDomAttribute("data-audience")).isEqualTo("public");
+        softly.assertThat(openDay.findElement(By.cssSelector(".usage")).getText()).isEqualTo("0 / unlimited");
+        softly.assertThat(openDay.getText()).as("Open day never expires").contains("never");
+        Map<String, String> apiStatuses = linkStatuses();
+        softly.assertThat(apiStatuses).as("the API's links").isEqualTo(Map.of("Partners", "enabled", "Open day", "enabled"));
+        // the table, not the form above it, is what the screenshot is for
+        browser.executeScript("document.getElementById('links-table').scrollIntoView();");
+        screenshot("links");
+
+        String partnersId = partners.getDomAttribute("data-link-id");
+        browser.findElement(By.id("copy-" + partnersId)).click();
+        await("the link's address beside its button").atMost(PATIENCE)
+                .until(() -> !browser.findElements(By.id("url-input-" + partnersId)).isEmpty());
+        String url = browser.findElement(By.id("url-input-" + partnersId)).getDomProperty("value");
+        await("the copy's outcome").atMost(PATIENCE).until(() -> !text(By.cssSelector("#url-" + partnersId + " .copy-status")).isEmpty());
+        String copyOutcome = text(By.cssSelector("#url-" + partnersId + " .copy-status"));
+        String token = url.substring(url.lastIndexOf('/') + 1);
+        awaitQuietly("the preview of the new link", () -> preview(token).has("status"));
+        String before = preview(token).path("status").asText();
+        softly.assertThat(url).as("the address is an invitation link").contains("/invite/");
+        softly.assertThat(before).as("the preview of the copied address before disabling").isEqualTo("enabled");
+
+        clickToLoad(By.id("toggle-" + partnersId));
+        softly.assertThat(text(By.id("notice"))).startsWith("Disabled the link");
+        softly.assertThat(linkRow("Partners").getDomAttribute("data-status")).as("the row at once").isEqualTo("disabled");
+        softly.assertThat(text(By.id("toggle-" + partnersId))).as("the toggle now offers").isEqualTo("Enable");
+        softly.assertThat(linkStatuses()).as("the API's link status").containsEntry("Partners", "disabled");
+        // the invitation service's own lookup of the token follows the disabling event: give it a moment
+        awaitQuietly("the preview says disabled", () -> "disabled".equals(preview(token).path("status").asText()));
+        String after = preview(token).path("status").asText();
+        softly.assertThat(after).as("the public preview of the link").isEqualTo("disabled");
+        step("links", started, "Partners (domain, 0 / 5) and Open day (public, unlimited, never expires) created; copy: '"
+                + copyOutcome + "'; preview " + before + " → " + after + " after disabling");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(13)
     void aPlainMemberSeesTheMembersReadOnlyWithNoAdminAction() {
         long started = System.nanoTime();
         clickToLoad(By.id("sign-out"));
@@ -385,7 +547,7 @@ class AdminConsoleBrowserIT {
     }
 
     @Test
-    @Order(11)
+    @Order(14)
     void aForgedRemovalInTheMembersSessionIsRefusedByTheApiAndWithoutTheCsrfTokenByTheConsole() throws Exception {
         long started = System.nanoTime();
         String action = "/console/organizations/" + organizationId + "/members/remove";
@@ -423,7 +585,7 @@ class AdminConsoleBrowserIT {
     }
 
     @Test
-    @Order(12)
+    @Order(15)
     void atPhoneWidthTheMembersPageFitsTheScreen() throws Exception {
         long started = System.nanoTime();
         browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
@@ -444,6 +606,42 @@ class AdminConsoleBrowserIT {
         }
     }
 
+    @Test
+    @Order(16)
+    void thePlainMemberSeesTheTeamsReadOnlyAndNoInvitationsOrLinks() throws Exception {
+        long started = System.nanoTime();
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/teams");
+        awaitLoaded();
+        SoftAssertions softly = new SoftAssertions();
+        Map<String, Long> teams = shownTeams();
+        softly.assertThat(teams).as("mia sees the teams and their counts").isEqualTo(teamCounts());
+        int teamControls = browser.findElements(By.cssSelector("#create-team-form, input[id^=rename-], a[id^=delete-]")).size();
+        softly.assertThat(teamControls).as("no create, rename or delete control").isZero();
+        softly.assertThat(browser.findElements(By.id("read-only"))).as("the teams page says why").hasSize(1);
+
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/invitations");
+        awaitLoaded();
+        int invitationTables = browser.findElements(By.cssSelector("#invitations-table, [id^=resend-], [id^=revoke-]")).size();
+        softly.assertThat(invitationTables).as("no invitations table or action").isZero();
+        softly.assertThat(browser.findElements(By.id("read-only"))).as("the invitations page says why").hasSize(1);
+
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/links");
+        awaitLoaded();
+        int linkControls = browser.findElements(By.cssSelector("#links-table, #create-link-form, [id^=toggle-], [id^=copy-]")).size();
+        softly.assertThat(linkControls).as("no links table, form or action").isZero();
+        softly.assertThat(browser.findElements(By.id("read-only"))).as("the links page says why").hasSize(1);
+
+        // what the pages rest on: the API lets a member read the teams but not the invitations or the links
+        String miaToken = http.login(IDENTITY, email("mia"), PASSWORD);
+        int invitationsRead = http.get(QUERY + "/api/v1/organizations/" + organizationId + "/invitations", miaToken).statusCode();
+        int linksRead = http.get(QUERY + "/api/v1/organizations/" + organizationId + "/invitation-links", miaToken).statusCode();
+        softly.assertThat(invitationsRead).as("the API refuses mia the invitations").isEqualTo(403);
+        softly.assertThat(linksRead).as("the API refuses mia the links").isEqualTo(403);
+        step("read-only 2", started, "mia sees " + teams.size() + " teams; team controls " + teamControls + ", invitation tables "
+                + invitationTables + ", link controls " + linkControls + "; API invitations " + invitationsRead + ", links " + linksRead);
+        softly.assertAll();
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     private String email(String name) {
@@ -461,6 +659,70 @@ class AdminConsoleBrowserIT {
             emails.add(row.path("email").asText());
         }
         return emails;
+    }
+
+    /** The teams table's names and member counts, read in one script run. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Long> shownTeams() {
+        List<List<Object>> rows = (List<List<Object>>) browser.executeScript("return Array.from(document.querySelectorAll("
+                + "'#teams-table tr.team')).map(row => [row.dataset.name, row.querySelector('.member-count').textContent.trim()]);");
+        return rows.stream().collect(Collectors.toMap(row -> String.valueOf(row.get(0)), row -> Long.parseLong(String.valueOf(row.get(1))),
+                (a, b) -> a, java.util.TreeMap::new));
+    }
+
+    /** The API's teams and member counts, as alice reads them. */
+    private Map<String, Long> teamCounts() throws Exception {
+        Map<String, Long> teams = new java.util.TreeMap<>();
+        for (JsonNode row : http.items(QUERY + "/api/v1/organizations/" + organizationId + "/teams?limit=200", aliceToken)) {
+            teams.put(row.path("name").asText(), row.path("memberCount").asLong());
+        }
+        return teams;
+    }
+
+    private Set<String> shownInvitations() {
+        List<?> emails = (List<?>) browser.executeScript(
+                "return Array.from(document.querySelectorAll('#invitations-table tr.invitation')).map(row => row.dataset.email);");
+        return emails.stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private WebElement invitationRow(String email) {
+        return browser.findElement(By.cssSelector("#invitations-table tr.invitation[data-email='" + email + "']"));
+    }
+
+    /** The API's newest invitation of an address, as alice reads it. */
+    private JsonNode apiInvitation(String email) throws Exception {
+        return http.items(QUERY + "/api/v1/organizations/" + organizationId + "/invitations?limit=200&email="
+                + java.net.URLEncoder.encode(email, java.nio.charset.StandardCharsets.UTF_8), aliceToken).stream()
+                .max(java.util.Comparator.comparing(row -> row.path("createdAt").asText()))
+                .orElseThrow(() -> new AssertionError("no invitation of " + email + " in the API"));
+    }
+
+    private WebElement linkRow(String name) {
+        return browser.findElement(By.cssSelector("#links-table tr.link-row[data-name='" + name + "']"));
+    }
+
+    /** The API's links by name and status, as alice reads them. */
+    private Map<String, String> linkStatuses() throws Exception {
+        Map<String, String> links = new java.util.TreeMap<>();
+        for (JsonNode row : http.items(QUERY + "/api/v1/organizations/" + organizationId + "/invitation-links?limit=200", aliceToken)) {
+            links.put(row.path("name").asText(), row.path("status").asText());
+        }
+        return links;
+    }
+
+    /** Waits for a condition but never fails on it: the assertion after it reports what was seen instead. */
+    private void awaitQuietly(String what, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            log.warn("{}: not within {}", what, PATIENCE);
+        }
+    }
+
+    /** The public preview of an invitation or link token, as an invitee's browser reads it (no login). */
+    private JsonNode preview(String token) throws Exception {
+        HttpResponse<String> answer = http.get(INVITATION + "/api/v1/invitations/" + token, null);
+        return http.body(answer);
     }
 
     /** The table's addresses, read in one script run: htmx may swap the table between two WebDriver calls. */
