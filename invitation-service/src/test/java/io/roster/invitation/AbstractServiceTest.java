@@ -53,7 +53,6 @@ public abstract class AbstractServiceTest {
         TestTokenIssuer.register(registry);
         registry.add("roster.secrets.token-encryption-key", () -> KEY);
         registry.add("roster.invitation.expiry-interval", () -> "PT0.3S");
-        registry.add("roster.invitation.reminder-interval", () -> "PT0.3S");
     }
 
     @TestConfiguration

@@ -1,7 +1,6 @@
 package io.roster.invitation.invitation;
 
 import io.roster.events.ProblemCode;
-import io.roster.events.invitation.MembershipTerms;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.directory.SingleOrganization;
 import io.roster.invitation.token.InvitationTokens;
@@ -69,16 +68,9 @@ public class InvitationIssuer {
     /**
      * What every invitation of a batch shares.
      *
-     * @param bulkJobId  the bulk CSV job, or null for personal invitations
-     * @param membership how long the invitees' memberships will last
+     * @param bulkJobId the bulk CSV job, or null for personal invitations
      */
-    public record Terms(UUID organizationId, UUID actorId, List<String> roles, Instant expiresAt, UUID bulkJobId,
-                        MembershipTerms membership) {
-
-        /** Memberships without end. */
-        public Terms(UUID organizationId, UUID actorId, List<String> roles, Instant expiresAt, UUID bulkJobId) {
-            this(organizationId, actorId, roles, expiresAt, bulkJobId, MembershipTerms.NONE);
-        }
+    public record Terms(UUID organizationId, UUID actorId, List<String> roles, Instant expiresAt, UUID bulkJobId) {
     }
 
     /** What became of one address. */
@@ -189,7 +181,7 @@ public class InvitationIssuer {
             InvitationTokens.NewToken token = tokens.next();
             IssueInvitationCommand command = new IssueInvitationCommand(invitationId, terms.organizationId(), terms.actorId(),
                     invitee.email(), invitee.firstName(), invitee.lastName(), terms.roles(), invitee.teamIds(), terms.expiresAt(),
-                    token.hash(), token.sealed(), terms.bulkJobId(), terms.membership());
+                    token.hash(), token.sealed(), terms.bulkJobId());
             commands.sendAndWait(command);
             return new Attempt(index, new Issued(invitee.email(), invitationId, terms.expiresAt()), null);
         } catch (RuntimeException e) {

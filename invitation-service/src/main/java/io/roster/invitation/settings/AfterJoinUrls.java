@@ -3,8 +3,7 @@ package io.roster.invitation.settings;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.UpdateOptions;
-import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.ReplaceOptions;
 import org.bson.Document;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -47,13 +46,13 @@ public class AfterJoinUrls {
 
     /** Sets (or, with null, removes) the organization's own address; the caller checked who may. */
     public void set(UUID organizationId, String url) {
-        // one field of the organization's settings document: the others (ReminderSettings') stay as they are
         if (url == null) {
-            settings.updateOne(Filters.eq("_id", organizationId.toString()), Updates.unset("afterJoinUrl"));
+            settings.deleteOne(Filters.eq("_id", organizationId.toString()));
             return;
         }
-        settings.updateOne(Filters.eq("_id", organizationId.toString()), Updates.set("afterJoinUrl", requireValid(url)),
-                new UpdateOptions().upsert(true));
+        settings.replaceOne(Filters.eq("_id", organizationId.toString()),
+                new Document("_id", organizationId.toString()).append("afterJoinUrl", requireValid(url)),
+                new ReplaceOptions().upsert(true));
     }
 
     /** An absolute http(s) URL without a fragment, at most {@value #MAX_LENGTH} characters. */

@@ -9,12 +9,8 @@ import java.util.UUID;
 /**
  * An admin edited a pending invitation: its roles, teams and expiry as they are now (all three, changed or not). The
  * invitee's link keeps working; accepting grants these roles and teams.
- *
- * <p>Revision 2 added the membership terms as they are now, changed or not ({@code membershipExpiresAt} or
- * {@code membershipDays}, see {@link InvitationIssued}). Revision-1 records read with both null
- * ({@link InvitationUpcasters}): before revision 2 no invitation had terms.
  */
-@Revision(2)
+@Revision(1)
 public record InvitationUpdated(
         UUID eventId,
         Instant occurredAt,
@@ -24,15 +20,7 @@ public record InvitationUpdated(
         String email,
         List<String> roles,
         List<UUID> teamIds,
-        Instant expiresAt,
-        Instant membershipExpiresAt,
-        Integer membershipDays) implements InvitationEvent {
-
-    /** An edit of an invitation whose membership has no end (revision 1's shape). */
-    public InvitationUpdated(UUID eventId, Instant occurredAt, UUID organizationId, UUID actorId, UUID invitationId,
-                             String email, List<String> roles, List<UUID> teamIds, Instant expiresAt) {
-        this(eventId, occurredAt, organizationId, actorId, invitationId, email, roles, teamIds, expiresAt, null, null);
-    }
+        Instant expiresAt) implements InvitationEvent {
 
     @Override
     public UUID aggregateId() {
