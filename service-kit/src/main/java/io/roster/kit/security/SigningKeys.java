@@ -72,10 +72,12 @@ final class SigningKeys implements Function<SignedJWT, Flux<JWK>> {
         long now = System.currentTimeMillis();
         JWKSet kept = jwks.getJWKSet(JWKSetCacheRefreshEvaluator.noRefresh(), now, null);
         List<JWK> keys = selector.select(kept);
-        if (!keys.isEmpty() || !mayFetchEarly(now)) {
-            if (keys.isEmpty()) {
-                log.warn("A token names key id {}, which the JWKS does not list; not fetched again so soon", keyId);
-            }
+        if (!keys.isEmpty()) {
+            return keys;
+        }
+        if (!mayFetchEarly(now)) {
+            // debug, not warn: a flood of made-up key ids would otherwise become a flood of log lines
+            log.debug("A token names key id {}, which the JWKS does not list; not fetched again so soon", keyId);
             return keys;
         }
         return selector.select(jwks.getJWKSet(JWKSetCacheRefreshEvaluator.referenceComparison(kept), now, null));
