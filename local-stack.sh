@@ -2,7 +2,8 @@
 # The Roster local stack, one command, no Docker (PRODUCT.md §6):
 #   a real Kafka broker (KRaft) on 127.0.0.1:9092, a Mongo-wire server on 127.0.0.1:27017 persisting to the data
 #   folder, a mail catcher (SMTP 3025, IMAP 3143, inbox page http://127.0.0.1:8025) and the four services on
-#   8081-8084, each in its own process. Ctrl-C stops everything; a restart keeps all data.
+#   8081-8084, each in its own process, and the admin console on http://127.0.0.1:8080/console/ (--console=false
+#   leaves it out). Ctrl-C stops everything; a restart keeps all data.
 #
 # Usage: ./local-stack.sh [--no-build] [--name=value ...]     (./local-stack.sh --help lists the options)
 #   --no-build    start what was built last instead of building first

@@ -54,6 +54,7 @@ class AuthorizationBeforeLookupTest extends IdentityHttpTest {
         UUID team = UUID.fromString(body(post(admin, "/api/v1/organizations/" + organization + "/teams", Map.of("name", "Red"))
                 .expectStatus().isCreated()).get("teamId").asText());
         TestUser outsider = createUser("outsider", List.of());
+        String tomorrow = java.time.Instant.now().plus(1, java.time.temporal.ChronoUnit.DAYS).toString();
 
         String org = "/api/v1/organizations/{target}";
         for (Probe probe : List.of(
@@ -64,6 +65,9 @@ class AuthorizationBeforeLookupTest extends IdentityHttpTest {
                 new Probe(HttpMethod.DELETE, org + "/members/" + member.userId(), null),
                 new Probe(HttpMethod.PUT, org + "/members/" + member.userId() + "/roles", Map.of("roles", List.of("admin"))),
                 new Probe(HttpMethod.PUT, org + "/members/" + member.userId() + "/teams", Map.of("teamIds", List.of(team.toString()))),
+                new Probe(HttpMethod.PUT, org + "/members/" + member.userId() + "/expiry", Map.of("expiresAt", tomorrow)),
+                new Probe(HttpMethod.POST, org + "/members", Map.of("userId", member.userId().toString(), "roles", List.of("member"),
+                        "expiresAt", tomorrow)),
                 new Probe(HttpMethod.POST, org + "/teams", Map.of("name", "Blue")),
                 new Probe(HttpMethod.PATCH, org + "/teams/" + team, Map.of("name", "Pwned")),
                 new Probe(HttpMethod.DELETE, org + "/teams/" + team, null))) {
@@ -80,6 +84,7 @@ class AuthorizationBeforeLookupTest extends IdentityHttpTest {
                 new Probe(HttpMethod.DELETE, ofOrganization + "/members/{target}", null),
                 new Probe(HttpMethod.PUT, ofOrganization + "/members/{target}/roles", Map.of("roles", List.of("admin"))),
                 new Probe(HttpMethod.PUT, ofOrganization + "/members/{target}/teams", Map.of("teamIds", List.of(team.toString()))),
+                new Probe(HttpMethod.PUT, ofOrganization + "/members/{target}/expiry", Map.of("expiresAt", tomorrow)),
                 new Probe(HttpMethod.POST, ofOrganization + "/members", Map.of("userId", "{target}", "roles", List.of("member"))))) {
             assertSameAnswer(member, probe, colleague.userId(), HttpStatus.FORBIDDEN, "forbidden");
         }

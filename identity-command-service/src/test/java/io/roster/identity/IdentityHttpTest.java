@@ -195,7 +195,7 @@ public abstract class IdentityHttpTest {
         publish(invitationTopic, envelope);
     }
 
-    private static void publish(String topic, EventEnvelope envelope) {
+    protected static void publish(String topic, EventEnvelope envelope) {
         ProducerRecord<String, byte[]> encoded = new CloudEventsKafkaCodec().encode(envelope);
         try (var producer = new KafkaProducer<>(Map.<String, Object>of(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG,
                 EmbeddedInfrastructure.kafkaBootstrapServers()), new StringSerializer(), new ByteArraySerializer())) {

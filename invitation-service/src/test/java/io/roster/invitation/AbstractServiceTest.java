@@ -53,6 +53,7 @@ public abstract class AbstractServiceTest {
         TestTokenIssuer.register(registry);
         registry.add("roster.secrets.token-encryption-key", () -> KEY);
         registry.add("roster.invitation.expiry-interval", () -> "PT0.3S");
+        registry.add("roster.invitation.reminder-interval", () -> "PT0.3S");
     }
 
     @TestConfiguration

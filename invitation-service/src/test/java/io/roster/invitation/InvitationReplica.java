@@ -1,5 +1,17 @@
 package io.roster.invitation;
 
+import com.fasterxml.jackson.databind.JsonNode;
+import io.roster.events.CloudEventsKafkaCodec;
+import io.roster.events.EventEnvelope;
+import io.roster.events.RosterEvent;
+import io.roster.events.identity.JoinPath;
+import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.OrganizationCreated;
+import io.roster.invitation.directory.IdentityDirectory;
+import org.axonframework.eventhandling.DomainEventMessage;
+import org.axonframework.eventsourcing.eventstore.EventStore;
+import org.springframework.http.MediaType;
+import org.springframework.kafka.core.KafkaTemplate;
 import io.roster.testsupport.MutableClock;
 import io.roster.testsupport.EmbeddedInfrastructure;
 import io.roster.testsupport.TestTokenIssuer;
@@ -20,11 +32,16 @@ import org.springframework.kafka.listener.ConcurrentMessageListenerContainer;
 import org.springframework.test.web.reactive.server.WebTestClient;
 
 import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.stream.IntStream;
+
+import static org.assertj.core.api.Assertions.assertThat;
+import static org.awaitility.Awaitility.await;
 
 /**
  * One invitation-service application context started by hand, as one replica of a deployment: several of them run
@@ -38,6 +55,10 @@ final class InvitationReplica implements AutoCloseable {
 
     /** How Spring names the scheduled method {@code InvitationExpiry.expireDue} (package-private, hence by name). */
     private static final String EXPIRY_SWEEP = "io.roster.invitation.invitation.InvitationExpiry.expireDue";
+    /** And {@code InvitationReminders.remindDue}. */
+    private static final String REMINDER_SWEEP = "io.roster.invitation.invitation.InvitationReminders.remindDue";
+
+    private static final CloudEventsKafkaCodec CODEC = new CloudEventsKafkaCodec();
 
     private final String name;
     private final ConfigurableApplicationContext context;
@@ -71,6 +92,8 @@ final class InvitationReplica implements AutoCloseable {
             TestTokenIssuer.register((key, value) -> properties.put(key, String.valueOf(value.get())));
             properties.put("roster.secrets.token-encryption-key", tokenEncryptionKey);
             properties.put("roster.invitation.expiry-interval", expiryInterval.toString());
+            // the reminder sweep as often as the expiry's
+            properties.put("roster.invitation.reminder-interval", expiryInterval.toString());
             return new Deployment(Map.copyOf(properties), "-" + UUID.randomUUID().toString().substring(0, 8), clock);
         }
 
@@ -117,16 +140,68 @@ final class InvitationReplica implements AutoCloseable {
      * {@code scheduledtasks} shows): when it started, by the system clock, and whether it finished.
      */
     TaskExecutionOutcome lastExpirySweep() {
+        return lastRun(EXPIRY_SWEEP);
+    }
+
+    /** As {@link #lastExpirySweep()}, of the reminder sweep. */
+    TaskExecutionOutcome lastReminderSweep() {
+        return lastRun(REMINDER_SWEEP);
+    }
+
+    private TaskExecutionOutcome lastRun(String sweep) {
         return context.getBeansOfType(ScheduledTaskHolder.class).values().stream()
                 .flatMap(holder -> holder.getScheduledTasks().stream())
                 .map(ScheduledTask::getTask)
-                .filter(task -> EXPIRY_SWEEP.equals(task.toString()))
+                .filter(task -> sweep.equals(task.toString()))
                 .findFirst()
-                .orElseThrow(() -> new IllegalStateException(name + " schedules no " + EXPIRY_SWEEP))
+                .orElseThrow(() -> new IllegalStateException(name + " schedules no " + sweep))
                 .getLastExecutionOutcome();
     }
 
     /** Stops it as a deployment stops a pod: gracefully, giving up its relay claim and consumer group membership. */
+    /** Publishes an identity or invitation event on its topic as its service would (CloudEvents, keyed by aggregate). */
+    @SuppressWarnings("unchecked")
+    void publish(RosterEvent event, long sequence) {
+        KafkaTemplate<String, byte[]> kafka = bean(KafkaTemplate.class);
+        kafka.send(CODEC.encode(EventEnvelope.of(event, sequence))).join();
+    }
+
+    /**
+     * As {@link AbstractServiceTest#organizationAdministeredBy}: the identity events the directory learns admins from,
+     * then waits until this replica's directory knows {@code admin} as the new organization's admin.
+     */
+    UUID organizationAdministeredBy(UUID admin, String name, Duration patience) {
+        UUID org = UUID.randomUUID();
+        publish(new OrganizationCreated(UUID.randomUUID(), Instant.now(), org, admin, name), 0);
+        publish(new MemberAdded(UUID.randomUUID(), Instant.now(), org, admin, admin, List.of("admin"), List.of(),
+                JoinPath.DIRECT, null), 1);
+        IdentityDirectory directory = bean(IdentityDirectory.class);
+        await().atMost(patience).until(() -> directory.isAdmin(org, admin));
+        return org;
+    }
+
+    /** Invites {@code prefix<i>@domain} for i below {@code count} over HTTP, valid for {@code hours}; the new ids. */
+    List<UUID> invite(String adminToken, UUID org, String prefix, String domain, int count, int hours) {
+        List<String> emails = IntStream.range(0, count).mapToObj(i -> prefix + i + "@" + domain).toList();
+        JsonNode body = web.post().uri("/api/v1/organizations/{org}/invitations", org)
+                .headers(h -> h.setBearerAuth(adminToken))
+                .contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("emails", emails, "roles", List.of("member"), "expiresInHours", hours))
+                .exchange()
+                .expectStatus().isCreated()
+                .expectBody(JsonNode.class).returnResult().getResponseBody();
+        assertThat(body.get("invitations")).as("invited: %s", body).hasSize(count);
+        List<UUID> ids = new ArrayList<>();
+        body.get("invitations").forEach(invitation -> ids.add(UUID.fromString(invitation.get("invitationId").asText())));
+        return ids;
+    }
+
+    /** The payloads of the invitation's stored events, in order. */
+    List<Object> storedEvents(UUID invitationId) {
+        return bean(EventStore.class).readEvents(invitationId.toString()).asStream()
+                .map(DomainEventMessage::getPayload).map(Object.class::cast).toList();
+    }
+
     @Override
     public void close() {
         context.close();

@@ -7,6 +7,7 @@ import io.roster.events.RosterEvent;
 import io.roster.events.Topics;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.RegistrationSource;
@@ -119,6 +120,22 @@ class SingleOrganizationInvitationTest {
 
         // once bob has left A, the same invitation still works: it was kept pending, not used up
         publish(new MemberRemoved(UUID.randomUUID(), Instant.now(), orgA, bob, bob, bob, RemovalReason.LEFT, null), 3);
+        await().atMost(Duration.ofSeconds(60)).until(() -> !directory().isMember(orgA, bob));
+        accept(invitationToken, bobToken).expectStatus().isOk().expectBody().jsonPath("$.organizationId").isEqualTo(orgB.toString());
+    }
+
+    @Test
+    void anExpiredMembershipFreesTheInviteeAsALeftOneDoes() {
+        UUID orgA = organization(adminA, "A Ltd");
+        UUID orgB = organization(adminB, "B Ltd");
+        UUID bob = user("bob@b.io");
+        String bobToken = TestTokenIssuer.get().tokenFor(bob, "bob@b.io", List.of());
+        String invitationToken = invite(orgB, "bob@b.io");
+        joins(orgA, bob, 2);
+        accept(invitationToken, bobToken).expectStatus().isEqualTo(409)
+                .expectBody().jsonPath("$.code").isEqualTo("user_in_other_organization");
+
+        publish(new MemberExpired(UUID.randomUUID(), Instant.now(), orgA, null, bob, Instant.now()), 3);
         await().atMost(Duration.ofSeconds(60)).until(() -> !directory().isMember(orgA, bob));
         accept(invitationToken, bobToken).expectStatus().isOk().expectBody().jsonPath("$.organizationId").isEqualTo(orgB.toString());
     }

@@ -20,18 +20,25 @@ import java.util.stream.Collectors;
  */
 final class SweepRefusals extends AppenderBase<ILoggingEvent> implements AutoCloseable {
 
-    private static final String SWEEP = "io.roster.invitation.invitation.InvitationExpiry";
+    static final String EXPIRY_SWEEP = "io.roster.invitation.invitation.InvitationExpiry";
+    static final String REMINDER_SWEEP = "io.roster.invitation.invitation.InvitationReminders";
 
     /** One refused expiry: the sweep's thread and why the aggregate refused it. */
     record Refusal(String sweepThread, String reason) {
     }
 
     private final List<Refusal> refusals = new CopyOnWriteArrayList<>();
-    private final Logger sweepLogger = (Logger) LoggerFactory.getLogger(SWEEP);
+    private final Logger sweepLogger;
     private final Level previousLevel;
 
     /** Attach once the replicas are up: starting a Spring application may reset the logging configuration. */
     SweepRefusals() {
+        this(EXPIRY_SWEEP);
+    }
+
+    /** The refusals of the sweep logging as {@code sweep} ({@link #EXPIRY_SWEEP}, {@link #REMINDER_SWEEP}). */
+    SweepRefusals(String sweep) {
+        sweepLogger = (Logger) LoggerFactory.getLogger(sweep);
         previousLevel = sweepLogger.getLevel();
         setContext(sweepLogger.getLoggerContext());
         setName("sweep-refusals");
@@ -42,6 +49,10 @@ final class SweepRefusals extends AppenderBase<ILoggingEvent> implements AutoClo
 
     @Override
     protected void append(ILoggingEvent event) {
+        if (event.getLevel() != Level.DEBUG) {
+            // a refusal is logged at debug; anything else the sweep says is not one
+            return;
+        }
         // appenders run on the logging thread: the sweep's own
         Thread sweep = Thread.currentThread();
         Object[] arguments = event.getArgumentArray();
@@ -56,7 +67,7 @@ final class SweepRefusals extends AppenderBase<ILoggingEvent> implements AutoClo
 
     /** Refused by the aggregate's "still pending and due" guard: the other sweep's event was stored when it loaded. */
     long refusedByTheGuard() {
-        return refusals.stream().filter(r -> r.reason().contains("not due to expire")).count();
+        return refusals.stream().filter(r -> r.reason().contains("not due to expire") || r.reason().contains("not due a reminder")).count();
     }
 
     /** Refused by the event store: both appended the aggregate's next event at once, its unique index took one. */

@@ -1,26 +1,15 @@
 package io.roster.invitation;
 
 import io.roster.testsupport.MutableClock;
-import com.fasterxml.jackson.databind.JsonNode;
-import io.roster.events.CloudEventsKafkaCodec;
-import io.roster.events.EventEnvelope;
-import io.roster.events.RosterEvent;
-import io.roster.events.identity.JoinPath;
-import io.roster.events.identity.MemberAdded;
-import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
-import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.TestTokenIssuer;
-import org.axonframework.eventhandling.DomainEventMessage;
-import org.axonframework.eventsourcing.eventstore.EventStore;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.http.MediaType;
-import org.springframework.kafka.core.KafkaTemplate;
 import org.springframework.scheduling.config.TaskExecutionOutcome;
 
 import java.time.Clock;
@@ -31,7 +20,6 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import java.util.stream.IntStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
@@ -63,7 +51,6 @@ class TwoInstancesExpiryTest {
     private final InvitationReplica.Deployment deployment = InvitationReplica.Deployment.onEmbeddedInfrastructure(
             "invitation-expiry", SecretBox.newKey(), SWEEP_INTERVAL, CLOCK);
     private final List<AutoCloseable> toClose = new ArrayList<>();
-    private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
     private final UUID admin = UUID.randomUUID();
     private final String adminToken = TestTokenIssuer.get().tokenFor(admin, "boss@expiry.io", List.of());
 
@@ -81,10 +68,15 @@ class TwoInstancesExpiryTest {
         InvitationReplica b = started("replica-b");
         InvitationTopicRecorder topic = closedAtEnd(new InvitationTopicRecorder());
 
-        UUID org = organizationAdministeredBy(a);
-        List<UUID> dueSoon = new ArrayList<>(invite(a, org, "soon", 20, 1));
-        dueSoon.addAll(invite(a, org, "also-soon", 20, 1));
-        UUID dueLater = invite(a, org, "later", 1, 3).get(0);
+        UUID org = a.organizationAdministeredBy(admin, "Expiry Ltd", PATIENCE);
+        // the invitation due later is past its reminder's halfway when the clock moves: this test counts expiries only
+        // (TwoInstancesReminderTest races the reminders)
+        a.web().patch().uri("/api/v1/organizations/{org}/invitation-settings", org).headers(h -> h.setBearerAuth(adminToken))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue("{\"reminderHoursBeforeExpiry\":null}").exchange()
+                .expectStatus().isOk();
+        List<UUID> dueSoon = new ArrayList<>(a.invite(adminToken, org, "soon", "expiry.io", 20, 1));
+        dueSoon.addAll(a.invite(adminToken, org, "also-soon", "expiry.io", 20, 1));
+        UUID dueLater = a.invite(adminToken, org, "later", "expiry.io", 1, 3).get(0);
         List<UUID> all = new ArrayList<>(dueSoon);
         all.add(dueLater);
         await().atMost(PATIENCE).pollInSameThread().until(() -> {
@@ -104,10 +96,10 @@ class TwoInstancesExpiryTest {
         awaitEverySweepCompletesARunStartedAfter(Instant.now(), a, b);
 
         for (UUID id : dueSoon) {
-            assertThat(storedEvents(a, id)).as("event store of %s", id)
+            assertThat(a.storedEvents(id)).as("event store of %s", id)
                     .map(Object::getClass).containsExactly(InvitationIssued.class, InvitationExpired.class);
         }
-        assertThat(storedEvents(a, dueLater)).as("not due yet").map(Object::getClass).containsExactly(InvitationIssued.class);
+        assertThat(a.storedEvents(dueLater)).as("not due yet").map(Object::getClass).containsExactly(InvitationIssued.class);
         assertTopicMirrorsTheEventStore(topic, a, all);
         for (UUID id : dueSoon) {
             assertThat((InvitationExpired) topic.events(id).get(1)).satisfies(expired -> {
@@ -128,7 +120,7 @@ class TwoInstancesExpiryTest {
         await().atMost(PATIENCE).pollInSameThread()
                 .until(() -> topic.poll().count(dueLater, InvitationExpired.class) >= 1);
         awaitEverySweepCompletesARunStartedAfter(Instant.now(), restarted);
-        assertThat(storedEvents(restarted, dueLater)).map(Object::getClass)
+        assertThat(restarted.storedEvents(dueLater)).map(Object::getClass)
                 .containsExactly(InvitationIssued.class, InvitationExpired.class);
         assertTopicMirrorsTheEventStore(topic, restarted, all);
         InvitationIssued issued = (InvitationIssued) topic.events(dueLater).get(0);
@@ -158,7 +150,7 @@ class TwoInstancesExpiryTest {
      */
     private static void assertTopicMirrorsTheEventStore(InvitationTopicRecorder topic, InvitationReplica replica, List<UUID> ids) {
         Map<UUID, List<Class<?>>> stored = new LinkedHashMap<>();
-        ids.forEach(id -> stored.put(id, storedEvents(replica, id).stream().<Class<?>>map(Object::getClass).toList()));
+        ids.forEach(id -> stored.put(id, replica.storedEvents(id).stream().<Class<?>>map(Object::getClass).toList()));
         await().atMost(PATIENCE).pollInSameThread().until(() -> {
             topic.poll();
             return ids.stream().allMatch(id -> topic.events(id).size() >= stored.get(id).size());
@@ -178,41 +170,7 @@ class TwoInstancesExpiryTest {
         return resource;
     }
 
-    /** As {@link AbstractServiceTest#organizationAdministeredBy}: the identity events the directory learns admins from. */
-    private UUID organizationAdministeredBy(InvitationReplica replica) {
-        UUID org = UUID.randomUUID();
-        publish(replica, new OrganizationCreated(UUID.randomUUID(), Instant.now(), org, admin, "Expiry Ltd"), 0);
-        publish(replica, new MemberAdded(UUID.randomUUID(), Instant.now(), org, admin, admin, List.of("admin"), List.of(),
-                JoinPath.DIRECT, null), 1);
-        IdentityDirectory directory = replica.bean(IdentityDirectory.class);
-        await().atMost(PATIENCE).until(() -> directory.isAdmin(org, admin));
-        return org;
-    }
 
-    @SuppressWarnings("unchecked")
-    private void publish(InvitationReplica replica, RosterEvent event, long sequence) {
-        KafkaTemplate<String, byte[]> kafka = replica.bean(KafkaTemplate.class);
-        kafka.send(codec.encode(EventEnvelope.of(event, sequence))).join();
-    }
 
-    /** Invites {@code count} addresses over HTTP, valid for {@code hours}; returns the new invitations' ids. */
-    private List<UUID> invite(InvitationReplica replica, UUID org, String prefix, int count, int hours) {
-        List<String> emails = IntStream.range(0, count).mapToObj(i -> prefix + i + "@expiry.io").toList();
-        JsonNode body = replica.web().post().uri("/api/v1/organizations/{org}/invitations", org)
-                .headers(h -> h.setBearerAuth(adminToken))
-                .contentType(MediaType.APPLICATION_JSON)
-                .bodyValue(Map.of("emails", emails, "roles", List.of("member"), "expiresInHours", hours))
-                .exchange()
-                .expectStatus().isCreated()
-                .expectBody(JsonNode.class).returnResult().getResponseBody();
-        assertThat(body.get("invitations")).as("invited: %s", body).hasSize(count);
-        List<UUID> ids = new ArrayList<>();
-        body.get("invitations").forEach(invitation -> ids.add(UUID.fromString(invitation.get("invitationId").asText())));
-        return ids;
-    }
 
-    private static List<Object> storedEvents(InvitationReplica replica, UUID invitationId) {
-        return replica.bean(EventStore.class).readEvents(invitationId.toString()).asStream()
-                .map(DomainEventMessage::getPayload).map(Object.class::cast).toList();
-    }
 }

@@ -53,6 +53,7 @@ public final class LocalStack implements AutoCloseable {
 
     private ChildProcess kafka;
     private final Map<RosterService, ChildProcess> services = new EnumMap<>(RosterService.class);
+    private ChildProcess console;
     private MongoWireServer mongo;
     private MailCatcher mail;
     private boolean dataLocked;
@@ -127,6 +128,11 @@ public final class LocalStack implements AutoCloseable {
                         + "or start without it (--services=...)");
             }
         }
+        if (config.console() && !Files.isRegularFile(config.consoleJar())) {
+            throw new StartupException("the admin console's jar is missing: " + config.consoleJar()
+                    + ". Build it with ./mvnw -B -DskipTests -pl local-stack -am package (local-stack.sh does), "
+                    + "or start without it (--console=false)");
+        }
         String classpath = config.ownKafka() ? KafkaBroker.classpath(config) : null;
         data.prepareAndLock();
         dataLocked = true;
@@ -154,7 +160,13 @@ public final class LocalStack implements AutoCloseable {
         for (RosterService service : config.services()) {
             startService(service, tokenKey);
         }
+        if (config.console()) {
+            startConsole();
+        }
         awaitServicesReady(config.services(), started, deadline);
+        if (config.console()) {
+            awaitConsoleReady(started, deadline);
+        }
 
         startupTime = Duration.ofNanos(System.nanoTime() - started);
         log.info(banner());
@@ -179,6 +191,53 @@ public final class LocalStack implements AutoCloseable {
                 process -> services.put(service, process));
         log.info("{} starting (pid {}) on port {}, log {}", service.module(), child.pid(),
                 config.ports().of(service), child.logFile());
+    }
+
+    /**
+     * The admin console: one more process, a client of the services' public HTTP API like any frontend (no database,
+     * no Kafka), so it gets only their addresses. It starts with the services and is ready once its own readiness
+     * answers; it does not wait for the services (its pages say when the API cannot be reached).
+     */
+    private void startConsole() throws IOException {
+        Ports ports = config.ports();
+        List<String> command = new ArrayList<>();
+        command.add(javaExecutable());
+        command.addAll(config.serviceJvmOptions());
+        command.add("-jar");
+        command.add(config.consoleJar().toString());
+        Map<String, String> env = new LinkedHashMap<>();
+        System.getenv().keySet().stream().filter(name -> name.startsWith("ROSTER_")).forEach(name -> env.put(name, null));
+        env.put("SERVER_PORT", Integer.toString(ports.console()));
+        env.put("SERVER_ADDRESS", HOST);
+        env.put("ROSTER_IDENTITY_URL", "http://" + HOST + ":" + ports.identity());
+        env.put("ROSTER_INVITATION_URL", "http://" + HOST + ":" + ports.invitation());
+        env.put("ROSTER_QUERY_URL", "http://" + HOST + ":" + ports.query());
+        Path workingDirectory = data.root().resolve("services").resolve(Ports.ADMIN_CONSOLE);
+        ChildProcess child = guarded(() -> ChildProcess.start(Ports.ADMIN_CONSOLE, command, env, workingDirectory,
+                data.logFile(Ports.ADMIN_CONSOLE)), process -> console = process);
+        log.info("{} starting (pid {}) on port {}, log {}", Ports.ADMIN_CONSOLE, child.pid(), ports.console(), child.logFile());
+    }
+
+    /** The console's address, pages under {@code /console/}. */
+    public String consoleUrl() {
+        return "http://" + HOST + ":" + config.ports().console() + "/console/";
+    }
+
+    private void awaitConsoleReady(long started, long deadline) throws InterruptedException {
+        HttpClient http = HttpClient.newBuilder().connectTimeout(Duration.ofSeconds(1)).build();
+        try {
+            Waits.waitUntil("the admin console to be ready", deadline, () -> {
+                if (!console.isAlive()) {
+                    throw new StartupException(Ports.ADMIN_CONSOLE + " exited during start-up with code " + console.exitCode()
+                            + "; see " + console.logFile() + "\n--- last lines ---\n" + console.tailOfLog(40));
+                }
+                return isReady(http, config.ports().console());
+            });
+        } catch (TimeoutException e) {
+            throw new StartupException("the admin console was not ready within " + config.startupTimeout().toSeconds()
+                    + " s; see " + console.logFile() + "\n--- last lines ---\n" + console.tailOfLog(15));
+        }
+        log.info("{} ready after {}", Ports.ADMIN_CONSOLE, seconds(System.nanoTime() - started));
     }
 
     /**
@@ -310,6 +369,9 @@ public final class LocalStack implements AutoCloseable {
                 wanted.remove(service.module());
             }
         }
+        if (!config.console()) {
+            wanted.remove(Ports.ADMIN_CONSOLE);
+        }
         List<String> busy = new ArrayList<>();
         wanted.forEach((name, port) -> {
             try (ServerSocket socket = new ServerSocket()) {
@@ -369,6 +431,10 @@ public final class LocalStack implements AutoCloseable {
             }
             closed = true;
             serviceProcesses = new ArrayList<>(services.values());
+            if (console != null) {
+                // the console first: it calls the services, never the other way round
+                serviceProcesses.add(0, console);
+            }
             kafka = this.kafka;
             mongo = this.mongo;
             mail = this.mail;
@@ -452,6 +518,9 @@ public final class LocalStack implements AutoCloseable {
                 processes.put(kafka.name(), kafka.handle());
             }
             services.forEach((service, child) -> processes.put(service.module(), child.handle()));
+            if (console != null) {
+                processes.put(console.name(), console.handle());
+            }
         }
         return processes;
     }
@@ -464,6 +533,9 @@ public final class LocalStack implements AutoCloseable {
                 tree.addAll(kafka.processTree());
             }
             services.values().forEach(child -> tree.addAll(child.processTree()));
+            if (console != null) {
+                tree.addAll(console.processTree());
+            }
         }
         return tree;
     }
@@ -499,6 +571,9 @@ public final class LocalStack implements AutoCloseable {
         for (RosterService service : config.services()) {
             text.append(entry(service.module(), "http://" + HOST + ":" + ports.of(service),
                     "log " + data.logFile(service.module())));
+        }
+        if (config.console()) {
+            text.append(entry("Admin console", consoleUrl(), "log " + data.logFile(Ports.ADMIN_CONSOLE)));
         }
         if (config.services().contains(RosterService.IDENTITY)) {
             text.append(entry("JWKS", "http://" + HOST + ":" + ports.identity() + "/.well-known/jwks.json", ""));

@@ -44,7 +44,8 @@ public record LocalStackConfig(
         List<String> kafkaJvmOptions,
         Map<RosterService, String> servicesMongoUris,
         String externalKafka,
-        Map<String, String> extraServiceEnvironment) {
+        Map<String, String> extraServiceEnvironment,
+        boolean console) {
 
     public static final String DEFAULT_ADMIN_EMAIL = "admin@roster.local";
     public static final String DEFAULT_ADMIN_PASSWORD = "roster-admin";
@@ -91,6 +92,8 @@ public record LocalStackConfig(
         options.put("invitation-port", "invitation-service (default 8082)");
         options.put("query-port", "query-service (default 8083)");
         options.put("notification-port", "notification-service (default 8084)");
+        options.put("console-port", "admin console (default 8080; its pages under /console/)");
+        options.put("console", "start the admin console: true (default) or false");
         options.put("admin-email", "bootstrap provider admin (default $ROSTER_BOOTSTRAP_ADMIN_EMAIL or admin@roster.local)");
         options.put("admin-password", "its password (default $ROSTER_BOOTSTRAP_ADMIN_PASSWORD or roster-admin)");
         options.put("startup-timeout", "seconds to wait for everything to be ready (default 180)");
@@ -130,12 +133,12 @@ public record LocalStackConfig(
                 kafkaJvmOptions, Map.of());
     }
 
-    /** With the stack's own Kafka broker and no extra service environment. */
+    /** With the stack's own Kafka broker, no extra service environment and no admin console. */
     public LocalStackConfig(Path repositoryRoot, Path dataDir, Ports ports, Set<RosterService> services, String adminEmail,
                             String adminPassword, Duration startupTimeout, List<String> serviceJvmOptions,
                             List<String> kafkaJvmOptions, Map<RosterService, String> servicesMongoUris) {
         this(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword, startupTimeout, serviceJvmOptions,
-                kafkaJvmOptions, servicesMongoUris, "", Map.of());
+                kafkaJvmOptions, servicesMongoUris, "", Map.of(), false);
     }
 
     /** Whether the stack starts its own broker (no external Kafka given). */
@@ -157,13 +160,29 @@ public record LocalStackConfig(
             throw new IllegalArgumentException("the external Kafka's bootstrap servers must not be empty");
         }
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, bootstrapServers, extraServiceEnvironment);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, bootstrapServers, extraServiceEnvironment, console);
     }
 
     /** Every service also gets these environment variables, over the stack's own. */
     public LocalStackConfig withServiceEnvironment(Map<String, String> environment) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, environment);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, environment, console);
+    }
+
+    /**
+     * Whether the admin console starts too (on {@link Ports#console()}, after the services it calls). The launcher
+     * starts it unless {@code --console=false}; a test's configuration starts it only when it asks, so the other
+     * end-to-end classes keep their memory and start-up time.
+     */
+    public LocalStackConfig withConsole(boolean startConsole) {
+        return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment,
+                startConsole);
+    }
+
+    /** {@code <root>/admin-console/target/admin-console.jar}. */
+    public Path consoleJar() {
+        return repositoryRoot.resolve(Ports.ADMIN_CONSOLE).resolve("target").resolve(Ports.ADMIN_CONSOLE + ".jar");
     }
 
     /**
@@ -174,7 +193,10 @@ public record LocalStackConfig(
         return servicesMongoUris.getOrDefault(service, "mongodb://" + KafkaBroker.HOST + ":" + ports.mongo());
     }
 
-    /** Defaults for a repository root: data in {@code <root>/.roster/data}, the ports of PRODUCT.md, all services. */
+    /**
+     * Defaults for a repository root: data in {@code <root>/.roster/data}, the ports of PRODUCT.md, all services, and
+     * no admin console (see {@link #withConsole}; the launcher's {@link #resolve} starts it by default).
+     */
     public static LocalStackConfig defaults(Path repositoryRoot) {
         return new LocalStackConfig(
                 repositoryRoot,
@@ -190,22 +212,22 @@ public record LocalStackConfig(
 
     public LocalStackConfig withDataDir(Path newDataDir) {
         return new LocalStackConfig(repositoryRoot, newDataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment, console);
     }
 
     public LocalStackConfig withPorts(Ports newPorts) {
         return new LocalStackConfig(repositoryRoot, dataDir, newPorts, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment, console);
     }
 
     public LocalStackConfig withServices(Collection<RosterService> newServices) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, Set.copyOf(newServices), adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment, console);
     }
 
     public LocalStackConfig withStartupTimeout(Duration timeout) {
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                timeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment);
+                timeout, serviceJvmOptions, kafkaJvmOptions, servicesMongoUris, externalKafka, extraServiceEnvironment, console);
     }
 
     /** Every service reaches MongoDB at {@code uri} instead of the Mongo-wire server's own address. */
@@ -215,7 +237,7 @@ public record LocalStackConfig(
             uris.put(service, uri);
         }
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris, externalKafka, extraServiceEnvironment);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris, externalKafka, extraServiceEnvironment, console);
     }
 
     /** {@code service} reaches MongoDB at {@code uri} (the others keep theirs). */
@@ -224,7 +246,7 @@ public record LocalStackConfig(
         uris.putAll(servicesMongoUris);
         uris.put(service, uri);
         return new LocalStackConfig(repositoryRoot, dataDir, ports, services, adminEmail, adminPassword,
-                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris, externalKafka, extraServiceEnvironment);
+                startupTimeout, serviceJvmOptions, kafkaJvmOptions, uris, externalKafka, extraServiceEnvironment, console);
     }
 
     /** {@code <root>/<module>/target/<module>.jar}, the fat jar the service module builds. */
@@ -286,7 +308,8 @@ public record LocalStackConfig(
                 orDefault(port.apply("identity-port"), d.identity()),
                 orDefault(port.apply("invitation-port"), d.invitation()),
                 orDefault(port.apply("query-port"), d.query()),
-                orDefault(port.apply("notification-port"), d.notification()));
+                orDefault(port.apply("notification-port"), d.notification()),
+                orDefault(port.apply("console-port"), d.console()));
 
         return new LocalStackConfig(
                 root,
@@ -304,7 +327,8 @@ public record LocalStackConfig(
                         ? splitOptions(given.get("service-jvm-options")) : defaults.serviceJvmOptions(),
                 given.containsKey("kafka-jvm-options")
                         ? splitOptions(given.get("kafka-jvm-options")) : defaults.kafkaJvmOptions(),
-                defaults.servicesMongoUris());
+                defaults.servicesMongoUris())
+                .withConsole(parseBoolean("console", given.getOrDefault("console", "true")));
     }
 
     /** The nearest folder at or above {@code start} whose pom.xml is the one of {@code roster-parent}. */
@@ -351,6 +375,14 @@ public record LocalStackConfig(
             services.add(RosterService.parse(name));
         }
         return services;
+    }
+
+    private static boolean parseBoolean(String name, String value) {
+        return switch (value.trim().toLowerCase(Locale.ROOT)) {
+            case "true", "yes" -> true;
+            case "false", "no" -> false;
+            default -> throw new IllegalArgumentException(name + " must be true or false, got '" + value + "'");
+        };
     }
 
     private static List<String> splitOptions(String value) {

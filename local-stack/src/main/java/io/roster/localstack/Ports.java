@@ -14,10 +14,14 @@ public record Ports(
         int identity,
         int invitation,
         int query,
-        int notification) {
+        int notification,
+        int console) {
 
-    /** The local defaults of PRODUCT.md §1 and §6. */
-    public static final Ports DEFAULTS = new Ports(9092, 9093, 27017, 3025, 3143, 8025, 8081, 8082, 8083, 8084);
+    /** The local defaults of PRODUCT.md §1 and §6 (the admin console on 8080). */
+    public static final Ports DEFAULTS = new Ports(9092, 9093, 27017, 3025, 3143, 8025, 8081, 8082, 8083, 8084, 8080);
+
+    /** The admin console's name in {@link #byName()}: its module, like the services'. */
+    public static final String ADMIN_CONSOLE = "admin-console";
 
     public Ports {
         Map<String, Integer> all = new LinkedHashMap<>();
@@ -31,6 +35,7 @@ public record Ports(
         all.put("invitation", invitation);
         all.put("query", query);
         all.put("notification", notification);
+        all.put("console", console);
         Map<Integer, String> seen = new LinkedHashMap<>();
         all.forEach((name, port) -> {
             if (port < 1 || port > 65535) {
@@ -64,6 +69,7 @@ public record Ports(
         for (RosterService service : RosterService.values()) {
             all.put(service.module(), of(service));
         }
+        all.put(ADMIN_CONSOLE, console);
         return all;
     }
 }

@@ -382,7 +382,7 @@ class AuditEndToEndIT {
     private Optional<JsonNode> invitationIssued(String invitationId) {
         return TopicRecords.all(PORTS, "roster.invitation.v1").stream()
                 .filter(record -> invitationId.equals(record.key())
-                        && "roster.invitation.InvitationIssued.v1".equals(TopicRecords.header(record, "ce_type")))
+                        && "InvitationIssued".equals(StackInvariants.typeName(record)))
                 .findFirst()
                 .map(record -> http.readTree(record.value()));
     }

@@ -37,12 +37,29 @@ class LocalStackConfigTest {
 
         assertThat(config.repositoryRoot()).isEqualTo(repo);
         assertThat(config.dataDir()).isEqualTo(repo.resolve(".roster/data"));
-        assertThat(config.ports()).isEqualTo(new Ports(9092, 9093, 27017, 3025, 3143, 8025, 8081, 8082, 8083, 8084));
+        assertThat(config.ports()).isEqualTo(new Ports(9092, 9093, 27017, 3025, 3143, 8025, 8081, 8082, 8083, 8084, 8080));
         assertThat(config.services()).isEqualTo(EnumSet.allOf(RosterService.class));
         assertThat(config.adminEmail()).isEqualTo("admin@roster.local");
         assertThat(config.adminPassword()).isEqualTo("roster-admin");
         assertThat(config.jarOf(RosterService.QUERY))
                 .isEqualTo(repo.resolve("query-service/target/query-service.jar"));
+    }
+
+    @Test
+    void theLauncherStartsTheAdminConsoleUnlessToldNotToAndTestConfigurationsOnlyWhenTheyAsk() throws Exception {
+        Path nested = fakeRepository();
+
+        assertThat(LocalStackConfig.resolve(new String[0], new Properties(), Map.of(), nested).console()).isTrue();
+        LocalStackConfig without = LocalStackConfig.resolve(new String[] {"--console=false", "--console-port=18080"},
+                new Properties(), Map.of(), nested);
+        assertThat(without.console()).isFalse();
+        assertThat(without.ports().console()).isEqualTo(18080);
+        assertThat(LocalStackConfig.defaults(repo).console()).as("what the end-to-end tests build on").isFalse();
+        assertThat(LocalStackConfig.defaults(repo).withConsole(true).withPorts(TestPorts.block(11)).console())
+                .as("kept by the other with-methods").isTrue();
+        assertThat(LocalStackConfig.defaults(repo).consoleJar()).isEqualTo(repo.resolve("admin-console/target/admin-console.jar"));
+        assertThatThrownBy(() -> LocalStackConfig.resolve(new String[] {"--console=maybe"}, new Properties(), Map.of(), nested))
+                .hasMessageContaining("console must be true or false");
     }
 
     @Test

@@ -452,6 +452,129 @@ class LocalStackEndToEndIT {
                 .untilAsserted(() -> http.assertProblem(signUpResponse(fifth, token), 410, "invitation_declined"));
     }
 
+    /**
+     * Issue 17 item 10 across the processes: a member added with an end date 20 s out is listed with it, and at that
+     * instant leaves the members list with nobody asking (identity's expiry job, MemberExpired through Kafka); the audit
+     * timeline shows the expiry without an actor, the account still logs in, and its token no longer reads the
+     * organization.
+     */
+    @Test
+    @Order(13)
+    void aMembershipWithAnEndDateEndsByItselfAndTheAccountStays() throws Exception {
+        String organizationId = createOrganization("Lapseco");
+        String email = "temp-" + UUID.randomUUID() + "@example.io";
+        String userId = createUser("Tem", email);
+        String expiresAt = java.time.Instant.now().plusSeconds(20).truncatedTo(java.time.temporal.ChronoUnit.SECONDS).toString();
+        HttpResponse<String> added = http.post(IDENTITY + "/api/v1/organizations/" + organizationId + "/members", accessToken,
+                "{\"userId\":\"" + userId + "\",\"roles\":[\"member\"],\"expiresAt\":\"" + expiresAt + "\"}");
+        assertThat(added.statusCode()).as(describe(added)).isEqualTo(201);
+        long addedAt = System.nanoTime();
+        JsonNode listed = row(membersSeenAfter(organizationId, added), userId);
+        String memberToken = http.login(IDENTITY, email, "correct horse battery");
+        int readBefore = http.get(QUERY + "/api/v1/organizations/" + organizationId, memberToken).statusCode();
+
+        await("the member leaves the list by itself").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofMillis(500))
+                .until(() -> members(organizationId, "active").stream().noneMatch(m -> userId.equals(m.path("userId").asText())));
+        long goneAfterMs = (System.nanoTime() - addedAt) / 1_000_000;
+        List<JsonNode> expiries = await("MemberExpired in the audit timeline").atMost(Duration.ofSeconds(20))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> http.items(QUERY + "/api/v1/organizations/" + organizationId + "/events?type=MemberExpired", accessToken),
+                        items -> !items.isEmpty());
+        HttpResponse<String> loginAfter = http.post(IDENTITY + "/api/v1/auth/token", null,
+                "{\"email\":\"" + email + "\",\"password\":\"correct horse battery\"}");
+        String tokenAfter = loginAfter.statusCode() == 200 ? http.body(loginAfter).path("accessToken").asText() : memberToken;
+        int readAfterOldToken = http.get(QUERY + "/api/v1/organizations/" + organizationId, memberToken).statusCode();
+        int readAfterNewToken = http.get(QUERY + "/api/v1/organizations/" + organizationId, tokenAfter).statusCode();
+
+        String report = "== membership expiry: expiresAt " + expiresAt + ", listed with " + listed.path("expiresAt").asText()
+                + "; gone from the members list " + goneAfterMs + " ms after the 201; MemberExpired in the timeline: "
+                + expiries.size() + " (actor " + expiries.get(0).path("actorId") + ", payload expiresAt "
+                + expiries.get(0).path("payload").path("expiresAt").asText() + "); login after: " + loginAfter.statusCode()
+                + "; member's reads of the organization before " + readBefore + ", after (old token) " + readAfterOldToken
+                + ", after (new token) " + readAfterNewToken;
+        log.info(report);
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "membership-expiry-report.txt"), report + "\n");
+
+        org.assertj.core.api.SoftAssertions softly = new org.assertj.core.api.SoftAssertions();
+        softly.assertThat(java.time.Instant.parse(listed.path("expiresAt").asText())).as("listed expiresAt")
+                .isEqualTo(java.time.Instant.parse(expiresAt));
+        softly.assertThat(goneAfterMs).as("gone from the list (ms after the 201), not before its end date").isGreaterThanOrEqualTo(15_000L);
+        softly.assertThat(expiries).as("MemberExpired in the timeline").singleElement().satisfies(e -> {
+            assertThat(e.path("actorId").isNull()).as("no actor").isTrue();
+            assertThat(e.path("payload").path("userId").asText()).isEqualTo(userId);
+        });
+        softly.assertThat(loginAfter.statusCode()).as("the account still logs in").isEqualTo(200);
+        softly.assertThat(readBefore).as("the member read the organization before").isEqualTo(200);
+        softly.assertThat(readAfterOldToken).as("the member's token reads it no more").isEqualTo(404);
+        softly.assertThat(readAfterNewToken).as("nor a new token").isEqualTo(404);
+        softly.assertAll();
+    }
+
+    /**
+     * Issue 17 item 6 across the processes, read over IMAP: an invitation valid 90 s is due its reminder halfway (its
+     * organization's 24 h window being longer than its whole validity), about 45 s after the invitation email. The
+     * reminder email arrives with the same link as the invitation email, and that link still accepts; exactly one
+     * reminder (email and InvitationReminderSent), and the audit timeline lists it.
+     */
+    @Test
+    @Order(14)
+    void aShortInvitationIsRemindedOnceOverImapWithTheSameWorkingLink() throws Exception {
+        String organizationId = createOrganization("Remindco");
+        String sixth = "sixth-" + UUID.randomUUID() + "@invitees.test";
+        java.time.Instant invitedAt = java.time.Instant.now();
+        String expiresAt = invitedAt.plusSeconds(90).toString();
+        JsonNode invited = invite(organizationId, "{\"emails\":[\"" + sixth + "\"],\"roles\":[\"member\"],"
+                + "\"expiresAt\":\"" + expiresAt + "\"}");
+        String invitationId = invited.path("invitations").get(0).path("invitationId").asText();
+        String invitationLink = awaitInviteLinks(sixth, 1).get(0);
+
+        List<Mailbox.Email> inbox = await("the reminder email to " + sixth).atMost(Duration.ofSeconds(80))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> Mailbox.inbox(PORTS, sixth), emails -> emails.stream().anyMatch(LocalStackEndToEndIT::isReminder));
+        long remindedAfterMs = Duration.between(invitedAt, java.time.Instant.now()).toMillis();
+        Mailbox.Email reminder = inbox.stream().filter(LocalStackEndToEndIT::isReminder).findFirst().orElseThrow();
+        String reminderLink = Mailbox.inviteLinks(PORTS, sixth).get(inbox.indexOf(reminder));
+
+        // the link of the reminder still accepts: the invitee signs up through it before the expiry
+        String userId = signUp(sixth, Mailbox.tokenOf(reminderLink));
+        long acceptedAfterMs = Duration.between(invitedAt, java.time.Instant.now()).toMillis();
+        JsonNode member = awaitMember(organizationId, sixth, "active");
+
+        List<ConsumerRecord<String, String>> reminderRecords = TopicRecords.all(PORTS, "roster.invitation.v1").stream()
+                .filter(r -> "roster.invitation.InvitationReminderSent.v1".equals(TopicRecords.header(r, "ce_type"))
+                        && invitationId.equals(r.key()))
+                .toList();
+        List<JsonNode> audited = await("InvitationReminderSent in the audit timeline").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(300))
+                .until(() -> http.items(QUERY + "/api/v1/organizations/" + organizationId + "/events?limit=200&type=InvitationReminderSent",
+                        accessToken), items -> !items.isEmpty());
+        List<String> subjects = Mailbox.subjects(PORTS, sixth);
+        long reminderEmails = subjects.stream().filter(subject -> subject != null && subject.startsWith("Reminder:")).count();
+        String report = String.format("invitation %s valid 90 s: reminder email after %d ms, accepted through its link after %d ms;"
+                        + " %d reminder email(s) of %d in the inbox %s; %d InvitationReminderSent record(s); %d audit entry(ies)",
+                invitationId, remindedAfterMs, acceptedAfterMs, reminderEmails, subjects.size(), subjects, reminderRecords.size(),
+                audited.size());
+        log.info("reminder: {}", report);
+        java.nio.file.Files.writeString(java.nio.file.Path.of("target", "reminder-report.txt"), report + "\n");
+
+        org.assertj.core.api.SoftAssertions softly = new org.assertj.core.api.SoftAssertions();
+        softly.assertThat(reminder.subject()).as("subject").startsWith("Reminder: your invitation to Remindco expires ");
+        softly.assertThat(reminderLink).as("the reminder's link is the invitation email's").isEqualTo(invitationLink);
+        softly.assertThat(remindedAfterMs).as("reminded about halfway (45 s), not right after the invitation email")
+                .isBetween(30_000L, 80_000L);
+        softly.assertThat(member.path("userId").asText()).as("joined through the reminder's link").isEqualTo(userId);
+        softly.assertThat(reminderEmails).as("reminder emails").isEqualTo(1);
+        softly.assertThat(reminderRecords).as("InvitationReminderSent records").hasSize(1);
+        softly.assertThat(audited).as("InvitationReminderSent in the audit timeline").hasSize(1);
+        softly.assertThat(audited).allSatisfy(entry -> softly.assertThat(entry.path("payload").has("token"))
+                .as("the sealed token is redacted from the timeline").isFalse());
+        softly.assertAll();
+    }
+
+    private static boolean isReminder(Mailbox.Email email) {
+        return email.subject() != null && email.subject().startsWith("Reminder: your invitation to");
+    }
+
     private String createOrganization(String name) throws Exception {
         return http.created(http.post(IDENTITY + "/api/v1/organizations", accessToken, "{\"name\":\"" + name + "\"}"), "organizationId");
     }

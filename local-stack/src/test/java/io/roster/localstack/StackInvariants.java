@@ -440,6 +440,7 @@ final class StackInvariants {
             String kind = switch (typeName(record)) {
                 case "InvitationIssued" -> "INVITATION";
                 case "InvitationResent" -> "INVITATION_RESENT";
+                case "InvitationReminderSent" -> "INVITATION_REMINDER";
                 case "AccountSetupRequested" -> "ACCOUNT_SETUP";
                 case "EmailVerificationRequested" -> "EMAIL_VERIFICATION";
                 case "MemberAdded" -> "direct".equals(event.path("via").asText())

@@ -14,13 +14,13 @@ public final class TestPorts {
 
     private TestPorts() {}
 
-    /** Ports {@code block}092 (Kafka), …093, …017 (Mongo), …025 (SMTP), …143 (IMAP), …080 (inbox), …081–…084. */
+    /** Ports {@code block}092 (Kafka), …093, …017 (Mongo), …025 (SMTP), …143 (IMAP), …080 (inbox), …081–…084, …086 (admin console). */
     public static Ports block(int block) {
         int base = block * 1000;
         if (block < 10 || base + 999 >= FIRST_EPHEMERAL_PORT) {
             throw new IllegalArgumentException("port block " + block + " is not between 10 and 31");
         }
         return new Ports(base + 92, base + 93, base + 17, base + 25, base + 143, base + 80,
-                base + 81, base + 82, base + 83, base + 84);
+                base + 81, base + 82, base + 83, base + 84, base + 86);
     }
 }

@@ -8,6 +8,7 @@ import io.roster.events.identity.AccountSetupRequested;
 import io.roster.events.identity.EmailVerificationRequested;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.OrganizationCreated;
@@ -18,6 +19,7 @@ import io.roster.events.identity.RemovalReason;
 import io.roster.events.identity.UserProfileUpdated;
 import io.roster.events.identity.UserRegistered;
 import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationReminderSent;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.notification.NotificationFailed;
 import io.roster.events.notification.NotificationKind;
@@ -291,6 +293,42 @@ class NotificationServiceTest {
     }
 
     /**
+     * Issue 17 item 6: an InvitationReminderSent emails the invitee one reminder with the same link as their invitation
+     * email (the event carries the same sealed token), its subject naming the organization and the expiry; the record
+     * delivered again sends nothing more.
+     */
+    @Test
+    void aReminderEmailsTheInvitationsOwnLinkOnceEvenWhenItsRecordComesTwice() {
+        Org org = organization("Remind Me Ltd");
+        String invitee = address("reminded");
+        String token = SecretBox.newToken();
+        InvitationIssued issued = invitation(org, invitee, "Rita", token);
+        Instant expiresAt = Instant.parse("2031-05-04T09:30:00Z");
+        InvitationReminderSent reminder = new InvitationReminderSent(UUID.randomUUID(), Instant.now(), org.id, null,
+                issued.invitationId(), invitee, expiresAt, issued.token());
+        String sentinel = address("sentinel");
+        publish(issued, 0, 0);
+        publish(reminder, 1, 0);
+        publish(reminder, 1, 0);
+        publish(invitation(org, sentinel, "Sam", SecretBox.newToken()), 0, 0);
+
+        single(PLATFORM, sentinel);
+        await().atMost(WAIT).until(() -> PLATFORM.to(invitee).size() >= 2);
+        await().during(Duration.ofSeconds(1)).atMost(Duration.ofSeconds(3)).until(() -> PLATFORM.to(invitee).size() == 2);
+        Mail reminded = PLATFORM.to(invitee).stream().map(Mail::of).filter(m -> m.subject().startsWith("Reminder:")).findFirst()
+                .orElseThrow(() -> new AssertionError("no reminder among " + PLATFORM.to(invitee).size() + " emails to " + invitee));
+        org.assertj.core.api.SoftAssertions softly = new org.assertj.core.api.SoftAssertions();
+        softly.assertThat(reminded.subject()).isEqualTo("Reminder: your invitation to Remind Me Ltd expires 4 May 2031, 09:30 UTC");
+        softly.assertThat(reminded.text()).contains(PUBLIC_BASE_URL + "/invite/" + token, "Remind Me Ltd");
+        softly.assertThat(reminded.html()).contains("href=\"" + PUBLIC_BASE_URL + "/invite/" + token + "\"");
+        softly.assertThat(deliveries().countDocuments(Filters.eq("triggeringEventId", reminder.eventId().toString())))
+                .as("deliveries of the reminder event").isEqualTo(1);
+        softly.assertThat(delivery(reminder.eventId()).getString("kind")).isEqualTo("invitation-reminder");
+        softly.assertThat(delivery(reminder.eventId()).getString("invitationId")).isEqualTo(issued.invitationId().toString());
+        softly.assertAll();
+    }
+
+    /**
      * A removed admin's MemberAdded delivered again (a republish, a dead letter sent back) is older than the removal:
      * it changes nothing, so the removed admin does not get the delivery log back, and no second welcome is recorded.
      */
@@ -319,6 +357,29 @@ class NotificationServiceTest {
                 .expectStatus().isNotFound();
         assertThat(mongo.getCollection("memberships-v1").countDocuments(Filters.eq("_id", org.id + ":" + formerAdmin))).isZero();
         assertThat(deliveries().countDocuments(Filters.eq("triggeringEventId", added.eventId().toString()))).isEqualTo(1);
+    }
+
+    /** An admin whose membership expired loses the delivery log as a removed one does; the expiry itself emails nobody. */
+    @Test
+    void anExpiredMembershipEndsAccessAndSendsNoEmail() {
+        Org org = organization("Lapsed Ltd");
+        UUID lapsedAdmin = registerUser(address("lapsed"), "Lou", "Lapsed");
+        Instant end = Instant.now().plusSeconds(1);
+        publish(new MemberAdded(UUID.randomUUID(), Instant.now(), org.id, org.admin, lapsedAdmin, List.of("admin"),
+                List.of(), JoinPath.DIRECT, null, end), org.nextSequence());
+        String lapsedToken = TestTokenIssuer.get().tokenFor(lapsedAdmin, "lapsed@x.io", List.of());
+        await().atMost(WAIT).untilAsserted(() -> web.get().uri("/api/v1/organizations/{id}/notifications", org.id)
+                .headers(h -> h.setBearerAuth(lapsedToken)).exchange().expectStatus().isOk());
+
+        MemberExpired expired = new MemberExpired(UUID.randomUUID(), end, org.id, null, lapsedAdmin, end);
+        long expiredAt = org.nextSequence();
+        publish(expired, expiredAt);
+        await().atMost(WAIT).until(() -> appliedSequence(org.id) == expiredAt);
+
+        web.get().uri("/api/v1/organizations/{id}/notifications", org.id).headers(h -> h.setBearerAuth(lapsedToken)).exchange()
+                .expectStatus().isNotFound();
+        assertThat(mongo.getCollection("memberships-v1").countDocuments(Filters.eq("_id", org.id + ":" + lapsedAdmin))).isZero();
+        assertThat(deliveries().countDocuments(Filters.eq("triggeringEventId", expired.eventId().toString()))).isZero();
     }
 
     private long appliedSequence(UUID aggregate) {

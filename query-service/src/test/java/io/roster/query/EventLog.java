@@ -4,9 +4,11 @@ import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.MemberTeamsChanged;
+import io.roster.events.identity.MembershipExpiryChanged;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.RemovalReason;
@@ -58,6 +60,19 @@ public final class EventLog {
     public EventEnvelope memberAdded(UUID organizationId, UUID userId, List<String> roles, UUID... teamIds) {
         return next(new MemberAdded(UUID.randomUUID(), Instant.now(), organizationId, actor, userId, roles,
                 List.of(teamIds), JoinPath.DIRECT, null));
+    }
+
+    public EventEnvelope memberAddedUntil(UUID organizationId, UUID userId, Instant expiresAt, List<String> roles, UUID... teamIds) {
+        return next(new MemberAdded(UUID.randomUUID(), Instant.now(), organizationId, actor, userId, roles,
+                List.of(teamIds), JoinPath.DIRECT, null, expiresAt));
+    }
+
+    public EventEnvelope expiryChanged(UUID organizationId, UUID userId, Instant expiresAt, Instant previous) {
+        return next(new MembershipExpiryChanged(UUID.randomUUID(), Instant.now(), organizationId, actor, userId, expiresAt, previous));
+    }
+
+    public EventEnvelope memberExpired(UUID organizationId, UUID userId, Instant expiresAt) {
+        return next(new MemberExpired(UUID.randomUUID(), Instant.now(), organizationId, null, userId, expiresAt));
     }
 
     public EventEnvelope rolesChanged(UUID organizationId, UUID userId, List<String> roles) {

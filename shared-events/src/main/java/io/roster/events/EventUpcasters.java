@@ -1,20 +1,24 @@
 package io.roster.events;
 
 import com.fasterxml.jackson.databind.node.ObjectNode;
+import io.roster.events.identity.MemberAddedUpcasters;
 import io.roster.events.identity.UserRegisteredUpcasters;
+import io.roster.events.invitation.InvitationUpcasters;
 import io.roster.events.notification.NotificationSentUpcasters;
 
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.stream.Stream;
 
 /** The upcasters of the catalogue, applied in revision order. */
 public final class EventUpcasters {
 
     /** Every upcaster of the contract. */
-    public static final EventUpcasters CATALOGUE = new EventUpcasters(List.of(
+    public static final EventUpcasters CATALOGUE = new EventUpcasters(Stream.concat(Stream.of(
             UserRegisteredUpcasters.V1_ADDS_INVITATION_TOKEN_HASH,
-            NotificationSentUpcasters.V1_ADDS_VIA_PLATFORM));
+            MemberAddedUpcasters.V1_ADDS_EXPIRES_AT,
+            NotificationSentUpcasters.V1_ADDS_VIA_PLATFORM), InvitationUpcasters.ALL.stream()).toList());
 
     private final Map<String, EventUpcaster> byKey = new HashMap<>();
 

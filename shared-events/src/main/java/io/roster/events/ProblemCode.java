@@ -65,6 +65,8 @@ public enum ProblemCode {
     INVITATION_DECLINED(410),
     QUOTA_EXHAUSTED(410),
     TOKEN_EXPIRED(410),
+    /** The membership an invitation or link offers would already be over (its membershipExpiresAt has passed). */
+    MEMBERSHIP_EXPIRED(410),
 
     PAYLOAD_TOO_LARGE(413),
     UNSUPPORTED_MEDIA_TYPE(415),

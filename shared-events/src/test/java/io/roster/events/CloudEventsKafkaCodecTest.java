@@ -104,7 +104,7 @@ class CloudEventsKafkaCodecTest {
 
     @Test
     void aRevisionNewerThanTheReaderIsUnreadable() {
-        assertUnreadable(withHeader("ce_type", "roster.identity.MemberAdded.v2"));
+        assertUnreadable(withHeader("ce_type", "roster.identity.MemberAdded.v3"));
         assertUnreadable(withHeader("ce_type", "roster.identity.MemberAdded.v99999"));
     }
 

@@ -39,6 +39,11 @@ public class InvitationDeliveries {
     }
 
     public void apply(EventEnvelope envelope) {
+        if (envelope.event() instanceof NotificationSent sent && sent.invitationId() != null
+                && sent.kind() == NotificationKind.INVITATION_REMINDER) {
+            reminded(sent);
+            return;
+        }
         if (!(envelope.event() instanceof NotificationSent sent) || sent.invitationId() == null || !CARRY_A_TOKEN.contains(sent.kind())) {
             return;
         }
@@ -46,6 +51,22 @@ public class InvitationDeliveries {
                         Updates.setOnInsert("invitationId", sent.invitationId().toString()),
                         sent.viaPlatform() ? Updates.setOnInsert(VIA_PLATFORM, true) : Updates.set(VIA_PLATFORM, false)),
                 new UpdateOptions().upsert(true));
+    }
+
+    /**
+     * A reminder carries the token of the invitation's last email again (InvitationReminderSent): when an organization's
+     * own server carried it, that token proves nothing any more, whichever way its first email went. Counted against the
+     * invitation's current token (a reminder is never sent for an earlier one: a resend cancels its waiting emails); a
+     * late reminder read after a resend would only take the proof from the newer token, the safe side.
+     */
+    private void reminded(NotificationSent sent) {
+        if (sent.viaPlatform()) {
+            return;
+        }
+        tokens.currentTokenEvent(sent.invitationId()).ifPresent(tokenEvent -> deliveries.updateOne(
+                Filters.eq("_id", tokenEvent.toString()),
+                Updates.combine(Updates.setOnInsert("invitationId", sent.invitationId().toString()), Updates.set(VIA_PLATFORM, false)),
+                new UpdateOptions().upsert(true)));
     }
 
     /**

@@ -62,12 +62,14 @@ public class InvitationJoins {
             if (deliveries.acceptanceProvesAddress(accepted.invitationId())) {
                 commands.sendAndWait(new VerifyInvitedEmailCommand(accepted.userId(), accepted.email(), accepted.userId()));
             }
+            // the end date was fixed by the invitation service at the join's instant: copied, never recomputed
             join(new AcceptInvitationMembershipCommand(accepted.organizationId(), accepted.userId(), accepted.roles(),
-                    teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId()), accepted.eventId());
+                    teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId(), accepted.membershipExpiresAt()),
+                    accepted.eventId());
         } else if (envelope.event() instanceof InvitationLinkUsed used) {
             requireUser(used.userId(), used.eventId());
             join(new AcceptInvitationMembershipCommand(used.organizationId(), used.userId(), used.roles(),
-                    teams(used.teamIds()), JoinPath.LINK, used.linkId()), used.eventId());
+                    teams(used.teamIds()), JoinPath.LINK, used.linkId(), used.membershipExpiresAt()), used.eventId());
         }
         // issued, resent, revoked, expired, link changes: nothing for identity to do
     }

@@ -26,7 +26,7 @@ import java.util.UUID;
  * document, "this user is joining organization X", written by one conditional update. Of two concurrent
  * joins of different organizations one update wins; the other finds the claim and is refused. A claim holds
  * while its organization has the user as a member, or for {@link #CLAIM_LEASE} while the join is under
- * way; it is given back when the join fails and when the membership ends (MemberRemoved), and a claim left
+ * way; it is given back when the join fails and when the membership ends (MemberRemoved, MemberExpired), and a claim left
  * by a crashed request expires with its lease. Provider admins creating an organization are exempt: they
  * run the platform, and PRODUCT.md §3 makes every creator the new organization's admin.
  */

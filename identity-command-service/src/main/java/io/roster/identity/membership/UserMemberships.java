@@ -21,7 +21,7 @@ import java.util.UUID;
  * single-organization policy), in {@code user-memberships-v1}: one document per user, always read and
  * written by its id, {@code {_id: userId, organizations: {<orgId>: 2 * seq + (member ? 1 : 0)}, claim: {...}}}.
  *
- * <p>Fed by {@link UserMembershipsProjection} from the organizations' MemberAdded / MemberRemoved events.
+ * <p>Fed by {@link UserMembershipsProjection} from the organizations' MemberAdded / MemberRemoved / MemberExpired events.
  * An entry encodes the sequence number of the event that wrote it and is written with {@code $max}, so the
  * latest event of a membership wins whatever order the events are applied in, and applying one twice
  * changes nothing: one atomic update, no read. That is what lets the projection's live and repair processors

@@ -1,6 +1,7 @@
 package io.roster.identity.membership;
 
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.kit.command.Commands;
 import io.roster.kit.lookup.RepairedLookup;
@@ -40,6 +41,12 @@ class UserMembershipsProjection {
 
     @EventHandler
     void on(MemberRemoved event, @SequenceNumber long sequence) {
+        Commands.afterCommand(() -> memberships.left(event.userId(), event.organizationId(), sequence, event.occurredAt()));
+    }
+
+    /** An expired membership ended as a removed one did. */
+    @EventHandler
+    void on(MemberExpired event, @SequenceNumber long sequence) {
         Commands.afterCommand(() -> memberships.left(event.userId(), event.organizationId(), sequence, event.occurredAt()));
     }
 

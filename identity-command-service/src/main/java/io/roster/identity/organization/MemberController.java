@@ -1,5 +1,6 @@
 package io.roster.identity.organization;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
 import io.roster.kit.openapi.SuccessStatus;
 import io.roster.events.ProblemCode;
 import io.roster.kit.openapi.ProblemCodes;
@@ -11,6 +12,7 @@ import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.ValidEmailAddress;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
@@ -26,13 +28,15 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.UUID;
 
-/** An organization's members: add existing users, remove one or many, change roles, set teams. */
+/** An organization's members: add existing users, remove one or many, change roles, set teams, set end dates. */
 @ReadYourWrites(ReadYourWrites.Role.ISSUES)
 @RestController
 @RequestMapping("/api/v1/organizations/{organizationId}/members")
@@ -43,14 +47,16 @@ class MemberController {
     private final Commands commands;
     private final UserDirectory users;
     private final SingleOrganizationPolicy singleOrganization;
+    private final Clock clock;
 
-    MemberController(Commands commands, UserDirectory users, SingleOrganizationPolicy singleOrganization) {
+    MemberController(Commands commands, UserDirectory users, SingleOrganizationPolicy singleOrganization, Clock clock) {
         this.commands = commands;
         this.users = users;
         this.singleOrganization = singleOrganization;
+        this.clock = clock;
     }
 
-    @ProblemCodes({ProblemCode.ALREADY_MEMBER, ProblemCode.USER_IN_OTHER_ORGANIZATION})
+    @ProblemCodes({ProblemCode.ALREADY_MEMBER, ProblemCode.USER_IN_OTHER_ORGANIZATION, ProblemCode.LAST_ADMIN})
     @SuccessStatus(201)
     @PostMapping
     Mono<ResponseEntity<Membership>> add(@PathVariable UUID organizationId, @Valid @RequestBody AddMemberRequest request,
@@ -62,6 +68,7 @@ class MemberController {
         if (!problems.isEmpty()) {
             throw ApiProblem.validation(problems);
         }
+        Instant expiresAt = MembershipEndDate.check(request.expiresAt(), clock);
         List<String> roles = OrganizationRoles.normalize(request.roles());
         List<UUID> teamIds = request.teamIds() == null ? List.of() : List.copyOf(new LinkedHashSet<>(request.teamIds()));
         return CurrentCaller.get()
@@ -71,7 +78,7 @@ class MemberController {
                     UUID userId = resolve(request);
                     SingleOrganizationPolicy.Admission admission = singleOrganization.admit(userId, organizationId);
                     try {
-                        commands.sendAndWait(new AddMemberCommand(organizationId, userId, roles, teamIds, Actor.of(caller)));
+                        commands.sendAndWait(new AddMemberCommand(organizationId, userId, roles, teamIds, expiresAt, Actor.of(caller)));
                     } catch (RuntimeException e) {
                         admission.release();
                         throw e;
@@ -80,7 +87,7 @@ class MemberController {
                 }))
                 .map(sent -> sent.respond(
                         ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId + "/members/" + sent.result())),
-                        new Membership(organizationId, sent.result(), roles, teamIds)));
+                        new Membership(organizationId, sent.result(), roles, teamIds, expiresAt)));
     }
 
     /** One user id or up to {@value #MAX_REMOVALS}, comma-separated; all or none are removed. */
@@ -121,6 +128,18 @@ class MemberController {
                 .map(sent -> sent.respond(ResponseEntity.ok(), new MemberTeams(organizationId, userId, teamIds)));
     }
 
+    /** The membership's end date, or none ({@code expiresAt} null or left out); the last admin without one keeps none. */
+    @ProblemCodes({ProblemCode.LAST_ADMIN})
+    @PutMapping("/{userId}/expiry")
+    Mono<ResponseEntity<MemberExpiry>> changeExpiry(@PathVariable UUID organizationId, @PathVariable UUID userId,
+                                                   @RequestBody ExpiryRequest request, ServerWebExchange exchange) {
+        Instant expiresAt = MembershipEndDate.check(request.expiresAt(), clock);
+        return CurrentCaller.get()
+                .flatMap(caller -> commands.send(exchange,
+                        new ChangeMembershipExpiryCommand(organizationId, userId, expiresAt, Actor.of(caller))))
+                .map(sent -> sent.respond(ResponseEntity.ok(), new MemberExpiry(organizationId, userId, expiresAt)));
+    }
+
     private UUID resolve(AddMemberRequest request) {
         if (request.email() != null) {
             return users.addableUserIdByEmail(request.email())
@@ -148,7 +167,10 @@ class MemberController {
     }
 
     record AddMemberRequest(UUID userId, @ValidEmailAddress String email, List<String> roles,
-                            @Size(max = 100) List<@NotNull UUID> teamIds) {
+                            @Size(max = 100) List<@NotNull UUID> teamIds,
+                            @Schema(description = "When the membership ends by itself (MemberExpired): a future instant,"
+                                    + " at most 10 years out. Left out: never.")
+                            @JsonDeserialize(using = MembershipEndDate.IsoInstant.class) Instant expiresAt) {
         AddMemberRequest {
             email = email == null ? null : email.strip();
         }
@@ -160,7 +182,15 @@ class MemberController {
     record TeamsRequest(@NotNull @Size(max = 100) List<@NotNull UUID> teamIds) {
     }
 
-    record Membership(UUID organizationId, UUID userId, List<String> roles, List<UUID> teamIds) {
+    record Membership(UUID organizationId, UUID userId, List<String> roles, List<UUID> teamIds, Instant expiresAt) {
+    }
+
+    record ExpiryRequest(@Schema(nullable = true, description = "When the membership ends by itself (MemberExpired): a future"
+            + " instant, at most 10 years out. Null or left out: never.")
+                         @JsonDeserialize(using = MembershipEndDate.IsoInstant.class) Instant expiresAt) {
+    }
+
+    record MemberExpiry(UUID organizationId, UUID userId, Instant expiresAt) {
     }
 
     record MemberRoles(UUID organizationId, UUID userId, List<String> roles) {

@@ -4,9 +4,11 @@ import com.fasterxml.jackson.annotation.JsonAutoDetect;
 import io.roster.events.ProblemCode;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.MemberTeamsChanged;
+import io.roster.events.identity.MembershipExpiryChanged;
 import io.roster.events.identity.OrganizationAccessRule;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.OrganizationRenamed;
@@ -24,6 +26,7 @@ import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.Comparator;
@@ -40,13 +43,14 @@ import static org.axonframework.modelling.command.AggregateLifecycle.apply;
 
 /**
  * An organization and only the facts its rules need: each member's roles (as bits), the teams of the
- * members that have some, the teams' names, and the number of admins. At ten thousand members this is a
+ * members that have some, the teams' names, the end dates of the memberships that have one, and the number of
+ * admins. At ten thousand members this is a
  * few hundred kilobytes; it is cached between commands and snapshotted every
  * {@code roster.identity.organizations.snapshot-threshold} (500) events by the {@code serializer} bean (Jackson, fields).
  * Bump {@link Revision} when the state's shape changes: older snapshots are then ignored.
  */
 @Aggregate(snapshotTriggerDefinition = OrganizationStore.SNAPSHOT_TRIGGER, cache = OrganizationStore.CACHE)
-@Revision("1")
+@Revision("2")
 @JsonAutoDetect(fieldVisibility = JsonAutoDetect.Visibility.ANY, getterVisibility = JsonAutoDetect.Visibility.NONE,
         isGetterVisibility = JsonAutoDetect.Visibility.NONE, setterVisibility = JsonAutoDetect.Visibility.NONE)
 class Organization {
@@ -62,6 +66,11 @@ class Organization {
     private Map<UUID, List<UUID>> memberTeams = new HashMap<>();
     private Map<UUID, Team> teams = new LinkedHashMap<>();
     private int admins;
+    /**
+     * Member → the instant the membership ends by itself, only for members with an end date. An admin with one does
+     * not keep the organization administered: the rules count {@link #lastingAdmins()}.
+     */
+    private Map<UUID, Instant> expiries = new HashMap<>();
 
     /** A team as the rules need it (the description only to keep it when a rename leaves it out). */
     record Team(String name, String description) {
@@ -107,8 +116,12 @@ class Organization {
         if (members.contains(command.userId())) {
             throw new RuleViolation(ProblemCode.ALREADY_MEMBER, "User " + command.userId() + " is already a member.");
         }
+        if (command.expiresAt() != null && isAdmin(OrganizationRoles.bits(roles))) {
+            requireLastingAdminBesides(command.userId(), "An admin with an end date needs another admin without one;"
+                    + " add them without expiresAt or make someone else a lasting admin first.");
+        }
         apply(new MemberAdded(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
-                command.userId(), roles, teamIds, JoinPath.DIRECT, null));
+                command.userId(), roles, teamIds, JoinPath.DIRECT, null, command.expiresAt()));
     }
 
     @CommandHandler
@@ -119,8 +132,11 @@ class Organization {
         List<String> roles = validRoles(command.roles());
         List<UUID> teamIds = command.teamIds() == null ? List.of()
                 : command.teamIds().stream().distinct().filter(teams::containsKey).toList();
+        // an admin invited with an end date joins without one rather than not at all, if no lasting admin would remain
+        Instant expiresAt = command.membershipExpiresAt() != null && isAdmin(OrganizationRoles.bits(roles))
+                && lastingAdminsBesides(command.userId()) == 0 ? null : command.membershipExpiresAt();
         apply(new MemberAdded(UUID.randomUUID(), clock.instant(), organizationId, command.userId(),
-                command.userId(), roles, teamIds, command.via(), command.invitationId()));
+                command.userId(), roles, teamIds, command.via(), command.invitationId(), expiresAt));
         return true;
     }
 
@@ -132,8 +148,8 @@ class Organization {
         for (UUID userId : new LinkedHashSet<>(command.userIds())) {
             (members.contains(userId) ? removed : notMembers).add(userId);
         }
-        long removedAdmins = removed.stream().filter(this::isAdmin).count();
-        if (removedAdmins > 0 && removedAdmins >= admins) {
+        long removedAdmins = removed.stream().filter(this::isLastingAdmin).count();
+        if (removedAdmins > 0 && removedAdmins >= lastingAdmins()) {
             throw new RuleViolation(ProblemCode.LAST_ADMIN, "Removing " + (removed.size() == 1 ? "this member" : "these members")
                     + " would leave the organization without an admin; make someone else an admin first.");
         }
@@ -155,8 +171,12 @@ class Organization {
         if (current == wanted) {
             return;
         }
-        if (isAdmin(current) && !isAdmin(wanted) && admins <= 1) {
+        if (isLastingAdmin(command.userId()) && !isAdmin(wanted) && lastingAdmins() <= 1) {
             throw new RuleViolation(ProblemCode.LAST_ADMIN, "This member is the organization's last admin; make someone else an admin first.");
+        }
+        if (!isAdmin(current) && isAdmin(wanted) && expiries.containsKey(command.userId())) {
+            requireLastingAdminBesides(command.userId(), "This member's membership has an end date, and an admin with one"
+                    + " needs another admin without one; remove the end date or make someone else a lasting admin first.");
         }
         apply(new MemberRolesChanged(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
                 command.userId(), roles));
@@ -181,11 +201,41 @@ class Organization {
             // not theirs to leave: to them it does not exist (OrganizationAccessRule)
             throw RuleViolation.nothingWithId(organizationId);
         }
-        if (isAdmin(roles) && admins <= 1) {
+        if (isLastingAdmin(command.userId()) && lastingAdmins() <= 1) {
             throw new RuleViolation(ProblemCode.LAST_ADMIN, "You are the organization's last admin; make someone else an admin before leaving.");
         }
         apply(new MemberRemoved(UUID.randomUUID(), clock.instant(), organizationId, command.userId(), command.userId(),
                 command.userId(), RemovalReason.LEFT, null));
+    }
+
+    @CommandHandler
+    void handle(ChangeMembershipExpiryCommand command, Clock clock) {
+        requireManager(command.actor());
+        requireMember(command.userId());
+        Instant previous = expiries.get(command.userId());
+        if (Objects.equals(previous, command.expiresAt())) {
+            return;
+        }
+        if (command.expiresAt() != null && isAdmin(command.userId())) {
+            requireLastingAdminBesides(command.userId(), "This member is an admin, and the organization needs an admin"
+                    + " without an end date; make someone else a lasting admin first.");
+        }
+        apply(new MembershipExpiryChanged(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
+                command.userId(), command.expiresAt(), previous));
+    }
+
+    /**
+     * Ends a membership whose end date has come (the expiry job, nobody asking). Answers whether it did: a member
+     * removed or given a later end date meanwhile, or one another instance expired first, is left alone.
+     */
+    @CommandHandler
+    boolean handle(ExpireMembershipCommand command, Clock clock) {
+        Instant expiresAt = expiries.get(command.userId());
+        if (!members.contains(command.userId()) || expiresAt == null || expiresAt.isAfter(clock.instant())) {
+            return false;
+        }
+        apply(new MemberExpired(UUID.randomUUID(), clock.instant(), organizationId, null, command.userId(), expiresAt));
+        return true;
     }
 
     @CommandHandler
@@ -304,6 +354,26 @@ class Organization {
         return isAdmin(members.get(userId));
     }
 
+    /** An admin whose membership has no end date: one of those keeps the organization administered. */
+    private boolean isLastingAdmin(UUID userId) {
+        return isAdmin(userId) && !expiries.containsKey(userId);
+    }
+
+    /** Admins without an end date (the members with one are few, so this counts those rather than everyone). */
+    private long lastingAdmins() {
+        return admins - expiries.keySet().stream().filter(this::isAdmin).count();
+    }
+
+    private long lastingAdminsBesides(UUID userId) {
+        return lastingAdmins() - (isLastingAdmin(userId) ? 1 : 0);
+    }
+
+    private void requireLastingAdminBesides(UUID userId, String message) {
+        if (lastingAdminsBesides(userId) == 0) {
+            throw new RuleViolation(ProblemCode.LAST_ADMIN, message);
+        }
+    }
+
     private static boolean isAdmin(Integer roles) {
         return roles != null && (roles & OrganizationRoles.ADMIN_BIT) != 0;
     }
@@ -325,6 +395,12 @@ class Organization {
     void on(MemberAdded event) {
         setRoles(event.userId(), OrganizationRoles.bits(event.roles()));
         setTeams(event.userId(), event.teamIds());
+        setExpiry(event.userId(), event.expiresAt());
+    }
+
+    @EventSourcingHandler
+    void on(MembershipExpiryChanged event) {
+        setExpiry(event.userId(), event.expiresAt());
     }
 
     @EventSourcingHandler
@@ -339,10 +415,12 @@ class Organization {
 
     @EventSourcingHandler
     void on(MemberRemoved event) {
-        if (isAdmin(members.remove(event.userId()))) {
-            admins--;
-        }
-        memberTeams.remove(event.userId());
+        removeMember(event.userId());
+    }
+
+    @EventSourcingHandler
+    void on(MemberExpired event) {
+        removeMember(event.userId());
     }
 
     @EventSourcingHandler
@@ -363,6 +441,22 @@ class Organization {
     private void setRoles(UUID userId, int roles) {
         Integer previous = members.put(userId, roles);
         admins += (isAdmin(roles) ? 1 : 0) - (isAdmin(previous) ? 1 : 0);
+    }
+
+    private void removeMember(UUID userId) {
+        if (isAdmin(members.remove(userId))) {
+            admins--;
+        }
+        memberTeams.remove(userId);
+        expiries.remove(userId);
+    }
+
+    private void setExpiry(UUID userId, Instant expiresAt) {
+        if (expiresAt == null) {
+            expiries.remove(userId);
+        } else {
+            expiries.put(userId, expiresAt);
+        }
     }
 
     private void setTeams(UUID userId, List<UUID> teamIds) {

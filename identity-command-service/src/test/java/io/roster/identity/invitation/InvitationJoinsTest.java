@@ -140,6 +140,25 @@ class InvitationJoinsTest extends IdentityHttpTest {
         assertThat(eventsOf(joiner.userId(), UserEmailVerified.class)).isEmpty();
     }
 
+    /** Issue 17 item 10: the end date the invitation service fixed at the join becomes the membership's, as it is. */
+    @Test
+    void aJoinsMembershipEndDateIsTheMembersExpiryUnchanged() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Course");
+        TestUser learner = createUser("learner", List.of());
+        TestUser crowd = createUser("crowd", List.of());
+        Instant learnerEnds = Instant.now().plus(java.time.Duration.ofDays(30)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+        Instant crowdEnds = Instant.now().plus(java.time.Duration.ofDays(7)).truncatedTo(java.time.temporal.ChronoUnit.MILLIS);
+
+        produce(EventEnvelope.of(new InvitationAccepted(UUID.randomUUID(), Instant.now(), organizationId, learner.userId(),
+                UUID.randomUUID(), learner.userId(), learner.email(), List.of("member"), List.of(), learnerEnds), 0));
+        produce(EventEnvelope.of(new InvitationLinkUsed(UUID.randomUUID(), Instant.now(), organizationId, crowd.userId(),
+                UUID.randomUUID(), crowd.userId(), crowd.email(), List.of("member"), List.of(), 1, crowdEnds), 0));
+
+        assertThat(awaitPublished(MemberAdded.class, e -> e.userId().equals(learner.userId())).expiresAt()).isEqualTo(learnerEnds);
+        assertThat(awaitPublished(MemberAdded.class, e -> e.userId().equals(crowd.userId())).expiresAt()).isEqualTo(crowdEnds);
+    }
+
     @Test
     void anInvitationAcceptedAtAnotherAddressJoinsWithoutVerifying() {
         String admin = adminToken();
@@ -180,13 +199,54 @@ class InvitationJoinsTest extends IdentityHttpTest {
         assertThat(eventsOf(unmailed.userId(), UserEmailVerified.class)).isEmpty();
     }
 
+    /**
+     * Issue 17 item 6: a reminder carries the invitation email's token again. The invitation went through the platform's
+     * server, but its reminder through the organization's own (set up in between): accepting then proves nothing about
+     * the address. A reminder through the platform's server changes nothing.
+     */
+    @Test
+    void aReminderThroughTheOrganizationsOwnServerTakesTheProofFromTheToken() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Reminded Relay");
+        TestUser relayed = createUser("reminded-relayed", List.of());
+        UUID relayedInvitation = UUID.randomUUID();
+        RosterEvent relayedToken = issuedAndMailed(organizationId, relayedInvitation, relayed, true);
+        remindedThrough(organizationId, relayedInvitation, relayed, false);
+        await().atMost(Duration.ofSeconds(30)).until(() -> Boolean.FALSE.equals(mongo.getCollection("invitation-deliveries-v1")
+                .find(com.mongodb.client.model.Filters.eq("_id", relayedToken.eventId().toString())).first().getBoolean("viaPlatform")));
+        produce(EventEnvelope.of(accepted(organizationId, relayedInvitation, relayed, List.of("member"), List.of()), 1));
+
+        TestUser platform = createUser("reminded-platform", List.of());
+        UUID platformInvitation = UUID.randomUUID();
+        issuedAndMailed(organizationId, platformInvitation, platform, true);
+        remindedThrough(organizationId, platformInvitation, platform, true);
+        produce(EventEnvelope.of(accepted(organizationId, platformInvitation, platform, List.of("member"), List.of()), 1));
+
+        awaitPublished(MemberAdded.class, e -> e.userId().equals(relayed.userId()));
+        awaitPublished(UserEmailVerified.class, e -> e.userId().equals(platform.userId()));
+        org.assertj.core.api.SoftAssertions softly = new org.assertj.core.api.SoftAssertions();
+        softly.assertThat(eventsOf(relayed.userId(), UserEmailVerified.class)).as("reminded through the organization's server").isEmpty();
+        softly.assertThat(eventsOf(platform.userId(), UserEmailVerified.class)).as("reminded through the platform's").hasSize(1);
+        softly.assertAll();
+    }
+
+    /** The notification service's NotificationSent of a reminder of the invitation, once identity knows its token. */
+    private void remindedThrough(UUID organizationId, UUID invitationId, TestUser invitee, boolean viaPlatform) {
+        await().atMost(Duration.ofSeconds(30)).until(() -> mongo.getCollection("invitation-tokens-v1")
+                .countDocuments(com.mongodb.client.model.Filters.eq("sourceId", invitationId.toString())) == 1);
+        publish(Topics.NOTIFICATION, EventEnvelope.of(new io.roster.events.notification.NotificationSent(UUID.randomUUID(),
+                Instant.now(), organizationId, null, UUID.randomUUID(), UUID.randomUUID(),
+                io.roster.events.notification.NotificationKind.INVITATION_REMINDER, invitee.email(), invitationId, 1, viaPlatform), 0));
+    }
+
     /** The invitation (sequence 0) and its email, through the platform's server or the organization's own. */
-    private void issuedAndMailed(UUID organizationId, UUID invitationId, TestUser invitee, boolean viaPlatform) {
+    private RosterEvent issuedAndMailed(UUID organizationId, UUID invitationId, TestUser invitee, boolean viaPlatform) {
         InvitationIssued issued = new InvitationIssued(UUID.randomUUID(), Instant.now(), organizationId, null, invitationId,
                 invitee.email(), null, null, List.of("member"), List.of(), Instant.now().plusSeconds(3600), SecretBox.hash(SecretBox.newToken()),
                 new EncryptedSecret("k1", "c2VhbGVk"), null);
         produce(EventEnvelope.of(issued, 0));
         publishInvitationDelivery(issued, invitationId, invitee.email(), viaPlatform);
+        return issued;
     }
 
     private static InvitationAccepted accepted(UUID organizationId, UUID invitationId, TestUser user, List<String> roles, List<UUID> teamIds) {

@@ -11,6 +11,7 @@ import com.mongodb.client.model.Updates;
 import io.roster.events.EmailAddress;
 import io.roster.events.EventEnvelope;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.OrganizationCreated;
@@ -83,6 +84,9 @@ public class IdentityDirectory {
         } else if (event instanceof MemberRolesChanged e) {
             memberships.updateOne(Filters.eq("_id", key(e.organizationId(), e.userId())), Updates.set("roles", e.roles()));
         } else if (event instanceof MemberRemoved e) {
+            memberships.deleteOne(Filters.eq("_id", key(e.organizationId(), e.userId())));
+        } else if (event instanceof MemberExpired e) {
+            // the membership ended by itself: gone as a removed one
             memberships.deleteOne(Filters.eq("_id", key(e.organizationId(), e.userId())));
         } else if (event instanceof TeamCreated e) {
             teams.replaceOne(Filters.eq("_id", e.teamId().toString()),

@@ -3,6 +3,7 @@ package io.roster.invitation.directory;
 import com.mongodb.client.MongoDatabase;
 import io.roster.events.Topics;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.OrganizationCreated;
@@ -43,7 +44,7 @@ class IdentityEventConsumer {
     ConsumerDefinition identityDirectoryConsumer(IdentityDirectory directory, AppliedSequences directoryAppliedSequences) {
         EventHandlers handlers = EventHandlers.builder()
                 .onEach(List.of(OrganizationCreated.class, OrganizationRenamed.class, MemberAdded.class, MemberRolesChanged.class,
-                        MemberRemoved.class, TeamCreated.class, TeamRenamed.class, TeamDeleted.class, UserRegistered.class,
+                        MemberRemoved.class, MemberExpired.class, TeamCreated.class, TeamRenamed.class, TeamDeleted.class, UserRegistered.class,
                         UserEmailVerified.class, UserDeleted.class), (event, envelope) -> directory.project(envelope))
                 .build();
         return ConsumerDefinition.records(GROUP, List.of(Topics.IDENTITY), handlers, directoryAppliedSequences);

@@ -15,6 +15,7 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
+import java.time.Instant;
 import java.util.UUID;
 
 /**
@@ -42,11 +43,12 @@ class AcceptController {
                 .subscribeOn(Schedulers.boundedElastic());
     }
 
-    @ProblemCodes({ProblemCode.INVITATION_NOT_FOUND, ProblemCode.INVITATION_EXPIRED, ProblemCode.INVITATION_REVOKED, ProblemCode.INVITATION_DISABLED, ProblemCode.INVITATION_USED, ProblemCode.INVITATION_DECLINED, ProblemCode.QUOTA_EXHAUSTED, ProblemCode.EMAIL_MISMATCH, ProblemCode.EMAIL_NOT_VERIFIED, ProblemCode.ALREADY_MEMBER, ProblemCode.USER_IN_OTHER_ORGANIZATION})
+    @ProblemCodes({ProblemCode.INVITATION_NOT_FOUND, ProblemCode.INVITATION_EXPIRED, ProblemCode.INVITATION_REVOKED, ProblemCode.INVITATION_DISABLED, ProblemCode.INVITATION_USED, ProblemCode.INVITATION_DECLINED, ProblemCode.QUOTA_EXHAUSTED, ProblemCode.MEMBERSHIP_EXPIRED, ProblemCode.EMAIL_MISMATCH, ProblemCode.EMAIL_NOT_VERIFIED, ProblemCode.ALREADY_MEMBER, ProblemCode.USER_IN_OTHER_ORGANIZATION})
     @PostMapping("/accept")
     Mono<ResponseEntity<Accepted>> accept(@PathVariable String token, ServerWebExchange exchange) {
         return CurrentCaller.get().flatMap(caller -> commands.run(exchange, () -> acceptance.accept(token, caller)))
-                .map(sent -> sent.respond(ResponseEntity.ok(), new Accepted(sent.result().organizationId())));
+                .map(sent -> sent.respond(ResponseEntity.ok(), new Accepted(sent.result().organizationId(),
+                        sent.result().membershipExpiresAt())));
     }
 
     /**
@@ -61,7 +63,8 @@ class AcceptController {
                 .map(sent -> sent.respond(ResponseEntity.ok(), new Declined(sent.result(), InvitationStatus.DECLINED.json())));
     }
 
-    record Accepted(UUID organizationId) {
+    /** @param membershipExpiresAt when the new membership ends, or null for never */
+    record Accepted(UUID organizationId, Instant membershipExpiresAt) {
     }
 
     record Declined(UUID invitationId, String status) {

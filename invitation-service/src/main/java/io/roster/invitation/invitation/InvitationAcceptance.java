@@ -12,6 +12,7 @@ import io.roster.kit.web.RuleViolation;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -41,11 +42,18 @@ public class InvitationAcceptance {
         this.clock = clock;
     }
 
-    /** What an invitee may see before logging in: no address, only a hint of it. */
-    public record Preview(String organizationName, List<String> roles, String status, String emailHint) {
+    /**
+     * What an invitee may see before logging in: no address, only a hint of it.
+     *
+     * @param membershipExpiresAt when the membership gained by joining now would end (the terms' end date, or now plus
+     *                            their days), or null for never
+     */
+    public record Preview(String organizationName, List<String> roles, String status, String emailHint,
+                          Instant membershipExpiresAt) {
     }
 
-    public record Accepted(UUID organizationId) {
+    /** @param membershipExpiresAt the end of the membership the join gave, decided at the join; null for none */
+    public record Accepted(UUID organizationId, Instant membershipExpiresAt) {
     }
 
     /** @return empty for a token that is no invitation's nor link's (current) token */
@@ -59,11 +67,12 @@ public class InvitationAcceptance {
 
     public Optional<Preview> preview(String token) {
         String hash = SecretBox.hash(token);
+        Instant now = clock.instant();
         return lookup.byTokenHash(hash)
                 .map(entry -> new Preview(directory.organizationName(entry.organizationId()).orElse(null), entry.roles(),
-                        entry.effectiveStatus(clock.instant()), EmailAddress.mask(entry.email())))
+                        entry.effectiveStatus(now), EmailAddress.mask(entry.email()), entry.membership().endFor(now)))
                 .or(() -> links.preview(hash).map(link -> new Preview(link.organizationName(), link.roles(), link.status(),
-                        link.emailHint())));
+                        link.emailHint(), link.membershipExpiresAt())));
     }
 
     /**
@@ -78,7 +87,7 @@ public class InvitationAcceptance {
         var personal = lookup.byTokenHash(hash);
         if (personal.isEmpty()) {
             LinkJoins.Joined joined = links.join(hash, caller).orElseThrow(InvitationAcceptance::notFound);
-            return new Accepted(joined.organizationId());
+            return new Accepted(joined.organizationId(), joined.membershipExpiresAt());
         }
         InvitationLookup.Entry entry = personal.get();
         // refused before the command, so the invitation stays pending: accepted, it would read "accepted" while the
@@ -94,7 +103,7 @@ public class InvitationAcceptance {
         if (outcome.rejected()) {
             throw new RuleViolation(outcome.rejectedCode(), "This invitation was sent to another address than the one you are logged in with.");
         }
-        return new Accepted(outcome.organizationId());
+        return new Accepted(outcome.organizationId(), outcome.membershipExpiresAt());
     }
 
     /**

@@ -5,19 +5,23 @@ import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.EmailAddress;
 import io.roster.events.ProblemCode;
+import io.roster.events.invitation.MembershipTerms;
 import io.roster.invitation.directory.IdentityDirectory;
+import io.roster.invitation.terms.MembershipTermsFields;
 import io.roster.kit.access.OrganizationAccess;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
 import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.ValidOrganizationRole;
+import io.swagger.v3.oas.annotations.media.Schema;
 import jakarta.validation.Valid;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotEmpty;
 import jakarta.validation.constraints.NotNull;
 import jakarta.validation.constraints.Size;
+import org.openapitools.jackson.nullable.JsonNullable;
 import org.springframework.http.HttpStatus;
 import org.springframework.http.ResponseEntity;
 import org.springframework.web.bind.annotation.DeleteMapping;
@@ -36,6 +40,7 @@ import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Iterator;
 import java.util.List;
+import java.util.Optional;
 import java.util.UUID;
 
 /** Personal invitations of an organization: issue (1–20 addresses, reported one by one), resend, revoke; see also {@link InvitationResendController}. */
@@ -85,6 +90,8 @@ class InvitationController {
         }
         List<String> roles = request.roles().stream().distinct().toList();
         Instant expiresAt = expiresAt(request, clock.instant());
+        MembershipTerms membership = MembershipTermsFields.terms(request.membershipExpiresAt(), request.membershipDays(),
+                clock.instant());
         // invalid addresses are refused here; the others go to the issuer together, and are reported in request order
         List<InviteeRequest> requested = request.inviteesOrEmails();
         Rejected[] invalid = new Rejected[requested.size()];
@@ -99,7 +106,8 @@ class InvitationController {
                 invalid[i] = new Rejected(invitee.email(), ProblemCode.VALIDATION_FAILED.code(), "Not a valid email address.");
             }
         }
-        InvitationIssuer.Terms terms = new InvitationIssuer.Terms(organizationId, caller.userId(), roles, expiresAt, null);
+        InvitationIssuer.Terms terms = new InvitationIssuer.Terms(organizationId, caller.userId(), roles, expiresAt, null,
+                membership);
         Iterator<InvitationIssuer.Outcome> outcomes = issuer.issue(terms, invitees).iterator();
 
         List<Issued> issued = new ArrayList<>();
@@ -129,7 +137,7 @@ class InvitationController {
         })).map(sent -> sent.respond(ResponseEntity.ok(), sent.result()));
     }
 
-    /** Edits a pending invitation's roles, teams or expiry; the invitee's link keeps working. */
+    /** Edits a pending invitation's roles, teams, expiry or membership terms; the invitee's link keeps working. */
     @PatchMapping("/{invitationId}")
     Mono<ResponseEntity<Changed>> update(@PathVariable UUID organizationId, @PathVariable UUID invitationId,
                                          @Valid @RequestBody UpdateRequest request, ServerWebExchange exchange) {
@@ -141,8 +149,12 @@ class InvitationController {
             if (!unknownTeams.isEmpty()) {
                 throw ApiProblem.invalidField("teamIds", "not teams of this organization: " + unknownTeams);
             }
+            Optional<Instant> membershipExpiresAt = patch(request.membershipExpiresAt());
+            Optional<Integer> membershipDays = patch(request.membershipDays());
+            MembershipTermsFields.checkPatch(membershipExpiresAt, membershipDays, clock.instant());
             return commands.sendAndWait(new UpdateInvitationCommand(invitationId, organizationId, caller.userId(),
-                    request.roles() == null ? null : request.roles().stream().distinct().toList(), teamIds, request.expiresAt()));
+                    request.roles() == null ? null : request.roles().stream().distinct().toList(), teamIds, request.expiresAt(),
+                    membershipExpiresAt, membershipDays));
         })).map(sent -> sent.respond(ResponseEntity.ok(), new Changed(invitationId)));
     }
 
@@ -182,6 +194,11 @@ class InvitationController {
         return request.expiresAt();
     }
 
+    /** A merge-patch field as the command takes it: null when left out, empty when sent as null (removed). */
+    private static <T> Optional<T> patch(JsonNullable<T> field) {
+        return field == null || !field.isPresent() ? null : Optional.ofNullable(field.get());
+    }
+
     /** The invitee's own name part if given, else the request's (which {@code emails} share), else none. */
     private static String nameOr(String own, String shared) {
         String name = blankToNull(own);
@@ -204,7 +221,11 @@ class InvitationController {
             @NotEmpty List<@NotNull @ValidOrganizationRole String> roles,
             @Size(max = 100) List<@NotNull UUID> teamIds,
             @Min(1) @Max(720) Integer expiresInHours,
-            Instant expiresAt) {
+            Instant expiresAt,
+            @Schema(description = "The invitee's membership ends then (future, at most 10 years ahead); not with membershipDays.")
+            Instant membershipExpiresAt,
+            @Schema(description = "The invitee's membership ends this many days after they join; not with membershipExpiresAt.")
+            @Min(1) @Max(MembershipTerms.MAX_DAYS) Integer membershipDays) {
 
         List<InviteeRequest> inviteesOrEmails() {
             if (invitees != null && emails != null) {
@@ -221,10 +242,20 @@ class InvitationController {
     record InviteeRequest(@NotNull String email, @Size(max = 100) String firstName, @Size(max = 100) String lastName) {
     }
 
-    /** What to change in a pending invitation; a field left out stays as it is (an invitation always expires). */
+    /**
+     * What to change in a pending invitation; a field left out stays as it is (an invitation always expires). The
+     * membership terms are a JSON merge patch: null removes one, a value for one replaces the other.
+     */
+    @Schema(name = "InvitationPatch") // the link PATCH has an UpdateRequest too: one name per shape
     record UpdateRequest(@Size(min = 1) List<@NotNull @ValidOrganizationRole String> roles,
                          @Size(max = 100) List<@NotNull UUID> teamIds,
-                         Instant expiresAt) {
+                         Instant expiresAt,
+                         @Schema(implementation = Instant.class, nullable = true, description = "Left out: unchanged; "
+                                 + "null: none; a value (future, at most 10 years ahead) replaces membershipDays.")
+                         JsonNullable<Instant> membershipExpiresAt,
+                         @Schema(implementation = Integer.class, nullable = true, minimum = "1", maximum = "3650",
+                                 description = "Left out: unchanged; null: none; a value replaces membershipExpiresAt.")
+                         JsonNullable<@Min(1) @Max(MembershipTerms.MAX_DAYS) Integer> membershipDays) {
     }
 
     record Changed(UUID invitationId) {

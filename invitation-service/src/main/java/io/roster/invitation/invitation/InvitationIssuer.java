@@ -1,6 +1,7 @@
 package io.roster.invitation.invitation;
 
 import io.roster.events.ProblemCode;
+import io.roster.events.invitation.MembershipTerms;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.directory.SingleOrganization;
 import io.roster.invitation.token.InvitationTokens;
@@ -68,9 +69,16 @@ public class InvitationIssuer {
     /**
      * What every invitation of a batch shares.
      *
-     * @param bulkJobId the bulk CSV job, or null for personal invitations
+     * @param bulkJobId  the bulk CSV job, or null for personal invitations
+     * @param membership how long the invitees' memberships will last
      */
-    public record Terms(UUID organizationId, UUID actorId, List<String> roles, Instant expiresAt, UUID bulkJobId) {
+    public record Terms(UUID organizationId, UUID actorId, List<String> roles, Instant expiresAt, UUID bulkJobId,
+                        MembershipTerms membership) {
+
+        /** Memberships without end. */
+        public Terms(UUID organizationId, UUID actorId, List<String> roles, Instant expiresAt, UUID bulkJobId) {
+            this(organizationId, actorId, roles, expiresAt, bulkJobId, MembershipTerms.NONE);
+        }
     }
 
     /** What became of one address. */
@@ -181,7 +189,7 @@ public class InvitationIssuer {
             InvitationTokens.NewToken token = tokens.next();
             IssueInvitationCommand command = new IssueInvitationCommand(invitationId, terms.organizationId(), terms.actorId(),
                     invitee.email(), invitee.firstName(), invitee.lastName(), terms.roles(), invitee.teamIds(), terms.expiresAt(),
-                    token.hash(), token.sealed(), terms.bulkJobId());
+                    token.hash(), token.sealed(), terms.bulkJobId(), terms.membership());
             commands.sendAndWait(command);
             return new Attempt(index, new Issued(invitee.email(), invitationId, terms.expiresAt()), null);
         } catch (RuntimeException e) {

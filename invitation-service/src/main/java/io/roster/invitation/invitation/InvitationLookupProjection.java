@@ -4,9 +4,12 @@ import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationReminderSent;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.invitation.InvitationUpdated;
+import io.roster.events.invitation.MembershipTerms;
+import io.roster.invitation.settings.ReminderSettings;
 import io.roster.kit.lookup.RepairedLookup;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventHandler;
@@ -20,6 +23,7 @@ import org.springframework.context.annotation.Configuration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -39,6 +43,7 @@ class InvitationLookupProjection {
 
     private final InvitationLookup lookup;
     private final AddressClaims claims;
+    private final ReminderSettings reminders;
     private final boolean repairing;
 
     /**
@@ -46,9 +51,10 @@ class InvitationLookupProjection {
      *                  tracking processor retries; live, the events are stored whatever the write does, so a failure
      *                  is logged and left to the repair
      */
-    InvitationLookupProjection(InvitationLookup lookup, AddressClaims claims, boolean repairing) {
+    InvitationLookupProjection(InvitationLookup lookup, AddressClaims claims, ReminderSettings reminders, boolean repairing) {
         this.lookup = lookup;
         this.claims = claims;
+        this.reminders = reminders;
         this.repairing = repairing;
     }
 
@@ -56,13 +62,22 @@ class InvitationLookupProjection {
     @EventHandler
     void on(InvitationIssued event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
         issuedInThisBatch(batch).add(new InvitationLookup.NewEntry(event.invitationId(), event.organizationId(), event.email(),
-                event.firstName(), event.lastName(), event.roles(), event.tokenHash(), event.expiresAt(), sequence));
+                event.firstName(), event.lastName(), event.roles(), event.tokenHash(), event.expiresAt(), event.occurredAt(), sequence,
+                new MembershipTerms(event.membershipExpiresAt(), event.membershipDays())));
     }
 
     @EventHandler
     void on(InvitationResent event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
         writeIssued(batch);
-        lookup.resent(event.invitationId(), event.tokenHash(), event.expiresAt(), sequence);
+        Integer hours = reminders.hoursOf(event.organizationId()).orElse(null);
+        lookup.resent(event.invitationId(), event.tokenHash(), event.expiresAt(), event.occurredAt(),
+                ReminderDue.atOrNull(event.occurredAt(), event.expiresAt(), hours), sequence);
+    }
+
+    @EventHandler
+    void on(InvitationReminderSent event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
+        writeIssued(batch);
+        lookup.reminded(event.invitationId(), sequence);
     }
 
     @EventHandler
@@ -73,7 +88,10 @@ class InvitationLookupProjection {
     @EventHandler
     void on(InvitationUpdated event, @SequenceNumber long sequence, UnitOfWork<?> batch) {
         writeIssued(batch);
-        lookup.updated(event.invitationId(), event.roles(), event.expiresAt(), sequence);
+        lookup.updated(event.invitationId(), event.roles(), event.expiresAt(),
+                new MembershipTerms(event.membershipExpiresAt(), event.membershipDays()), sequence);
+        // a moved expiry moves the reminder
+        lookup.rescheduleReminder(event.invitationId(), reminders.hoursOf(event.organizationId()).orElse(null));
     }
 
     @EventHandler
@@ -120,7 +138,9 @@ class InvitationLookupProjection {
         List<InvitationLookup.NewEntry> writing = List.copyOf(entries);
         entries.clear();
         try {
-            lookup.issuedAll(writing);
+            // one settings read for the batch's organizations (a bulk upload's hundreds share one)
+            Map<UUID, Integer> hours = reminders.hoursOf(writing.stream().map(InvitationLookup.NewEntry::organizationId).distinct().toList());
+            lookup.issuedAll(writing, entry -> ReminderDue.atOrNull(entry.sentAt(), entry.expiresAt(), hours.get(entry.organizationId())));
         } catch (RuntimeException e) {
             if (repairing) {
                 throw e;
@@ -135,9 +155,9 @@ class InvitationLookupProjection {
     static class Processors {
 
         @Bean
-        ConfigurerModule invitationLookupProcessors(InvitationLookup lookup, AddressClaims claims) {
-            return RepairedLookup.processors(GROUP, new InvitationLookupProjection(lookup, claims, false),
-                    REPAIR_GROUP, new InvitationLookupProjection(lookup, claims, true));
+        ConfigurerModule invitationLookupProcessors(InvitationLookup lookup, AddressClaims claims, ReminderSettings reminders) {
+            return RepairedLookup.processors(GROUP, new InvitationLookupProjection(lookup, claims, reminders, false),
+                    REPAIR_GROUP, new InvitationLookupProjection(lookup, claims, reminders, true));
         }
     }
 }

@@ -10,6 +10,7 @@ import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationValidity;
 import io.roster.events.invitation.LinkAudience;
+import io.roster.events.invitation.MembershipTerms;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
@@ -18,10 +19,10 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
 import java.time.Instant;
-import java.util.HashSet;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Objects;
-import java.util.Set;
 import java.util.UUID;
 
 import static org.axonframework.modelling.command.AggregateLifecycle.apply;
@@ -48,7 +49,10 @@ class InvitationLink {
     private String tokenHash;
     private boolean enabled;
     private int used;
-    private Set<UUID> members = new HashSet<>();
+    /** Who joined, with the end of the membership each join gave (null: none). */
+    private Map<UUID, Instant> members = new HashMap<>();
+    /** How long the memberships of those who join last; each join's end is computed at the join. */
+    private MembershipTerms membership = MembershipTerms.NONE;
 
     InvitationLink() {
         // for Axon
@@ -58,9 +62,12 @@ class InvitationLink {
     InvitationLink(CreateInvitationLinkCommand command, Clock clock) {
         Instant now = clock.instant();
         validate(command.emails(), command.expiresAt(), command.quota(), 0, now);
+        MembershipTerms terms = command.membership() == null ? MembershipTerms.NONE : command.membership();
+        requireValid(terms, now);
         apply(new InvitationLinkCreated(UUID.randomUUID(), now, command.organizationId(), command.actorId(), command.linkId(),
                 command.name(), command.description(), List.copyOf(command.emails()), command.expiresAt(), command.quota(),
-                List.copyOf(command.roles()), List.copyOf(command.teamIds()), command.tokenHash(), command.token()));
+                List.copyOf(command.roles()), List.copyOf(command.teamIds()), command.tokenHash(), command.token(),
+                terms.expiresAt(), terms.days()));
     }
 
     @CommandHandler
@@ -75,13 +82,18 @@ class InvitationLink {
         List<String> newRoles = command.roles() != null ? List.copyOf(command.roles()) : roles;
         List<UUID> newTeams = command.teamIds() != null ? List.copyOf(command.teamIds()) : teamIds;
         validate(newEmails, command.expiresAt() == null ? null : newExpiry, newQuota, used, now);
+        MembershipTerms newMembership = membership.patched(command.membershipExpiresAt(), command.membershipDays());
+        if (!newMembership.equals(membership)) {
+            requireValid(newMembership, now);
+        }
         if (Objects.equals(newName, name) && Objects.equals(newDescription, description) && newEmails.equals(emails)
                 && Objects.equals(newExpiry, expiresAt) && Objects.equals(newQuota, quota) && newRoles.equals(roles)
-                && newTeams.equals(teamIds)) {
+                && newTeams.equals(teamIds) && newMembership.equals(membership)) {
             return;
         }
         apply(new InvitationLinkUpdated(UUID.randomUUID(), now, organizationId, command.actorId(), linkId, newName,
-                newDescription, newEmails, newExpiry, newQuota, newRoles, newTeams));
+                newDescription, newEmails, newExpiry, newQuota, newRoles, newTeams, newMembership.expiresAt(),
+                newMembership.days()));
     }
 
     @CommandHandler
@@ -100,8 +112,8 @@ class InvitationLink {
         if (!command.tokenHash().equals(tokenHash)) {
             throw new RuleViolation(ProblemCode.INVITATION_NOT_FOUND, "This invitation link is not valid.");
         }
-        if (members.contains(command.userId())) {
-            return new LinkUse(organizationId, null);
+        if (members.containsKey(command.userId())) {
+            return new LinkUse(organizationId, null, members.get(command.userId()));
         }
         if (command.alreadyMember()) {
             throw new RuleViolation(ProblemCode.ALREADY_MEMBER, "You are already a member of this organization.");
@@ -119,14 +131,20 @@ class InvitationLink {
                     command.userId(), email, refusal.code()));
             return new LinkUse(organizationId, refusal);
         }
+        if (membership.lapsedAt(now)) {
+            // before the quota and recorded nowhere: no place of the link is spent on a membership already over
+            throw new RuleViolation(ProblemCode.MEMBERSHIP_EXPIRED, "The membership this invitation link offers ended on "
+                    + membership.expiresAt() + "; ask an admin of the organization for a new link.");
+        }
         // the quota last: a refused address never learns whether the link is used up, and never uses it up
         validity = InvitationValidity.ofLink(enabled, expiresAt, quota, used, now);
         if (!validity.usable()) {
             throw new RuleViolation(validity.code().orElseThrow(), validity.detail());
         }
+        // the end is decided once, here: the identity service takes it as it is, however late it applies the join
         apply(new InvitationLinkUsed(UUID.randomUUID(), now, organizationId, command.userId(), linkId, command.userId(),
-                email, roles, teamIds, used + 1));
-        return new LinkUse(organizationId, null);
+                email, roles, teamIds, used + 1, membership.endFor(now)));
+        return new LinkUse(organizationId, null, members.get(command.userId()));
     }
 
     private static void validate(List<String> emails, Instant expiresAt, Integer quota, int used, Instant now) {
@@ -139,6 +157,13 @@ class InvitationLink {
         if (quota != null && (quota < 1 || quota < used)) {
             throw RuleViolation.invalidField("quota", "must be at least 1 and at least the " + used + " uses so far");
         }
+    }
+
+    /** Terms that can be set at {@code now}, else validation_failed naming the field. */
+    private static void requireValid(MembershipTerms terms, Instant now) {
+        terms.problemAt(now).ifPresent(problem -> {
+            throw RuleViolation.invalidField(problem.field(), problem.message());
+        });
     }
 
     private void requireOrganization(UUID organization) {
@@ -160,6 +185,7 @@ class InvitationLink {
         teamIds = event.teamIds();
         tokenHash = event.tokenHash();
         enabled = true;
+        membership = new MembershipTerms(event.membershipExpiresAt(), event.membershipDays());
     }
 
     @EventSourcingHandler
@@ -171,6 +197,7 @@ class InvitationLink {
         quota = event.quota();
         roles = event.roles();
         teamIds = event.teamIds();
+        membership = new MembershipTerms(event.membershipExpiresAt(), event.membershipDays());
     }
 
     @EventSourcingHandler
@@ -186,6 +213,6 @@ class InvitationLink {
     @EventSourcingHandler
     void on(InvitationLinkUsed event) {
         used = event.used();
-        members.add(event.userId());
+        members.put(event.userId(), event.membershipExpiresAt());
     }
 }

@@ -3,6 +3,8 @@ package io.roster.invitation.link;
 import io.roster.kit.openapi.SuccessStatus;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.events.invitation.LinkAudience;
+import io.roster.events.invitation.MembershipTerms;
+import io.roster.invitation.terms.MembershipTermsFields;
 import io.roster.invitation.config.InvitationProperties;
 import io.roster.invitation.directory.IdentityDirectory;
 import io.roster.invitation.token.InvitationTokens;
@@ -14,6 +16,7 @@ import io.roster.kit.security.RosterPrincipal;
 import io.roster.kit.web.ApiProblem;
 import io.roster.kit.web.ValidOrganizationRole;
 import jakarta.validation.Valid;
+import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import jakarta.validation.constraints.NotBlank;
 import jakarta.validation.constraints.NotEmpty;
@@ -35,6 +38,7 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.net.URI;
+import java.time.Clock;
 import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
@@ -55,9 +59,11 @@ class InvitationLinkController {
     private final LinkLookup lookup;
     private final InvitationTokens tokens;
     private final InvitationProperties properties;
+    private final Clock clock;
 
     InvitationLinkController(Commands commands, OrganizationAccess access, IdentityDirectory directory, LinkLookup lookup,
-                             InvitationTokens tokens, InvitationProperties properties) {
+                             InvitationTokens tokens, InvitationProperties properties, Clock clock) {
+        this.clock = clock;
         this.commands = commands;
         this.access = access;
         this.directory = directory;
@@ -73,10 +79,12 @@ class InvitationLinkController {
         UUID linkId = UUID.randomUUID();
         return asManager(organizationId, exchange, caller -> {
             List<UUID> teamIds = teams(organizationId, request.teamIds());
+            MembershipTerms membership = MembershipTermsFields.terms(request.membershipExpiresAt(), request.membershipDays(),
+                    clock.instant());
             InvitationTokens.NewToken token = tokens.next();
             commands.sendAndWait(new CreateInvitationLinkCommand(linkId, organizationId, caller.userId(),
                     request.name().strip(), request.description(), patterns(request.emails()), request.expiresAt(), request.quota(),
-                    request.roles().stream().distinct().toList(), teamIds, token.hash(), token.sealed()));
+                    request.roles().stream().distinct().toList(), teamIds, token.hash(), token.sealed(), membership));
             return new Created(linkId, properties.inviteUrl(tokens.open(token.sealed())));
         }).map(sent -> sent.respond(ResponseEntity.created(URI.create("/api/v1/organizations/" + organizationId + "/invitation-links/" + linkId)),
                 sent.result()));
@@ -88,10 +96,14 @@ class InvitationLinkController {
         return asManager(organizationId, exchange, caller -> {
             existing(organizationId, linkId);
             List<UUID> teamIds = request.teamIds() == null ? null : teams(organizationId, request.teamIds());
+            Optional<Instant> membershipExpiresAt = patch(request.membershipExpiresAt());
+            Optional<Integer> membershipDays = patch(request.membershipDays());
+            MembershipTermsFields.checkPatch(membershipExpiresAt, membershipDays, clock.instant());
             return commands.sendAndWait(new UpdateInvitationLinkCommand(linkId, organizationId, caller.userId(),
                     request.name() == null ? null : request.name().strip(), request.description(),
                     request.emails() == null ? null : patterns(request.emails()), patch(request.expiresAt()), patch(request.quota()),
-                    request.roles() == null ? null : request.roles().stream().distinct().toList(), teamIds));
+                    request.roles() == null ? null : request.roles().stream().distinct().toList(), teamIds,
+                    membershipExpiresAt, membershipDays));
         }).map(sent -> sent.respond(ResponseEntity.ok(), new Changed(linkId)));
     }
 
@@ -159,9 +171,14 @@ class InvitationLinkController {
                          Instant expiresAt,
                          @Min(1) Integer quota,
                          @NotEmpty List<@NotNull @ValidOrganizationRole String> roles,
-                         @Size(max = 100) List<@NotNull UUID> teamIds) {
+                         @Size(max = 100) List<@NotNull UUID> teamIds,
+                         @Schema(description = "Memberships through the link end then (future, at most 10 years ahead); not with membershipDays.")
+                         Instant membershipExpiresAt,
+                         @Schema(description = "Memberships through the link end this many days after each join; not with membershipExpiresAt.")
+                         @Min(1) @Max(MembershipTerms.MAX_DAYS) Integer membershipDays) {
     }
 
+    @Schema(name = "InvitationLinkPatch") // the invitation PATCH has an UpdateRequest too: one name per shape
     record UpdateRequest(@Size(min = 1, max = 200) String name,
                          @Size(max = 1000) String description,
                          @Size(max = 100) List<@NotNull String> emails,
@@ -172,7 +189,13 @@ class InvitationLinkController {
                                  description = "Left out: unchanged; null: no quota. At least the uses so far.")
                          JsonNullable<@Min(1) Integer> quota,
                          @Size(min = 1) List<@NotNull @ValidOrganizationRole String> roles,
-                         @Size(max = 100) List<@NotNull UUID> teamIds) {
+                         @Size(max = 100) List<@NotNull UUID> teamIds,
+                         @Schema(implementation = Instant.class, nullable = true, description = "Left out: unchanged; "
+                                 + "null: none; a value (future, at most 10 years ahead) replaces membershipDays.")
+                         JsonNullable<Instant> membershipExpiresAt,
+                         @Schema(implementation = Integer.class, nullable = true, minimum = "1", maximum = "3650",
+                                 description = "Left out: unchanged; null: none; a value replaces membershipExpiresAt.")
+                         JsonNullable<@Min(1) @Max(MembershipTerms.MAX_DAYS) Integer> membershipDays) {
     }
 
     record StatusRequest(@NotNull @Pattern(regexp = "enabled|disabled", message = "must be enabled or disabled") String status) {

@@ -9,6 +9,7 @@ import io.roster.kit.web.RuleViolation;
 import org.springframework.stereotype.Component;
 
 import java.time.Clock;
+import java.time.Instant;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
@@ -32,15 +33,19 @@ public class LinkJoins {
         this.clock = clock;
     }
 
-    public record Preview(String organizationName, List<String> roles, String status, String emailHint) {
+    /** @param membershipExpiresAt when a membership gained by joining now would end, or null for never */
+    public record Preview(String organizationName, List<String> roles, String status, String emailHint,
+                          Instant membershipExpiresAt) {
     }
 
-    public record Joined(UUID organizationId) {
+    /** @param membershipExpiresAt the end of the membership the join gave, or null for none */
+    public record Joined(UUID organizationId, Instant membershipExpiresAt) {
     }
 
     public Optional<Preview> preview(String tokenHash) {
+        Instant now = clock.instant();
         return lookup.byTokenHash(tokenHash).map(link -> new Preview(directory.organizationName(link.organizationId()).orElse(null),
-                link.roles(), link.status(clock.instant()), EmailPatterns.hint(link.emails())));
+                link.roles(), link.status(now), EmailPatterns.hint(link.emails()), link.membership().endFor(now)));
     }
 
     /**
@@ -66,7 +71,7 @@ public class LinkJoins {
                     ? "Verify your email address before joining through this link."
                     : "This invitation link is not for the address you are logged in with.");
         }
-        return Optional.of(new Joined(use.organizationId()));
+        return Optional.of(new Joined(use.organizationId(), use.membershipExpiresAt()));
     }
 
     /**

@@ -11,6 +11,7 @@ import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EncryptedSecret;
 import io.roster.events.invitation.InvitationValidity;
+import io.roster.events.invitation.MembershipTerms;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -35,6 +36,8 @@ class LinkLookup {
 
     private static final String TERMS_SEQUENCE = "termsSequence";
     private static final String ENABLED_SEQUENCE = "enabledSequence";
+    private static final String MEMBERSHIP_EXPIRES_AT = "membershipExpiresAt";
+    private static final String MEMBERSHIP_DAYS = "membershipDays";
 
     private final MongoCollection<Document> links;
 
@@ -44,7 +47,7 @@ class LinkLookup {
     }
 
     record Entry(UUID linkId, UUID organizationId, List<String> roles, List<String> emails, Instant expiresAt,
-                 Integer quota, int used, boolean enabled, EncryptedSecret token) {
+                 Integer quota, int used, boolean enabled, EncryptedSecret token, MembershipTerms membership) {
 
         String status(Instant now) {
             return InvitationValidity.ofLink(enabled, expiresAt, quota, used, now).linkStatus();
@@ -52,7 +55,7 @@ class LinkLookup {
     }
 
     void created(UUID linkId, UUID organizationId, List<String> roles, List<String> emails, Instant expiresAt, Integer quota,
-                 String tokenHash, EncryptedSecret token, long sequence) {
+                 String tokenHash, EncryptedSecret token, MembershipTerms membership, long sequence) {
         try {
             links.updateOne(withId(linkId), Updates.combine(
                             Updates.setOnInsert("organizationId", organizationId.toString()),
@@ -60,6 +63,8 @@ class LinkLookup {
                             Updates.setOnInsert("emails", emails),
                             Updates.setOnInsert("expiresAt", expiresAt == null ? null : Date.from(expiresAt)),
                             Updates.setOnInsert("quota", quota),
+                            Updates.setOnInsert(MEMBERSHIP_EXPIRES_AT, dateOrNull(membership.expiresAt())),
+                            Updates.setOnInsert(MEMBERSHIP_DAYS, membership.days()),
                             Updates.setOnInsert(TERMS_SEQUENCE, sequence),
                             Updates.setOnInsert("used", 0),
                             Updates.setOnInsert("enabled", true),
@@ -76,10 +81,13 @@ class LinkLookup {
         }
     }
 
-    void updated(UUID linkId, List<String> roles, List<String> emails, Instant expiresAt, Integer quota, long sequence) {
+    void updated(UUID linkId, List<String> roles, List<String> emails, Instant expiresAt, Integer quota,
+                 MembershipTerms membership, long sequence) {
         links.updateOne(Filters.and(withId(linkId), olderThan(TERMS_SEQUENCE, sequence)), Updates.combine(
                 Updates.set("roles", roles), Updates.set("emails", emails),
                 Updates.set("expiresAt", expiresAt == null ? null : Date.from(expiresAt)), Updates.set("quota", quota),
+                Updates.set(MEMBERSHIP_EXPIRES_AT, dateOrNull(membership.expiresAt())),
+                Updates.set(MEMBERSHIP_DAYS, membership.days()),
                 Updates.set(TERMS_SEQUENCE, sequence)));
     }
 
@@ -109,7 +117,16 @@ class LinkLookup {
         return Optional.of(new Entry(UUID.fromString(d.getString("_id")), UUID.fromString(d.getString("organizationId")),
                 d.getList("roles", String.class, List.of()), d.getList("emails", String.class, List.of()),
                 expiresAt == null ? null : expiresAt.toInstant(), d.getInteger("quota"), d.getInteger("used", 0),
-                d.getBoolean("enabled", true), new EncryptedSecret(d.getString("tokenKeyId"), d.getString("tokenCiphertext"))));
+                d.getBoolean("enabled", true), new EncryptedSecret(d.getString("tokenKeyId"), d.getString("tokenCiphertext")),
+                new MembershipTerms(instantOrNull(d.getDate(MEMBERSHIP_EXPIRES_AT)), d.getInteger(MEMBERSHIP_DAYS))));
+    }
+
+    private static Date dateOrNull(Instant instant) {
+        return instant == null ? null : Date.from(instant);
+    }
+
+    private static Instant instantOrNull(Date date) {
+        return date == null ? null : date.toInstant();
     }
 
     private static Bson withId(UUID linkId) {

@@ -5,6 +5,7 @@ import io.roster.events.invitation.InvitationLinkDisabled;
 import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
+import io.roster.events.invitation.MembershipTerms;
 import io.roster.kit.lookup.RepairedLookup;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.eventhandling.EventHandler;
@@ -31,12 +32,13 @@ class LinkLookupProjection {
     @EventHandler
     void on(InvitationLinkCreated event, @SequenceNumber long sequence) {
         lookup.created(event.linkId(), event.organizationId(), event.roles(), event.emails(), event.expiresAt(), event.quota(),
-                event.tokenHash(), event.token(), sequence);
+                event.tokenHash(), event.token(), new MembershipTerms(event.membershipExpiresAt(), event.membershipDays()), sequence);
     }
 
     @EventHandler
     void on(InvitationLinkUpdated event, @SequenceNumber long sequence) {
-        lookup.updated(event.linkId(), event.roles(), event.emails(), event.expiresAt(), event.quota(), sequence);
+        lookup.updated(event.linkId(), event.roles(), event.emails(), event.expiresAt(), event.quota(),
+                new MembershipTerms(event.membershipExpiresAt(), event.membershipDays()), sequence);
     }
 
     @EventHandler

@@ -3,7 +3,8 @@ package io.roster.invitation.settings;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
-import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOptions;
+import com.mongodb.client.model.Updates;
 import org.bson.Document;
 import org.springframework.beans.factory.annotation.Value;
 import org.springframework.stereotype.Component;
@@ -46,13 +47,13 @@ public class AfterJoinUrls {
 
     /** Sets (or, with null, removes) the organization's own address; the caller checked who may. */
     public void set(UUID organizationId, String url) {
+        // one field of the organization's settings document: the others (ReminderSettings') stay as they are
         if (url == null) {
-            settings.deleteOne(Filters.eq("_id", organizationId.toString()));
+            settings.updateOne(Filters.eq("_id", organizationId.toString()), Updates.unset("afterJoinUrl"));
             return;
         }
-        settings.replaceOne(Filters.eq("_id", organizationId.toString()),
-                new Document("_id", organizationId.toString()).append("afterJoinUrl", requireValid(url)),
-                new ReplaceOptions().upsert(true));
+        settings.updateOne(Filters.eq("_id", organizationId.toString()), Updates.set("afterJoinUrl", requireValid(url)),
+                new UpdateOptions().upsert(true));
     }
 
     /** An absolute http(s) URL without a fragment, at most {@value #MAX_LENGTH} characters. */

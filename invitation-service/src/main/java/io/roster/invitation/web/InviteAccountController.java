@@ -11,6 +11,8 @@ import org.springframework.web.reactive.result.view.Rendering;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import java.time.Clock;
+
 import java.util.List;
 
 /**
@@ -26,8 +28,11 @@ class InviteAccountController {
     private final InvitationAcceptance acceptance;
     private final PageSession session;
     private final InvitePagesProperties properties;
+    private final Clock clock;
 
-    InviteAccountController(InvitationAcceptance acceptance, PageSession session, InvitePagesProperties properties) {
+    InviteAccountController(InvitationAcceptance acceptance, PageSession session, InvitePagesProperties properties,
+                            Clock clock) {
+        this.clock = clock;
         this.acceptance = acceptance;
         this.session = session;
         this.properties = properties;
@@ -72,7 +77,7 @@ class InviteAccountController {
         return InviteCookies.invitation(exchange)
                 .map(token -> InvitePageController.preview(acceptance, token)
                         .map(preview -> {
-                            PageProblem problem = PageProblem.ofStatus(preview.status());
+                            PageProblem problem = PageProblem.ofPreview(preview, clock.instant());
                             if (problem != null) {
                                 return InvitePageController.problemPage(problem)
                                         .modelAttribute("organizationName", preview.organizationName()).build();

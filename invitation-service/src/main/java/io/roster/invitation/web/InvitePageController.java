@@ -19,6 +19,11 @@ import reactor.core.publisher.Mono;
 import reactor.core.scheduler.Schedulers;
 
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
+import java.time.ZoneOffset;
+import java.time.format.DateTimeFormatter;
+import java.util.Locale;
 import java.util.List;
 import java.util.Optional;
 
@@ -32,13 +37,18 @@ import java.util.Optional;
 class InvitePageController {
 
     static final String NOT_FOUND = ProblemCode.INVITATION_NOT_FOUND.code();
+    private static final DateTimeFormatter END_FORMAT =
+            DateTimeFormatter.ofPattern("d MMMM uuuu 'at' HH:mm 'UTC'", Locale.ENGLISH).withZone(ZoneOffset.UTC);
 
     private final InvitationAcceptance acceptance;
     private final Commands commands;
     private final PageSession session;
     private final AfterJoinUrls afterJoin;
+    private final Clock clock;
 
-    InvitePageController(InvitationAcceptance acceptance, Commands commands, PageSession session, AfterJoinUrls afterJoin) {
+    InvitePageController(InvitationAcceptance acceptance, Commands commands, PageSession session, AfterJoinUrls afterJoin,
+                         Clock clock) {
+        this.clock = clock;
         this.acceptance = acceptance;
         this.commands = commands;
         this.session = session;
@@ -52,8 +62,8 @@ class InvitePageController {
         }
         return preview(acceptance, token)
                 .flatMap(preview -> session.caller(exchange)
-                        .map(caller -> acceptPage(token, preview, caller))
-                        .switchIfEmpty(Mono.fromSupplier(() -> toLoginOrSignUp(token, preview, exchange))))
+                        .map(caller -> acceptPage(token, preview, caller, clock.instant()))
+                        .switchIfEmpty(Mono.fromSupplier(() -> toLoginOrSignUp(token, preview, exchange, clock.instant()))))
                 .switchIfEmpty(Mono.fromSupplier(() -> problemPage(PageProblem.of(NOT_FOUND)).build()));
     }
 
@@ -72,6 +82,7 @@ class InvitePageController {
                                     .modelAttribute("organizationName", preview.map(InvitationAcceptance.Preview::organizationName).orElse(null))
                                     .modelAttribute("roles", preview.map(InvitationAcceptance.Preview::roles).orElse(List.of()))
                                     .modelAttribute("callerEmail", caller.email())
+                                    .modelAttribute("membershipEndsOn", endsOn(accepted.membershipExpiresAt()))
                                     // on to the product, not a dead-end page: a link and a refresh, as the pages' form-action
                                     // policy ('self') would stop a browser from following a redirect of the form's POST
                                     .modelAttribute("continueTo", afterJoin.forJoined(accepted.organizationId())
@@ -93,10 +104,11 @@ class InvitePageController {
                 .flatMap(Mono::justOrEmpty);
     }
 
-    private static Rendering acceptPage(String token, InvitationAcceptance.Preview preview, RosterPrincipal caller) {
+    private static Rendering acceptPage(String token, InvitationAcceptance.Preview preview, RosterPrincipal caller,
+                                        Instant now) {
         // "accepted" may be this visitor's own acceptance (signing up with the invitation accepts it): accepting
         // again as them answers the same result, as anyone else it answers invitation_used
-        PageProblem problem = "accepted".equals(preview.status()) ? null : PageProblem.ofStatus(preview.status());
+        PageProblem problem = "accepted".equals(preview.status()) ? null : PageProblem.ofPreview(preview, now);
         if (problem != null) {
             return problemPage(problem).modelAttribute("organizationName", preview.organizationName())
                     .modelAttribute("callerEmail", caller.email()).modelAttribute("token", token).build();
@@ -107,8 +119,9 @@ class InvitePageController {
                 .build();
     }
 
-    private static Rendering toLoginOrSignUp(String token, InvitationAcceptance.Preview preview, ServerWebExchange exchange) {
-        PageProblem problem = PageProblem.ofStatus(preview.status());
+    private static Rendering toLoginOrSignUp(String token, InvitationAcceptance.Preview preview, ServerWebExchange exchange,
+                                             Instant now) {
+        PageProblem problem = PageProblem.ofPreview(preview, now);
         if (problem != null) {
             return problemPage(problem).modelAttribute("organizationName", preview.organizationName()).build();
         }
@@ -119,7 +132,13 @@ class InvitePageController {
     static Rendering.Builder<?> withPreview(Rendering.Builder<?> page, InvitationAcceptance.Preview preview) {
         return page.modelAttribute("organizationName", preview.organizationName())
                 .modelAttribute("roles", preview.roles())
-                .modelAttribute("emailHint", preview.emailHint());
+                .modelAttribute("emailHint", preview.emailHint())
+                .modelAttribute("membershipEndsOn", endsOn(preview.membershipExpiresAt()));
+    }
+
+    /** A membership's end as the pages say it ("25 February 2027 at 19:03 UTC"), or null for none. */
+    static String endsOn(Instant end) {
+        return end == null ? null : END_FORMAT.format(end);
     }
 
     static Rendering.Builder<?> problemPage(PageProblem problem) {

@@ -2,8 +2,10 @@ package io.roster.invitation.web;
 
 import io.roster.events.ProblemCode;
 import io.roster.events.invitation.InvitationValidity;
+import io.roster.invitation.invitation.InvitationAcceptance;
 import org.springframework.http.HttpStatus;
 
+import java.time.Instant;
 import java.util.Map;
 
 /**
@@ -25,6 +27,8 @@ record PageProblem(HttpStatus status, String code, String title, String advice) 
                     "Ask an admin of the organization for a working link."}),
             Map.entry("invitation_used", new String[] {"This invitation was already used",
                     "If you accepted it yourself, you are a member already: log in to the product."}),
+            Map.entry("membership_expired", new String[] {"The membership this invitation offers has ended",
+                    "It was to end on a date that has passed. Ask an admin of the organization for a new invitation."}),
             Map.entry("quota_exhausted", new String[] {"This invitation link is used up",
                     "It has been used as often as it allows. Ask an admin of the organization for another one."}),
             Map.entry("email_mismatch", new String[] {"This invitation is for another address",
@@ -46,5 +50,17 @@ record PageProblem(HttpStatus status, String code, String title, String advice) 
     /** @return the problem of a previewed invitation that cannot be accepted, or null when it can */
     static PageProblem ofStatus(String status) {
         return InvitationValidity.ofStatus(status).code().map(code -> of(code.code())).orElse(null);
+    }
+
+    /**
+     * @return the problem of a previewed invitation that cannot be accepted at {@code now}, its status's or a membership
+     * that would already be over ({@code membership_expired}), or null when it can
+     */
+    static PageProblem ofPreview(InvitationAcceptance.Preview preview, Instant now) {
+        PageProblem problem = ofStatus(preview.status());
+        if (problem == null && preview.membershipExpiresAt() != null && !preview.membershipExpiresAt().isAfter(now)) {
+            return of(ProblemCode.MEMBERSHIP_EXPIRED.code());
+        }
+        return problem;
     }
 }

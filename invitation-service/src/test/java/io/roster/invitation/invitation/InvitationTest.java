@@ -218,7 +218,7 @@ class InvitationTest {
         fixture.given(issued(), accepted)
                 .when(new AcceptInvitationCommand(invitationId, "hash-1", invitee, "ann@example.com"))
                 .expectNoEvents()
-                .expectResultMessagePayload(AcceptOutcome.accepted(organizationId));
+                .expectResultMessagePayload(AcceptOutcome.accepted(organizationId, null));
         fixture.given(issued(), accepted)
                 .when(new AcceptInvitationCommand(invitationId, "hash-1", UUID.randomUUID(), "ann@example.com"))
                 .expectNoEvents().expectException(code("invitation_used"));

@@ -215,7 +215,7 @@ public class DeliveryQueue {
     }
 
     /**
-     * An invitation's emails triggered before {@code before} are pointless now (their link stopped working,
+     * An invitation's emails (invitation, resend, reminder) triggered before {@code before} are pointless now (their link stopped working,
      * or the invitation ended): those still waiting are cancelled, those a worker holds are marked so that
      * they are cancelled rather than retried if their attempt fails. One a worker is sending goes out.
      *
@@ -225,7 +225,8 @@ public class DeliveryQueue {
         documents.ensureIndexes();
         Bson earlierEmails = and(
                 eq("invitationId", invitationId.toString()),
-                in("kind", kindValue(NotificationKind.INVITATION), kindValue(NotificationKind.INVITATION_RESENT)),
+                in("kind", kindValue(NotificationKind.INVITATION), kindValue(NotificationKind.INVITATION_RESENT),
+                        kindValue(NotificationKind.INVITATION_REMINDER)),
                 lt("eventOccurredAt", date(before)));
         // every unfinished one is marked first, waiting ones too: one that a worker claims between this write and the
         // next (a retry falling due) is then cancelled by that worker instead of slipping past both writes and

@@ -7,6 +7,7 @@ import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.RosterEvent;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import org.bson.Document;
@@ -43,6 +44,9 @@ public class MembershipProjection {
                     Updates.set("roles", changed.roles() == null ? List.of() : changed.roles()));
         } else if (event instanceof MemberRemoved removed) {
             collection.deleteOne(Filters.eq("_id", key(removed.organizationId(), removed.userId())));
+        } else if (event instanceof MemberExpired expired) {
+            // the membership ended by itself: gone as a removed one
+            collection.deleteOne(Filters.eq("_id", key(expired.organizationId(), expired.userId())));
         }
     }
 

@@ -12,6 +12,7 @@ import io.roster.events.identity.PasswordResetRequested;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationReminderSent;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.notification.NotificationKind;
 import io.roster.kit.secrets.SecretBox;
@@ -70,6 +71,7 @@ public class EmailComposer {
             return switch (delivery.kind()) {
                 case INVITATION -> invitation(delivery, event(delivery, InvitationIssued.class));
                 case INVITATION_RESENT -> invitationResent(delivery, event(delivery, InvitationResent.class));
+                case INVITATION_REMINDER -> invitationReminder(delivery, event(delivery, InvitationReminderSent.class));
                 case ACCOUNT_SETUP -> accountSetup(delivery, event(delivery, AccountSetupRequested.class));
                 case EMAIL_VERIFICATION -> emailVerification(delivery, event(delivery, EmailVerificationRequested.class));
                 case PASSWORD_RESET, ADDRESS_CLAIM -> passwordReset(delivery, event(delivery, PasswordResetRequested.class));
@@ -114,6 +116,23 @@ public class EmailComposer {
             model.put("link", links.invitation(token));
             model.put("expiresAt", format(e.expiresAt()));
             return ready(e.email(), NotificationKind.INVITATION_RESENT, model);
+        });
+    }
+
+    /** The one reminder before expiry, with the same link as the last invitation email (the same sealed token). */
+    private Composition invitationReminder(EmailSource delivery, InvitationReminderSent e) {
+        Optional<String> organization = organizations.name(e.organizationId());
+        if (organization.isEmpty()) {
+            return waitingForOrganization(e.organizationId());
+        }
+        if (expired(e.expiresAt())) {
+            return new Composition.Cancelled("the invitation expired before its reminder could be sent");
+        }
+        return withToken(e.token(), token -> {
+            Map<String, Object> model = model(e.email(), organization.get(), null);
+            model.put("link", links.invitation(token));
+            model.put("expiresAt", format(e.expiresAt()));
+            return ready(e.email(), NotificationKind.INVITATION_REMINDER, model);
         });
     }
 

@@ -13,6 +13,7 @@ import io.roster.events.identity.RemovalReason;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationReminderSent;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
@@ -40,11 +41,12 @@ import java.util.UUID;
  * below its aggregate's last sequence taken in ({@code applied-sequences-v1}); one taken in again after a crash
  * finds its delivery (keyed by the event id) and records nothing, so no email is ever sent twice. The email itself is sent by the delivery workers.
  *
- * <p>Which events email whom: InvitationIssued and InvitationResent the invitee; AccountSetupRequested
+ * <p>Which events email whom: InvitationIssued, InvitationResent and InvitationReminderSent the invitee (the reminder
+ * with the link of the last invitation email: it carries the same sealed token); AccountSetupRequested
  * EmailVerificationRequested and PasswordResetRequested the user; MemberAdded the new member (welcome), except the creator of
  * an organization joining it; MemberRemoved the removed member, only when an admin removed them (not when
  * they left, nor when their account was deleted). An invitation resent, revoked, accepted or expired
- * cancels its earlier invitation emails not sent yet: their link no longer works (a resend after an expiry
+ * cancels its earlier invitation and reminder emails not sent yet: their link no longer works (a resend after an expiry
  * reopens the invitation: only emails triggered before an event are affected).
  */
 @Component
@@ -102,6 +104,10 @@ class EventIntake {
         }
         if (event instanceof InvitationResent e) {
             return Optional.of(Delivery.pending(id, envelope, topic, NotificationKind.INVITATION_RESENT, e.email(), null, e.invitationId(), now));
+        }
+        if (event instanceof InvitationReminderSent e) {
+            return Optional.of(Delivery.pending(id, envelope, topic, NotificationKind.INVITATION_REMINDER, e.email(), null,
+                    e.invitationId(), now));
         }
         if (event instanceof AccountSetupRequested e) {
             return Optional.of(Delivery.pending(id, envelope, topic, NotificationKind.ACCOUNT_SETUP, e.email(), e.userId(), null, now));

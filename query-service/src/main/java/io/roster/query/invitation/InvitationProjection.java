@@ -17,6 +17,7 @@ import io.roster.query.consumer.VersionedCollection;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.Date;
 import java.util.Locale;
 import java.util.UUID;
@@ -52,6 +53,7 @@ public class InvitationProjection implements Projection {
                     Updates.set("invitedBy", issued.actorId() == null ? null : issued.actorId().toString()),
                     Updates.set("createdAt", Date.from(issued.occurredAt())),
                     Updates.max("expiresAt", Date.from(issued.expiresAt())),
+                    terms(issued.membershipExpiresAt(), issued.membershipDays()),
                     Updates.setOnInsert("resendCount", 0),
                     Updates.setOnInsert("status", "pending")));
         } else if (envelope.event() instanceof InvitationResent resent) {
@@ -65,7 +67,8 @@ public class InvitationProjection implements Projection {
             update(updated.invitationId(), Updates.combine(
                     Updates.set("roles", updated.roles()),
                     Updates.set("teamIds", updated.teamIds().stream().map(UUID::toString).toList()),
-                    Updates.set("expiresAt", Date.from(updated.expiresAt()))));
+                    Updates.set("expiresAt", Date.from(updated.expiresAt())),
+                    terms(updated.membershipExpiresAt(), updated.membershipDays())));
         } else if (envelope.event() instanceof InvitationDeclined declined) {
             update(declined.invitationId(), Updates.combine(Updates.set("status", "declined"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof InvitationExpired expired) {
@@ -79,6 +82,13 @@ public class InvitationProjection implements Projection {
             update(sent.invitationId(), Updates.combine(Updates.max("lastSentAt", Date.from(sent.occurredAt())),
                     Updates.setOnInsert("resendCount", 0), Updates.setOnInsert("status", "pending")));
         }
+    }
+
+    /** The membership terms as the invitation's events state them, all of them each time (a v1 event: none). */
+    private static Bson terms(Instant membershipExpiresAt, Integer membershipDays) {
+        return Updates.combine(
+                Updates.set("membershipExpiresAt", membershipExpiresAt == null ? null : Date.from(membershipExpiresAt)),
+                Updates.set("membershipDays", membershipDays));
     }
 
     private void update(UUID invitationId, Bson update) {

@@ -12,6 +12,7 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashMap;
@@ -91,6 +92,11 @@ public class InvitationStore {
                 d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList(),
                 d.getString("status"), invitedBy == null ? null : UUID.fromString(invitedBy),
                 d.getDate("createdAt").toInstant(), d.getDate("expiresAt").toInstant(),
-                d.getInteger("resendCount", 0), lastSentAt == null ? null : lastSentAt.toInstant());
+                d.getInteger("resendCount", 0), lastSentAt == null ? null : lastSentAt.toInstant(),
+                instantOrNull(d.getDate("membershipExpiresAt")), d.getInteger("membershipDays"));
+    }
+
+    private static Instant instantOrNull(Date date) {
+        return date == null ? null : date.toInstant();
     }
 }

@@ -41,11 +41,13 @@ class LinkProjection implements Projection {
                     Updates.set("organizationId", created.organizationId().toString()),
                     settings(created.name(), created.description(), created.emails(), created.expiresAt(), created.quota(),
                             created.roles(), created.teamIds()),
+                    terms(created.membershipExpiresAt(), created.membershipDays()),
                     Updates.setOnInsert("status", "enabled"),
                     Updates.setOnInsert("used", 0)));
         } else if (envelope.event() instanceof InvitationLinkUpdated updated) {
-            update(updated.linkId(), settings(updated.name(), updated.description(), updated.emails(), updated.expiresAt(),
-                    updated.quota(), updated.roles(), updated.teamIds()));
+            update(updated.linkId(), Updates.combine(settings(updated.name(), updated.description(), updated.emails(),
+                    updated.expiresAt(), updated.quota(), updated.roles(), updated.teamIds()),
+                    terms(updated.membershipExpiresAt(), updated.membershipDays())));
         } else if (envelope.event() instanceof InvitationLinkEnabled enabled) {
             update(enabled.linkId(), Updates.set("status", "enabled"));
         } else if (envelope.event() instanceof InvitationLinkDisabled disabled) {
@@ -66,6 +68,13 @@ class LinkProjection implements Projection {
                 Updates.set("quota", quota),
                 Updates.set("roles", roles == null ? List.of() : roles),
                 Updates.set("teamIds", teamIds == null ? List.of() : teamIds.stream().map(UUID::toString).toList()));
+    }
+
+    /** The membership terms as the link's events state them, all of them each time (a v1 event: none). */
+    private static Bson terms(Instant membershipExpiresAt, Integer membershipDays) {
+        return Updates.combine(
+                Updates.set("membershipExpiresAt", membershipExpiresAt == null ? null : Date.from(membershipExpiresAt)),
+                Updates.set("membershipDays", membershipDays));
     }
 
     private void update(UUID linkId, Bson update) {

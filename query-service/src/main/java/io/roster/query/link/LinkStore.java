@@ -45,9 +45,11 @@ class LinkStore {
 
     static LinkView view(Document d) {
         Date expiresAt = d.getDate("expiresAt");
+        Date membershipExpiresAt = d.getDate("membershipExpiresAt");
         return new LinkView(UUID.fromString(d.getString("_id")), d.getString("name"), d.getString("description"),
                 d.getList("emails", String.class, List.of()), expiresAt == null ? null : expiresAt.toInstant(),
                 d.getInteger("quota"), d.getInteger("used", 0), d.getList("roles", String.class, List.of()),
-                d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList(), d.getString("status"));
+                d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList(), d.getString("status"),
+                membershipExpiresAt == null ? null : membershipExpiresAt.toInstant(), d.getInteger("membershipDays"));
     }
 }

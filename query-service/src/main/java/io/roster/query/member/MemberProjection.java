@@ -2,9 +2,11 @@ package io.roster.query.member;
 
 import io.roster.events.EventEnvelope;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.MemberTeamsChanged;
+import io.roster.events.identity.MembershipExpiryChanged;
 import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
 import io.roster.query.consumer.Projection;
@@ -56,8 +58,13 @@ class MemberProjection implements Projection {
             rows.setRoles(changed.organizationId(), changed.userId(), changed.roles());
         } else if (envelope.event() instanceof MemberTeamsChanged changed) {
             teamsChanged(changed, sequence);
+        } else if (envelope.event() instanceof MembershipExpiryChanged changed) {
+            rows.setExpiresAt(changed.organizationId(), changed.userId(), changed.expiresAt());
         } else if (envelope.event() instanceof MemberRemoved removed) {
-            removed(removed, sequence);
+            removed(removed.organizationId(), removed.userId(), sequence);
+        } else if (envelope.event() instanceof MemberExpired expired) {
+            // the membership ended by itself: the member is gone as a removed one is
+            removed(expired.organizationId(), expired.userId(), sequence);
         } else if (envelope.event() instanceof TeamRenamed renamed) {
             rows.renameTeam(teamMembers.memberRowsOf(renamed.teamId()), renamed.teamId(), renamed.name());
         } else if (envelope.event() instanceof TeamDeleted deleted) {
@@ -74,7 +81,7 @@ class MemberProjection implements Projection {
         teamMembers.countMembers(changes(Set.of(), idsOf(teamRefs)), rowId, sequence);
         // The row first, then the user's document lists it and answers the profile in one atomic step: a profile
         // saved before that step is answered here, one saved after finds the row listed and writes it itself.
-        rows.join(organizationId, added.userId(), added.roles(), teamRefs, added.occurredAt());
+        rows.join(organizationId, added.userId(), added.roles(), teamRefs, added.occurredAt(), added.expiresAt());
         Optional<UserProfile> profile = users.attachMemberRow(added.userId(), rowId);
         // the user's partition may have written a newer profile between our read and our write: copy that one
         while (profile.isPresent() && rows.copyProfile(organizationId, profile.get())) {
@@ -91,14 +98,13 @@ class MemberProjection implements Projection {
         });
     }
 
-    private void removed(MemberRemoved removed, long sequence) {
-        UUID organizationId = removed.organizationId();
-        String rowId = MemberRows.memberRowId(organizationId, removed.userId());
-        rows.teamsOf(organizationId, removed.userId()).ifPresent(before -> {
+    private void removed(UUID organizationId, UUID userId, long sequence) {
+        String rowId = MemberRows.memberRowId(organizationId, userId);
+        rows.teamsOf(organizationId, userId).ifPresent(before -> {
             teamMembers.countMembers(changes(before, List.of()), rowId, sequence);
-            rows.remove(organizationId, removed.userId());
+            rows.remove(organizationId, userId);
         });
-        users.detachMemberRow(removed.userId(), rowId);
+        users.detachMemberRow(userId, rowId);
     }
 
     /** +1 for each team joined, -1 for each team left. */

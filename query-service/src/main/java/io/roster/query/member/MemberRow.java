@@ -16,7 +16,7 @@ import java.util.UUID;
  */
 public record MemberRow(String id, UUID organizationId, UUID userId, String email, String emailLower,
                         String firstName, String lastName, List<String> roles, List<TeamRef> teams,
-                        MemberStatus status, Instant joinedAt, Instant invitedAt) {
+                        MemberStatus status, Instant joinedAt, Instant invitedAt, Instant expiresAt) {
 
     static final String ID = "_id";
     static final String ORGANIZATION_ID = "organizationId";
@@ -27,6 +27,7 @@ public record MemberRow(String id, UUID organizationId, UUID userId, String emai
     static final String TEAMS = "teams";
     static final String JOINED_AT = "joinedAt";
     static final String INVITED_AT = "invitedAt";
+    static final String EXPIRES_AT = "expiresAt";
     static final String EMAIL = "email";
     static final String EMAIL_LOWER = "emailLower";
     static final String FIRST_NAME = "firstName";
@@ -39,7 +40,7 @@ public record MemberRow(String id, UUID organizationId, UUID userId, String emai
     }
 
     public MemberView view() {
-        return new MemberView(userId, email, firstName, lastName, roles, teams, status, joinedAt, invitedAt);
+        return new MemberView(userId, email, firstName, lastName, roles, teams, status, joinedAt, invitedAt, expiresAt);
     }
 
     MembershipView membership(String organizationName) {
@@ -59,7 +60,8 @@ public record MemberRow(String id, UUID organizationId, UUID userId, String emai
                 List.copyOf(d.getList(ROLES, String.class, List.of())),
                 d.getList(TEAMS, Document.class, List.of()).stream()
                         .map(t -> new TeamRef(UUID.fromString(t.getString("teamId")), t.getString("name"))).toList(),
-                MemberStatus.fromWire(d.getString(STATUS)), instant(d.getDate(JOINED_AT)), instant(d.getDate(INVITED_AT)));
+                MemberStatus.fromWire(d.getString(STATUS)), instant(d.getDate(JOINED_AT)), instant(d.getDate(INVITED_AT)),
+                instant(d.getDate(EXPIRES_AT)));
     }
 
     private static Instant instant(Date date) {

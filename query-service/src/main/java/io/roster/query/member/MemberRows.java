@@ -68,7 +68,7 @@ public class MemberRows {
      * version -1, below every real profile) and is filled by {@link #copyProfile} or {@link #spreadProfile}.
 
      */
-    void join(UUID organizationId, UUID userId, List<String> roles, List<TeamRef> teams, Instant joinedAt) {
+    void join(UUID organizationId, UUID userId, List<String> roles, List<TeamRef> teams, Instant joinedAt, Instant expiresAt) {
         collection.get().updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.combine(
                 Updates.set(ORGANIZATION_ID, organizationId.toString()),
                 Updates.set(USER_ID, userId.toString()),
@@ -76,6 +76,7 @@ public class MemberRows {
                 Updates.set(ROLES, List.copyOf(roles)),
                 teamsUpdate(teams),
                 Updates.set(JOINED_AT, Date.from(joinedAt)),
+                Updates.set(EXPIRES_AT, expiresAt == null ? null : Date.from(expiresAt)),
                 Updates.setOnInsert(EMAIL_LOWER, ""),
                 Updates.setOnInsert(SEARCH_TERMS, List.of()),
                 Updates.setOnInsert(PROFILE_VERSION, -1L)), new UpdateOptions().upsert(true));
@@ -149,6 +150,12 @@ public class MemberRows {
         if (!rowIds.isEmpty()) {
             collection.get().updateMany(Filters.in(ID, rowIds), profileUpdate(profile));
         }
+    }
+
+    /** The membership's end date (null: none), if the member's row is there. */
+    void setExpiresAt(UUID organizationId, UUID userId, Instant expiresAt) {
+        collection.get().updateOne(Filters.eq(ID, idOf(organizationId, userId)),
+                Updates.set(EXPIRES_AT, expiresAt == null ? null : Date.from(expiresAt)));
     }
 
     void setRoles(UUID organizationId, UUID userId, List<String> roles) {

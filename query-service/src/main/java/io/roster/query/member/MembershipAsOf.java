@@ -3,7 +3,9 @@ package io.roster.query.member;
 import com.mongodb.client.MongoCursor;
 import io.roster.events.RosterEvent;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
+import io.roster.events.identity.MembershipExpiryChanged;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.MemberTeamsChanged;
 import io.roster.events.identity.TeamCreated;
@@ -113,7 +115,7 @@ final class MembershipAsOf {
             UserProfile profile = accounts.profiles.getOrDefault(userId, new UserProfile(userId, null, null, null, 0));
             rows.add(new MemberRow(MemberRow.idOf(organizationId, userId), organizationId, userId, profile.email(),
                     profile.emailLower(), profile.firstName(), profile.lastName(), membership.roles,
-                    fold.teamRefs(membership.teamIds), MemberStatus.ACTIVE, membership.joinedAt, null));
+                    fold.teamRefs(membership.teamIds), MemberStatus.ACTIVE, membership.joinedAt, null, membership.expiresAt));
         });
         return rows;
     }
@@ -159,11 +161,13 @@ final class MembershipAsOf {
         private List<String> roles;
         private List<UUID> teamIds;
         private final Instant joinedAt;
+        private Instant expiresAt;
 
-        private Membership(List<String> roles, List<UUID> teamIds, Instant joinedAt) {
+        private Membership(List<String> roles, List<UUID> teamIds, Instant joinedAt, Instant expiresAt) {
             this.roles = List.copyOf(roles);
             this.teamIds = teamIds == null ? List.of() : List.copyOf(teamIds);
             this.joinedAt = joinedAt;
+            this.expiresAt = expiresAt;
         }
     }
 
@@ -174,9 +178,13 @@ final class MembershipAsOf {
 
         void apply(RosterEvent event) {
             if (event instanceof MemberAdded added) {
-                members.put(added.userId(), new Membership(added.roles(), added.teamIds(), added.occurredAt()));
+                members.put(added.userId(), new Membership(added.roles(), added.teamIds(), added.occurredAt(), added.expiresAt()));
             } else if (event instanceof MemberRemoved removed) {
                 members.remove(removed.userId());
+            } else if (event instanceof MemberExpired expired) {
+                members.remove(expired.userId());
+            } else if (event instanceof MembershipExpiryChanged changed) {
+                ifMember(changed.userId(), m -> m.expiresAt = changed.expiresAt());
             } else if (event instanceof MemberRolesChanged changed) {
                 ifMember(changed.userId(), m -> m.roles = List.copyOf(changed.roles()));
             } else if (event instanceof MemberTeamsChanged changed) {

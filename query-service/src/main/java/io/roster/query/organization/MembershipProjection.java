@@ -9,6 +9,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EventEnvelope;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.query.consumer.Projection;
@@ -51,6 +52,8 @@ public class MembershipProjection implements Projection {
             collection.get().updateOne(Filters.eq("_id", key(changed.organizationId(), changed.userId())), Updates.set("roles", changed.roles()));
         } else if (envelope.event() instanceof MemberRemoved removed) {
             collection.get().deleteOne(Filters.eq("_id", key(removed.organizationId(), removed.userId())));
+        } else if (envelope.event() instanceof MemberExpired expired) {
+            collection.get().deleteOne(Filters.eq("_id", key(expired.organizationId(), expired.userId())));
         }
     }
 

@@ -7,6 +7,8 @@ import io.roster.events.EventEnvelope;
 import io.roster.events.identity.AccountSetupRequested;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
+import io.roster.events.identity.MembershipExpiryChanged;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.OrganizationRenamed;
@@ -121,6 +123,23 @@ class AuditTimelineServiceTest extends AbstractServiceTest {
         assertThat(promotion.path("payload").path("roles").get(0).asText()).isEqualTo("billing-manager");
         assertThat(promotion.path("payload").path("userId").asText()).isEqualTo(member.toString());
         assertThat(promotion.path("sequence").asLong()).isEqualTo(4);
+    }
+
+    @Test
+    void aMembershipsEndDateAndItsExpiryAreInTheTimelineTheExpiryWithoutActor() throws IOException {
+        Instant end = t.plusSeconds(10);
+        consistency = publish(
+                log.next(new MembershipExpiryChanged(UUID.randomUUID(), t.plusSeconds(9), org, admin, member, end, null)),
+                log.next(new MemberExpired(UUID.randomUUID(), end, org, null, member, end)));
+
+        assertThat(names(EVENTS + "?type=MembershipExpiryChanged")).containsExactly("MembershipExpiryChanged");
+        List<JsonNode> expired = list(page(adminToken, consistency, EVENTS + "?type=roster.identity.MemberExpired.v1", org).path("items"));
+        assertThat(expired).singleElement().satisfies(item -> {
+            assertThat(item.path("actorId").isNull()).as("nobody asked").isTrue();
+            assertThat(item.path("payload").path("userId").asText()).isEqualTo(member.toString());
+            assertThat(item.path("payload").path("expiresAt").asText()).isEqualTo(end.toString());
+        });
+        assertThat(names(EVENTS + "?from=" + t.plusSeconds(8))).containsExactly("InvitationLinkCreated", "MembershipExpiryChanged", "MemberExpired");
     }
 
     @Test

@@ -71,7 +71,7 @@ class PayloadRedactorTest {
         assertThat(entry.redacted()).isEmpty();
         assertThat(entry.toEvent()).isEqualTo(new MemberAdded(entry.eventId(), now, org, actor, user, List.of("admin"),
                 List.of(team), JoinPath.DIRECT, null));
-        assertThat(entry.type()).isEqualTo("roster.identity.MemberAdded.v1");
+        assertThat(entry.type()).isEqualTo("roster.identity.MemberAdded.v2");
         assertThat(entry.name()).isEqualTo("MemberAdded");
     }
 

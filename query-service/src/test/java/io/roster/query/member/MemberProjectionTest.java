@@ -23,6 +23,7 @@ import java.util.Map;
 import java.util.UUID;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.tuple;
 
 /** Member rows from identity events, over a real MongoDB-wire server, in every order Kafka may deliver them. */
 class MemberProjectionTest {
@@ -155,6 +156,42 @@ class MemberProjectionTest {
                 .containsEntry("firstName", "Bob"));
     }
 
+    @Test
+    void anEndDateIsOnTheRowFollowsItsChangesAndAnExpiredMemberLeavesLikeARemovedOne() {
+        ProjectionHarness harness = harness();
+        UUID bob = UUID.randomUUID();
+        UUID team = UUID.randomUUID();
+        Instant end = Instant.parse("2027-01-31T12:00:00Z");
+        Instant later = Instant.parse("2027-06-30T12:00:00Z");
+        apply(harness, log.organizationCreated(org, "Acme"), log.teamCreated(org, team, "Platform"),
+                log.userRegistered(ann, "ann@example.io", "Ann", "Lee"), log.memberAdded(org, ann, List.of("admin"), team),
+                log.memberAddedUntil(org, bob, end, List.of("member"), team));
+        assertThat(rows(harness)).extracting(d -> d.getString("userId"), d -> d.getDate("expiresAt"))
+                .containsExactlyInAnyOrder(tuple(ann.toString(), null),
+                        tuple(bob.toString(), java.util.Date.from(end)));
+        assertThat(memberCounts(harness)).containsEntry("Platform", 2L);
+
+        apply(harness, log.expiryChanged(org, bob, later, end));
+        assertThat(expiryOf(harness, bob)).isEqualTo(java.util.Date.from(later));
+        apply(harness, log.expiryChanged(org, bob, null, later));
+        assertThat(expiryOf(harness, bob)).isNull();
+
+        EventEnvelope expired = log.memberExpired(org, bob, later);
+        apply(harness, expired);
+        Map<String, List<Document>> once = snapshot(harness);
+        harness.applyAgain(expired);
+        assertThat(snapshot(harness)).as("MemberExpired applied twice").isEqualTo(once);
+        assertThat(rows(harness)).extracting(d -> d.getString("userId")).containsExactly(ann.toString());
+        assertThat(memberCounts(harness)).containsEntry("Platform", 1L);
+        assertThat(harness.collection("memberships").find(Filters.eq("userId", bob.toString())).first()).as("bob's membership").isNull();
+        Document bobsUser = harness.collection(UserStore.COLLECTION).find(Filters.eq("_id", bob.toString())).first();
+        assertThat(bobsUser == null ? List.of() : bobsUser.getList("memberRows", String.class, List.of())).as("bob's member rows").isEmpty();
+    }
+
+    private static java.util.Date expiryOf(ProjectionHarness harness, UUID user) {
+        return harness.collection(MemberRows.COLLECTION).find(Filters.eq("userId", user.toString())).first().getDate("expiresAt");
+    }
+
     /**
      * The user's partition may run at any moment of a MemberAdded on the organization's partition. These
      * put it at the two moments that matter: before the row exists, and between reading the profile and
@@ -190,11 +227,11 @@ class MemberProjectionTest {
         }
 
         @Override
-        void join(UUID organizationId, UUID userId, List<String> roles, List<TeamRef> teams, Instant joinedAt) {
+        void join(UUID organizationId, UUID userId, List<String> roles, List<TeamRef> teams, Instant joinedAt, Instant expiresAt) {
             Runnable work = beforeJoin;
             beforeJoin = NOTHING;
             work.run();
-            super.join(organizationId, userId, roles, teams, joinedAt);
+            super.join(organizationId, userId, roles, teams, joinedAt, expiresAt);
         }
 
         @Override

@@ -6,9 +6,11 @@ import io.roster.events.EventEnvelope;
 import io.roster.events.RosterEvent;
 import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
 import io.roster.events.identity.MemberTeamsChanged;
+import io.roster.events.identity.MembershipExpiryChanged;
 import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.RegistrationSource;
 import io.roster.events.identity.RemovalReason;
@@ -141,6 +143,35 @@ class MembershipAsOfServiceTest extends AbstractServiceTest {
         page.path("items").forEach(item -> walked.add(item.path("email").asText()));
         assertThat(page.path("nextCursor").isNull()).isTrue();
         assertThat(walked).containsExactly("ada@example.io", "ann@example.io", "bob@example.io");
+    }
+
+    @Test
+    void anEndDateIsListedNowAndThenAndAnExpiredMemberIsGoneFromTheInstantOfTheExpiry() throws IOException {
+        UUID cy = UUID.randomUUID();
+        Instant firstEnd = at(40);
+        Instant end = at(30);
+        consistency = publish(
+                account(new UserRegistered(UUID.randomUUID(), at(4), null, null, cy, "cy@example.io", "Cy", "Young",
+                        RegistrationSource.ADMIN, true)),
+                event(new MemberAdded(UUID.randomUUID(), at(24), org, admin, cy, List.of("member"), List.of(), JoinPath.DIRECT, null,
+                        firstEnd)),
+                event(new MembershipExpiryChanged(UUID.randomUUID(), at(25), org, admin, cy, end, firstEnd)));
+        Map<String, JsonNode> current = byEmail(items(page(MEMBERS + "?limit=200")));
+        assertThat(current.get("cy@example.io").path("expiresAt").asText()).isEqualTo(end.toString());
+        assertThat(current.get("ada@example.io").has("expiresAt")).as("expiresAt listed, null").isTrue();
+        assertThat(current.get("ada@example.io").path("expiresAt").isNull()).isTrue();
+
+        consistency = publish(event(new MemberExpired(UUID.randomUUID(), at(30), org, null, cy, end)));
+        assertThat(byEmail(items(page(MEMBERS + "?limit=200")))).containsOnlyKeys("ada@example.io");
+        assertThat(byEmail(members(at(24))).get("cy@example.io").path("expiresAt").asText()).isEqualTo(firstEnd.toString());
+        assertThat(byEmail(members(at(29))).get("cy@example.io").path("expiresAt").asText()).isEqualTo(end.toString());
+        assertThat(byEmail(members(at(30)))).containsOnlyKeys("ada@example.io");
+    }
+
+    private static List<JsonNode> items(JsonNode page) {
+        List<JsonNode> items = new ArrayList<>();
+        page.path("items").forEach(items::add);
+        return items;
     }
 
     @Test

@@ -48,6 +48,11 @@ public class RuleViolation extends RuntimeException {
         return code;
     }
 
+    /** The request field a refusal of one field's value names, or null. */
+    public String field() {
+        return field;
+    }
+
     /** The answer to the caller. */
     ApiProblem toProblem() {
         return field == null ? new ApiProblem(code, getMessage()) : ApiProblem.invalidField(field, getMessage());

@@ -7,6 +7,6 @@ public sealed interface IdentityEvent extends RosterEvent permits
         UserRegistered, UserProfileUpdated, UserEmailVerified, EmailVerificationRequested,
         AccountSetupRequested, UserDeleted, ProviderRolesChanged, PasswordResetRequested, PasswordChanged,
         OrganizationCreated, OrganizationRenamed,
-        MemberAdded, MemberRemoved, MemberRolesChanged, MemberTeamsChanged,
+        MemberAdded, MemberRemoved, MemberRolesChanged, MemberTeamsChanged, MembershipExpiryChanged, MemberExpired,
         TeamCreated, TeamRenamed, TeamDeleted {
 }

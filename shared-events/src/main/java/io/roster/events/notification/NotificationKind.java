@@ -8,6 +8,9 @@ public enum NotificationKind {
     INVITATION,
     @JsonProperty("invitation-resent")
     INVITATION_RESENT,
+    /** A pending invitation's one reminder before it expires, with the link of its last invitation email. */
+    @JsonProperty("invitation-reminder")
+    INVITATION_REMINDER,
     @JsonProperty("account-setup")
     ACCOUNT_SETUP,
     @JsonProperty("email-verification")

@@ -1,0 +1,110 @@
+package io.roster.console;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.util.ArrayList;
+import java.util.List;
+
+/** The query API's rows as the templates read them (public: the templates' expressions call their methods). */
+public final class Views {
+
+    /** The organization roles of PRODUCT.md §3, in the order the forms offer them. */
+    static final List<String> ROLES = List.of("admin", "billing-manager", "member");
+
+    private Views() {}
+
+    public record Organization(String organizationId, String name) {
+        static Organization of(JsonNode row) {
+            return new Organization(row.path("organizationId").asText(), row.path("name").asText());
+        }
+    }
+
+    public record Team(String teamId, String name, long memberCount) {
+        static Team of(JsonNode row) {
+            return new Team(row.path("teamId").asText(), row.path("name").asText(), row.path("memberCount").asLong());
+        }
+    }
+
+    /** A member row; a pending invitee has no user id yet. */
+    public record Member(String userId, String email, String name, List<String> roles, List<String> teams, String status) {
+        static Member of(JsonNode row) {
+            String name = (row.path("firstName").asText("") + " " + row.path("lastName").asText("")).strip();
+            List<String> teams = new ArrayList<>();
+            row.path("teams").forEach(team -> teams.add(team.path("name").asText()));
+            return new Member(row.path("userId").asText(""), row.path("email").asText(), name, texts(row.path("roles")),
+                    teams, row.path("status").asText("active"));
+        }
+
+        public boolean pending() {
+            return "pending".equals(status);
+        }
+
+        public boolean admin() {
+            return roles.contains("admin");
+        }
+    }
+
+    /** A personal invitation as the pending-invitations table shows it; {@code expiresAt} is an ISO instant (UTC). */
+    public record Invitation(String invitationId, String email, List<String> roles, String status, String expiresAt,
+                             long resendCount, String lastSentAt) {
+        static Invitation of(JsonNode row) {
+            return new Invitation(row.path("invitationId").asText(), row.path("email").asText(), texts(row.path("roles")),
+                    row.path("status").asText(), row.path("expiresAt").asText(null), row.path("resendCount").asLong(),
+                    row.path("lastSentAt").asText(null));
+        }
+
+        /** A resend rotates the token and extends the expiry: it revives an expired invitation too. */
+        public boolean resendable() {
+            return "pending".equals(status) || "expired".equals(status);
+        }
+
+        public boolean revocable() {
+            return "pending".equals(status);
+        }
+    }
+
+    /**
+     * An invitation link. Its audience: no address is public, only {@code *@domain} patterns is a domain, otherwise
+     * the listed addresses (domain patterns among them allowed).
+     */
+    public record Link(String linkId, String name, List<String> emails, String expiresAt, Long quota, long used,
+                       List<String> roles, String status) {
+        static Link of(JsonNode row) {
+            JsonNode quota = row.path("quota");
+            return new Link(row.path("linkId").asText(), row.path("name").asText(), texts(row.path("emails")),
+                    row.path("expiresAt").asText(null), quota.isNumber() ? quota.asLong() : null, row.path("used").asLong(),
+                    texts(row.path("roles")), row.path("status").asText("enabled"));
+        }
+
+        public String audienceKind() {
+            if (emails.isEmpty()) {
+                return "public";
+            }
+            return emails.stream().allMatch(email -> email.startsWith("*@")) ? "domain" : "addresses";
+        }
+
+        public String audience() {
+            return switch (audienceKind()) {
+                case "public" -> "public: anyone with the link";
+                case "domain" -> "domain: " + String.join(", ", emails.stream().map(email -> email.substring(2)).toList());
+                default -> emails.size() + (emails.size() == 1 ? " address: " : " addresses: ") + String.join(", ", emails);
+            };
+        }
+
+        public String usage() {
+            return used + " / " + (quota == null ? "unlimited" : quota);
+        }
+
+        public boolean enabled() {
+            return "enabled".equals(status);
+        }
+    }
+
+    /** One line of an invitation's result: the address and what became of it. */
+    public record Outcome(String email, boolean invited, String code, String message, String expiresAt) {}
+
+    static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+}

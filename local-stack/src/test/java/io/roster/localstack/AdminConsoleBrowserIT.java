@@ -1,0 +1,806 @@
+package io.roster.localstack;
+
+import static org.awaitility.Awaitility.await;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
+
+import com.fasterxml.jackson.databind.JsonNode;
+import java.net.URI;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
+import java.net.http.HttpResponse;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardCopyOption;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+import java.util.TreeSet;
+import java.util.UUID;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
+import org.assertj.core.api.SoftAssertions;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.AutoClose;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.MethodOrderer;
+import org.junit.jupiter.api.Order;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.TestMethodOrder;
+import org.openqa.selenium.By;
+import org.openqa.selenium.Cookie;
+import org.openqa.selenium.Keys;
+import org.openqa.selenium.OutputType;
+import org.openqa.selenium.WebElement;
+import org.openqa.selenium.chrome.ChromeDriver;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/**
+ * Issue 16's admin console, first slice, as a person uses it: the whole suite and the console as separate processes,
+ * headless Chromium signing in, switching organization, filtering, adding, removing (one confirmation for many,
+ * the last-admin refusal, a single removal cancelled), inviting by address chips, and a plain member who sees no admin
+ * action, whose forged removal is refused by the API (and by the console's CSRF protection without the page's token),
+ * and whose members page fits a phone's width.
+ *
+ * <p>One stack for all steps (they build on each other and run in order). Each step's figures go to the log and to
+ * {@code target/admin-console-report.txt}. Screenshots of the sign-in, members and invite pages go to
+ * {@code target/console-screenshots/}, and with {@code -Dconsole.screenshots.write=true} also to {@code docs/console/}.
+ * Without Chromium every step is reported skipped with the reason. The data folder is
+ * {@code local-stack/target/admin-console-data} (the services' and the console's logs, {@code chromedriver.log}).
+ */
+@TestInstance(TestInstance.Lifecycle.PER_CLASS)
+@TestMethodOrder(MethodOrderer.OrderAnnotation.class)
+class AdminConsoleBrowserIT {
+
+    private static final Logger log = LoggerFactory.getLogger(AdminConsoleBrowserIT.class);
+    // the brief's block 34 lies in Linux's ephemeral range, which TestPorts refuses; 10 is the one block no class uses
+    private static final Ports PORTS = TestPorts.block(10);
+    private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
+    private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
+    private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
+    private static final String CONSOLE = "http://127.0.0.1:" + PORTS.console() + "/console";
+    private static final String PASSWORD = "correct horse battery staple";
+    private static final Duration PATIENCE = Duration.ofSeconds(30);
+    private static final String SCREENSHOTS_WRITE = "console.screenshots.write";
+
+    private final StackHttp http = new StackHttp();
+    private final List<String> report = new ArrayList<>();
+    private final String run = UUID.randomUUID().toString().substring(0, 6);
+
+    @AutoClose
+    private RunningStack stack;
+    private ChromeDriver browser;
+    private Path dataDir;
+    private String organizationId;
+    private String aliceToken;
+    private final Map<String, String> userIds = new java.util.LinkedHashMap<>();
+
+    @BeforeAll
+    void startTheStackTheConsoleAndTheBrowser() throws Exception {
+        if (Chromium.missing().isPresent()) {
+            log.warn("every step is skipped: {}", Chromium.missing().get());
+            return;
+        }
+        LocalStackConfig config = RunningStack.onWipedDataFolder("admin-console-data", PORTS).withConsole(true);
+        dataDir = config.dataDir();
+        stack = RunningStack.start(config);
+        report.add(String.format("stack with console ready in %.1f s", stack.startupTime().toMillis() / 1000.0));
+        long seeding = System.nanoTime();
+        seed(config);
+        report.add(String.format("seeded 2 organizations, 6 accounts in %.1f s", (System.nanoTime() - seeding) / 1e9));
+        browser = Chromium.headless(dataDir, "1280,1000", PATIENCE);
+    }
+
+    @BeforeEach
+    void needsChromium() {
+        assumeTrue(Chromium.missing().isEmpty(), () -> Chromium.missing().orElseThrow());
+    }
+
+    @AfterAll
+    void stopTheBrowserAndWriteTheReport() throws Exception {
+        if (browser != null) {
+            browser.quit();
+        }
+        if (!report.isEmpty()) {
+            String text = String.join("\n", report);
+            log.info("== admin console report\n{}", text);
+            Files.writeString(Path.of("target", "admin-console-report.txt"), text + "\n");
+        }
+    }
+
+    /**
+     * Alice creates "Console Co" (its only admin) and "Side Co"; the provider admin creates bob, carol, dave and mia
+     * as members of Console Co (bob in team Platform) and erin, who belongs nowhere, all with a password.
+     */
+    private void seed(LocalStackConfig config) throws Exception {
+        String admin = http.login(IDENTITY, config.adminEmail(), config.adminPassword());
+        createUser(admin, "alice", "Alice", List.of());
+        aliceToken = http.login(IDENTITY, email("alice"), PASSWORD);
+        organizationId = http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", aliceToken, Map.of("name", "Console Co " + run)),
+                "organizationId");
+        http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", aliceToken, Map.of("name", "Side Co " + run)), "organizationId");
+        String platform = http.created(http.postAsJson(IDENTITY + "/api/v1/organizations/" + organizationId + "/teams", aliceToken,
+                Map.of("name", "Platform")), "teamId");
+        createUser(admin, "bob", "Bob", List.of(Map.of("organizationId", organizationId, "roles", List.of("member"), "teamIds", List.of(platform))));
+        for (String name : List.of("carol", "dave", "mia")) {
+            createUser(admin, name, capitalized(name), List.of(Map.of("organizationId", organizationId, "roles", List.of("member"))));
+        }
+        createUser(admin, "erin", "Erin", List.of());
+        await("the five members in the query API").atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> memberEmails().size() == 5);
+        // inviting needs the invitation service to know the organization and its admin
+        await("the invitation service knows Console Co").atMost(PATIENCE).pollInterval(Duration.ofMillis(250))
+                .until(() -> http.get(INVITATION + "/api/v1/organizations/" + organizationId + "/invitation-settings", aliceToken)
+                        .statusCode() == 200);
+    }
+
+    private void createUser(String adminToken, String name, String firstName, List<Map<String, Object>> memberships) throws Exception {
+        String userId = http.created(http.postAsJson(IDENTITY + "/api/v1/users", adminToken, Map.of("firstName", firstName,
+                "lastName", "Tester", "email", email(name), "password", PASSWORD, "memberships", memberships)), "userId");
+        userIds.put(name, userId);
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    @Test
+    @Order(1)
+    void signInRefusesAWrongPasswordReadablyThenSignsInWithAnHttpOnlySessionCookie() throws Exception {
+        long started = System.nanoTime();
+        browser.get(CONSOLE + "/");
+        awaitPath("/console/sign-in");
+        screenshot("sign-in");
+        type("email", email("alice"));
+        type("password", "not her password");
+        clickToLoad(By.id("sign-in"));
+        SoftAssertions softly = new SoftAssertions();
+        String refusalCode = browser.findElement(By.id("sign-in-problem")).getDomAttribute("data-code");
+        softly.assertThat(refusalCode).isEqualTo("invalid_credentials");
+        softly.assertThat(text(By.id("sign-in-problem"))).contains("The email or password is wrong.");
+
+        type("password", PASSWORD);
+        clickToLoad(By.id("sign-in"));
+        awaitPath("/console/");
+        Cookie session = browser.manage().getCookieNamed("ROSTER_CONSOLE_SESSION");
+        softly.assertThat(session).as("the session cookie").isNotNull();
+        if (session != null) {
+            softly.assertThat(session.isHttpOnly()).as("HttpOnly").isTrue();
+            softly.assertThat(session.getSameSite()).as("SameSite").isEqualTo("Lax");
+        }
+        List<String> organizations = texts(By.cssSelector("#organizations a"));
+        softly.assertThat(organizations).as("alice's organizations on the switcher page")
+                .containsExactlyInAnyOrder("Console Co " + run, "Side Co " + run);
+        softly.assertThat(text(By.id("signed-in-as"))).isEqualTo(email("alice"));
+        step("sign-in", started, "wrong password refused as " + refusalCode + "; organizations " + organizations);
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(2)
+    void theSwitcherOpensAnOrganizationWhoseMembersTableShowsTheSeededMembers() {
+        long started = System.nanoTime();
+        clickToLoad(By.linkText("Side Co " + run));
+        await("Side Co's members page").atMost(PATIENCE).until(() -> text(By.id("organization-name")).equals("Side Co " + run));
+        choose("organization-switcher", organizationId);
+        clickToLoad(By.id("switch"));
+        await("Console Co's members page").atMost(PATIENCE).until(() -> text(By.id("organization-name")).equals("Console Co " + run));
+        Set<String> shown = shownEmails();
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(shown).as("the members table").isEqualTo(Set.of(email("alice"), email("bob"), email("carol"), email("dave"), email("mia")));
+        softly.assertThat(browser.findElements(By.id("read-only"))).as("no read-only note for an admin").isEmpty();
+        softly.assertThat(browser.findElements(By.id("add-form"))).as("the add form").hasSize(1);
+        WebElement bob = row(email("bob"));
+        softly.assertThat(bob.getText()).as("bob's row").contains("Platform").contains("member").contains("active");
+        step("switch", started, shown.size() + " members shown in Console Co");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(3)
+    void searchAndRoleFiltersNarrowTheTableInPlace() {
+        long started = System.nanoTime();
+        type("q", "bob");
+        await("only bob after the search").atMost(PATIENCE).until(() -> shownEmails().equals(Set.of(email("bob"))));
+        browser.findElement(By.id("q")).clear();
+        browser.findElement(By.id("q")).sendKeys(Keys.BACK_SPACE);
+        await("everyone after clearing the search").atMost(PATIENCE).until(() -> shownEmails().size() == 5);
+        choose("role-filter", "admin");
+        await("only alice among the admins").atMost(PATIENCE).until(() -> shownEmails().equals(Set.of(email("alice"))));
+        String url = browser.getCurrentUrl();
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(url).as("the filter is in the address (htmx pushed it)").contains("role=admin");
+        step("filters", started, "search 'bob' → 1 row, role admin → 1 row; address " + URI.create(url).getQuery());
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/members");
+        awaitLoaded();
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(4)
+    void anExistingUserIsAddedByEmailAndShowsAtOnce() throws Exception {
+        long started = System.nanoTime();
+        type("add-email", email("erin"));
+        clickToLoad(By.id("add-member"));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).isEqualTo("Added " + email("erin") + ".");
+        softly.assertThat(shownEmails()).as("the table right after the addition (read with its Consistency-Token)").contains(email("erin"));
+        softly.assertThat(memberEmails()).as("the API's member list").contains(email("erin"));
+        screenshot("members");
+        step("add", started, "erin added; table shows " + shownEmails().size() + " members");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(5)
+    void twoMembersSelectedByCheckboxesAreRemovedAfterAConfirmationThatCountsThem() throws Exception {
+        long started = System.nanoTime();
+        browser.findElement(By.id("select-" + userIds.get("bob"))).click();
+        browser.findElement(By.id("select-" + userIds.get("carol"))).click();
+        clickToLoad(By.id("remove-selected"));
+        SoftAssertions softly = new SoftAssertions();
+        String title = text(By.id("confirm-title"));
+        softly.assertThat(title).isEqualTo("Remove 2 members?");
+        softly.assertThat(text(By.id("confirm-list"))).contains(email("bob")).contains(email("carol"));
+        softly.assertThat(memberEmails()).as("nothing removed before the confirmation").contains(email("bob"), email("carol"));
+        clickToLoad(By.id("confirm-remove"));
+        softly.assertThat(text(By.id("notice"))).startsWith("Removed 2 members");
+        softly.assertThat(shownEmails()).as("the table at once").doesNotContain(email("bob"), email("carol")).contains(email("dave"));
+        softly.assertThat(memberEmails()).as("the API's member list").doesNotContain(email("bob"), email("carol"));
+        softly.assertThat(http.login(IDENTITY, email("bob"), PASSWORD)).as("bob's account kept").isNotBlank();
+        softly.assertThat(http.login(IDENTITY, email("carol"), PASSWORD)).as("carol's account kept").isNotBlank();
+        step("bulk remove", started, "confirmation '" + title + "'; " + shownEmails().size() + " members left");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(6)
+    void removingTheLastAdminWithAnotherIsRefusedWholeWithAReadableMessage() throws Exception {
+        long started = System.nanoTime();
+        browser.findElement(By.id("select-" + userIds.get("alice"))).click();
+        browser.findElement(By.id("select-" + userIds.get("dave"))).click();
+        clickToLoad(By.id("remove-selected"));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("confirm-title"))).isEqualTo("Remove 2 members?");
+        clickToLoad(By.id("confirm-remove"));
+        String refusalCode = browser.findElement(By.id("remove-problem")).getDomAttribute("data-code");
+        String refusal = text(By.id("remove-problem"));
+        softly.assertThat(refusalCode).isEqualTo("last_admin");
+        softly.assertThat(refusal).contains("an organization must keep at least one admin");
+        softly.assertThat(shownEmails()).as("all-or-nothing: both still shown").contains(email("alice"), email("dave"));
+        softly.assertThat(memberEmails()).as("all-or-nothing: both still members").contains(email("alice"), email("dave"));
+        step("last admin", started, "refused " + refusalCode + ": " + refusal.replace('\n', ' '));
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(7)
+    void oneMembersRemoveButtonAsksFirstAndCancelKeepsThem() throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.cssSelector("button[name=userIds][value='" + userIds.get("dave") + "']"));
+        SoftAssertions softly = new SoftAssertions();
+        String title = text(By.id("confirm-title"));
+        softly.assertThat(title).isEqualTo("Remove 1 member?");
+        softly.assertThat(text(By.id("confirm-list"))).contains(email("dave"));
+        clickToLoad(By.id("cancel-remove"));
+        softly.assertThat(browser.findElements(By.id("confirm-removal"))).as("the confirmation gone").isEmpty();
+        softly.assertThat(shownEmails()).as("dave still shown").contains(email("dave"));
+        softly.assertThat(memberEmails()).as("dave still a member").contains(email("dave"));
+        step("remove one", started, "confirmation '" + title + "', cancelled; dave kept");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(8)
+    void threeAddressesTypedAsChipsAreInvitedAndAnExistingMemberIsReportedInPlace() throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.id("nav-invite"));
+        awaitPath("/console/organizations/" + organizationId + "/invite");
+        List<String> invitees = List.of(email("ivy"), email("jon"), email("kim"));
+        for (String address : invitees) {
+            browser.findElement(By.id("address")).sendKeys(address, Keys.ENTER);
+        }
+        browser.findElement(By.id("address")).sendKeys(email("mia"), ",");
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(browser.findElements(By.cssSelector("#chips .chip"))).as("four chips").hasSize(4);
+        softly.assertThat(text(By.id("chip-count"))).isEqualTo("4 of 20 addresses");
+        screenshot("invite");
+        browser.findElement(By.id("send-invitations")).click();
+        await("the result per address").atMost(PATIENCE).until(() -> browser.findElements(By.cssSelector("#invite-outcomes .outcome")).size() == 4);
+        Map<String, String> outcomes = browser.findElements(By.cssSelector("#invite-outcomes .outcome")).stream()
+                .collect(Collectors.toMap(row -> row.getDomAttribute("data-email"), row -> row.getDomAttribute("data-code")));
+        softly.assertThat(outcomes).as("each address's result").isEqualTo(Map.of(email("ivy"), "invited", email("jon"), "invited",
+                email("kim"), "invited", email("mia"), "already_member"));
+        softly.assertThat(text(By.id("invite-outcomes"))).contains("Already a member.");
+        softly.assertThat(URI.create(browser.getCurrentUrl()).getPath()).as("the result came in place (htmx), no page load")
+                .isEqualTo("/console/organizations/" + organizationId + "/invite");
+        screenshot("invite-result");
+        clickToLoad(By.id("to-members"));
+        Set<String> pending = browser.findElements(By.cssSelector("tr.member[data-status=pending]")).stream()
+                .map(row -> row.getDomAttribute("data-email")).collect(Collectors.toCollection(TreeSet::new));
+        softly.assertThat(pending).as("the three invitees shown pending at once").isEqualTo(new TreeSet<>(invitees));
+        step("invite", started, "results " + new java.util.TreeMap<>(outcomes) + "; pending rows " + pending.size());
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(9)
+    void anEmptyInvitationAndOneOf21AddressesGetReadableMessages() {
+        long started = System.nanoTime();
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/invite");
+        awaitLoaded();
+        browser.findElement(By.id("send-invitations")).click();
+        await("the empty invitation's message").atMost(PATIENCE).until(() -> !browser.findElements(By.id("invite-problem")).isEmpty());
+        SoftAssertions softly = new SoftAssertions();
+        String empty = text(By.id("invite-problem"));
+        softly.assertThat(empty).isEqualTo("Add at least one email address to invite.");
+
+        String many = IntStream.rangeClosed(1, 21).mapToObj(i -> email("many" + i)).collect(Collectors.joining(","));
+        browser.findElement(By.id("address")).sendKeys(many, Keys.ENTER);
+        softly.assertThat(browser.findElements(By.cssSelector("#chips .chip"))).as("21 chips").hasSize(21);
+        softly.assertThat(text(By.id("chip-count"))).isEqualTo("21 of 20 addresses: remove 1 before sending");
+        browser.findElement(By.id("send-invitations")).click();
+        await("the 21 addresses' message").atMost(PATIENCE)
+                .until(() -> browser.findElements(By.id("invite-problem")).stream().anyMatch(e -> e.getText().contains("21")));
+        String tooMany = text(By.id("invite-problem"));
+        softly.assertThat(tooMany).isEqualTo("At most 20 addresses can be invited at once; 21 were given. Remove 1 and send again.");
+        softly.assertThat(browser.getPageSource()).as("never a stack trace").doesNotContain("Exception").doesNotContain("at io.roster");
+        step("bad invites", started, "empty → '" + empty + "'; 21 → '" + tooMany + "'");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(10)
+    void teamsAreCreatedRenamedRefusedATakenNameInTheirRowAndDeletedAfterAConfirmation() throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.id("nav-teams"));
+        awaitPath("/console/organizations/" + organizationId + "/teams");
+        SoftAssertions softly = new SoftAssertions();
+        Map<String, Long> apiCounts = teamCounts();
+        softly.assertThat(shownTeams()).as("the teams table shows the API's teams and member counts").isEqualTo(apiCounts);
+
+        type("team-name", "Design");
+        clickToLoad(By.id("create-team"));
+        softly.assertThat(text(By.id("notice"))).isEqualTo("Created team Design.");
+        softly.assertThat(shownTeams()).as("the table right after the creation").containsEntry("Design", 0L);
+        softly.assertThat(teamCounts()).as("the API's teams").containsKey("Design");
+        screenshot("teams");
+
+        String design = browser.findElement(By.cssSelector("tr.team[data-name='Design']")).getDomAttribute("data-team-id");
+        type("rename-" + design, "Design Ops");
+        clickToLoad(By.id("rename-button-" + design));
+        softly.assertThat(text(By.id("notice"))).isEqualTo("Renamed the team to Design Ops.");
+        softly.assertThat(shownTeams()).as("the table after the renaming").containsKey("Design Ops").doesNotContainKey("Design");
+        softly.assertThat(teamCounts()).as("the API lists the new name").containsKey("Design Ops").doesNotContainKey("Design");
+
+        type("rename-" + design, "platform");
+        clickToLoad(By.id("rename-button-" + design));
+        List<WebElement> refusals = browser.findElements(By.cssSelector("tr.team[data-team-id='" + design + "'] #rename-problem"));
+        String refusalCode = refusals.isEmpty() ? "none" : refusals.get(0).getDomAttribute("data-code");
+        softly.assertThat(refusalCode).as("the refusal shown in Design Ops' own row").isEqualTo("team_name_taken");
+        softly.assertThat(browser.findElement(By.id("rename-" + design)).getDomProperty("value"))
+                .as("what was typed is kept in the field").isEqualTo("platform");
+        softly.assertThat(teamCounts()).as("the API still has Design Ops").containsKey("Design Ops");
+
+        clickToLoad(By.id("delete-" + design));
+        String title = text(By.id("confirm-title"));
+        softly.assertThat(title).isEqualTo("Delete team Design Ops?");
+        softly.assertThat(teamCounts()).as("nothing deleted before the confirmation").containsKey("Design Ops");
+        clickToLoad(By.id("confirm-delete-team"));
+        softly.assertThat(text(By.id("notice"))).startsWith("Deleted team Design Ops");
+        softly.assertThat(shownTeams()).as("the table after the deletion").doesNotContainKey("Design Ops");
+        softly.assertThat(teamCounts()).as("the API's teams after the deletion").doesNotContainKey("Design Ops");
+        step("teams", started, "before " + apiCounts + "; created, renamed, taken name refused as " + refusalCode
+                + ", confirmation '" + title + "', deleted; now " + shownTeams());
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(11)
+    void pendingInvitationsShowTheirExpiryInTheViewersZoneAndAreResentAndRevokedAfterAConfirmation() throws Exception {
+        long started = System.nanoTime();
+        // the viewer is in Tokyo, the machine in its own zone: the expiry must be shown on the viewer's clock
+        browser.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", "Asia/Tokyo"));
+        try {
+            clickToLoad(By.id("nav-invitations"));
+            awaitPath("/console/organizations/" + organizationId + "/invitations");
+            SoftAssertions softly = new SoftAssertions();
+            Set<String> invitees = Set.of(email("ivy"), email("jon"), email("kim"));
+            softly.assertThat(shownInvitations()).as("the pending invitations (the default filter)").isEqualTo(invitees);
+
+            WebElement ivy = invitationRow(email("ivy"));
+            String expiry = ivy.findElement(By.cssSelector("time.expires")).getText().strip();
+            String utc = ivy.findElement(By.cssSelector("time.expires")).getDomAttribute("datetime");
+            @SuppressWarnings("unchecked")
+            Map<String, String> formatted = (Map<String, String>) browser.executeScript("""
+                    const options = {year: 'numeric', month: 'short', day: 'numeric', hour: '2-digit', minute: '2-digit', timeZoneName: 'short'};
+                    const instant = new Date(arguments[0]);
+                    return {tokyo: instant.toLocaleString(undefined, Object.assign({timeZone: 'Asia/Tokyo'}, options)),
+                            utc: instant.toLocaleString(undefined, Object.assign({timeZone: 'UTC'}, options))};""", utc);
+            softly.assertThat(expiry).as("ivy's expiry " + utc + " on the viewer's (Tokyo) clock").isEqualTo(formatted.get("tokyo"))
+                    .isNotEqualTo(formatted.get("utc"));
+            softly.assertThat(ivy.findElement(By.cssSelector(".resend-count")).getText()).isEqualTo("never");
+            screenshot("invitations");
+
+            String ivyId = ivy.getDomAttribute("data-invitation-id");
+            clickToLoad(By.id("resend-" + ivyId));
+            softly.assertThat(text(By.id("notice"))).startsWith("Sent the invitation to " + email("ivy") + " again");
+            softly.assertThat(invitationRow(email("ivy")).findElement(By.cssSelector(".resend-count")).getText())
+                    .as("the table right after the resend").isEqualTo("1 time");
+            long apiResends = apiInvitation(email("ivy")).path("resendCount").asLong();
+            softly.assertThat(apiResends).as("the API's resendCount").isEqualTo(1);
+
+            String jonId = invitationRow(email("jon")).getDomAttribute("data-invitation-id");
+            clickToLoad(By.id("revoke-" + jonId));
+            String title = text(By.id("confirm-title"));
+            softly.assertThat(title).isEqualTo("Revoke the invitation of " + email("jon") + "?");
+            softly.assertThat(apiInvitation(email("jon")).path("status").asText()).as("still pending before the confirmation")
+                    .isEqualTo("pending");
+            clickToLoad(By.id("confirm-revoke-invitation"));
+            softly.assertThat(text(By.id("notice"))).startsWith("Revoked the invitation");
+            softly.assertThat(shownInvitations()).as("the pending table without jon").isEqualTo(Set.of(email("ivy"), email("kim")));
+            String apiStatus = apiInvitation(email("jon")).path("status").asText();
+            softly.assertThat(apiStatus).as("the API's status of jon's invitation").isEqualTo("revoked");
+
+            choose("invitation-status", "revoked");
+            await("the revoked invitations in place").atMost(PATIENCE).until(() -> shownInvitations().equals(Set.of(email("jon"))));
+            softly.assertThat(browser.getCurrentUrl()).as("the filter in the address").contains("status=revoked");
+            step("invitations", started, "3 pending; expiry " + utc + " shown as '" + expiry + "'; ivy resent (API resendCount "
+                    + apiResends + "); jon revoked after '" + title + "' (API " + apiStatus + "), listed under revoked");
+            softly.assertAll();
+        } finally {
+            browser.executeCdpCommand("Emulation.setTimezoneOverride", Map.of("timezoneId", ""));
+        }
+    }
+
+    @Test
+    @Order(12)
+    void invitationLinksAreCreatedForADomainAndForEveryoneTheirAddressCopiedAndADisabledLinkIsDisabledForItsInvitees()
+            throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.id("nav-links"));
+        awaitPath("/console/organizations/" + organizationId + "/links");
+        type("link-name", "Partners");
+        type("link-emails", "*@partner.example");
+        type("link-quota", "5");
+        clickToLoad(By.id("create-link"));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).startsWith("Created the link Partners.");
+        type("link-name", "Open day");
+        choose("link-expires", "0");
+        clickToLoad(By.id("create-link"));
+        WebElement partners = linkRow("Partners");
+        WebElement openDay = linkRow("Open day");
+        softly.assertThat(partners.getDomAttribute("data-audience")).isEqualTo("domain");
+        softly.assertThat(partners.findElement(By.cssSelector(".audience")).getText()).isEqualTo("domain: partner.example");
+        softly.assertThat(partners.findElement(By.cssSelector(".usage")).getText()).isEqualTo("0 / 5");
+        softly.assertThat(partners.findElements(By.cssSelector("time[datetime]"))).as("Partners expires (7 days)").hasSize(1);
+        softly.assertThat(openDay.getDomAttribute("data-audience")).isEqualTo("public");
+        softly.assertThat(openDay.findElement(By.cssSelector(".usage")).getText()).isEqualTo("0 / unlimited");
+        softly.assertThat(openDay.getText()).as("Open day never expires").contains("never");
+        Map<String, String> apiStatuses = linkStatuses();
+        softly.assertThat(apiStatuses).as("the API's links").isEqualTo(Map.of("Partners", "enabled", "Open day", "enabled"));
+        // the table, not the form above it, is what the screenshot is for
+        browser.executeScript("document.getElementById('links-table').scrollIntoView();");
+        screenshot("links");
+
+        String partnersId = partners.getDomAttribute("data-link-id");
+        browser.findElement(By.id("copy-" + partnersId)).click();
+        await("the link's address beside its button").atMost(PATIENCE)
+                .until(() -> !browser.findElements(By.id("url-input-" + partnersId)).isEmpty());
+        String url = browser.findElement(By.id("url-input-" + partnersId)).getDomProperty("value");
+        await("the copy's outcome").atMost(PATIENCE).until(() -> !text(By.cssSelector("#url-" + partnersId + " .copy-status")).isEmpty());
+        String copyOutcome = text(By.cssSelector("#url-" + partnersId + " .copy-status"));
+        String token = url.substring(url.lastIndexOf('/') + 1);
+        awaitQuietly("the preview of the new link", () -> preview(token).has("status"));
+        String before = preview(token).path("status").asText();
+        softly.assertThat(url).as("the address is an invitation link").contains("/invite/");
+        softly.assertThat(before).as("the preview of the copied address before disabling").isEqualTo("enabled");
+
+        clickToLoad(By.id("toggle-" + partnersId));
+        softly.assertThat(text(By.id("notice"))).startsWith("Disabled the link");
+        softly.assertThat(linkRow("Partners").getDomAttribute("data-status")).as("the row at once").isEqualTo("disabled");
+        softly.assertThat(text(By.id("toggle-" + partnersId))).as("the toggle now offers").isEqualTo("Enable");
+        softly.assertThat(linkStatuses()).as("the API's link status").containsEntry("Partners", "disabled");
+        // the invitation service's own lookup of the token follows the disabling event: give it a moment
+        awaitQuietly("the preview says disabled", () -> "disabled".equals(preview(token).path("status").asText()));
+        String after = preview(token).path("status").asText();
+        softly.assertThat(after).as("the public preview of the link").isEqualTo("disabled");
+        step("links", started, "Partners (domain, 0 / 5) and Open day (public, unlimited, never expires) created; copy: '"
+                + copyOutcome + "'; preview " + before + " → " + after + " after disabling");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(13)
+    void aPlainMemberSeesTheMembersReadOnlyWithNoAdminAction() {
+        long started = System.nanoTime();
+        clickToLoad(By.id("sign-out"));
+        awaitPath("/console/sign-in");
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).isEqualTo("You are signed out.");
+        type("email", email("mia"));
+        type("password", PASSWORD);
+        clickToLoad(By.id("sign-in"));
+        awaitPath("/console/organizations/" + organizationId + "/members");
+        softly.assertThat(browser.findElements(By.id("read-only"))).as("the read-only note").hasSize(1);
+        Set<String> seen = shownEmails();
+        softly.assertThat(seen).as("she sees the members").contains(email("mia"), email("alice"), email("dave"));
+        int removeControls = browser.findElements(By.cssSelector("input[name=userIds], button[name=userIds], #remove-selected")).size();
+        int addForms = browser.findElements(By.id("add-form")).size();
+        int inviteLinks = browser.findElements(By.id("nav-invite")).size();
+        softly.assertThat(removeControls).as("no selection box, no remove button").isZero();
+        softly.assertThat(addForms).as("no add form").isZero();
+        softly.assertThat(inviteLinks).as("no invite link").isZero();
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/invite");
+        awaitLoaded();
+        int inviteForms = browser.findElements(By.id("invite-form")).size();
+        softly.assertThat(inviteForms).as("no invite form on the invite page").isZero();
+        softly.assertThat(browser.findElements(By.id("read-only"))).as("the invite page says why").hasSize(1);
+        step("read-only", started, "mia sees " + seen.size() + " members; remove controls " + removeControls
+                + ", add forms " + addForms + ", invite links " + inviteLinks + ", invite forms " + inviteForms);
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/members");
+        awaitLoaded();
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(14)
+    void aForgedRemovalInTheMembersSessionIsRefusedByTheApiAndWithoutTheCsrfTokenByTheConsole() throws Exception {
+        long started = System.nanoTime();
+        String action = "/console/organizations/" + organizationId + "/members/remove";
+        // the page's own CSRF token and session: only the API's authorization stands in the way
+        @SuppressWarnings("unchecked")
+        Map<String, Object> forged = (Map<String, Object>) browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const meta = document.querySelector('meta[name=csrf-token]');
+                const token = meta ? meta.content : '';
+                fetch(arguments[0], {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+                        body: '_csrf=' + encodeURIComponent(token) + '&userIds=' + arguments[1]})
+                    .then(r => r.text().then(t => done({status: r.status, body: t})))
+                    .catch(e => done({status: -1, body: String(e)}));""", action, userIds.get("dave"));
+        String miaToken = http.login(IDENTITY, email("mia"), PASSWORD);
+        HttpResponse<String> direct = http.delete(IDENTITY + "/api/v1/organizations/" + organizationId + "/members/" + userIds.get("dave"), miaToken);
+        Cookie session = browser.manage().getCookieNamed("ROSTER_CONSOLE_SESSION");
+        HttpResponse<String> withoutCsrf = HttpClient.newHttpClient().send(HttpRequest.newBuilder(
+                        URI.create("http://127.0.0.1:" + PORTS.console() + action))
+                .header("Content-Type", "application/x-www-form-urlencoded")
+                .header("Cookie", session.getName() + "=" + session.getValue())
+                .POST(HttpRequest.BodyPublishers.ofString("userIds=" + userIds.get("dave"))).build(), HttpResponse.BodyHandlers.ofString());
+
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(((Number) forged.get("status")).intValue()).as("the console passes on the API's refusal").isEqualTo(403);
+        softly.assertThat((String) forged.get("body")).as("shown readably").contains("data-code=\"forbidden\"")
+                .contains("You are not allowed to do this");
+        softly.assertThat(direct.statusCode()).as("the API refuses mia's own token too: " + StackHttp.describe(direct)).isEqualTo(403);
+        softly.assertThat(http.body(direct).path("code").asText()).isEqualTo("forbidden");
+        softly.assertThat(withoutCsrf.statusCode()).as("no CSRF token, refused by the console").isEqualTo(403);
+        softly.assertThat(withoutCsrf.body()).contains("csrf-refused");
+        softly.assertThat(memberEmails()).as("dave still a member").contains(email("dave"));
+        step("forged", started, "console " + forged.get("status") + ", API " + direct.statusCode() + " "
+                + http.body(direct).path("code").asText() + ", without CSRF token " + withoutCsrf.statusCode());
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(15)
+    void atPhoneWidthTheMembersPageFitsTheScreen() throws Exception {
+        long started = System.nanoTime();
+        browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+        try {
+            browser.get(CONSOLE + "/organizations/" + organizationId + "/members");
+            awaitLoaded();
+            long pageWidth = ((Number) browser.executeScript("return document.documentElement.scrollWidth;")).longValue();
+            long viewport = ((Number) browser.executeScript("return window.innerWidth;")).longValue();
+            screenshot("members-phone");
+            SoftAssertions softly = new SoftAssertions();
+            softly.assertThat(pageWidth).as("no sideways scrolling of the page (the table scrolls in its own box)")
+                    .isLessThanOrEqualTo(viewport);
+            softly.assertThat(shownEmails()).as("the members listed").contains(email("mia"));
+            step("phone", started, "page " + pageWidth + " px wide in a " + viewport + " px viewport");
+            softly.assertAll();
+        } finally {
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+        }
+    }
+
+    @Test
+    @Order(16)
+    void thePlainMemberSeesTheTeamsReadOnlyAndNoInvitationsOrLinks() throws Exception {
+        long started = System.nanoTime();
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/teams");
+        awaitLoaded();
+        SoftAssertions softly = new SoftAssertions();
+        Map<String, Long> teams = shownTeams();
+        softly.assertThat(teams).as("mia sees the teams and their counts").isEqualTo(teamCounts());
+        int teamControls = browser.findElements(By.cssSelector("#create-team-form, input[id^=rename-], a[id^=delete-]")).size();
+        softly.assertThat(teamControls).as("no create, rename or delete control").isZero();
+        softly.assertThat(browser.findElements(By.id("read-only"))).as("the teams page says why").hasSize(1);
+
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/invitations");
+        awaitLoaded();
+        int invitationTables = browser.findElements(By.cssSelector("#invitations-table, [id^=resend-], [id^=revoke-]")).size();
+        softly.assertThat(invitationTables).as("no invitations table or action").isZero();
+        softly.assertThat(browser.findElements(By.id("read-only"))).as("the invitations page says why").hasSize(1);
+
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/links");
+        awaitLoaded();
+        int linkControls = browser.findElements(By.cssSelector("#links-table, #create-link-form, [id^=toggle-], [id^=copy-]")).size();
+        softly.assertThat(linkControls).as("no links table, form or action").isZero();
+        softly.assertThat(browser.findElements(By.id("read-only"))).as("the links page says why").hasSize(1);
+
+        // what the pages rest on: the API lets a member read the teams but not the invitations or the links
+        String miaToken = http.login(IDENTITY, email("mia"), PASSWORD);
+        int invitationsRead = http.get(QUERY + "/api/v1/organizations/" + organizationId + "/invitations", miaToken).statusCode();
+        int linksRead = http.get(QUERY + "/api/v1/organizations/" + organizationId + "/invitation-links", miaToken).statusCode();
+        softly.assertThat(invitationsRead).as("the API refuses mia the invitations").isEqualTo(403);
+        softly.assertThat(linksRead).as("the API refuses mia the links").isEqualTo(403);
+        step("read-only 2", started, "mia sees " + teams.size() + " teams; team controls " + teamControls + ", invitation tables "
+                + invitationTables + ", link controls " + linkControls + "; API invitations " + invitationsRead + ", links " + linksRead);
+        softly.assertAll();
+    }
+
+    // ---------------------------------------------------------------------------------------------------------
+
+    private String email(String name) {
+        return name + "-" + run + "@example.com";
+    }
+
+    private static String capitalized(String name) {
+        return Character.toUpperCase(name.charAt(0)) + name.substring(1);
+    }
+
+    /** The active and pending members' addresses in the API, as alice reads them. */
+    private Set<String> memberEmails() throws Exception {
+        Set<String> emails = new TreeSet<>();
+        for (JsonNode row : http.items(QUERY + "/api/v1/organizations/" + organizationId + "/members?limit=200", aliceToken)) {
+            emails.add(row.path("email").asText());
+        }
+        return emails;
+    }
+
+    /** The teams table's names and member counts, read in one script run. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Long> shownTeams() {
+        List<List<Object>> rows = (List<List<Object>>) browser.executeScript("return Array.from(document.querySelectorAll("
+                + "'#teams-table tr.team')).map(row => [row.dataset.name, row.querySelector('.member-count').textContent.trim()]);");
+        return rows.stream().collect(Collectors.toMap(row -> String.valueOf(row.get(0)), row -> Long.parseLong(String.valueOf(row.get(1))),
+                (a, b) -> a, java.util.TreeMap::new));
+    }
+
+    /** The API's teams and member counts, as alice reads them. */
+    private Map<String, Long> teamCounts() throws Exception {
+        Map<String, Long> teams = new java.util.TreeMap<>();
+        for (JsonNode row : http.items(QUERY + "/api/v1/organizations/" + organizationId + "/teams?limit=200", aliceToken)) {
+            teams.put(row.path("name").asText(), row.path("memberCount").asLong());
+        }
+        return teams;
+    }
+
+    private Set<String> shownInvitations() {
+        List<?> emails = (List<?>) browser.executeScript(
+                "return Array.from(document.querySelectorAll('#invitations-table tr.invitation')).map(row => row.dataset.email);");
+        return emails.stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private WebElement invitationRow(String email) {
+        return browser.findElement(By.cssSelector("#invitations-table tr.invitation[data-email='" + email + "']"));
+    }
+
+    /** The API's newest invitation of an address, as alice reads it. */
+    private JsonNode apiInvitation(String email) throws Exception {
+        return http.items(QUERY + "/api/v1/organizations/" + organizationId + "/invitations?limit=200&email="
+                + java.net.URLEncoder.encode(email, java.nio.charset.StandardCharsets.UTF_8), aliceToken).stream()
+                .max(java.util.Comparator.comparing(row -> row.path("createdAt").asText()))
+                .orElseThrow(() -> new AssertionError("no invitation of " + email + " in the API"));
+    }
+
+    private WebElement linkRow(String name) {
+        return browser.findElement(By.cssSelector("#links-table tr.link-row[data-name='" + name + "']"));
+    }
+
+    /** The API's links by name and status, as alice reads them. */
+    private Map<String, String> linkStatuses() throws Exception {
+        Map<String, String> links = new java.util.TreeMap<>();
+        for (JsonNode row : http.items(QUERY + "/api/v1/organizations/" + organizationId + "/invitation-links?limit=200", aliceToken)) {
+            links.put(row.path("name").asText(), row.path("status").asText());
+        }
+        return links;
+    }
+
+    /** Waits for a condition but never fails on it: the assertion after it reports what was seen instead. */
+    private void awaitQuietly(String what, java.util.concurrent.Callable<Boolean> condition) {
+        try {
+            await(what).atMost(PATIENCE).pollInterval(Duration.ofMillis(250)).until(condition);
+        } catch (org.awaitility.core.ConditionTimeoutException e) {
+            log.warn("{}: not within {}", what, PATIENCE);
+        }
+    }
+
+    /** The public preview of an invitation or link token, as an invitee's browser reads it (no login). */
+    private JsonNode preview(String token) throws Exception {
+        HttpResponse<String> answer = http.get(INVITATION + "/api/v1/invitations/" + token, null);
+        return http.body(answer);
+    }
+
+    /** The table's addresses, read in one script run: htmx may swap the table between two WebDriver calls. */
+    private Set<String> shownEmails() {
+        List<?> emails = (List<?>) browser.executeScript(
+                "return Array.from(document.querySelectorAll('#members-table tr.member')).map(row => row.dataset.email);");
+        return emails.stream().map(String::valueOf).collect(Collectors.toCollection(TreeSet::new));
+    }
+
+    private WebElement row(String email) {
+        return browser.findElement(By.cssSelector("#members-table tr.member[data-email='" + email + "']"));
+    }
+
+    private String text(By locator) {
+        return browser.findElement(locator).getText().strip();
+    }
+
+    private List<String> texts(By locator) {
+        return browser.findElements(locator).stream().map(element -> element.getText().strip()).toList();
+    }
+
+    /** Picks the option of a select as a person does (a click on it), which fires the select's change event. */
+    private void choose(String selectId, String value) {
+        browser.findElement(By.cssSelector("#" + selectId + " option[value='" + value + "']")).click();
+    }
+
+    private void type(String fieldId, String value) {
+        WebElement field = browser.findElement(By.id(fieldId));
+        field.clear();
+        field.sendKeys(value);
+    }
+
+    private void awaitPath(String path) {
+        await("the browser at " + path).atMost(PATIENCE).pollInterval(Duration.ofMillis(100))
+                .until(() -> URI.create(browser.getCurrentUrl()).getPath(), path::equals);
+        awaitLoaded();
+    }
+
+    private void awaitLoaded() {
+        await("the page loaded").atMost(PATIENCE)
+                .until(() -> "complete".equals(browser.executeScript("return document.readyState")));
+    }
+
+    /**
+     * Clicks what submits a form or follows a link and waits for the next page: the old page's root gone stale, the
+     * new one loaded (the same address may come back, so the address alone cannot tell).
+     */
+    private void clickToLoad(By locator) {
+        WebElement oldPage = browser.findElement(By.tagName("html"));
+        browser.findElement(locator).click();
+        await("the next page after clicking " + locator).atMost(PATIENCE).pollInterval(Duration.ofMillis(50))
+                .until(() -> isStale(oldPage));
+        awaitLoaded();
+    }
+
+    private static boolean isStale(WebElement element) {
+        try {
+            element.isEnabled();
+            return false;
+        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+            return true;
+        }
+    }
+
+    private void step(String name, long startedNanos, String figures) {
+        String line = String.format("%-12s %6.1f s  %s", name, (System.nanoTime() - startedNanos) / 1e9, figures);
+        log.info("== {}", line);
+        report.add(line);
+    }
+
+    /** Into target/console-screenshots, and into docs/console when -Dconsole.screenshots.write=true. */
+    private void screenshot(String name) throws java.io.IOException {
+        Path file = Files.createDirectories(Path.of("target", "console-screenshots")).resolve(name + ".png");
+        Files.write(file, browser.getScreenshotAs(OutputType.BYTES));
+        if (Boolean.getBoolean(SCREENSHOTS_WRITE)) {
+            Path docs = Files.createDirectories(LocalStackConfig.findRepositoryRoot(Path.of("")).resolve("docs").resolve("console"));
+            Files.copy(file, docs.resolve(name + ".png"), StandardCopyOption.REPLACE_EXISTING);
+            log.info("screenshot {} written to {}", name, docs);
+        }
+    }
+}
