@@ -91,7 +91,13 @@ final class ChildProcess {
     /** Runs a command to completion (or kills it after {@code timeout}) and returns its exit code. */
     static int run(String name, List<String> command, Path workingDirectory, Path logFile, Duration timeout)
             throws IOException, InterruptedException {
-        ChildProcess child = start(name, command, Map.of(), workingDirectory, logFile);
+        return run(name, command, Map.of(), workingDirectory, logFile, timeout);
+    }
+
+    /** {@link #run(String, List, Path, Path, Duration)} with {@code environment} added to the launcher's own. */
+    static int run(String name, List<String> command, Map<String, String> environment, Path workingDirectory,
+                   Path logFile, Duration timeout) throws IOException, InterruptedException {
+        ChildProcess child = start(name, command, environment, workingDirectory, logFile);
         child.stopRequested = true; // its exit is expected
         if (!child.process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
             child.process.destroyForcibly().waitFor(10, TimeUnit.SECONDS);

@@ -53,6 +53,8 @@ public final class LocalStack implements AutoCloseable {
 
     private ChildProcess kafka;
     private final Map<RosterService, ChildProcess> services = new EnumMap<>(RosterService.class);
+    /** By module name (the services' and the console's). */
+    private final Map<String, StartupImage> startupImages = new LinkedHashMap<>();
     private ChildProcess console;
     private MongoWireServer mongo;
     private MailCatcher mail;
@@ -157,6 +159,7 @@ public final class LocalStack implements AutoCloseable {
             log.info("Kafka broker ready on {}:{} after {}", HOST, config.ports().kafka(), seconds(System.nanoTime() - started));
         }
 
+        prepareStartupImages(tokenKey);
         for (RosterService service : config.services()) {
             startService(service, tokenKey);
         }
@@ -180,12 +183,48 @@ public final class LocalStack implements AutoCloseable {
         return environmentOf(service, data.tokenEncryptionKey());
     }
 
-    private void startService(RosterService service, String tokenKey) throws IOException {
+    /**
+     * Each service's and the console's {@link StartupImage}, trained (the first time after a build) against this
+     * stack's MongoDB and Kafka with the environment the service gets, but a data folder of its own.
+     */
+    private void prepareStartupImages(String tokenKey) throws IOException, InterruptedException {
+        Map<String, StartupImage.Training> trainings = new LinkedHashMap<>();
+        for (RosterService service : config.services()) {
+            Map<String, String> env = new LinkedHashMap<>(environmentOf(service, tokenKey));
+            env.put("ROSTER_DATA_DIR", data.root().resolve("training").resolve(service.module()).toString());
+            trainings.put(service.module(), training(service.module(), config.jarOf(service), env));
+        }
+        if (config.console()) {
+            trainings.put(Ports.ADMIN_CONSOLE, training(Ports.ADMIN_CONSOLE, config.consoleJar(), consoleEnvironment()));
+        }
+        long started = System.nanoTime();
+        startupImages.putAll(StartupImage.prepare(trainings));
+        log.info("Startup images ready after {}", seconds(System.nanoTime() - started));
+    }
+
+    private StartupImage.Training training(String module, Path jar, Map<String, String> environment) {
+        return new StartupImage.Training(module, jar, config.serviceJvmOptions(), environment,
+                data.root().resolve("training").resolve(module), data.logFile(module + "-training"));
+    }
+
+    /**
+     * The command that starts a process of {@code service} (JVM options, then its {@link StartupImage}); a test
+     * starts a second process of a service with it.
+     */
+    List<String> serviceCommand(RosterService service) {
+        return command(startupImages.get(service.module()));
+    }
+
+    private List<String> command(StartupImage image) {
         List<String> command = new ArrayList<>();
         command.add(javaExecutable());
         command.addAll(config.serviceJvmOptions());
-        command.add("-jar");
-        command.add(config.jarOf(service).toString());
+        command.addAll(image.launchArguments());
+        return command;
+    }
+
+    private void startService(RosterService service, String tokenKey) throws IOException {
+        List<String> command = serviceCommand(service);
         ChildProcess child = guarded(() -> ChildProcess.start(service.module(), command,
                 environmentOf(service, tokenKey), data.serviceDir(service), data.logFile(service.module())),
                 process -> services.put(service, process));
@@ -200,11 +239,16 @@ public final class LocalStack implements AutoCloseable {
      */
     private void startConsole() throws IOException {
         Ports ports = config.ports();
-        List<String> command = new ArrayList<>();
-        command.add(javaExecutable());
-        command.addAll(config.serviceJvmOptions());
-        command.add("-jar");
-        command.add(config.consoleJar().toString());
+        List<String> command = command(startupImages.get(Ports.ADMIN_CONSOLE));
+        Map<String, String> env = consoleEnvironment();
+        Path workingDirectory = data.root().resolve("services").resolve(Ports.ADMIN_CONSOLE);
+        ChildProcess child = guarded(() -> ChildProcess.start(Ports.ADMIN_CONSOLE, command, env, workingDirectory,
+                data.logFile(Ports.ADMIN_CONSOLE)), process -> console = process);
+        log.info("{} starting (pid {}) on port {}, log {}", Ports.ADMIN_CONSOLE, child.pid(), ports.console(), child.logFile());
+    }
+
+    private Map<String, String> consoleEnvironment() {
+        Ports ports = config.ports();
         Map<String, String> env = new LinkedHashMap<>();
         System.getenv().keySet().stream().filter(name -> name.startsWith("ROSTER_")).forEach(name -> env.put(name, null));
         env.put("SERVER_PORT", Integer.toString(ports.console()));
@@ -212,10 +256,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("ROSTER_IDENTITY_URL", "http://" + HOST + ":" + ports.identity());
         env.put("ROSTER_INVITATION_URL", "http://" + HOST + ":" + ports.invitation());
         env.put("ROSTER_QUERY_URL", "http://" + HOST + ":" + ports.query());
-        Path workingDirectory = data.root().resolve("services").resolve(Ports.ADMIN_CONSOLE);
-        ChildProcess child = guarded(() -> ChildProcess.start(Ports.ADMIN_CONSOLE, command, env, workingDirectory,
-                data.logFile(Ports.ADMIN_CONSOLE)), process -> console = process);
-        log.info("{} starting (pid {}) on port {}, log {}", Ports.ADMIN_CONSOLE, child.pid(), ports.console(), child.logFile());
+        return env;
     }
 
     /** The console's address, pages under {@code /console/}. */

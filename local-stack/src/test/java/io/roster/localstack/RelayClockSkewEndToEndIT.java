@@ -106,9 +106,7 @@ class RelayClockSkewEndToEndIT {
         Map<String, String> delayedEnvironment = new HashMap<>(environment);
         delayedEnvironment.put("SERVER_PORT", Integer.toString(DELAYED_PORT));
         delayedEnvironment.put("ROSTER_MONGO_URI", "mongodb://127.0.0.1:" + slowLink.port());
-        List<String> plain = new ArrayList<>(List.of(LocalStack.javaExecutable()));
-        plain.addAll(config.serviceJvmOptions());
-        plain.addAll(List.of("-jar", jar.toString()));
+        List<String> plain = stack.serviceCommand(RosterService.IDENTITY);
         delayed = ChildProcess.start("identity-delayed", plain, delayedEnvironment, data.resolve("identity-delayed"),
                 stack.logFile("identity-delayed"));
 

@@ -105,6 +105,11 @@ public final class RunningStack implements AutoCloseable {
         return stack.environmentOf(service);
     }
 
+    /** The command that starts a process of {@code service}, as the stack starts its own. */
+    List<String> serviceCommand(RosterService service) {
+        return stack.serviceCommand(service);
+    }
+
     /** Where the stack keeps a log file ({@code name}.log in its data folder's logs). */
     Path logFile(String name) {
         return stack.logFile(name);

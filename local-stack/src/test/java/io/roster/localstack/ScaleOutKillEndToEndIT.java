@@ -283,9 +283,7 @@ class ScaleOutKillEndToEndIT {
     private ChildProcess startSecondProcess(LocalStackConfig config, RosterService service, int port) throws Exception {
         Map<String, String> environment = new HashMap<>(stack.environmentOf(service));
         environment.put("SERVER_PORT", Integer.toString(port));
-        List<String> command = new ArrayList<>(List.of(LocalStack.javaExecutable()));
-        command.addAll(config.serviceJvmOptions());
-        command.addAll(List.of("-jar", config.jarOf(service).toString()));
+        List<String> command = stack.serviceCommand(service);
         String name = service.module() + "-2";
         return ChildProcess.start(name, command, environment, config.dataDir().resolve(name), stack.logFile(name));
     }
