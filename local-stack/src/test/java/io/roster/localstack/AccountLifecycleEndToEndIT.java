@@ -12,22 +12,24 @@ import java.util.Map;
 import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 12's account lifecycle end to end: the whole suite as separate processes, every link read from the mail over
  * IMAP as its owner reads it. A password reset (the old password refused after it), a set-up link sent again (the
  * older one dead), and the owner of an address taking back an account someone else set a password for.
  *
- * <p>The data folder is {@code local-stack/target/lifecycle-e2e-data}: wiped at the start, kept with the services' logs.
+ * <p>It runs on the {@link SharedStack} (data folder {@code local-stack/target/shared-stack-data}, kept with the services'
+ * logs).
  */
+@ExtendWith(SharedStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class AccountLifecycleEndToEndIT {
 
-    private static final Ports PORTS = TestPorts.block(23);
+    private static final Ports PORTS = SharedStack.PORTS;
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
     private static final String NOTIFICATION = "http://127.0.0.1:" + PORTS.notification();
@@ -40,15 +42,14 @@ class AccountLifecycleEndToEndIT {
     private final StackHttp http = new StackHttp();
 
     private LocalStackConfig config;
-    @AutoClose
     private RunningStack stack;
     private String admin;
     private String organizationId;
 
     @BeforeAll
     void startTheStack() throws Exception {
-        config = RunningStack.onWipedDataFolder("lifecycle-e2e-data", PORTS);
-        stack = RunningStack.start(config);
+        stack = SharedStack.stack();
+        config = stack.config();
         admin = http.login(IDENTITY, config.adminEmail(), config.adminPassword());
         organizationId = http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", admin, Map.of("name", "Lifecycle Co")),
                 "organizationId");

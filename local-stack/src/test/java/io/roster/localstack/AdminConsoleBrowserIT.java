@@ -22,13 +22,13 @@ import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
@@ -50,15 +50,16 @@ import org.slf4j.LoggerFactory;
  * {@code target/admin-console-report.txt}. Screenshots of the sign-in, members and invite pages go to
  * {@code target/console-screenshots/}, and with {@code -Dconsole.screenshots.write=true} also to {@code docs/console/}.
  * Without Chromium every step is reported skipped with the reason. The data folder is
- * {@code local-stack/target/admin-console-data} (the services' and the console's logs, {@code chromedriver.log}).
+ * {@code local-stack/target/shared-stack-data} ({@link SharedStack}: the services' and the console's logs), this class's
+ * {@code chromedriver.log} in its {@code admin-console} folder.
  */
+@ExtendWith(SharedStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AdminConsoleBrowserIT {
 
     private static final Logger log = LoggerFactory.getLogger(AdminConsoleBrowserIT.class);
-    // the brief's block 34 lies in Linux's ephemeral range, which TestPorts refuses; 10 is the one block no class uses
-    private static final Ports PORTS = TestPorts.block(10);
+    private static final Ports PORTS = SharedStack.PORTS;
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
@@ -71,7 +72,6 @@ class AdminConsoleBrowserIT {
     private final List<String> report = new ArrayList<>();
     private final String run = UUID.randomUUID().toString().substring(0, 6);
 
-    @AutoClose
     private RunningStack stack;
     private ChromeDriver browser;
     private Path dataDir;
@@ -85,10 +85,11 @@ class AdminConsoleBrowserIT {
             log.warn("every step is skipped: {}", Chromium.missing().get());
             return;
         }
-        LocalStackConfig config = RunningStack.onWipedDataFolder("admin-console-data", PORTS).withConsole(true);
-        dataDir = config.dataDir();
-        stack = RunningStack.start(config);
-        report.add(String.format("stack with console ready in %.1f s", stack.startupTime().toMillis() / 1000.0));
+        stack = SharedStack.stack();
+        LocalStackConfig config = stack.config();
+        dataDir = SharedStack.folder("admin-console");
+        report.add(String.format("stack with console ready in %.1f s (shared with other classes)",
+                stack.startupTime().toMillis() / 1000.0));
         long seeding = System.nanoTime();
         seed(config);
         report.add(String.format("seeded 2 organizations, 6 accounts in %.1f s", (System.nanoTime() - seeding) / 1e9));

@@ -23,12 +23,12 @@ import java.util.Set;
 import java.util.TreeMap;
 import java.util.UUID;
 import java.util.concurrent.TimeUnit;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
@@ -38,15 +38,16 @@ import org.slf4j.LoggerFactory;
  * tamper-evident export of the query service, fed by the real identity, invitation and notification services
  * over Kafka, driven over HTTP and IMAP only. The steps build on each other and run in order.
  *
- * <p>Its own ports and data folder ({@code local-stack/target/audit-e2e-data}, wiped at the start, kept afterwards
- * for the services' logs), so it never meets another IT or a running local stack.
+ * <p>It runs on the {@link SharedStack} and reads only its own organization's history; its export files are in the
+ * stack's data folder ({@code local-stack/target/shared-stack-data/audit}).
  */
+@ExtendWith(SharedStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class AuditEndToEndIT {
 
     private static final Logger log = LoggerFactory.getLogger(AuditEndToEndIT.class);
-    private static final Ports PORTS = TestPorts.block(14);
+    private static final Ports PORTS = SharedStack.PORTS;
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
@@ -58,7 +59,6 @@ class AuditEndToEndIT {
     private final StackHttp http = new StackHttp();
 
     private Path dataDir;
-    @AutoClose
     private RunningStack stack;
     private String adminToken;
     private String adminId;
@@ -71,9 +71,8 @@ class AuditEndToEndIT {
 
     @BeforeAll
     void startTheStack() throws Exception {
-        LocalStackConfig config = RunningStack.onWipedDataFolder("audit-e2e-data", PORTS);
-        dataDir = config.dataDir();
-        stack = RunningStack.start(config);
+        stack = SharedStack.stack();
+        dataDir = SharedStack.folder("audit");
         adminToken = http.login(IDENTITY, "admin@roster.local", "roster-admin");
         adminId = http.subjectOf(adminToken);
     }

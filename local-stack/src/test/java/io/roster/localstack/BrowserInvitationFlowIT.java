@@ -11,7 +11,6 @@ import java.nio.file.Path;
 import java.security.SecureRandom;
 import java.time.Duration;
 import java.time.Instant;
-import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
@@ -20,13 +19,13 @@ import java.util.UUID;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.MethodOrderer;
 import org.junit.jupiter.api.Order;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
@@ -45,15 +44,16 @@ import org.slf4j.LoggerFactory;
  * domain link's newcomer join, {@code /account-setup} and {@code /password-reset}). Steps build on each other and
  * run in order.
  *
- * <p>The data folder is {@code local-stack/target/browser-flow-data}: wiped at the start, kept afterwards with
- * the services' logs and {@code chromedriver.log}.
+ * <p>It runs on the {@link SharedStack}; its {@code chromedriver.log} is in the stack's data folder
+ * ({@code local-stack/target/shared-stack-data/browser-flow}).
  */
+@ExtendWith(SharedStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 @TestMethodOrder(MethodOrderer.OrderAnnotation.class)
 class BrowserInvitationFlowIT {
 
     private static final Logger log = LoggerFactory.getLogger(BrowserInvitationFlowIT.class);
-    private static final Ports PORTS = TestPorts.block(12);
+    private static final Ports PORTS = SharedStack.PORTS;
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
@@ -64,7 +64,6 @@ class BrowserInvitationFlowIT {
     private final StackHttp http = new StackHttp();
 
     private Path dataDir;
-    @AutoClose
     private RunningStack stack;
     private WebDriver browser;
     private String adminToken;
@@ -78,16 +77,11 @@ class BrowserInvitationFlowIT {
             log.warn("every step is skipped: {}", Chromium.missing().get());
             return;
         }
-        LocalStackConfig defaults = RunningStack.onWipedDataFolder("browser-flow-data", PORTS);
-        dataDir = defaults.dataDir();
-        // the pages' script reaches identity on this stack's port, and identity lets this stack's pages in
-        List<String> serviceJvmOptions = new ArrayList<>(defaults.serviceJvmOptions());
-        serviceJvmOptions.add("-Droster.invitation.pages.identity-url=" + IDENTITY);
-        serviceJvmOptions.add("-Droster.browser.origins=" + INVITATION);
-        LocalStackConfig config = new LocalStackConfig(defaults.repositoryRoot(), defaults.dataDir(), defaults.ports(),
-                defaults.services(), defaults.adminEmail(), defaults.adminPassword(), defaults.startupTimeout(),
-                serviceJvmOptions, defaults.kafkaJvmOptions());
-        stack = RunningStack.start(config);
+        // the stack tells the pages' script identity's address and identity lets its pages in
+        // (ROSTER_IDENTITY_PUBLIC_URL, ROSTER_BROWSER_ORIGINS)
+        stack = SharedStack.stack();
+        LocalStackConfig config = stack.config();
+        dataDir = SharedStack.folder("browser-flow");
         browser = Chromium.headless(dataDir, "1024,900", PATIENCE);
         adminToken = http.login(IDENTITY, config.adminEmail(), config.adminPassword());
     }

@@ -12,9 +12,9 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.junit.jupiter.params.ParameterizedTest;
 import org.junit.jupiter.params.provider.EnumSource;
 import org.slf4j.Logger;
@@ -27,11 +27,12 @@ import org.slf4j.LoggerFactory;
  * A service without such an endpoint (no lists on identity and invitation, no JSON bodies on query) is left out of
  * that case.
  */
+@ExtendWith(SharedStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class ConsistentProblemsIT {
 
     private static final Logger log = LoggerFactory.getLogger(ConsistentProblemsIT.class);
-    private static final Ports PORTS = TestPorts.block(17);
+    private static final Ports PORTS = SharedStack.PORTS;
     private static final String PASSWORD = "correct horse battery staple";
 
     /** The four services, each with its request on an organization that needs its admin role (or membership). */
@@ -53,7 +54,6 @@ class ConsistentProblemsIT {
     }
 
     private final StackHttp http = new StackHttp();
-    @AutoClose
     private RunningStack stack;
     private String admin;
     private String outsider;
@@ -61,7 +61,7 @@ class ConsistentProblemsIT {
 
     @BeforeAll
     void startTheStackWithAnOrganizationAndAnOutsider() throws Exception {
-        stack = RunningStack.start(RunningStack.onWipedDataFolder("consistent-problems-data", PORTS));
+        stack = SharedStack.stack();
         admin = http.login(Service.IDENTITY.base, "admin@roster.local", "roster-admin");
         http.created(http.post(Service.IDENTITY.base + "/api/v1/users", admin, "{\"firstName\":\"Otto\",\"lastName\":\"Outsider\","
                 + "\"email\":\"otto@outside.example\",\"password\":\"" + PASSWORD + "\"}"), "userId");

@@ -9,23 +9,25 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
-import org.junit.jupiter.api.AutoClose;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 
 /**
  * Issue 12 V3 end to end, as the attack: a token outlives what should end it. The four services run as processes; each
  * learns of a deletion, a password change or a removed provider role from the identity events alone, and refuses the
  * old token with 401 {@code unauthenticated} within 5 s of the answer that ended it.
  *
- * <p>The data folder is {@code local-stack/target/revocation-e2e-data}: wiped at the start, kept with the services' logs.
+ * <p>It runs on the {@link SharedStack} (data folder {@code local-stack/target/shared-stack-data}, kept with the services'
+ * logs).
  */
 @TimedFault
+@ExtendWith(SharedStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TokenRevocationEndToEndIT {
 
-    private static final Ports PORTS = TestPorts.block(26);
+    private static final Ports PORTS = SharedStack.PORTS;
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
     private static final String QUERY = "http://127.0.0.1:" + PORTS.query();
@@ -36,15 +38,14 @@ class TokenRevocationEndToEndIT {
     private final StackHttp http = new StackHttp();
 
     private LocalStackConfig config;
-    @AutoClose
     private RunningStack stack;
     private String admin;
     private String organizationId;
 
     @BeforeAll
     void startTheStack() throws Exception {
-        config = RunningStack.onWipedDataFolder("revocation-e2e-data", PORTS);
-        stack = RunningStack.start(config);
+        stack = SharedStack.stack();
+        config = stack.config();
         admin = http.login(IDENTITY, config.adminEmail(), config.adminPassword());
         organizationId = http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", admin, Map.of("name", "Revocation Co")),
                 "organizationId");

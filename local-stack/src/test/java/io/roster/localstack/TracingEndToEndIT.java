@@ -33,6 +33,7 @@ import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -47,13 +48,14 @@ import org.slf4j.LoggerFactory;
  * (README "Tracing").
  *
  * <p>The figures go to the log and {@code target/tracing-report.txt}; the data folder is
- * {@code local-stack/target/tracing-data}, kept for its logs.
+ * {@code local-stack/target/shared-stack-data} ({@link SharedStack}), kept for its logs.
  */
+@ExtendWith(SharedStack.class)
 @TestInstance(TestInstance.Lifecycle.PER_CLASS)
 class TracingEndToEndIT {
 
     private static final Logger log = LoggerFactory.getLogger(TracingEndToEndIT.class);
-    private static final Ports PORTS = TestPorts.block(31);
+    private static final Ports PORTS = SharedStack.PORTS;
     private static final String IDENTITY = "http://127.0.0.1:" + PORTS.identity();
     private static final String INVITATION = "http://127.0.0.1:" + PORTS.invitation();
     private static final String PASSWORD = "correct horse battery staple";
@@ -66,10 +68,8 @@ class TracingEndToEndIT {
 
     @BeforeAll
     void start() throws Exception {
-        // the consumer runtime's per-record "Applied" line and the delivery worker's "sent" line are at debug
-        stack = RunningStack.start(RunningStack.onWipedDataFolder("tracing-data", PORTS)
-                .withServiceEnvironment(Map.of("LOGGING_LEVEL_IO_ROSTER_KIT_CONSUMER", "DEBUG",
-                        "LOGGING_LEVEL_IO_ROSTER_NOTIFICATION_DELIVERY", "DEBUG")));
+        // the consumer runtime's per-record "Applied" line and the delivery worker's "sent" line are at debug there
+        stack = SharedStack.stack();
         mongo = MongoClients.create("mongodb://127.0.0.1:" + PORTS.mongo());
     }
 
@@ -77,9 +77,6 @@ class TracingEndToEndIT {
     void stop() {
         if (mongo != null) {
             mongo.close();
-        }
-        if (stack != null) {
-            stack.close();
         }
     }
 
