@@ -119,9 +119,13 @@ class TracingEndToEndIT {
         String emailTraceparent = await("the invitation email arrived").atMost(Duration.ofSeconds(60)).pollInterval(Duration.ofSeconds(1))
                 .until(() -> emailTraceparent(invitee), Optional::isPresent).orElseThrow();
         long emailMillis = Duration.ofNanos(System.nanoTime() - sentAt).toMillis();
-        String notificationLine = line(RosterService.NOTIFICATION, "Notification", ") sent").orElse("(none)");
-        // the notification's id is derived from its triggering event's (Delivery.notificationIdFor)
+        // the notification's id is derived from its triggering event's (Delivery.notificationIdFor); the stack is shared,
+        // so the send line is found by it
         String notificationId = UUID.nameUUIDFromBytes(("roster-notification:" + issuedEventId).getBytes(StandardCharsets.UTF_8)).toString();
+        String notificationLine = await("the notification service's send line").atMost(Duration.ofSeconds(30))
+                .pollInterval(Duration.ofMillis(500))
+                .until(() -> line(RosterService.NOTIFICATION, "Notification " + notificationId, ") sent"), Optional::isPresent)
+                .orElseThrow();
         ConsumerRecord<String, String> sent = await("NotificationSent is on Kafka").atMost(Duration.ofSeconds(30))
                 .pollInterval(Duration.ofMillis(500))
                 .until(() -> first(TopicRecords.all(PORTS, "roster.notification.v1"), "ce_aggregateid", notificationId), Optional::isPresent)
