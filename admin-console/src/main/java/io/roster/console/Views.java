@@ -103,7 +103,7 @@ public final class Views {
     public record Outcome(String email, boolean invited, String code, String message, String expiresAt) {}
 
     /** A row of a bulk CSV file the invitation service skipped: its line in the file (the header is line 1) and why. */
-    public record SkippedRow(int line, String email, String code, String detail) {
+    public record SkippedRow(int line, String email, String code, String detail) implements java.io.Serializable {
         static SkippedRow of(JsonNode row) {
             return new SkippedRow(row.path("line").asInt(), row.path("email").asText(""), row.path("code").asText(""),
                     row.path("detail").asText(""));
