@@ -117,8 +117,26 @@
     });
   }
 
+  // a form whose answer takes a while (a bulk CSV run): say it is working, and no second click sends it twice
+  function progress(root) {
+    root.querySelectorAll('form[data-progress]').forEach(function (form) {
+      form.addEventListener('submit', function () {
+        var note = document.getElementById(form.getAttribute('data-progress'));
+        if (note) {
+          note.hidden = false;
+        }
+        var button = form.querySelector('button[type=submit]');
+        if (button) {
+          // after this event: a button disabled now would not be sent with the form
+          setTimeout(function () { button.disabled = true; }, 0);
+        }
+      });
+    });
+  }
+
   function start() {
     localTimes(document);
+    progress(document);
     copyAddress(document);
     var box = document.getElementById('chips');
     if (box) {

@@ -26,8 +26,8 @@ public class RosterApi {
     private static final String CONSISTENCY_TOKEN = "Consistency-Token";
     private static final Duration TIMEOUT = Duration.ofSeconds(15);
 
-    /** The three services the console calls (notification's pages are not built yet). */
-    public enum Service { IDENTITY, INVITATION, QUERY }
+    /** The four services the console calls. */
+    public enum Service { IDENTITY, INVITATION, QUERY, NOTIFICATION }
 
     private final WebClient web;
     private final ObjectMapper json;
@@ -37,7 +37,7 @@ public class RosterApi {
         this.web = builder.build();
         this.json = json;
         this.baseUrls = Map.of(Service.IDENTITY, properties.identityUrl(), Service.INVITATION, properties.invitationUrl(),
-                Service.QUERY, properties.queryUrl());
+                Service.QUERY, properties.queryUrl(), Service.NOTIFICATION, properties.notificationUrl());
     }
 
     /** {@code POST /api/v1/auth/token}: no bearer token, and a 401 here is a wrong password, not an ended session. */
@@ -55,6 +55,11 @@ public class RosterApi {
         return call(HttpMethod.POST, service, path, token, null, body);
     }
 
+    /** A file as the body, with its own content type (a bulk CSV upload). */
+    public Mono<ApiAnswer> postFile(Service service, String path, String token, MediaType contentType, byte[] file) {
+        return call(HttpMethod.POST, service, path, token, null, file, contentType);
+    }
+
     public Mono<ApiAnswer> patch(Service service, String path, String token, Object body) {
         return call(HttpMethod.PATCH, service, path, token, null, body);
     }
@@ -69,6 +74,11 @@ public class RosterApi {
 
     private Mono<ApiAnswer> call(HttpMethod method, Service service, String path, String token, String consistencyToken,
                                  Object body) {
+        return call(method, service, path, token, consistencyToken, body, MediaType.APPLICATION_JSON);
+    }
+
+    private Mono<ApiAnswer> call(HttpMethod method, Service service, String path, String token, String consistencyToken,
+                                 Object body, MediaType contentType) {
         WebClient.RequestBodySpec request = web.method(method).uri(baseUrls.get(service) + path)
                 .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
                 .headers(headers -> {
@@ -80,7 +90,7 @@ public class RosterApi {
                     }
                 });
         WebClient.RequestHeadersSpec<?> sent = body == null ? request
-                : request.contentType(MediaType.APPLICATION_JSON).bodyValue(body);
+                : request.contentType(contentType).bodyValue(body);
         return sent.exchangeToMono(response -> response.bodyToMono(String.class).defaultIfEmpty("")
                         .map(text -> new ApiAnswer(response.statusCode().value(), parse(text),
                                 response.headers().asHttpHeaders().getFirst(CONSISTENCY_TOKEN))))

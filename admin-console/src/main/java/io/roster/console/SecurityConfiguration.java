@@ -9,6 +9,7 @@ import org.springframework.http.MediaType;
 import org.springframework.security.config.web.server.ServerHttpSecurity;
 import org.springframework.security.web.server.SecurityWebFilterChain;
 import org.springframework.security.web.server.authorization.ServerAccessDeniedHandler;
+import org.springframework.security.web.server.csrf.XorServerCsrfTokenRequestAttributeHandler;
 import reactor.core.publisher.Mono;
 
 /**
@@ -27,8 +28,18 @@ class SecurityConfiguration {
                 .httpBasic(ServerHttpSecurity.HttpBasicSpec::disable)
                 .formLogin(ServerHttpSecurity.FormLoginSpec::disable)
                 .logout(ServerHttpSecurity.LogoutSpec::disable)
-                .csrf(csrf -> csrf.accessDeniedHandler(readableCsrfRefusal()))
+                .csrf(csrf -> csrf.accessDeniedHandler(readableCsrfRefusal()).csrfTokenRequestHandler(multipartTokens()))
                 .build();
+    }
+
+    /**
+     * The default handler (the token masked against BREACH), reading the {@code _csrf} field of a multipart form too:
+     * the bulk CSV upload is one, and works without script.
+     */
+    private static XorServerCsrfTokenRequestAttributeHandler multipartTokens() {
+        XorServerCsrfTokenRequestAttributeHandler handler = new XorServerCsrfTokenRequestAttributeHandler();
+        handler.setTokenFromMultipartDataEnabled(true);
+        return handler;
     }
 
     /** A missing or stale CSRF token (a form left open past its session, a forged post): a page that says so. */

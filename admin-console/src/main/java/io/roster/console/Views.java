@@ -102,6 +102,52 @@ public final class Views {
     /** One line of an invitation's result: the address and what became of it. */
     public record Outcome(String email, boolean invited, String code, String message, String expiresAt) {}
 
+    /** A row of a bulk CSV file the invitation service skipped: its line in the file (the header is line 1) and why. */
+    public record SkippedRow(int line, String email, String code, String detail) implements java.io.Serializable {
+        static SkippedRow of(JsonNode row) {
+            return new SkippedRow(row.path("line").asInt(), row.path("email").asText(""), row.path("code").asText(""),
+                    row.path("detail").asText(""));
+        }
+    }
+
+    /** One email of the delivery log; {@code lastError} is the SMTP server's last answer when an attempt failed. */
+    public record Delivery(String notificationId, String kind, String status, String recipient, int attempts,
+                           String lastError, String createdAt, String sentAt, String nextAttemptAt) {
+        static Delivery of(JsonNode row) {
+            return new Delivery(row.path("notificationId").asText(), row.path("kind").asText(""), row.path("status").asText(""),
+                    row.path("recipient").asText(null), row.path("attempts").asInt(), row.path("lastError").asText(null),
+                    row.path("createdAt").asText(null), row.path("sentAt").asText(null), row.path("nextAttemptAt").asText(null));
+        }
+    }
+
+    /**
+     * An organization's own SMTP settings as the API answers them: never the password, only whether one is set.
+     * {@code own} is false when the organization sends through the platform's server (the API's 404).
+     */
+    public record EmailSettings(boolean own, String host, String port, String tlsMode, String username, boolean passwordSet,
+                                String senderAddress, String senderName, String updatedAt) {
+        static final EmailSettings PLATFORM = new EmailSettings(false, "", "", "starttls", "", false, "", "", null);
+
+        static EmailSettings of(JsonNode body) {
+            return new EmailSettings(true, body.path("host").asText(""), body.path("port").asText(""),
+                    body.path("tlsMode").asText("starttls").toLowerCase(java.util.Locale.ROOT), body.path("username").asText(""),
+                    body.path("passwordSet").asBoolean(), body.path("senderAddress").asText(""), body.path("senderName").asText(""),
+                    body.path("updatedAt").asText(null));
+        }
+    }
+
+    /** One event of the audit timeline: when, what, who (an email when the actor is a known member), and its JSON. */
+    public record AuditEvent(String occurredAt, String name, String actorId, String actor, String aggregateId,
+                             String eventId, String payload) {
+        static AuditEvent of(JsonNode row, java.util.Map<String, String> emailsById) {
+            String actorId = row.path("actorId").asText(null);
+            String actor = actorId == null ? "system" : emailsById.getOrDefault(actorId, actorId);
+            JsonNode payload = row.path("payload");
+            return new AuditEvent(row.path("occurredAt").asText(), row.path("name").asText(), actorId, actor,
+                    row.path("aggregateId").asText(""), row.path("eventId").asText(), payload.isMissingNode() ? "" : payload.toString());
+        }
+    }
+
     static List<String> texts(JsonNode array) {
         List<String> texts = new ArrayList<>();
         array.forEach(item -> texts.add(item.asText()));

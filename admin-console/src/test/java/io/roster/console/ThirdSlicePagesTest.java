@@ -1,0 +1,274 @@
+package io.roster.console;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import com.sun.net.httpserver.HttpExchange;
+import com.sun.net.httpserver.HttpServer;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.net.InetSocketAddress;
+import java.nio.charset.StandardCharsets;
+import java.time.Duration;
+import java.util.Arrays;
+import java.util.Base64;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
+import org.springframework.boot.test.context.SpringBootTest;
+import org.springframework.core.io.ByteArrayResource;
+import org.springframework.http.MediaType;
+import org.springframework.http.ResponseCookie;
+import org.springframework.http.client.MultipartBodyBuilder;
+import org.springframework.test.context.DynamicPropertyRegistry;
+import org.springframework.test.context.DynamicPropertySource;
+import org.springframework.test.web.reactive.server.EntityExchangeResult;
+import org.springframework.test.web.reactive.server.WebTestClient;
+import org.springframework.web.reactive.function.BodyInserters;
+
+/**
+ * The bulk CSV, email and audit pages against a stand-in API answering fixed JSON (the whole stack's behaviour is
+ * AdminConsoleBrowserIT's): the bad-input messages (a 2 MB file that is no CSV, an empty file, a port that is no
+ * number, a time that is no time) come beside what caused them without a call to the API, and the calls the forms
+ * make carry what the forms say. The password of the SMTP settings never comes back into a page.
+ */
+@SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT)
+class ThirdSlicePagesTest {
+
+    private static final String ORG = "00000000-0000-0000-0000-0000000000a1";
+    private static final String USER = "00000000-0000-0000-0000-00000000000a";
+    private static final String SECRET = "the-stored-smtp-password";
+    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
+    private static final List<String> CALLS = new CopyOnWriteArrayList<>();
+    private static final HttpServer API = api();
+    private static volatile boolean admin = true;
+
+    @Autowired
+    WebTestClient web;
+    private String session;
+    private String csrf;
+
+    @DynamicPropertySource
+    static void apiUrls(DynamicPropertyRegistry registry) {
+        String url = "http://127.0.0.1:" + API.getAddress().getPort();
+        registry.add("roster.console.identity-url", () -> url);
+        registry.add("roster.console.invitation-url", () -> url);
+        registry.add("roster.console.query-url", () -> url);
+        registry.add("roster.console.notification-url", () -> url);
+    }
+
+    @AfterAll
+    static void stopApi() {
+        API.stop(0);
+    }
+
+    @BeforeEach
+    void signedInAdmin() {
+        web = web.mutate().responseTimeout(Duration.ofSeconds(30)).build();
+        EntityExchangeResult<String> page = web.get().uri("/console/sign-in").exchange().expectBody(String.class).returnResult();
+        ResponseCookie cookie = page.getResponseCookies().getFirst("ROSTER_CONSOLE_SESSION");
+        Matcher token = CSRF.matcher(page.getResponseBody());
+        assertThat(token.find()).isTrue();
+        csrf = token.group(1);
+        EntityExchangeResult<Void> signedIn = web.post().uri("/console/sign-in").cookie(cookie.getName(), cookie.getValue())
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData("_csrf", csrf).with("email", "ann@example.com").with("password", "secret"))
+                .exchange().expectStatus().isSeeOther().expectBody().isEmpty();
+        ResponseCookie renewed = signedIn.getResponseCookies().getFirst("ROSTER_CONSOLE_SESSION");
+        session = renewed != null ? renewed.getValue() : cookie.getValue();
+        CALLS.clear();
+        admin = true;
+    }
+
+    @Test
+    void aTwoMegabyteFileThatIsNoCsvIsRefusedBesideTheUploadFieldWithoutACall() {
+        byte[] image = new byte[2 * 1024 * 1024];
+        Arrays.fill(image, (byte) 0x89);
+        String page = upload("photo.png", image).expectStatus().isEqualTo(413).expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"upload-problem\"").contains("The file is too large")
+                .contains("at most 1 MiB").doesNotContain("Exception");
+        assertThat(CALLS).noneMatch(call -> call.contains("/bulk"));
+    }
+
+    @Test
+    void anEmptyFileAndNoFileAreRefusedReadablyWithoutACall() {
+        String empty = upload("people.csv", new byte[0]).expectStatus().isBadRequest().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(empty).contains("id=\"upload-problem\"").contains("The file people.csv is empty");
+        assertThat(CALLS).noneMatch(call -> call.contains("/bulk"));
+    }
+
+    @Test
+    void theDryRunShowsTheSkippedRowsOffersTheReportAndTheRealRunSendsTheSameFile() {
+        String csv = "email,group membership\nann@example.com,Platform\nnot-an-address,\n";
+        upload("people.csv", csv.getBytes(StandardCharsets.UTF_8)).expectStatus().isSeeOther();
+        assertThat(CALLS).contains("POST /api/v1/organizations/" + ORG + "/invitations/bulk?dryRun=true&roles=member text/csv;charset=UTF-8 " + csv);
+        String page = get("/console/organizations/" + ORG + "/bulk");
+        assertThat(page).contains("Dry run of people.csv: nothing invited yet").contains("data-line=\"3\"")
+                .contains("data-code=\"invalid_email\"").contains("Not a valid email address.").contains("id=\"bulk-run\"")
+                .contains("Invite 1 address");
+        String report = get("/console/organizations/" + ORG + "/bulk/report.csv");
+        assertThat(report).startsWith("line,email,result,code,detail\r\n3,not-an-address,skipped,invalid_email,Not a valid email address.\r\n")
+                .contains("would be invited,,1 of 2 rows");
+
+        CALLS.clear();
+        post("/console/organizations/" + ORG + "/bulk/run");
+        assertThat(CALLS).contains("POST /api/v1/organizations/" + ORG + "/invitations/bulk?dryRun=false&roles=member text/csv;charset=UTF-8 " + csv);
+        assertThat(get("/console/organizations/" + ORG + "/bulk")).contains("Invited from people.csv").doesNotContain("id=\"bulk-run\"");
+    }
+
+    @Test
+    void theEmailPageSaysWhetherAPasswordIsSetNeverShowsItAndKeepsItWhenTheFieldIsLeftEmpty() {
+        String page = get("/console/organizations/" + ORG + "/email");
+        assertThat(page).contains("id=\"password-state\">set<").contains("value=\"smtp.example.com\"").doesNotContain(SECRET)
+                .contains("data-status=\"failed\"").contains("550 mailbox unavailable");
+        post("/console/organizations/" + ORG + "/email/settings", "host", "smtp.example.com", "port", "587", "tlsMode", "starttls",
+                "username", "mailer", "password", "", "senderAddress", "hr@example.com", "senderName", "");
+        assertThat(CALLS).anyMatch(call -> call.startsWith("PUT /api/v1/organizations/" + ORG + "/email-settings")
+                && call.contains("\"username\":\"mailer\"") && !call.contains("\"password\""));
+    }
+
+    @Test
+    void aPortThatIsNoNumberIsShownBesideThePortFieldWithoutACall() {
+        String page = web.post().uri("/console/organizations/" + ORG + "/email/settings").cookie("ROSTER_CONSOLE_SESSION", session)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData("_csrf", csrf).with("host", "smtp.example.com").with("port", "smtp")
+                        .with("tlsMode", "starttls").with("senderAddress", "hr@example.com").with("password", "typed-secret"))
+                .exchange().expectStatus().isBadRequest().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"smtp-port-problem\"").contains("must be a number such as 587").contains("value=\"smtp\"")
+                .doesNotContain("typed-secret");
+        assertThat(CALLS).noneMatch(call -> call.startsWith("PUT"));
+    }
+
+    @Test
+    void theAuditFiltersGoToTheApiAndATimeThatIsNoTimeIsShownBesideItsField() {
+        String page = get("/console/organizations/" + ORG + "/audit?type=MemberAdded&actor=" + USER + "&from=2026-12-07T09:30");
+        assertThat(page).contains("data-name=\"MemberAdded\"").contains(">ann@example.com</td>");
+        assertThat(CALLS).anyMatch(call -> call.startsWith("GET /api/v1/organizations/" + ORG + "/events?limit=50&type=MemberAdded&actor="
+                + USER + "&from=2026-12-07T09:30:00Z"));
+        String export = get("/console/organizations/" + ORG + "/audit/export.csv?type=MemberAdded");
+        assertThat(export).startsWith("occurredAt,event,actorId,aggregateId,eventId,payload\r\n2026-12-07T10:00:00Z,MemberAdded," + USER);
+
+        CALLS.clear();
+        String refused = web.get().uri("/console/organizations/" + ORG + "/audit?from=yesterday").cookie("ROSTER_CONSOLE_SESSION", session)
+                .exchange().expectStatus().isBadRequest().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(refused).contains("id=\"audit-from-problem\"").contains("yesterday&#39; is not a time");
+        assertThat(CALLS).noneMatch(call -> call.contains("/events"));
+    }
+
+    @Test
+    void aPlainMemberSeesNoUploadOrSettingsAndAForgedUploadShowsTheApisRefusal() {
+        admin = false;
+        assertThat(get("/console/organizations/" + ORG + "/bulk")).contains("id=\"read-only\"").doesNotContain("bulk-upload-form");
+        assertThat(get("/console/organizations/" + ORG + "/email")).contains("id=\"read-only\"").doesNotContain("smtp-form")
+                .doesNotContain("delivery-table");
+        assertThat(get("/console/organizations/" + ORG + "/audit")).contains("id=\"read-only\"").doesNotContain("audit-table")
+                .contains("as-of-form");
+        assertThat(CALLS).as("no read the API would refuse").noneMatch(call -> call.contains("/email-settings")
+                || call.contains("/notifications") || call.contains("/events"));
+        String forged = upload("people.csv", "email,group membership\nx@example.com,\n".getBytes(StandardCharsets.UTF_8))
+                .expectStatus().isForbidden().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(forged).contains("data-code=\"forbidden\"");
+    }
+
+    @Test
+    void withoutItsOwnUrlTheNotificationServiceIsFoundBesideIdentity() {
+        assertThat(ConsoleProperties.notificationBesideIdentity("http://127.0.0.1:10081")).isEqualTo("http://127.0.0.1:10084");
+        assertThat(ConsoleProperties.notificationBesideIdentity("http://identity-command-service:8081"))
+                .isEqualTo("http://notification-service:8084");
+        assertThat(new ConsoleProperties("http://127.0.0.1:8081", null, null, "http://mail.internal:9000", null).notificationUrl())
+                .as("a URL of its own wins").isEqualTo("http://mail.internal:9000");
+    }
+
+    private WebTestClient.ResponseSpec upload(String fileName, byte[] content) {
+        MultipartBodyBuilder parts = new MultipartBodyBuilder();
+        parts.part("_csrf", csrf);
+        parts.part("roles", "member");
+        parts.part("file", new ByteArrayResource(content) {
+            @Override
+            public String getFilename() {
+                return fileName;
+            }
+        });
+        return web.post().uri("/console/organizations/" + ORG + "/bulk/dry-run").cookie("ROSTER_CONSOLE_SESSION", session)
+                .body(BodyInserters.fromMultipartData(parts.build())).exchange();
+    }
+
+    private String get(String path) {
+        return web.get().uri(path).cookie("ROSTER_CONSOLE_SESSION", session).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+    }
+
+    private void post(String path, String... fields) {
+        var form = BodyInserters.fromFormData("_csrf", csrf);
+        for (int i = 0; i < fields.length; i += 2) {
+            form = form.with(fields[i], fields[i + 1]);
+        }
+        web.post().uri(path).cookie("ROSTER_CONSOLE_SESSION", session).contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(form).exchange().expectStatus().isSeeOther();
+    }
+
+    private static HttpServer api() {
+        try {
+            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
+            server.createContext("/", ThirdSlicePagesTest::answer);
+            server.start();
+            return server;
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static void answer(HttpExchange exchange) throws IOException {
+        String path = exchange.getRequestURI().toString();
+        String method = exchange.getRequestMethod();
+        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
+        String type = exchange.getRequestHeaders().getFirst("Content-Type");
+        CALLS.add(method + " " + path + (body.isEmpty() ? "" : " " + (path.contains("/bulk") ? type + " " : "") + body));
+        String json;
+        int status = 200;
+        if (path.startsWith("/api/v1/auth/token")) {
+            String claims = "{\"sub\":\"" + USER + "\",\"email\":\"ann@example.com\",\"providerRoles\":[]}";
+            String token = "e30." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".sig";
+            json = "{\"accessToken\":\"" + token + "\",\"tokenType\":\"Bearer\",\"expiresIn\":3600}";
+        } else if (path.contains("/bulk") && !admin) {
+            status = 403;
+            json = "{\"status\":403,\"code\":\"forbidden\",\"detail\":\"Only admins may do this.\"}";
+        } else if (path.contains("/bulk")) {
+            status = path.contains("dryRun=true") ? 200 : 201;
+            json = "{\"jobId\":" + (status == 200 ? "null" : "\"00000000-0000-0000-0000-0000000000e1\"")
+                    + ",\"dryRun\":" + (status == 200) + ",\"total\":2,\"invited\":1,\"failed\":[{\"line\":3,\"email\":\"not-an-address\","
+                    + "\"code\":\"invalid_email\",\"detail\":\"Not a valid email address.\"}]}";
+        } else if (path.contains("/email-settings")) {
+            json = "{\"organizationId\":\"" + ORG + "\",\"host\":\"smtp.example.com\",\"port\":587,\"tlsMode\":\"starttls\","
+                    + "\"username\":\"mailer\",\"passwordSet\":true,\"senderAddress\":\"hr@example.com\",\"senderName\":null}";
+        } else if (path.contains("/notifications")) {
+            json = items("{\"notificationId\":\"00000000-0000-0000-0000-0000000000f1\",\"kind\":\"invitation\",\"status\":\"failed\","
+                    + "\"recipient\":\"ivy@example.com\",\"attempts\":5,\"lastError\":\"550 mailbox unavailable\",\"createdAt\":\"2026-12-07T10:00:00Z\"}");
+        } else if (path.contains("/events")) {
+            json = items("{\"occurredAt\":\"2026-12-07T10:00:00Z\",\"type\":\"roster.identity.MemberAdded.v1\",\"name\":\"MemberAdded\","
+                    + "\"actorId\":\"" + USER + "\",\"organizationId\":\"" + ORG + "\",\"aggregateId\":\"" + ORG + "\",\"sequence\":3,"
+                    + "\"eventId\":\"00000000-0000-0000-0000-0000000000f2\",\"payload\":{\"roles\":[\"member\"]},\"redacted\":[]}");
+        } else if (path.startsWith("/api/v1/organizations?")) {
+            json = items("{\"organizationId\":\"" + ORG + "\",\"name\":\"Console Co\"}");
+        } else if (path.startsWith("/api/v1/users/")) {
+            json = items("{\"organizationId\":\"" + ORG + "\",\"roles\":[\"" + (admin ? "admin" : "member") + "\"]}");
+        } else if (path.contains("/members")) {
+            json = items("{\"userId\":\"" + USER + "\",\"email\":\"ann@example.com\",\"roles\":[\"admin\"],\"status\":\"active\"}");
+        } else {
+            json = items();
+        }
+        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
+        exchange.getResponseHeaders().set("Content-Type", status >= 400 ? "application/problem+json" : "application/json");
+        exchange.sendResponseHeaders(status, bytes.length);
+        exchange.getResponseBody().write(bytes);
+        exchange.close();
+    }
+
+    private static String items(String... rows) {
+        return "{\"items\":[" + String.join(",", rows) + "],\"nextCursor\":null}";
+    }
+}
