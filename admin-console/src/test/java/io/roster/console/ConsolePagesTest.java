@@ -19,7 +19,7 @@ import org.springframework.web.reactive.function.BodyInserters;
  */
 @SpringBootTest(webEnvironment = SpringBootTest.WebEnvironment.RANDOM_PORT, properties = {
         "roster.console.identity-url=http://127.0.0.1:9", "roster.console.invitation-url=http://127.0.0.1:9",
-        "roster.console.query-url=http://127.0.0.1:9"})
+        "roster.console.query-url=http://127.0.0.1:9", "roster.console.notification-url=http://127.0.0.1:9"})
 class ConsolePagesTest {
 
     @Autowired

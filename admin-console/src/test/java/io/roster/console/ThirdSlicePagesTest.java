@@ -174,15 +174,6 @@ class ThirdSlicePagesTest {
         assertThat(forged).contains("data-code=\"forbidden\"");
     }
 
-    @Test
-    void withoutItsOwnUrlTheNotificationServiceIsFoundBesideIdentity() {
-        assertThat(ConsoleProperties.notificationBesideIdentity("http://127.0.0.1:10081")).isEqualTo("http://127.0.0.1:10084");
-        assertThat(ConsoleProperties.notificationBesideIdentity("http://identity-command-service:8081"))
-                .isEqualTo("http://notification-service:8084");
-        assertThat(new ConsoleProperties("http://127.0.0.1:8081", null, null, "http://mail.internal:9000", null).notificationUrl())
-                .as("a URL of its own wins").isEqualTo("http://mail.internal:9000");
-    }
-
     private WebTestClient.ResponseSpec upload(String fileName, byte[] content) {
         MultipartBodyBuilder parts = new MultipartBodyBuilder();
         parts.part("_csrf", csrf);

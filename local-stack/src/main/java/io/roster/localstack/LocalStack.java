@@ -256,6 +256,7 @@ public final class LocalStack implements AutoCloseable {
         env.put("ROSTER_IDENTITY_URL", "http://" + HOST + ":" + ports.identity());
         env.put("ROSTER_INVITATION_URL", "http://" + HOST + ":" + ports.invitation());
         env.put("ROSTER_QUERY_URL", "http://" + HOST + ":" + ports.query());
+        env.put("ROSTER_NOTIFICATION_URL", "http://" + HOST + ":" + ports.notification());
         return env;
     }
 
