@@ -12,7 +12,9 @@ import java.nio.file.StandardOpenOption;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.security.SecureRandom;
 import java.util.Base64;
+import java.util.Comparator;
 import java.util.function.Supplier;
+import java.util.stream.Stream;
 
 /**
  * The local stack's data folder. Everything that must survive a restart lives here:
@@ -135,6 +137,18 @@ final class DataFolder implements AutoCloseable {
         if (lockChannel != null) {
             lockChannel.close();
             lockChannel = null;
+        }
+    }
+
+    /** Deletes {@code root} and everything under it; nothing happens when it does not exist. */
+    static void deleteRecursively(Path root) throws IOException {
+        if (!Files.exists(root)) {
+            return;
+        }
+        try (Stream<Path> paths = Files.walk(root)) {
+            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
+                Files.delete(path);
+            }
         }
     }
 }

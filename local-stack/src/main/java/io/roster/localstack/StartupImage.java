@@ -9,11 +9,9 @@ import java.nio.file.StandardCopyOption;
 import java.nio.file.StandardOpenOption;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.Comparator;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
-import java.util.stream.Stream;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -121,7 +119,7 @@ final class StartupImage {
             return unpacked;
         }
         Path partial = folder.resolveSibling(folder.getFileName() + ".partial");
-        deleteTree(partial);
+        DataFolder.deleteRecursively(partial);
         int exit = ChildProcess.run(training.name() + "-unpack",
                 List.of(LocalStack.javaExecutable(), "-Djarmode=tools", "-jar", training.jar().toString(),
                         "extract", "--destination", partial.toString()),
@@ -130,7 +128,7 @@ final class StartupImage {
             throw new IOException("unpacking " + training.jar() + " failed (exit code " + exit + "); see "
                     + training.logFile());
         }
-        deleteTree(folder);
+        DataFolder.deleteRecursively(folder);
         Files.move(partial, folder, StandardCopyOption.ATOMIC_MOVE);
         return unpacked;
     }
@@ -159,17 +157,6 @@ final class StartupImage {
                     training.logFile());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
-        }
-    }
-
-    private static void deleteTree(Path root) throws IOException {
-        if (!Files.exists(root)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(root)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
-            }
         }
     }
 }

@@ -5,7 +5,6 @@ import java.io.UncheckedIOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
-import java.util.Comparator;
 import java.util.List;
 import java.util.Map;
 import java.util.OptionalLong;
@@ -47,7 +46,7 @@ public final class RunningStack implements AutoCloseable {
      */
     static LocalStackConfig onWipedDataFolder(String folder, Ports ports) throws IOException {
         Path dataDir = Path.of("target", folder).toAbsolutePath();
-        deleteRecursively(dataDir);
+        DataFolder.deleteRecursively(dataDir);
         return LocalStackConfig.defaults(LocalStackConfig.findRepositoryRoot(Path.of("")))
                 .withDataDir(dataDir)
                 .withPorts(ports)
@@ -142,17 +141,6 @@ public final class RunningStack implements AutoCloseable {
                 }
             } catch (IOException | UncheckedIOException e) {
                 log.warn("cannot read {}: {}", file, e.toString());
-            }
-        }
-    }
-
-    private static void deleteRecursively(Path dir) throws IOException {
-        if (!Files.exists(dir)) {
-            return;
-        }
-        try (Stream<Path> paths = Files.walk(dir)) {
-            for (Path path : paths.sorted(Comparator.reverseOrder()).toList()) {
-                Files.delete(path);
             }
         }
     }
