@@ -3,6 +3,9 @@ package io.roster.localstack;
 import static org.awaitility.Awaitility.await;
 import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
+import com.deque.html.axecore.results.Results;
+import com.deque.html.axecore.results.Rule;
+import com.deque.html.axecore.selenium.AxeBuilder;
 import com.fasterxml.jackson.databind.JsonNode;
 import java.net.URI;
 import java.net.http.HttpClient;
@@ -36,6 +39,7 @@ import org.openqa.selenium.Keys;
 import org.openqa.selenium.OutputType;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
+import org.openqa.selenium.interactions.Actions;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -71,6 +75,24 @@ class AdminConsoleBrowserIT {
     private static final String PASSWORD = "correct horse battery staple";
     private static final Duration PATIENCE = Duration.ofSeconds(30);
     private static final String SCREENSHOTS_WRITE = "console.screenshots.write";
+    /**
+     * How far a page sticks out of the viewport sideways, and the outermost elements that do (outside any box that
+     * scrolls or clips on its own, like the tables' wrappers); empty when it fits.
+     */
+    private static final String SIDEWAYS_OVERFLOW = """
+            const width = window.innerWidth;
+            const overflow = document.documentElement.scrollWidth - width;
+            if (overflow <= 0) { return ''; }
+            // a box that scrolls or clips holds its content, but not what is positioned against a block outside it
+            const clipped = e => { for (let a = e.parentElement; a; a = a.parentElement) {
+                if (['auto', 'scroll', 'hidden'].includes(getComputedStyle(a).overflowX)) {
+                    return !['absolute', 'fixed'].includes(getComputedStyle(e).position) || getComputedStyle(a).position !== 'static'; } }
+                return false; };
+            const describe = e => e.tagName.toLowerCase() + (e.id ? '#' + e.id : '') + (e.className ? '.' + String(e.className).split(' ').join('.') : '');
+            const out = [...document.body.querySelectorAll('*')].filter(e => e.getBoundingClientRect().right > width + 1 && !clipped(e))
+                .filter((e, i, all) => !all.includes(e.parentElement)).slice(0, 4).map(e => describe(e) + ' ' + Math.round(e.getBoundingClientRect().width) + 'px');
+            return overflow + ' px: ' + out.join(', ');
+            """;
 
     private final StackHttp http = new StackHttp();
     private final List<String> report = new ArrayList<>();
@@ -858,10 +880,97 @@ class AdminConsoleBrowserIT {
     }
 
     /** Signs out whoever is signed in and signs in as {@code name}, landing on Console Co's members. */
+    /**
+     * Every page, as an admin sees it, against Deque's axe-core rules for WCAG 2.1 A and AA (labels, names, contrast,
+     * landmarks, ARIA): no serious or critical violation. The keyboard's focus is visible wherever Tab takes it, and at
+     * a phone's width no page scrolls sideways (tables scroll in their own box). The sign-in page too, signed out.
+     */
+    @Test
+    @Order(90)
+    void everyPageMeetsTheAccessibilityRulesShowsTheKeyboardFocusAndFitsAPhone() throws Exception {
+        long started = System.nanoTime();
+        signInAs("alice");
+        Map<String, List<String>> violations = new java.util.TreeMap<>();
+        Map<String, String> unfocusable = new java.util.TreeMap<>();
+        Map<String, String> tooWide = new java.util.TreeMap<>();
+        int rulesPassed = 0;
+        List<String> pages = List.of("members", "invite", "teams", "invitations", "links", "bulk", "email", "audit", "sign-in");
+        for (String page : pages) {
+            if (page.equals("sign-in")) {
+                clickToLoad(By.id("sign-out"));
+                awaitPath("/console/sign-in");
+            } else {
+                browser.get(CONSOLE + "/organizations/" + organizationId + "/" + page);
+                awaitLoaded();
+            }
+            Results results = new AxeBuilder()
+                    .withTags(List.of("wcag2a", "wcag2aa", "wcag21a", "wcag21aa")).analyze(browser);
+            rulesPassed += results.getPasses().size();
+            for (Rule rule : results.getViolations()) {
+                String line = rule.getImpact() + " " + rule.getId() + " (" + rule.getNodes().size() + "× e.g. "
+                        + rule.getNodes().get(0).getTarget() + "): " + rule.getHelp();
+                log.info("accessibility of {}: {}", page, line);
+                if ("serious".equals(rule.getImpact()) || "critical".equals(rule.getImpact())) {
+                    violations.computeIfAbsent(page, p -> new ArrayList<>()).add(line);
+                }
+            }
+            String focus = focusIndicatorsAfterTabs(5);
+            if (!focus.isEmpty()) {
+                unfocusable.put(page, focus);
+            }
+            // as a phone loads it: at its width from the start
+            browser.manage().window().setSize(new org.openqa.selenium.Dimension(390, 844));
+            try {
+                browser.navigate().refresh();
+                awaitLoaded();
+                String overflow = String.valueOf(browser.executeScript(SIDEWAYS_OVERFLOW));
+                if (!overflow.isEmpty()) {
+                    tooWide.put(page, overflow);
+                }
+            } finally {
+                browser.manage().window().setSize(new org.openqa.selenium.Dimension(1280, 1000));
+            }
+        }
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(violations).as("serious or critical axe-core violations, by page").isEmpty();
+        softly.assertThat(unfocusable).as("elements Tab reaches without a visible focus indicator, by page").isEmpty();
+        softly.assertThat(tooWide).as("pages wider than a 390 px phone: by how much, and what sticks out").isEmpty();
+        step("a11y", started, pages.size() + " pages, " + rulesPassed + " rule checks passed, serious/critical violations "
+                + violations + ", invisible focus " + unfocusable + ", too wide at 390 px " + tooWide);
+        softly.assertAll();
+    }
+
+    /**
+     * Presses Tab {@code presses} times from the top of the page; for each element reached, whether it is drawn with a
+     * focus indicator (an outline or a box shadow while focused). Answers the elements without one, empty when all
+     * show it.
+     */
+    private String focusIndicatorsAfterTabs(int presses) {
+        browser.executeScript("document.activeElement && document.activeElement.blur(); window.scrollTo(0, 0);");
+        List<String> invisible = new ArrayList<>();
+        for (int i = 0; i < presses; i++) {
+            new Actions(browser).sendKeys(Keys.TAB).perform();
+            Object shown = browser.executeScript("""
+                    const e = document.activeElement;
+                    if (!e || e === document.body) { return 'none'; }
+                    const focused = getComputedStyle(e);
+                    const indicator = (focused.outlineStyle !== 'none' && parseFloat(focused.outlineWidth) > 0)
+                        || focused.boxShadow !== 'none';
+                    return indicator ? '' : (e.id ? '#' + e.id : e.tagName.toLowerCase() + ' ' + (e.textContent || '').trim().slice(0, 30));
+                    """);
+            if (!"".equals(shown) && !"none".equals(shown)) {
+                invisible.add(String.valueOf(shown));
+            }
+        }
+        return String.join(", ", invisible);
+    }
+
     private void signInAs(String name) {
         browser.get(CONSOLE + "/organizations/" + organizationId + "/members");
         awaitLoaded();
-        clickToLoad(By.id("sign-out"));
+        if (!browser.findElements(By.id("sign-out")).isEmpty()) {
+            clickToLoad(By.id("sign-out"));
+        }
         awaitPath("/console/sign-in");
         type("email", email(name));
         type("password", PASSWORD);
