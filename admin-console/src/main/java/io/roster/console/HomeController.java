@@ -1,5 +1,6 @@
 package io.roster.console;
 
+import java.util.List;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
 import org.springframework.web.bind.annotation.GetMapping;
@@ -8,7 +9,10 @@ import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.WebSession;
 import reactor.core.publisher.Mono;
 
-/** The start page: the organization switcher (straight to the members of the only organization when there is one). */
+/**
+ * The start page: the organizations the viewer may open, paged (a provider admin may open any of thousands), straight to
+ * the members of the only one when there is one.
+ */
 @Controller
 @RequestMapping("/console")
 class HomeController {
@@ -19,14 +23,19 @@ class HomeController {
         this.context = context;
     }
 
+    /** The organizations the viewer may open, a page of 200 at a time ({@code cursor}: the next page's). */
     @GetMapping({"", "/"})
-    Mono<String> home(WebSession session, Model model) {
+    Mono<String> home(@RequestParam(required = false) String cursor, WebSession session, Model model) {
         SignedInUser user = ConsoleSession.user(session);
-        return context.organizations(user).map(organizations -> {
-            if (organizations.size() == 1 && !user.providerAdmin()) {
+        return context.organizations(user, cursor).map(page -> {
+            List<Views.Organization> organizations = page.organizations();
+            if (cursor == null && organizations.size() == 1 && page.nextCursor() == null && !user.providerAdmin()) {
                 return "redirect:/console/organizations/" + organizations.get(0).organizationId() + "/members";
             }
             model.addAttribute("organizations", organizations);
+            model.addAttribute("nextCursor", page.nextCursor());
+            model.addAttribute("laterPage", cursor != null && !cursor.isBlank());
+            model.addAttribute("problem", page.answer().ok() ? null : page.answer().problem());
             return "organizations";
         });
     }
