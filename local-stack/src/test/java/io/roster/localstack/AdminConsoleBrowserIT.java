@@ -102,6 +102,9 @@ class AdminConsoleBrowserIT {
     private ChromeDriver browser;
     private Path dataDir;
     private String organizationId;
+    /** Alice's second organization, where the provider admin is no member. */
+    private String sideOrganizationId;
+    private LocalStackConfig config;
     private String aliceToken;
     private final Map<String, String> userIds = new java.util.LinkedHashMap<>();
     /** After the seed: the members then were alice, bob, carol, dave and mia (bob and carol are removed in step 5). */
@@ -114,7 +117,7 @@ class AdminConsoleBrowserIT {
             return;
         }
         stack = SharedStack.stack();
-        LocalStackConfig config = stack.config();
+        config = stack.config();
         dataDir = SharedStack.folder("admin-console");
         report.add(String.format("stack with console ready in %.1f s (shared with other classes)",
                 stack.startupTime().toMillis() / 1000.0));
@@ -152,7 +155,8 @@ class AdminConsoleBrowserIT {
         aliceToken = http.login(IDENTITY, email("alice"), PASSWORD);
         organizationId = http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", aliceToken, Map.of("name", "Console Co " + run)),
                 "organizationId");
-        http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", aliceToken, Map.of("name", "Side Co " + run)), "organizationId");
+        sideOrganizationId = http.created(http.postAsJson(IDENTITY + "/api/v1/organizations", aliceToken, Map.of("name", "Side Co " + run)),
+                "organizationId");
         String platform = http.created(http.postAsJson(IDENTITY + "/api/v1/organizations/" + organizationId + "/teams", aliceToken,
                 Map.of("name", "Platform")), "teamId");
         createUser(admin, "bob", "Bob", List.of(Map.of("organizationId", organizationId, "roles", List.of("member"), "teamIds", List.of(platform))));
@@ -881,6 +885,47 @@ class AdminConsoleBrowserIT {
 
     /** Signs out whoever is signed in and signs in as {@code name}, landing on Console Co's members. */
     /**
+     * The provider admin, a member of neither of alice's organizations, finds Side Co among all organizations (paging
+     * with "More organizations" when the shared stack holds more than a page), opens it with every admin action, and
+     * adds erin to it: the API then lists erin in Side Co.
+     */
+    @Test
+    @Order(85)
+    void theProviderAdminFindsAnOrganizationTheyAreNoMemberOfAmongAllAndAdministersIt() throws Exception {
+        long started = System.nanoTime();
+        signIn(config.adminEmail(), config.adminPassword());
+        browser.get(CONSOLE + "/");
+        awaitLoaded();
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("main"))).contains("As a provider admin you can open any organization.");
+        By sideCo = By.cssSelector("#organizations a[data-organization-id='" + sideOrganizationId + "']");
+        int pages = 1;
+        while (browser.findElements(sideCo).isEmpty() && !browser.findElements(By.id("more-organizations")).isEmpty()) {
+            clickToLoad(By.id("more-organizations"));
+            pages++;
+        }
+        int listed = browser.findElements(By.cssSelector("#organizations a")).size();
+        clickToLoad(sideCo);
+        awaitPath("/console/organizations/" + sideOrganizationId + "/members");
+        softly.assertThat(browser.findElement(By.id("organization-switcher")).getDomProperty("value")).as("Side Co chosen in the switcher")
+                .isEqualTo(sideOrganizationId);
+        softly.assertThat(text(By.tagName("h1"))).contains("Side Co " + run);
+        softly.assertThat(shownEmails()).as("Side Co's members").isEqualTo(Set.of(email("alice")));
+        softly.assertThat(browser.findElements(By.id("add-form"))).as("the add form for a provider admin").hasSize(1);
+        type("add-email", email("erin"));
+        clickToLoad(By.id("add-member"));
+        softly.assertThat(text(By.id("notice"))).isEqualTo("Added " + email("erin") + ".");
+        Set<String> apiMembers = new TreeSet<>();
+        for (JsonNode row : http.items(QUERY + "/api/v1/organizations/" + sideOrganizationId + "/members?limit=200", aliceToken)) {
+            apiMembers.add(row.path("email").asText());
+        }
+        softly.assertThat(apiMembers).as("Side Co's members in the API, as alice reads them").isEqualTo(Set.of(email("alice"), email("erin")));
+        step("provider", started, "Side Co found on page " + pages + " (" + listed + " organizations on it); erin added, the API lists "
+                + apiMembers.size() + " members");
+        softly.assertAll();
+    }
+
+    /**
      * Every page, as an admin sees it, against Deque's axe-core rules for WCAG 2.1 A and AA (labels, names, contrast,
      * landmarks, ARIA): no serious or critical violation. The keyboard's focus is visible wherever Tab takes it, and at
      * a phone's width no page scrolls sideways (tables scroll in their own box). The sign-in page too, signed out.
@@ -966,14 +1011,19 @@ class AdminConsoleBrowserIT {
     }
 
     private void signInAs(String name) {
+        signIn(email(name), PASSWORD);
+    }
+
+    /** Signs out whoever is signed in, signs in with these credentials and opens Console Co's members. */
+    private void signIn(String address, String password) {
         browser.get(CONSOLE + "/organizations/" + organizationId + "/members");
         awaitLoaded();
         if (!browser.findElements(By.id("sign-out")).isEmpty()) {
             clickToLoad(By.id("sign-out"));
         }
         awaitPath("/console/sign-in");
-        type("email", email(name));
-        type("password", PASSWORD);
+        type("email", address);
+        type("password", password);
         clickToLoad(By.id("sign-in"));
         if (!URI.create(browser.getCurrentUrl()).getPath().endsWith("/members")) {
             browser.get(CONSOLE + "/organizations/" + organizationId + "/members");
