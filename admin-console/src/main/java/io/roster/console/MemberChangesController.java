@@ -128,8 +128,12 @@ class MemberChangesController {
                         ApiProblem.ofConsole("validation_failed", "Enter " + String.join(", ", missing) + "."));
             }
             List<String> roles = typed.roles().isEmpty() ? List.of("member") : typed.roles();
-            List<Map<String, Object>> memberships = typed.organizationIds().stream()
-                    .map(id -> Map.<String, Object>of("organizationId", id, "roles", roles)).toList();
+            List<Map<String, Object>> memberships = typed.organizationIds().stream().map(id -> {
+                Map<String, Object> membership = new LinkedHashMap<>();
+                membership.put("organizationId", id);
+                membership.put("roles", roles);
+                return membership;
+            }).toList();
             Map<String, Object> body = new LinkedHashMap<>();
             body.put("firstName", typed.firstName());
             body.put("lastName", typed.lastName());
