@@ -38,6 +38,11 @@
         var last = new Date(end.getTime() - 1);
         input.value = last.getFullYear() + '-' + String(last.getMonth() + 1).padStart(2, '0') + '-'
             + String(last.getDate()).padStart(2, '0');
+        // a link's form tells a changed date from the one it showed: it showed this one
+        var shown = input.form && input.form.querySelector('input[name=shownExpiresOn]');
+        if (shown) {
+          shown.value = input.value;
+        }
       }
     });
   }

@@ -188,6 +188,92 @@ class FourthSlicePagesTest {
         assertThat(get("/console/organizations/" + ORG + "/links")).doesNotContain("edit-link-");
     }
 
+    // --- pending invitations: edit, bulk resend ---------------------------------------------------------------
+
+    @Test
+    void aPendingInvitationIsEditedInItsRowAndOnlyTheExpiryTypedIsSent() {
+        String page = get("/console/organizations/" + ORG + "/invitations?status=all");
+        assertThat(page).contains("id=\"edit-invitation-" + INVITATION + "\"").doesNotContain("id=\"edit-invitation-" + EXPIRED + "\"")
+                .containsPattern("id=\"invitation-team-" + TEAM + "-" + INVITATION + "\"[^>]*checked")
+                .contains("id=\"select-" + INVITATION + "\"").contains("id=\"select-" + EXPIRED + "\"");
+        post("/console/organizations/" + ORG + "/invitations/" + INVITATION + "/edit", "email", "ivy@example.com",
+                "roles", "billing-manager", "expiresOn", "");
+        post("/console/organizations/" + ORG + "/invitations/" + INVITATION + "/edit", "email", "ivy@example.com",
+                "roles", "member", "teamIds", TEAM, "expiresOn", "2030-03-01", "zone", "UTC");
+        assertThat(CALLS).contains(
+                "PATCH /api/v1/organizations/" + ORG + "/invitations/" + INVITATION + " {\"roles\":[\"billing-manager\"],\"teamIds\":[]}",
+                "PATCH /api/v1/organizations/" + ORG + "/invitations/" + INVITATION + " {\"roles\":[\"member\"],\"teamIds\":[\"" + TEAM
+                        + "\"],\"expiresAt\":\"2030-03-02T00:00:00Z\"}");
+        assertThat(get("/console/organizations/" + ORG + "/invitations")).contains("Saved the invitation of ivy@example.com");
+    }
+
+    @Test
+    void theSelectedInvitationsAreResentAndTheReportSaysWhatBecameOfEach() {
+        String page = web.post().uri("/console/organizations/" + ORG + "/invitations/resend").cookie("ROSTER_CONSOLE_SESSION", session)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData("_csrf", csrf).with("invitationIds", INVITATION).with("invitationIds", EXPIRED)
+                        .with("emails", INVITATION + " ivy@example.com").with("emails", EXPIRED + " old@example.com"))
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(CALLS).contains("POST /api/v1/organizations/" + ORG + "/invitations/resend {\"invitationIds\":[\"" + INVITATION
+                + "\",\"" + EXPIRED + "\"]}");
+        assertThat(page).contains("id=\"resend-report\"").contains("Resent 1 of 2 selected")
+                .containsPattern("data-invitation-id=\"" + EXPIRED + "\" data-outcome=\"resent\"")
+                .containsPattern("data-invitation-id=\"" + INVITATION + "\" data-outcome=\"invitation_revoked\"")
+                .contains("<td>ivy@example.com</td>").contains("The invitation was revoked.");
+    }
+
+    @Test
+    void resendAllExpiredAsksTheApiByStatusAndNothingSelectedIsRefusedWithoutACall() {
+        String page = web.post().uri("/console/organizations/" + ORG + "/invitations/resend").cookie("ROSTER_CONSOLE_SESSION", session)
+                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
+                .body(BodyInserters.fromFormData("_csrf", csrf).with("status", "expired").with("invitationIds", INVITATION))
+                .exchange().expectStatus().isOk().expectBody(String.class).returnResult().getResponseBody();
+        assertThat(CALLS).contains("POST /api/v1/organizations/" + ORG + "/invitations/resend {\"status\":\"expired\"}");
+        assertThat(page).contains("(every expired invitation)");
+        CALLS.clear();
+        String nothing = refused("/console/organizations/" + ORG + "/invitations/resend", 400);
+        assertThat(nothing).contains("id=\"resend-problem\"").contains("Select the invitations to resend first");
+        assertThat(CALLS).noneMatch(call -> call.startsWith("POST"));
+    }
+
+    // --- links: edit, back to never expires and unlimited ----------------------------------------------------
+
+    @Test
+    void aLinkGoesBackToNeverExpiresAndUnlimitedWithNullsInTheMergePatch() {
+        String page = get("/console/organizations/" + ORG + "/links");
+        assertThat(page).contains("id=\"edit-link-" + LINK + "\"").contains("value=\"2027-01-31\"").contains("2 used so far")
+                .contains("<label for=\"link-quota-" + LINK + "\">");
+        post("/console/organizations/" + ORG + "/links/" + LINK + "/edit", "name", "Partners 2027", "emails", "*@partner.example\nann@x.io",
+                "expiresOn", "2027-01-31", "shownExpiresOn", "2027-01-31", "neverExpires", "true", "quota", "");
+        assertThat(CALLS).contains("PATCH /api/v1/organizations/" + ORG + "/invitation-links/" + LINK
+                + " {\"name\":\"Partners 2027\",\"emails\":[\"*@partner.example\",\"ann@x.io\"],\"quota\":null,\"expiresAt\":null}");
+        assertThat(get("/console/organizations/" + ORG + "/links")).contains("Saved the link Partners 2027: unlimited uses, never expires.");
+    }
+
+    @Test
+    void anUnchangedDateLeavesTheExpiryOutAndANewOneSendsItsEnd() {
+        post("/console/organizations/" + ORG + "/links/" + LINK + "/edit", "name", "Partners", "expiresOn", "2027-01-31",
+                "shownExpiresOn", "2027-01-31", "quota", "7");
+        post("/console/organizations/" + ORG + "/links/" + LINK + "/edit", "name", "Partners", "expiresOn", "2027-05-31",
+                "shownExpiresOn", "2027-01-31", "neverExpires", "true", "quota", "7", "zone", "UTC");
+        assertThat(CALLS).contains(
+                "PATCH /api/v1/organizations/" + ORG + "/invitation-links/" + LINK + " {\"name\":\"Partners\",\"emails\":[],\"quota\":7}",
+                "PATCH /api/v1/organizations/" + ORG + "/invitation-links/" + LINK
+                        + " {\"name\":\"Partners\",\"emails\":[],\"quota\":7,\"expiresAt\":\"2027-06-01T00:00:00Z\"}");
+    }
+
+    @Test
+    void aQuotaBelowTheUsesSoFarIsRefusedBesideTheQuotaFieldAndANonNumberWithoutACall() {
+        String page = refused("/console/organizations/" + ORG + "/links/" + LINK + "/edit", 400, "name", "Partners", "quota", "1",
+                "expiresOn", "", "shownExpiresOn", "2027-01-31");
+        assertThat(page).contains("id=\"quota-problem-" + LINK + "\"").contains("Quota: must be at least 1 and at least the 2 uses so far")
+                .containsPattern("<details[^>]*id=\"edit-" + LINK + "\"[^>]*open");
+        CALLS.clear();
+        String notANumber = refused("/console/organizations/" + ORG + "/links/" + LINK + "/edit", 400, "name", "Partners", "quota", "-3");
+        assertThat(notANumber).contains("id=\"quota-problem-" + LINK + "\"").contains("a whole number of uses");
+        assertThat(CALLS).noneMatch(call -> call.startsWith("PATCH"));
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /** A form post the console answers with a page (a refusal): its status and body. */
@@ -244,7 +330,7 @@ class FourthSlicePagesTest {
         } else if (method.equals("POST") && path.equals("/api/v1/users") && body.contains("taken@example.com")) {
             status = 409;
             json = "{\"status\":409,\"code\":\"email_taken\",\"detail\":\"taken@example.com already has an account.\"}";
-        } else if (method.equals("PATCH") && path.contains("/invitation-links/") && body.contains("\"quota\":1,")) {
+        } else if (method.equals("PATCH") && path.contains("/invitation-links/") && body.matches(".*\"quota\":1[,}].*")) {
             status = 400;
             json = "{\"status\":400,\"code\":\"validation_failed\",\"detail\":\"The request has invalid fields.\","
                     + "\"errors\":[{\"field\":\"quota\",\"message\":\"must be at least 1 and at least the 2 uses so far\"}]}";
