@@ -274,6 +274,19 @@ class FourthSlicePagesTest {
         assertThat(CALLS).noneMatch(call -> call.startsWith("PATCH"));
     }
 
+    // --- the email delivery log pages with the API's cursor -------------------------------------------------
+
+    @Test
+    void theDeliveryLogOffersOlderEmailsWithTheApisCursorKeepingTheStatusFilter() {
+        String newest = get("/console/organizations/" + ORG + "/email?status=sent");
+        assertThat(newest).contains("data-recipient=\"new@example.com\"").contains("id=\"delivery-older\"")
+                .contains("status=sent&amp;cursor=page-2").doesNotContain("id=\"delivery-newest\"");
+        String older = get("/console/organizations/" + ORG + "/email?status=sent&cursor=page-2");
+        assertThat(CALLS).anyMatch(call -> call.startsWith("GET /api/v1/organizations/" + ORG + "/notifications?limit=50&status=sent&cursor=page-2"));
+        assertThat(older).contains("data-recipient=\"old@example.com\"").contains("older emails shown")
+                .contains("id=\"delivery-newest\"").doesNotContain("id=\"delivery-older\"");
+    }
+
     // ---------------------------------------------------------------------------------------------------------
 
     /** A form post the console answers with a page (a refusal): its status and body. */
@@ -341,6 +354,14 @@ class FourthSlicePagesTest {
         } else if (!method.equals("GET")) {
             status = method.equals("POST") ? 201 : 200;
             json = path.equals("/api/v1/users") ? "{\"userId\":\"00000000-0000-0000-0000-00000000000f\"}" : "{}";
+        } else if (path.contains("/email-settings")) {
+            status = 404;
+            json = "{\"status\":404,\"code\":\"not_found\",\"detail\":\"No settings.\"}";
+        } else if (path.contains("/notifications")) {
+            boolean older = path.contains("cursor=");
+            json = "{\"items\":[{\"notificationId\":\"00000000-0000-0000-0000-0000000000f" + (older ? "2" : "1") + "\",\"kind\":\"invitation\","
+                    + "\"status\":\"sent\",\"recipient\":\"" + (older ? "old" : "new") + "@example.com\",\"attempts\":1,"
+                    + "\"createdAt\":\"2026-12-07T10:00:00Z\"}],\"nextCursor\":" + (older ? "null" : "\"page-2\"") + "}";
         } else if (path.startsWith("/api/v1/organizations?")) {
             json = items("{\"organizationId\":\"" + ORG + "\",\"name\":\"Console Co\"}",
                     "{\"organizationId\":\"" + OTHER_ORG + "\",\"name\":\"Side Co\"}");
