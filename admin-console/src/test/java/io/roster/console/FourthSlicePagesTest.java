@@ -188,6 +188,21 @@ class FourthSlicePagesTest {
         assertThat(get("/console/organizations/" + ORG + "/links")).doesNotContain("edit-link-");
     }
 
+    @Test
+    void aPlainMembersForgedEditsShowTheApisRefusal() {
+        admin = false;
+        assertThat(refused("/console/organizations/" + ORG + "/members/" + BOB + "/edit", 403, "roles", "admin"))
+                .contains("id=\"refused-problem\"").contains("data-code=\"forbidden\"");
+        assertThat(refused("/console/organizations/" + ORG + "/members/create-user", 403, "firstName", "Yan", "lastName", "Tester",
+                "email", "yan@example.com", "organizationIds", ORG)).contains("id=\"create-problem\"").contains("data-code=\"forbidden\"");
+        assertThat(refused("/console/organizations/" + ORG + "/invitations/" + INVITATION + "/edit", 403, "roles", "admin"))
+                .contains("data-code=\"forbidden\"");
+        assertThat(refused("/console/organizations/" + ORG + "/invitations/resend", 403, "status", "expired"))
+                .contains("data-code=\"forbidden\"");
+        assertThat(refused("/console/organizations/" + ORG + "/links/" + LINK + "/edit", 403, "name", "Mine", "quota", ""))
+                .contains("data-code=\"forbidden\"");
+    }
+
     // --- pending invitations: edit, bulk resend ---------------------------------------------------------------
 
     @Test
@@ -335,6 +350,9 @@ class FourthSlicePagesTest {
             String claims = "{\"sub\":\"" + USER + "\",\"email\":\"ann@example.com\",\"providerRoles\":[]}";
             String token = "e30." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".sig";
             json = "{\"accessToken\":\"" + token + "\",\"tokenType\":\"Bearer\",\"expiresIn\":3600}";
+        } else if (!admin && !method.equals("GET")) {
+            status = 403;
+            json = "{\"status\":403,\"code\":\"forbidden\",\"detail\":\"Only admins may do this.\"}";
         } else if (method.equals("PUT") && path.contains("/members/" + USER + "/") && !body.contains("\"admin\"")
                 && !body.contains("teamIds") && !body.contains("\"expiresAt\":null")) {
             status = 409;
