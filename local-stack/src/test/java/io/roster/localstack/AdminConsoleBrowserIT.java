@@ -890,6 +890,8 @@ class AdminConsoleBrowserIT {
         softly.assertThat(roleRefusal).as("alice, the last admin, made a plain member").isEqualTo("last_admin");
         softly.assertThat(row(email("alice")).findElement(By.id("row-problem-" + alice)).isDisplayed()).as("shown in her row").isTrue();
         softly.assertThat(texts(apiMember("alice").path("roles"))).as("the API's roles of alice").contains("admin");
+        // the refusal in her row, not the forms above the table, is what the screenshot is for
+        browser.executeScript("document.getElementById(arguments[0]).scrollIntoView({block: 'center'});", "row-problem-" + alice);
         screenshot("members-edit");
 
         // the end date: the last day on the viewer's calendar, typed into the date field of dave's row
