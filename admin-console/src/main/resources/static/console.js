@@ -25,6 +25,28 @@
     });
   }
 
+  // the forms' end dates are days on the viewer's calendar: the server turns a day into an instant in this zone, and
+  // a field showing an existing end shows its last day on this calendar too (the server filled it in UTC)
+  function viewerZone(root) {
+    var zone = Intl.DateTimeFormat().resolvedOptions().timeZone || '';
+    root.querySelectorAll('input.viewer-zone').forEach(function (input) {
+      input.value = zone;
+    });
+    root.querySelectorAll('input[type=date][data-ends]').forEach(function (input) {
+      var end = new Date(input.getAttribute('data-ends'));
+      if (!isNaN(end)) {
+        var last = new Date(end.getTime() - 1);
+        input.value = last.getFullYear() + '-' + String(last.getMonth() + 1).padStart(2, '0') + '-'
+            + String(last.getDate()).padStart(2, '0');
+        // a link's form tells a changed date from the one it showed: it showed this one
+        var shown = input.form && input.form.querySelector('input[name=shownExpiresOn]');
+        if (shown) {
+          shown.value = input.value;
+        }
+      }
+    });
+  }
+
   function chips(box) {
     var input = box.querySelector('#address');
     var count = document.getElementById('chip-count');
@@ -136,6 +158,7 @@
 
   function start() {
     localTimes(document);
+    viewerZone(document);
     progress(document);
     copyAddress(document);
     var box = document.getElementById('chips');
@@ -147,6 +170,7 @@
   document.addEventListener('DOMContentLoaded', start);
   document.addEventListener('htmx:afterSwap', function (event) {
     localTimes(event.detail.target.parentNode || document);
+    viewerZone(event.detail.target.parentNode || document);
     copyAddress(event.detail.target);
   });
 })();

@@ -15,6 +15,7 @@ import org.springframework.web.bind.annotation.PostMapping;
 import org.springframework.web.bind.annotation.RequestMapping;
 import org.springframework.web.bind.annotation.RequestParam;
 import org.springframework.web.server.ServerWebExchange;
+import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
 /**
@@ -41,8 +42,10 @@ class EmailController {
 
     @GetMapping
     Mono<String> email(@PathVariable String organizationId, @RequestParam(required = false) String status,
-                       ServerWebExchange exchange, Model model) {
+                       @RequestParam(required = false) String cursor, ServerWebExchange exchange, Model model) {
         model.addAttribute("status", status != null && STATUSES.contains(status) ? status : "");
+        // the delivery log pages with the API's cursor: older emails, a page at a time
+        model.addAttribute("cursor", cursor == null || cursor.isBlank() ? null : cursor);
         return page(exchange, organizationId, model);
     }
 
@@ -159,9 +162,11 @@ class EmailController {
                     return Mono.just("email");
                 }
                 String status = (String) model.getAttribute("status");
+                String cursor = (String) model.getAttribute("cursor");
                 Mono<ApiAnswer> settings = api.get(Service.NOTIFICATION, base(organizationId), user.accessToken(), null);
                 Mono<ApiAnswer> log = api.get(Service.NOTIFICATION, "/api/v1/organizations/" + organizationId + "/notifications?limit="
-                        + LOG_ROWS + (status.isEmpty() ? "" : "&status=" + status), user.accessToken(), null);
+                        + LOG_ROWS + (status.isEmpty() ? "" : "&status=" + status)
+                        + (cursor == null ? "" : "&cursor=" + UriUtils.encodeQueryParam(cursor, "UTF-8")), user.accessToken(), null);
                 return Mono.zip(settings, log).map(answers -> {
                     ApiAnswer settingsAnswer = answers.getT1();
                     if (settingsAnswer.ok()) {
@@ -178,6 +183,7 @@ class EmailController {
                     List<Views.Delivery> rows = new ArrayList<>();
                     answers.getT2().body().path("items").forEach(row -> rows.add(Views.Delivery.of(row)));
                     model.addAttribute("deliveries", rows);
+                    model.addAttribute("nextCursor", answers.getT2().body().path("nextCursor").asText(null));
                     if (!answers.getT2().ok()) {
                         model.addAttribute("logProblem", answers.getT2().problem());
                         exchange.getResponse().setStatusCode(HttpStatus.valueOf(answers.getT2().status()));

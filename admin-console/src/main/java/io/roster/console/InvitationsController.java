@@ -17,7 +17,7 @@ import reactor.core.publisher.Mono;
 /**
  * The pending-invitations page: the personal invitations of one status (pending unless another is chosen, "all" for
  * every status) with their expiry in the viewer's time zone and how often each was resent; resend a pending or
- * expired one, revoke a pending one after a confirmation. The API lets only admins read invitations, so a plain
+ * expired one, revoke a pending one after a confirmation (InvitationChangesController edits a pending one and resends many). The API lets only admins read invitations, so a plain
  * member gets the page's note instead of the table, without a call that would be refused.
  */
 @Controller
@@ -73,7 +73,7 @@ class InvitationsController {
         });
     }
 
-    private Mono<String> page(ServerWebExchange exchange, String organizationId, String status, Model model) {
+    Mono<String> page(ServerWebExchange exchange, String organizationId, String status, Model model) {
         String shown = status == null || status.isBlank() ? "pending" : status;
         if (!shown.equals(ALL) && !STATUSES.contains(shown)) {
             shown = "pending";
@@ -87,6 +87,7 @@ class InvitationsController {
                 model.addAttribute("statuses", STATUSES);
                 model.addAttribute("status", filter);
                 model.addAttribute("invitations", List.of());
+                model.addAttribute("roles", Views.ROLES);
                 if (!loaded.canAdmin()) {
                     return Mono.just("invitations");
                 }
@@ -116,7 +117,7 @@ class InvitationsController {
         return page(exchange, organizationId, null, model).doOnNext(view -> AfterChange.refusedWith(exchange, problem));
     }
 
-    private static String base(String organizationId) {
+    static String base(String organizationId) {
         return "/api/v1/organizations/" + organizationId + "/invitations";
     }
 

@@ -20,7 +20,8 @@ import reactor.core.publisher.Mono;
 /**
  * The invitation-links page: the links with their audience (listed addresses, a domain, or public), uses against the
  * quota, expiry and status; create a link, enable or disable one, and copy a link's address (fetched from the API
- * only when asked: the address holds the link's secret token, so it is not written into the table).
+ * only when asked: the address holds the link's secret token, so it is not written into the table); LinkChangesController
+ * edits one in its row.
  * As with invitations, the API lets only admins read links: a plain member gets the page's note.
  */
 @Controller
@@ -122,7 +123,7 @@ class LinksController {
         });
     }
 
-    private Mono<String> page(ServerWebExchange exchange, String organizationId, Model model) {
+    Mono<String> page(ServerWebExchange exchange, String organizationId, Model model) {
         return MembersController.withUser(exchange, user -> exchange.getSession().flatMap(session -> {
             String consistencyToken = ConsoleSession.lastChange(session);
             return context.load(user, organizationId, consistencyToken).flatMap(loaded -> {
@@ -167,11 +168,11 @@ class LinksController {
         }
     }
 
-    private static String base(String organizationId) {
+    static String base(String organizationId) {
         return "/api/v1/organizations/" + organizationId + "/invitation-links";
     }
 
-    private static String page(String organizationId) {
+    static String page(String organizationId) {
         return "/console/organizations/" + organizationId + "/links";
     }
 }

@@ -20,7 +20,8 @@ import reactor.core.publisher.Mono;
 
 /**
  * The members page: the table (search, role, team and status filters; pending invitees marked), adding an existing
- * user by email, and removing one or many members after a confirmation that says how many. Every change's
+ * user by email (with an optional end date), and removing one or many members after a confirmation that says how many
+ * (MemberChangesController changes one member's roles, teams and end date in its row, and creates users). Every change's
  * Consistency-Token goes with the next read, so the table shows the change at once.
  */
 @Controller
@@ -76,6 +77,16 @@ class MembersController {
             body.put("email", email);
             body.put("roles", roles.isEmpty() ? List.of("member") : roles);
             body.put("teamIds", all(form, "teamIds"));
+            String endDate = first(form, "expiresOn");
+            model.addAttribute("addEndDate", endDate);
+            if (!endDate.isEmpty()) {
+                try {
+                    body.put("expiresAt", EndOfDay.of(endDate, first(form, "zone")).toString());
+                } catch (java.time.DateTimeException e) {
+                    return refusedOnPage(exchange, organizationId, model, "addProblem",
+                            ApiProblem.ofConsole("validation_failed", EndOfDay.notADate(endDate)));
+                }
+            }
             return api.post(Service.IDENTITY, "/api/v1/organizations/" + organizationId + "/members", user.accessToken(), body)
                     .flatMap(answer -> answer.ok()
                             ? changed(exchange, organizationId, answer, "Added " + email + ".")
@@ -125,7 +136,7 @@ class MembersController {
 
     // ---------------------------------------------------------------------------------------------------------
 
-    private Mono<String> page(ServerWebExchange exchange, String organizationId, Filters filters, Model model) {
+    Mono<String> page(ServerWebExchange exchange, String organizationId, Filters filters, Model model) {
         return withUser(exchange, user -> exchange.getSession().flatMap(session -> {
             String consistencyToken = ConsoleSession.lastChange(session);
             Mono<ApiAnswer> members = api.get(Service.QUERY,
@@ -138,6 +149,10 @@ class MembersController {
                 model.addAttribute("filters", filters);
                 model.addAttribute("members", rows);
                 model.addAttribute("roles", Views.ROLES);
+                model.addAttribute("providerRoles", MemberChangesController.PROVIDER_ROLES);
+                if (!model.containsAttribute("createForm")) {
+                    model.addAttribute("createForm", MemberChangesController.CreateForm.empty(organizationId));
+                }
                 if (!loaded.getT2().ok()) {
                     model.addAttribute("loadProblem", loaded.getT2().problem());
                     exchange.getResponse().setStatusCode(HttpStatus.valueOf(loaded.getT2().status()));
@@ -152,7 +167,7 @@ class MembersController {
     }
 
     /** After a change: its token kept for the next reads, a notice, and the members page again (POST-redirect-GET). */
-    private static Mono<String> changed(ServerWebExchange exchange, String organizationId, ApiAnswer answer, String notice) {
+    static Mono<String> changed(ServerWebExchange exchange, String organizationId, ApiAnswer answer, String notice) {
         return exchange.getSession().map(session -> {
             ConsoleSession.rememberChange(session, answer.consistencyToken());
             ConsoleSession.notice(session, notice);
@@ -161,7 +176,7 @@ class MembersController {
     }
 
     /** The members page with the refusal beside what caused it, answered with the API's status. */
-    private Mono<String> refusedOnPage(ServerWebExchange exchange, String organizationId, Model model, String where,
+    Mono<String> refusedOnPage(ServerWebExchange exchange, String organizationId, Model model, String where,
                                        ApiProblem problem) {
         model.addAttribute(where, problem);
         return page(exchange, organizationId, new Filters(null, null, null, null), model)

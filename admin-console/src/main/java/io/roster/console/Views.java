@@ -25,13 +25,23 @@ public final class Views {
     }
 
     /** A member row; a pending invitee has no user id yet. */
-    public record Member(String userId, String email, String name, List<String> roles, List<String> teams, String status) {
+    public record Member(String userId, String email, String name, List<String> roles, List<String> teams, String status,
+                         List<String> teamIds, String expiresAt) {
         static Member of(JsonNode row) {
             String name = (row.path("firstName").asText("") + " " + row.path("lastName").asText("")).strip();
             List<String> teams = new ArrayList<>();
-            row.path("teams").forEach(team -> teams.add(team.path("name").asText()));
+            List<String> teamIds = new ArrayList<>();
+            row.path("teams").forEach(team -> {
+                teams.add(team.path("name").asText());
+                teamIds.add(team.path("teamId").asText());
+            });
             return new Member(row.path("userId").asText(""), row.path("email").asText(), name, texts(row.path("roles")),
-                    teams, row.path("status").asText("active"));
+                    teams, row.path("status").asText("active"), teamIds, row.path("expiresAt").asText(null));
+        }
+
+        /** The membership's last day (UTC), to fill the end-date field with. */
+        public String endDate() {
+            return EndOfDay.utcDate(expiresAt);
         }
 
         public boolean pending() {
@@ -45,11 +55,16 @@ public final class Views {
 
     /** A personal invitation as the pending-invitations table shows it; {@code expiresAt} is an ISO instant (UTC). */
     public record Invitation(String invitationId, String email, List<String> roles, String status, String expiresAt,
-                             long resendCount, String lastSentAt) {
+                             long resendCount, String lastSentAt, List<String> teamIds) {
         static Invitation of(JsonNode row) {
             return new Invitation(row.path("invitationId").asText(), row.path("email").asText(), texts(row.path("roles")),
                     row.path("status").asText(), row.path("expiresAt").asText(null), row.path("resendCount").asLong(),
-                    row.path("lastSentAt").asText(null));
+                    row.path("lastSentAt").asText(null), texts(row.path("teamIds")));
+        }
+
+        /** Only a pending invitation can be edited (PATCH); the others are history. */
+        public boolean editable() {
+            return "pending".equals(status);
         }
 
         /** A resend rotates the token and extends the expiry: it revives an expired invitation too. */
@@ -97,7 +112,33 @@ public final class Views {
         public boolean enabled() {
             return "enabled".equals(status);
         }
+
+        /** The audience as the edit form's text area holds it: one address or pattern a line. */
+        public String emailLines() {
+            return String.join("\n", emails);
+        }
+
+        /** The last day the link works (UTC), to fill the edit form's date field with; empty when it never expires. */
+        public String endDate() {
+            return EndOfDay.utcDate(expiresAt);
+        }
     }
+
+    /** A refusal of a change made in one row of a table: the row's id, and what the API (or the console) said. */
+    public record RowProblem(String id, ApiProblem problem) {
+        public boolean isFor(String rowId) {
+            return id.equals(rowId);
+        }
+
+        /** The message of one field (the quota, say), for the line beside that field; null when it has none. */
+        public String field(String name) {
+            return problem.fieldErrors().get(name);
+        }
+    }
+
+    /** One invitation of a bulk resend's report: resent (with its new expiry) or not, and why not. */
+    public record ResendOutcome(String invitationId, String email, boolean resent, String code, String message,
+                                String expiresAt) {}
 
     /** One line of an invitation's result: the address and what became of it. */
     public record Outcome(String email, boolean invited, String code, String message, String expiresAt) {}

@@ -51,7 +51,10 @@ import org.slf4j.LoggerFactory;
  * and whose members page fits a phone's width. The second slice's teams, invitations and links follow, and the third
  * slice's bulk CSV (a 2 MB picture and an empty file refused readably, dry run, report, real run), email (delivery
  * log, SMTP settings whose password never comes back, a test send into the mail catcher) and audit (filtered timeline,
- * its export, the members as of the seed), with mia's forged upload and settings refused by the API.
+ * its export, the members as of the seed), with mia's forged upload and settings refused by the API. The fourth
+ * slice's edits close it (steps from 30): a member's roles and end date changed in their row, the last admin's
+ * demotion and end date refused in hers, a user created, a pending invitation edited, two resent at once with the
+ * report in place, a link edited back to never expires and unlimited, and mia's forged edits refused by the API.
  *
  * <p>One stack for all steps (they build on each other and run in order). Each step's figures go to the log and to
  * {@code target/admin-console-report.txt}. Screenshots of the sign-in, members and invite pages go to
@@ -881,6 +884,239 @@ class AdminConsoleBrowserIT {
                 + ", timelines " + timelines + "; forged upload " + upload.get("status") + ", forged settings " + settings.get("status")
                 + " (API settings " + apiSettings + ")");
         softly.assertAll();
+    }
+
+    // --- the fourth slice: the edits (a member's roles, teams and end date; creating a user; editing and resending
+    // invitations; editing a link), as alice again, then what mia sees and may do ---------------------------------
+
+    @Test
+    @Order(30)
+    void aMembersRolesAndEndDateAreChangedInTheirRowAndTheLastAdminsAreRefusedInHers() throws Exception {
+        long started = System.nanoTime();
+        signInAs("alice");
+        String dave = userIds.get("dave");
+        String alice = userIds.get("alice");
+        browser.findElement(By.id("open-edit-" + dave)).click();
+        browser.findElement(By.id("edit-role-billing-manager-" + dave)).click();
+        clickToLoad(By.id("save-" + dave));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).startsWith("Saved the roles (billing-manager, member)");
+        softly.assertThat(row(email("dave")).getText()).as("dave's row at once").contains("billing-manager");
+        List<String> daveRoles = texts(apiMember("dave").path("roles"));
+        softly.assertThat(daveRoles).as("the API's roles of dave").containsExactlyInAnyOrder("billing-manager", "member");
+
+        browser.findElement(By.id("open-edit-" + alice)).click();
+        browser.findElement(By.id("edit-role-admin-" + alice)).click();
+        WebElement member = browser.findElement(By.id("edit-role-member-" + alice));
+        if (!member.isSelected()) {
+            member.click();
+        }
+        clickToLoad(By.id("save-" + alice));
+        String roleRefusal = browser.findElement(By.id("row-problem-" + alice)).getDomAttribute("data-code");
+        softly.assertThat(roleRefusal).as("alice, the last admin, made a plain member").isEqualTo("last_admin");
+        softly.assertThat(row(email("alice")).findElement(By.id("row-problem-" + alice)).isDisplayed()).as("shown in her row").isTrue();
+        softly.assertThat(texts(apiMember("alice").path("roles"))).as("the API's roles of alice").contains("admin");
+        // the refusal in her row, not the forms above the table, is what the screenshot is for
+        browser.executeScript("document.getElementById(arguments[0]).scrollIntoView({block: 'center'});", "row-problem-" + alice);
+        screenshot("members-edit");
+
+        // the end date: the last day on the viewer's calendar, typed into the date field of dave's row
+        String lastDay = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(30).toString();
+        String expected = (String) browser.executeScript("const [y, m, d] = arguments[0].split('-').map(Number);"
+                + " return new Date(y, m - 1, d + 1).toISOString();", lastDay);
+        browser.findElement(By.id("open-edit-" + dave)).click();
+        browser.executeScript("arguments[0].value = arguments[1];", browser.findElement(By.id("expires-" + dave)), lastDay);
+        clickToLoad(By.id("set-expiry-" + dave));
+        softly.assertThat(text(By.id("notice"))).isEqualTo("The membership of " + email("dave") + " ends after " + lastDay + ".");
+        String shownEnd = row(email("dave")).findElement(By.cssSelector("td.expires time")).getDomAttribute("datetime");
+        String apiEnd = apiMember("dave").path("expiresAt").asText(null);
+        softly.assertThat(apiEnd).as("the API's expiresAt of dave").isNotNull();
+        if (apiEnd != null) {
+            softly.assertThat(java.time.Instant.parse(apiEnd)).as("the end of " + lastDay + " on the viewer's clock")
+                    .isEqualTo(java.time.Instant.parse(expected));
+            softly.assertThat(java.time.Instant.parse(shownEnd)).as("the table's end date").isEqualTo(java.time.Instant.parse(apiEnd));
+        }
+
+        browser.findElement(By.id("open-edit-" + alice)).click();
+        browser.executeScript("arguments[0].value = arguments[1];", browser.findElement(By.id("expires-" + alice)), lastDay);
+        clickToLoad(By.id("set-expiry-" + alice));
+        String endRefusal = browser.findElement(By.id("row-problem-" + alice)).getDomAttribute("data-code");
+        softly.assertThat(endRefusal).as("an end date for the last admin").isEqualTo("last_admin");
+        softly.assertThat(apiMember("alice").path("expiresAt").isMissingNode() || apiMember("alice").path("expiresAt").isNull())
+                .as("alice's membership keeps no end date").isTrue();
+
+        browser.findElement(By.id("open-edit-" + dave)).click();
+        clickToLoad(By.id("clear-expiry-" + dave));
+        softly.assertThat(text(By.id("notice"))).isEqualTo("The membership of " + email("dave") + " has no end date now.");
+        JsonNode clearedEnd = apiMember("dave").path("expiresAt");
+        softly.assertThat(clearedEnd.isMissingNode() || clearedEnd.isNull()).as("the API's expiresAt of dave after clearing: " + clearedEnd)
+                .isTrue();
+        softly.assertThat(row(email("dave")).findElements(By.cssSelector("td.expires time"))).as("the table: no end date").isEmpty();
+        step("row edits", started, "dave's roles " + daveRoles + "; alice's demotion refused " + roleRefusal + ", her end date refused "
+                + endRefusal + "; dave ends after " + lastDay + " (API " + apiEnd + "), then no end date (API " + clearedEnd + ")");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(31)
+    void aUserCreatedFromTheMembersPageIsAMemberAtOnce() throws Exception {
+        long started = System.nanoTime();
+        browser.findElement(By.cssSelector("#create-user summary")).click();
+        SoftAssertions softly = new SoftAssertions();
+        int providerRoleBoxes = browser.findElements(By.id("create-provider-roles")).size();
+        softly.assertThat(providerRoleBoxes).as("no provider role offered to an organization admin").isZero();
+        type("create-first-name", "Zed");
+        type("create-last-name", "Tester");
+        type("create-email", email("zed"));
+        clickToLoad(By.id("create-user-submit"));
+        softly.assertThat(text(By.id("notice"))).startsWith("Created the account of " + email("zed") + " (1 organization)");
+        softly.assertThat(shownEmails()).as("the table at once").contains(email("zed"));
+        Set<String> apiMembers = memberEmails();
+        softly.assertThat(apiMembers).as("the API's members").contains(email("zed"));
+        softly.assertThat(texts(apiMember("zed").path("roles"))).as("zed's roles").containsExactly("member");
+        step("create user", started, "zed created; the API lists " + apiMembers.size() + " members; provider role boxes " + providerRoleBoxes);
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(32)
+    void aPendingInvitationIsEditedAndTwoSelectedAreResentWithAReportInPlace() throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.id("nav-invitations"));
+        awaitPath("/console/organizations/" + organizationId + "/invitations");
+        String kim = invitationRow(email("kim")).getDomAttribute("data-invitation-id");
+        String ivy = invitationRow(email("ivy")).getDomAttribute("data-invitation-id");
+        long ivyBefore = apiInvitation(email("ivy")).path("resendCount").asLong();
+        long kimBefore = apiInvitation(email("kim")).path("resendCount").asLong();
+        browser.findElement(By.id("edit-invitation-" + kim)).click();
+        browser.findElement(By.id("invitation-role-billing-manager-" + kim)).click();
+        clickToLoad(By.id("save-invitation-" + kim));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).startsWith("Saved the invitation of " + email("kim"));
+        List<String> kimRoles = texts(apiInvitation(email("kim")).path("roles"));
+        softly.assertThat(kimRoles).as("the API's roles of kim's invitation").containsExactlyInAnyOrder("billing-manager", "member");
+        softly.assertThat(invitationRow(email("kim")).getText()).as("kim's row at once").contains("billing-manager");
+
+        browser.findElement(By.id("select-" + ivy)).click();
+        browser.findElement(By.id("select-" + kim)).click();
+        clickToLoad(By.id("resend-selected"));
+        String title = text(By.id("resend-report-title"));
+        softly.assertThat(title).isEqualTo("Resent 2 of 2 selected");
+        @SuppressWarnings("unchecked")
+        List<String> outcomes = (List<String>) browser.executeScript("return Array.from(document.querySelectorAll("
+                + "'#resend-report tr.resend-outcome')).map(row => row.dataset.outcome);");
+        softly.assertThat(outcomes).as("the report's lines").containsExactly("resent", "resent");
+        long ivyAfter = apiInvitation(email("ivy")).path("resendCount").asLong();
+        long kimAfter = apiInvitation(email("kim")).path("resendCount").asLong();
+        softly.assertThat(ivyAfter).as("the API's resendCount of ivy").isEqualTo(ivyBefore + 1);
+        softly.assertThat(kimAfter).as("the API's resendCount of kim").isEqualTo(kimBefore + 1);
+        softly.assertThat(invitationRow(email("ivy")).findElement(By.cssSelector(".resend-count")).getText())
+                .as("the table at once").isEqualTo(ivyAfter + (ivyAfter == 1 ? " time" : " times"));
+        screenshot("invitations-resend");
+
+        clickToLoad(By.id("resend-expired"));
+        String expiredTitle = text(By.id("resend-report-title"));
+        softly.assertThat(expiredTitle).as("resend all expired").endsWith("(every expired invitation)");
+        step("invitations 2", started, "kim's roles " + kimRoles + "; '" + title + "' (resendCount ivy " + ivyBefore + " → " + ivyAfter
+                + ", kim " + kimBefore + " → " + kimAfter + "); '" + expiredTitle + "'");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(33)
+    void aLinkIsEditedBackToNeverExpiresAndUnlimited() throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.id("nav-links"));
+        awaitPath("/console/organizations/" + organizationId + "/links");
+        String partners = linkRow("Partners").getDomAttribute("data-link-id");
+        JsonNode before = apiLink("Partners");
+        browser.findElement(By.id("edit-link-" + partners)).click();
+        type("link-name-" + partners, "Partners 2027");
+        browser.findElement(By.id("link-never-" + partners)).click();
+        browser.findElement(By.id("link-quota-" + partners)).clear();
+        clickToLoad(By.id("save-link-" + partners));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).isEqualTo("Saved the link Partners 2027: unlimited uses, never expires.");
+        WebElement edited = linkRow("Partners 2027");
+        softly.assertThat(edited.findElement(By.cssSelector(".usage")).getText()).isEqualTo("0 / unlimited");
+        softly.assertThat(edited.findElements(By.cssSelector("time[datetime]"))).as("no expiry shown").isEmpty();
+        JsonNode after = apiLink("Partners 2027");
+        softly.assertThat(after.path("quota").isNull() || after.path("quota").isMissingNode()).as("the API's quota: " + after.path("quota"))
+                .isTrue();
+        softly.assertThat(after.path("expiresAt").isNull() || after.path("expiresAt").isMissingNode())
+                .as("the API's expiresAt: " + after.path("expiresAt")).isTrue();
+        softly.assertThat(texts(after.path("emails"))).as("the audience kept").containsExactly("*@partner.example");
+        step("link edit", started, "Partners (quota " + before.path("quota") + ", expires " + before.path("expiresAt").asText() + ") → "
+                + "Partners 2027 (quota " + after.path("quota") + ", expires " + after.path("expiresAt") + ")");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(34)
+    void thePlainMemberSeesNoEditAndHerForgedEditsAreRefusedByTheApi() throws Exception {
+        long started = System.nanoTime();
+        signInAs("mia");
+        SoftAssertions softly = new SoftAssertions();
+        int memberControls = browser.findElements(By.cssSelector("[id^=open-edit-], #create-user-form, [id^=expiry-form-]")).size();
+        softly.assertThat(memberControls).as("no row edit, no create form").isZero();
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/invitations");
+        awaitLoaded();
+        int invitationControls = browser.findElements(By.cssSelector("#bulk-resend-form, [id^=edit-invitation-]")).size();
+        softly.assertThat(invitationControls).as("no resend or edit").isZero();
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/links");
+        awaitLoaded();
+        int linkControls = browser.findElements(By.cssSelector("[id^=edit-link-]")).size();
+        softly.assertThat(linkControls).as("no link edit").isZero();
+
+        String dave = userIds.get("dave");
+        Map<String, Object> roles = forgedPost("/console/organizations/" + organizationId + "/members/" + dave + "/edit", "roles=admin");
+        Map<String, Object> created = forgedPost("/console/organizations/" + organizationId + "/members/create-user",
+                "firstName=Yan&lastName=Tester&email=" + java.net.URLEncoder.encode(email("yan"), java.nio.charset.StandardCharsets.UTF_8)
+                        + "&organizationIds=" + organizationId + "&roles=admin");
+        softly.assertThat(((Number) roles.get("status")).intValue()).as("the forged role change").isEqualTo(403);
+        softly.assertThat((String) roles.get("body")).contains("data-code=\"forbidden\"");
+        softly.assertThat(((Number) created.get("status")).intValue()).as("the forged user creation").isEqualTo(403);
+        softly.assertThat((String) created.get("body")).contains("data-code=\"forbidden\"");
+        List<String> daveRoles = texts(apiMember("dave").path("roles"));
+        softly.assertThat(daveRoles).as("dave's roles unchanged").doesNotContain("admin");
+        softly.assertThat(memberEmails()).as("no yan").doesNotContain(email("yan"));
+        step("read-only 4", started, "member controls " + memberControls + ", invitation controls " + invitationControls
+                + ", link controls " + linkControls + "; forged role change " + roles.get("status") + ", forged user "
+                + created.get("status") + "; dave's roles " + daveRoles);
+        softly.assertAll();
+    }
+
+    /** A form post from the page, with its own CSRF token and session: only the API's authorization stands in the way. */
+    @SuppressWarnings("unchecked")
+    private Map<String, Object> forgedPost(String action, String fields) {
+        return (Map<String, Object>) browser.executeAsyncScript("""
+                const done = arguments[arguments.length - 1];
+                const token = document.querySelector('meta[name=csrf-token]').content;
+                fetch(arguments[0], {method: 'POST', headers: {'Content-Type': 'application/x-www-form-urlencoded'},
+                        body: '_csrf=' + encodeURIComponent(token) + '&' + arguments[1]})
+                    .then(r => r.text().then(t => done({status: r.status, body: t})))
+                    .catch(e => done({status: -1, body: String(e)}));""", action, fields);
+    }
+
+    /** The API's member row of one of the seeded (or created) people, as alice reads it. */
+    private JsonNode apiMember(String name) throws Exception {
+        return http.items(QUERY + "/api/v1/organizations/" + organizationId + "/members?limit=200&q="
+                        + java.net.URLEncoder.encode(email(name), java.nio.charset.StandardCharsets.UTF_8), aliceToken).stream()
+                .filter(row -> email(name).equals(row.path("email").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no member " + email(name) + " in the API"));
+    }
+
+    private static List<String> texts(JsonNode array) {
+        List<String> texts = new ArrayList<>();
+        array.forEach(item -> texts.add(item.asText()));
+        return texts;
+    }
+
+    /** The API's link of that name, as alice reads it. */
+    private JsonNode apiLink(String name) throws Exception {
+        return http.items(QUERY + "/api/v1/organizations/" + organizationId + "/invitation-links?limit=200", aliceToken).stream()
+                .filter(row -> name.equals(row.path("name").asText())).findFirst()
+                .orElseThrow(() -> new AssertionError("no link " + name + " in the API"));
     }
 
     /** Signs out whoever is signed in and signs in as {@code name}, landing on Console Co's members. */
