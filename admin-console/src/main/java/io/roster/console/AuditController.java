@@ -87,7 +87,7 @@ class AuditController {
 
         private static void append(StringBuilder query, String name, String value) {
             if (!value.isEmpty()) {
-                query.append('&').append(name).append('=').append(UriUtils.encodeQueryParam(value, "UTF-8"));
+                query.append('&').append(name).append('=').append(UriUtils.encode(value, java.nio.charset.StandardCharsets.UTF_8));
             }
         }
     }
@@ -124,7 +124,7 @@ class AuditController {
                             return Mono.just("audit");
                         }
                         String page = "/api/v1/organizations/" + organizationId + "/events?limit=" + PAGE + filters.query()
-                                + (cursor == null || cursor.isBlank() ? "" : "&cursor=" + UriUtils.encodeQueryParam(cursor, "UTF-8"));
+                                + (cursor == null || cursor.isBlank() ? "" : "&cursor=" + UriUtils.encode(cursor, java.nio.charset.StandardCharsets.UTF_8));
                         return api.get(Service.QUERY, page, user.accessToken(), consistencyToken).map(answer -> {
                             List<Views.AuditEvent> events = new ArrayList<>();
                             answer.body().path("items").forEach(row -> events.add(Views.AuditEvent.of(row, emailsById)));
@@ -166,7 +166,7 @@ class AuditController {
             csv.append(",,,,,\"cut after ").append(EXPORT_PAGES * PAGE).append(" events: narrow the filters\"\r\n");
             return Mono.just(Optional.empty());
         }
-        String path = base + (cursor == null ? "" : "&cursor=" + UriUtils.encodeQueryParam(cursor, "UTF-8"));
+        String path = base + (cursor == null ? "" : "&cursor=" + UriUtils.encode(cursor, java.nio.charset.StandardCharsets.UTF_8));
         return api.get(Service.QUERY, path, user.accessToken(), null).flatMap(answer -> {
             if (!answer.ok()) {
                 return Mono.just(Optional.of(answer.problem()));
@@ -192,7 +192,7 @@ class AuditController {
         }
         model.addAttribute("asOfInstant", instant.toString());
         return api.get(Service.QUERY, "/api/v1/organizations/" + organizationId + "/members?limit=" + OrganizationContext.PAGE
-                + "&asOf=" + UriUtils.encodeQueryParam(instant.toString(), "UTF-8"), user.accessToken(), null).map(answer -> {
+                + "&asOf=" + UriUtils.encode(instant.toString(), java.nio.charset.StandardCharsets.UTF_8), user.accessToken(), null).map(answer -> {
             List<Views.Member> rows = new ArrayList<>();
             answer.body().path("items").forEach(row -> rows.add(Views.Member.of(row)));
             model.addAttribute("membersAsOf", rows);

@@ -166,7 +166,7 @@ class EmailController {
                 Mono<ApiAnswer> settings = api.get(Service.NOTIFICATION, base(organizationId), user.accessToken(), null);
                 Mono<ApiAnswer> log = api.get(Service.NOTIFICATION, "/api/v1/organizations/" + organizationId + "/notifications?limit="
                         + LOG_ROWS + (status.isEmpty() ? "" : "&status=" + status)
-                        + (cursor == null ? "" : "&cursor=" + UriUtils.encodeQueryParam(cursor, "UTF-8")), user.accessToken(), null);
+                        + (cursor == null ? "" : "&cursor=" + UriUtils.encode(cursor, java.nio.charset.StandardCharsets.UTF_8)), user.accessToken(), null);
                 return Mono.zip(settings, log).map(answers -> {
                     ApiAnswer settingsAnswer = answers.getT1();
                     if (settingsAnswer.ok()) {

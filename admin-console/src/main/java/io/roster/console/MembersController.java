@@ -51,7 +51,7 @@ class MembersController {
 
         private static void append(StringBuilder query, String name, String value) {
             if (value != null && !value.isBlank()) {
-                query.append('&').append(name).append('=').append(UriUtils.encodeQueryParam(value.strip(), "UTF-8"));
+                query.append('&').append(name).append('=').append(UriUtils.encode(value.strip(), java.nio.charset.StandardCharsets.UTF_8));
             }
         }
     }

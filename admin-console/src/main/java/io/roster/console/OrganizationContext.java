@@ -5,6 +5,7 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import org.springframework.stereotype.Component;
+import org.springframework.web.util.UriUtils;
 import reactor.core.publisher.Mono;
 
 /**
@@ -57,7 +58,7 @@ class OrganizationContext {
 
     /** A page of the organizations the viewer may open (all of them for a provider admin), from {@code cursor}. */
     Mono<OrganizationsPage> organizations(SignedInUser user, String cursor) {
-        String after = cursor == null || cursor.isBlank() ? "" : "&cursor=" + java.net.URLEncoder.encode(cursor, java.nio.charset.StandardCharsets.UTF_8);
+        String after = cursor == null || cursor.isBlank() ? "" : "&cursor=" + UriUtils.encode(cursor, java.nio.charset.StandardCharsets.UTF_8);
         return api.get(Service.QUERY, "/api/v1/organizations?limit=" + PAGE + after, user.accessToken(), null).map(answer -> {
             List<Views.Organization> visible = new ArrayList<>();
             answer.body().path("items").forEach(row -> visible.add(Views.Organization.of(row)));

@@ -3,6 +3,7 @@ package io.roster.console;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import java.io.IOException;
+import java.net.URI;
 import java.time.Duration;
 import java.util.Map;
 import org.slf4j.Logger;
@@ -79,7 +80,8 @@ public class RosterApi {
 
     private Mono<ApiAnswer> call(HttpMethod method, Service service, String path, String token, String consistencyToken,
                                  Object body, MediaType contentType) {
-        WebClient.RequestBodySpec request = web.method(method).uri(baseUrls.get(service) + path)
+        // a URI, not a template: the paths come encoded (UriUtils), and a template would encode their '%' once more
+        WebClient.RequestBodySpec request = web.method(method).uri(URI.create(baseUrls.get(service) + path))
                 .accept(MediaType.APPLICATION_JSON, MediaType.APPLICATION_PROBLEM_JSON)
                 .headers(headers -> {
                     if (token != null) {

@@ -83,6 +83,14 @@ class SecondSlicePagesTest {
     }
 
     @Test
+    void aMemberSearchWithSpacesAndAccentsReachesTheApiEncodedOnce() {
+        // the search as a browser sends it: the address's template encoded once, the value strictly
+        web.get().uri(uri -> uri.path("/console/organizations/{org}/members").query("q={q}").build(ORG, "José Ann+co"))
+                .cookie("ROSTER_CONSOLE_SESSION", session).exchange().expectStatus().isOk();
+        assertThat(CALLS).contains("GET /api/v1/organizations/" + ORG + "/members?limit=200&q=Jos%C3%A9%20Ann%2Bco");
+    }
+
+    @Test
     void theTeamsPageListsTeamsWithTheirMemberCountsAndAsksBeforeDeleting() {
         String page = get("/console/organizations/" + ORG + "/teams?delete=" + TEAM);
         assertThat(page).contains("data-name=\"Platform\"").contains(">3</td>").contains("Delete team Platform?")

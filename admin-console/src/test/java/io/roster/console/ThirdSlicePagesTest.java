@@ -149,7 +149,7 @@ class ThirdSlicePagesTest {
         String page = get("/console/organizations/" + ORG + "/audit?type=MemberAdded&actor=" + USER + "&from=2026-12-07T09:30");
         assertThat(page).contains("data-name=\"MemberAdded\"").contains(">ann@example.com</td>");
         assertThat(CALLS).anyMatch(call -> call.startsWith("GET /api/v1/organizations/" + ORG + "/events?limit=50&type=MemberAdded&actor="
-                + USER + "&from=2026-12-07T09:30:00Z"));
+                + USER + "&from=2026-12-07T09%3A30%3A00Z"));
         String export = get("/console/organizations/" + ORG + "/audit/export.csv?type=MemberAdded");
         assertThat(export).startsWith("occurredAt,event,actorId,aggregateId,eventId,payload\r\n2026-12-07T10:00:00Z,MemberAdded," + USER);
 
