@@ -137,22 +137,23 @@ class TokenRevocationEndToEndIT {
         String session = consoleSignIn(console, email);
         Path consoleLog = stack.logFile(Ports.ADMIN_CONSOLE);
         long renewalsBefore = consoleRenewals(consoleLog, userId);
-        HttpResponse<String> home = consoleGet(console + "/", session);
-        String membersPath = home.headers().firstValue("Location").orElse("");
-        // the query service's members table may lag the user's creation by a moment: each try is a renewal too
+        String membersUrl = console + "/organizations/" + organizationId + "/members";
+        String memberRow = "data-email=\"" + email + "\"";
+        // the query service's tables may lag the user's creation by a moment: each try is a renewal too; an ended
+        // session (sent to sign in) stops the wait at once
         AtomicReference<HttpResponse<String>> membersPage = new AtomicReference<>();
         await("the members page lists the user").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
-            membersPage.set(consoleGet("http://127.0.0.1:" + PORTS.console() + membersPath, session));
-            return membersPage.get().statusCode() != 200 || membersPage.get().body().contains(email);
+            membersPage.set(consoleGet(membersUrl, session));
+            return membersPage.get().statusCode() == 303 || membersPage.get().body().contains(memberRow);
         });
         HttpResponse<String> members = membersPage.get();
-        HttpResponse<String> again = consoleGet("http://127.0.0.1:" + PORTS.console() + membersPath, session);
+        HttpResponse<String> again = consoleGet(membersUrl, session);
         long renewalsWhileUsed = consoleRenewals(consoleLog, userId) - renewalsBefore;
 
         HttpResponse<String> deleted = http.delete(IDENTITY + "/api/v1/users/" + userId, admin);
         assertThat(deleted.statusCode()).as(describe(deleted)).isBetween(200, 299);
         long deletedAt = System.nanoTime();
-        HttpResponse<String> afterDeletion = consoleGet("http://127.0.0.1:" + PORTS.console() + membersPath, session);
+        HttpResponse<String> afterDeletion = consoleGet(membersUrl, session);
         long endedAfterMillis = (System.nanoTime() - deletedAt) / 1_000_000;
         HttpResponse<String> afterEnd = consoleGet(console + "/", session);
         boolean refusedByIdentity = Files.readString(stack.logFile(RosterService.IDENTITY.module()))
@@ -161,7 +162,7 @@ class TokenRevocationEndToEndIT {
         List<String> report = List.of(
                 "API renewal: " + renewal.statusCode() + ", a new token: " + !renewed.equals(signedIn)
                         + "; the renewed token at identity, invitation, query, notification: " + renewedTokenAnswers,
-                "console: home " + home.statusCode() + " to " + membersPath + ", members page " + members.statusCode() + ", again "
+                "console: members page " + members.statusCode() + ", again "
                         + again.statusCode() + "; renewals logged by the console for the user: " + renewalsWhileUsed,
                 "after the deletion: " + afterDeletion.statusCode() + " to " + afterDeletion.headers().firstValue("Location").orElse("")
                         + " in " + endedAfterMillis + " ms; identity logged the refused renewal: " + refusedByIdentity
@@ -173,13 +174,11 @@ class TokenRevocationEndToEndIT {
         softly.assertThat(renewal.statusCode()).as(describe(renewal)).isEqualTo(200);
         softly.assertThat(renewed).as("the renewed token").isNotBlank().isNotEqualTo(signedIn);
         softly.assertThat(renewedTokenAnswers).as("the renewed token at the four services").doesNotContain(401);
-        softly.assertThat(home.statusCode()).as("the console's home for a member of one organization").isEqualTo(303);
-        softly.assertThat(membersPath).as("sent to its members page").endsWith("/organizations/" + organizationId + "/members");
         softly.assertThat(members.statusCode()).as("the members page, on a renewed token").isEqualTo(200);
         softly.assertThat(again.statusCode()).as("the members page again, on another renewed token").isEqualTo(200);
-        softly.assertThat(members.body()).as("the members page lists the user (read by the query service with the renewed token)")
-                .contains(email);
-        softly.assertThat(renewalsWhileUsed).as("renewals while the session was used (one per page)").isGreaterThanOrEqualTo(3);
+        softly.assertThat(members.body()).as("the members table lists the user (read by the query service with the renewed token)")
+                .contains(memberRow);
+        softly.assertThat(renewalsWhileUsed).as("renewals while the session was used (one per page)").isGreaterThanOrEqualTo(2);
         softly.assertThat(afterDeletion.statusCode()).as("the first request after the deletion").isEqualTo(303);
         softly.assertThat(afterDeletion.headers().firstValue("Location")).as("sent to").contains("/console/sign-in?ended=true");
         softly.assertThat(refusedByIdentity).as("ended by identity refusing the renewal (not by a revocation record)").isTrue();
