@@ -47,6 +47,15 @@ public class RosterApi {
                 Map.of("email", email, "password", password));
     }
 
+    /**
+     * {@code POST /api/v1/auth/token/renew}: a new token for the session of {@code token}. A 401 (the token is revoked,
+     * its account gone, its session older than identity's maximum age) is a {@link SessionEndedException} like any
+     * other call's.
+     */
+    public Mono<ApiAnswer> renewToken(String token) {
+        return call(HttpMethod.POST, Service.IDENTITY, "/api/v1/auth/token/renew", token, null, null);
+    }
+
     /** A read; {@code consistencyToken} (may be null) makes it wait until the last change of this session shows. */
     public Mono<ApiAnswer> get(Service service, String path, String token, String consistencyToken) {
         return call(HttpMethod.GET, service, path, token, consistencyToken, null);

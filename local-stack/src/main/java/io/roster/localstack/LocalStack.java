@@ -257,6 +257,12 @@ public final class LocalStack implements AutoCloseable {
         env.put("ROSTER_INVITATION_URL", "http://" + HOST + ":" + ports.invitation());
         env.put("ROSTER_QUERY_URL", "http://" + HOST + ":" + ports.query());
         env.put("ROSTER_NOTIFICATION_URL", "http://" + HOST + ":" + ports.notification());
+        // the one service setting the console takes too: a test's renewal window longer than the tokens' lifetime makes
+        // every console request renew its session's token, instead of the tenth minute before expiry an hour on
+        String renewalWindow = config.extraServiceEnvironment().get("ROSTER_CONSOLE_RENEWAL_WINDOW");
+        if (renewalWindow != null) {
+            env.put("ROSTER_CONSOLE_RENEWAL_WINDOW", renewalWindow);
+        }
         return env;
     }
 

@@ -68,7 +68,11 @@ final class SharedStack implements BeforeAllCallback {
                             // person or one client (10 logins per 5 min, 60 unknown tokens per 10 min), which no class
                             // here is testing
                             "ROSTER_RATE_LIMIT_LOGIN_ACCOUNT_CAPACITY", "100",
-                            "ROSTER_RATE_LIMIT_INVITATION_TOKEN_CAPACITY", "600"));
+                            "ROSTER_RATE_LIMIT_INVITATION_TOKEN_CAPACITY", "600",
+                            // longer than the tokens' 1 h: every console request renews its session's token first
+                            // (TokenRevocationEndToEndIT's renewal step; every console page of the other classes goes
+                            // through a renewal too)
+                            "ROSTER_CONSOLE_RENEWAL_WINDOW", "PT2H"));
             running = RunningStack.start(config);
             return running;
         } catch (IOException e) {

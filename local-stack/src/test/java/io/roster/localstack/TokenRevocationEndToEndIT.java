@@ -4,15 +4,29 @@ import static io.roster.localstack.StackHttp.describe;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
+import java.io.IOException;
+import java.net.URI;
+import java.net.URLEncoder;
+import java.net.http.HttpClient;
+import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
+import java.util.concurrent.atomic.AtomicReference;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
+import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.TestInstance;
 import org.junit.jupiter.api.extension.ExtendWith;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
 
 /**
  * Issue 12 V3 end to end, as the attack: a token outlives what should end it. The four services run as processes; each
@@ -35,7 +49,12 @@ class TokenRevocationEndToEndIT {
     private static final String PASSWORD = "correct horse battery staple";
     private static final Duration BUDGET = Duration.ofSeconds(5);
 
+    private static final Logger log = LoggerFactory.getLogger(TokenRevocationEndToEndIT.class);
+    private static final String SESSION_COOKIE = "ROSTER_CONSOLE_SESSION";
+
     private final StackHttp http = new StackHttp();
+    /** The console as a browser without script reaches it: redirects are checked, not followed. */
+    private final HttpClient browser = HttpClient.newBuilder().followRedirects(HttpClient.Redirect.NEVER).build();
 
     private LocalStackConfig config;
     private RunningStack stack;
@@ -99,6 +118,74 @@ class TokenRevocationEndToEndIT {
         assertAcceptedEverywhere(userId, token(email, PASSWORD));
     }
 
+    /**
+     * Issue 16 end to end: identity's renewal gives a new token every service accepts; the console, whose renewal window
+     * on the shared stack is longer than a token's life (SharedStack), renews on each request, so a signed-in session
+     * keeps working on new tokens, and a deleted account's session ends at its next request, at once: identity reads
+     * the account at each renewal instead of waiting for the revocation record.
+     */
+    @Test
+    void theConsoleRenewsItsSessionsTokenAndADeletedAccountsSessionEndsAtTheNextRenewal() throws Exception {
+        String email = address("renewed");
+        String userId = createUser(email, List.of());
+        String signedIn = token(email, PASSWORD);
+        HttpResponse<String> renewal = http.post(IDENTITY + "/api/v1/auth/token/renew", signedIn, null);
+        String renewed = http.body(renewal).path("accessToken").asText();
+        List<Integer> renewedTokenAnswers = probes(userId, renewed).stream().map(HttpResponse::statusCode).toList();
+
+        String console = "http://127.0.0.1:" + PORTS.console() + "/console";
+        String session = consoleSignIn(console, email);
+        Path consoleLog = stack.logFile(Ports.ADMIN_CONSOLE);
+        long renewalsBefore = consoleRenewals(consoleLog, userId);
+        String membersUrl = console + "/organizations/" + organizationId + "/members";
+        String memberRow = "data-email=\"" + email + "\"";
+        // the query service's tables may lag the user's creation by a moment: each try is a renewal too; an ended
+        // session (sent to sign in) stops the wait at once
+        AtomicReference<HttpResponse<String>> membersPage = new AtomicReference<>();
+        await("the members page lists the user").atMost(Duration.ofSeconds(30)).pollInterval(Duration.ofMillis(500)).until(() -> {
+            membersPage.set(consoleGet(membersUrl, session));
+            return membersPage.get().statusCode() == 303 || membersPage.get().body().contains(memberRow);
+        });
+        HttpResponse<String> members = membersPage.get();
+        HttpResponse<String> again = consoleGet(membersUrl, session);
+        long renewalsWhileUsed = consoleRenewals(consoleLog, userId) - renewalsBefore;
+
+        HttpResponse<String> deleted = http.delete(IDENTITY + "/api/v1/users/" + userId, admin);
+        assertThat(deleted.statusCode()).as(describe(deleted)).isBetween(200, 299);
+        long deletedAt = System.nanoTime();
+        HttpResponse<String> afterDeletion = consoleGet(membersUrl, session);
+        long endedAfterMillis = (System.nanoTime() - deletedAt) / 1_000_000;
+        HttpResponse<String> afterEnd = consoleGet(console + "/", session);
+        boolean refusedByIdentity = Files.readString(stack.logFile(RosterService.IDENTITY.module()))
+                .contains("renewal refused for user " + userId + ": no active account");
+
+        List<String> report = List.of(
+                "API renewal: " + renewal.statusCode() + ", a new token: " + !renewed.equals(signedIn)
+                        + "; the renewed token at identity, invitation, query, notification: " + renewedTokenAnswers,
+                "console: members page " + members.statusCode() + ", again "
+                        + again.statusCode() + "; renewals logged by the console for the user: " + renewalsWhileUsed,
+                "after the deletion: " + afterDeletion.statusCode() + " to " + afterDeletion.headers().firstValue("Location").orElse("")
+                        + " in " + endedAfterMillis + " ms; identity logged the refused renewal: " + refusedByIdentity
+                        + "; the next request: " + afterEnd.statusCode() + " to " + afterEnd.headers().firstValue("Location").orElse(""));
+        report.forEach(line -> log.info("{}", line));
+        Files.write(Path.of("target", "token-renewal-e2e-report.txt"), report);
+
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(renewal.statusCode()).as(describe(renewal)).isEqualTo(200);
+        softly.assertThat(renewed).as("the renewed token").isNotBlank().isNotEqualTo(signedIn);
+        softly.assertThat(renewedTokenAnswers).as("the renewed token at the four services").doesNotContain(401);
+        softly.assertThat(members.statusCode()).as("the members page, on a renewed token").isEqualTo(200);
+        softly.assertThat(again.statusCode()).as("the members page again, on another renewed token").isEqualTo(200);
+        softly.assertThat(members.body()).as("the members table lists the user (read by the query service with the renewed token)")
+                .contains(memberRow);
+        softly.assertThat(renewalsWhileUsed).as("renewals while the session was used (one per page)").isGreaterThanOrEqualTo(2);
+        softly.assertThat(afterDeletion.statusCode()).as("the first request after the deletion").isEqualTo(303);
+        softly.assertThat(afterDeletion.headers().firstValue("Location")).as("sent to").contains("/console/sign-in?ended=true");
+        softly.assertThat(refusedByIdentity).as("ended by identity refusing the renewal (not by a revocation record)").isTrue();
+        softly.assertThat(afterEnd.headers().firstValue("Location")).as("the session is gone").contains("/console/sign-in");
+        softly.assertAll();
+    }
+
     /** One authenticated request to each service: whatever the answer, it is not 401. */
     private void assertAcceptedEverywhere(String userId, String token) throws Exception {
         for (HttpResponse<String> response : probes(userId, token)) {
@@ -138,5 +225,42 @@ class TokenRevocationEndToEndIT {
 
     private static String address(String name) {
         return name + "-" + UUID.randomUUID().toString().substring(0, 8) + "@acme.test";
+    }
+
+    /** Signs in through the console's form as a browser would (its session cookie and CSRF token); the session id. */
+    private String consoleSignIn(String console, String email) throws Exception {
+        HttpResponse<String> page = consoleGet(console + "/sign-in", null);
+        String cookie = sessionCookie(page);
+        Matcher csrf = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"").matcher(page.body());
+        assertThat(csrf.find()).as("the sign-in form's CSRF token").isTrue();
+        String form = "_csrf=" + URLEncoder.encode(csrf.group(1), StandardCharsets.UTF_8) + "&email="
+                + URLEncoder.encode(email, StandardCharsets.UTF_8) + "&password=" + URLEncoder.encode(PASSWORD, StandardCharsets.UTF_8);
+        HttpResponse<String> signedIn = browser.send(HttpRequest.newBuilder(URI.create(console + "/sign-in"))
+                .header("Content-Type", "application/x-www-form-urlencoded").header("Cookie", SESSION_COOKIE + "=" + cookie)
+                .POST(HttpRequest.BodyPublishers.ofString(form)).build(), HttpResponse.BodyHandlers.ofString());
+        assertThat(signedIn.statusCode()).as("signing in to the console").isEqualTo(303);
+        String rotated = sessionCookie(signedIn);
+        return rotated != null ? rotated : cookie;
+    }
+
+    private HttpResponse<String> consoleGet(String url, String session) throws Exception {
+        HttpRequest.Builder request = HttpRequest.newBuilder(URI.create(url)).GET();
+        if (session != null) {
+            request.header("Cookie", SESSION_COOKIE + "=" + session);
+        }
+        return browser.send(request.build(), HttpResponse.BodyHandlers.ofString());
+    }
+
+    private static String sessionCookie(HttpResponse<String> response) {
+        return response.headers().allValues("Set-Cookie").stream().filter(c -> c.startsWith(SESSION_COOKIE + "="))
+                .map(c -> c.substring(SESSION_COOKIE.length() + 1, c.indexOf(';') < 0 ? c.length() : c.indexOf(';')))
+                .findFirst().orElse(null);
+    }
+
+    /** The console's "renewed the token of SignedInUser[userId, ...]" lines so far. */
+    private static long consoleRenewals(Path consoleLog, String userId) throws IOException {
+        try (var lines = Files.lines(consoleLog)) {
+            return lines.filter(line -> line.contains("renewed the token of SignedInUser[" + userId + ",")).count();
+        }
     }
 }

@@ -24,6 +24,8 @@ public enum ProblemCode {
 
     UNAUTHENTICATED(401),
     INVALID_CREDENTIALS(401),
+    /** A token renewal of a session signed in longer ago than the maximum session age: only a new sign-in goes on. */
+    SESSION_TOO_OLD(401),
 
     FORBIDDEN(403),
     EMAIL_MISMATCH(403),

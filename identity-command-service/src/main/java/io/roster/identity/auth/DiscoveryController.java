@@ -33,7 +33,7 @@ class DiscoveryController {
         this.configuration = new OpenIdConfiguration(issuer, issuer + AuthController.JWKS_PATH,
                 issuer + AuthController.TOKEN_PATH, List.of("none"), List.of(), List.of(), List.of("public"),
                 List.of("RS256"), List.of("iss", "aud", "sub", "email", "providerRoles", "iat",
-                        TokenSettings.ISSUED_AT_MILLIS_CLAIM, "nbf", "exp", "jti"));
+                        TokenSettings.ISSUED_AT_MILLIS_CLAIM, TokenIssuer.AUTH_TIME_CLAIM, "nbf", "exp", "jti"));
     }
 
     @GetMapping("/.well-known/openid-configuration")

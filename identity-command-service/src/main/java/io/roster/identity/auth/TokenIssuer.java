@@ -18,7 +18,13 @@ import java.time.Instant;
 import java.util.Date;
 import java.util.UUID;
 
-/** Mints the RS256 access tokens every service accepts: {@code iss} is {@code roster.auth.issuer}, {@code kid} the signing key's id. */
+/**
+ * Mints the RS256 access tokens every service accepts: {@code iss} is {@code roster.auth.issuer}, {@code kid} the signing
+ * key's id. A token carries its session's sign-in instant twice: {@code auth_time} (OpenID Connect, seconds), which
+ * bounds how long renewals may stretch the session, and {@code iatMs}, which the revocation checks of every service
+ * compare with the last password change. At login both are the issue instant; a renewal copies them from the token it
+ * replaces, so a password change ends every token of the sessions signed in before it, renewed ones included.
+ */
 @Component
 class TokenIssuer {
 
@@ -34,7 +40,21 @@ class TokenIssuer {
         this.clock = clock;
     }
 
+    /** The OpenID Connect claim of the sign-in instant, epoch seconds. */
+    static final String AUTH_TIME_CLAIM = "auth_time";
+
+    /** At login: the session starts now. */
     AccessToken issue(Account account) {
+        Instant now = clock.instant();
+        return issue(account, new SessionStart(now.getEpochSecond(), now.toEpochMilli()));
+    }
+
+    /** A renewal: the same session, so the same sign-in instant, with the account's current email and roles. */
+    AccessToken renew(Account account, SessionStart session) {
+        return issue(account, session);
+    }
+
+    private AccessToken issue(Account account, SessionStart session) {
         Instant now = clock.instant();
         JWTClaimsSet claims = new JWTClaimsSet.Builder()
                 .issuer(issuer)
@@ -43,7 +63,8 @@ class TokenIssuer {
                 .claim("email", account.email())
                 .claim("providerRoles", account.providerRoles())
                 .issueTime(Date.from(now))
-                .claim(TokenSettings.ISSUED_AT_MILLIS_CLAIM, now.toEpochMilli())
+                .claim(TokenSettings.ISSUED_AT_MILLIS_CLAIM, session.signedInMillis())
+                .claim(AUTH_TIME_CLAIM, session.authTimeSeconds())
                 .notBeforeTime(Date.from(now))
                 .expirationTime(Date.from(now.plus(ttl)))
                 .jwtID(UUID.randomUUID().toString())
@@ -57,7 +78,14 @@ class TokenIssuer {
         }
     }
 
-    /** The body of {@code POST /api/v1/auth/token}. */
+    /**
+     * When a session signed in: {@code auth_time} (epoch seconds) and the milliseconds the revocation checks compare
+     * ({@code iatMs}).
+     */
+    record SessionStart(long authTimeSeconds, long signedInMillis) {
+    }
+
+    /** The body of {@code POST /api/v1/auth/token} and of its renewal. */
     record AccessToken(String accessToken, String tokenType, long expiresIn) {
     }
 }

@@ -86,6 +86,29 @@ class LoginRateLimitTest extends IdentityHttpTest {
         }
     }
 
+    @Test
+    void refusedTokenRenewalsAreCountedLikeWrongPasswordsFromTheAddress() {
+        TestUser bob = createUser("bob", List.of());
+        String forged = bob.token().substring(0, bob.token().lastIndexOf('.') + 1) + "forged-signature";
+        for (int i = 0; i < 5; i++) {
+            renew(forged, "198.51.100.6").expectStatus().isUnauthorized();
+        }
+        // the bucket is empty: even a valid token is refused from that address, before it is checked
+        renew(bob.token(), "198.51.100.6").expectStatus().isEqualTo(429)
+                .expectHeader().valueMatches(HttpHeaders.RETRY_AFTER, "[1-9][0-9]*")
+                .expectBody().jsonPath("$.code").isEqualTo("rate_limited").jsonPath("$.accessToken").doesNotExist();
+        renew(bob.token(), "198.51.100.7").expectStatus().isOk().expectBody().jsonPath("$.accessToken").isNotEmpty();
+        // a valid renewal is no failure: it never empties the bucket
+        for (int i = 0; i < 6; i++) {
+            renew(bob.token(), "198.51.100.8").expectStatus().isOk();
+        }
+    }
+
+    private WebTestClient.ResponseSpec renew(String token, String client) {
+        return web.post().uri("/api/v1/auth/token/renew").header("X-Forwarded-For", client)
+                .header(HttpHeaders.AUTHORIZATION, "Bearer " + token).exchange();
+    }
+
     private WebTestClient.ResponseSpec login(String email, String password, String client) {
         return web.post().uri("/api/v1/auth/token").header("X-Forwarded-For", client).contentType(MediaType.APPLICATION_JSON)
                 .bodyValue(Map.of("email", email, "password", password)).exchange();
