@@ -76,6 +76,8 @@ class TokenRenewalController {
             log.info("renewal refused for user {}: no active account", presented.getSubject());
             return unauthenticated();
         });
+        // the user id and the session's sign-in, never a token
+        log.info("renewed a token of user {} (session signed in at {})", presented.getSubject(), signedIn);
         return tokens.renew(account, session);
     }
 
