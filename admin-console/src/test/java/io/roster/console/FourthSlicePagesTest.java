@@ -1,29 +1,20 @@
 package io.roster.console;
 
+import static io.roster.console.StandInApi.items;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
+import io.roster.console.StandInApi.Answer;
+import io.roster.console.StandInApi.Request;
 import java.time.Duration;
-import java.util.Base64;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
@@ -46,44 +37,32 @@ class FourthSlicePagesTest {
     /** The signed-in admin, the organization's last admin. */
     private static final String USER = "00000000-0000-0000-0000-00000000000a";
     private static final String BOB = "00000000-0000-0000-0000-00000000000b";
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-    private static final List<String> CALLS = new CopyOnWriteArrayList<>();
-    private static final HttpServer API = api();
+    private static final StandInApi API = StandInApi.start(FourthSlicePagesTest::answer);
+    private static final List<String> CALLS = API.calls();
     private static volatile boolean admin = true;
 
     @Autowired
     WebTestClient web;
+    private SignedInSession signedIn;
     private String session;
     private String csrf;
 
     @DynamicPropertySource
     static void apiUrls(DynamicPropertyRegistry registry) {
-        String url = "http://127.0.0.1:" + API.getAddress().getPort();
-        registry.add("roster.console.identity-url", () -> url);
-        registry.add("roster.console.invitation-url", () -> url);
-        registry.add("roster.console.query-url", () -> url);
-        registry.add("roster.console.notification-url", () -> url);
+        API.pointConsoleAt(registry);
     }
 
     @AfterAll
     static void stopApi() {
-        API.stop(0);
+        API.stop();
     }
 
     @BeforeEach
     void signedInAdmin() {
         web = web.mutate().responseTimeout(Duration.ofSeconds(30)).build();
-        EntityExchangeResult<String> page = web.get().uri("/console/sign-in").exchange().expectBody(String.class).returnResult();
-        ResponseCookie cookie = page.getResponseCookies().getFirst("ROSTER_CONSOLE_SESSION");
-        Matcher token = CSRF.matcher(page.getResponseBody());
-        assertThat(token.find()).isTrue();
-        csrf = token.group(1);
-        EntityExchangeResult<Void> signedIn = web.post().uri("/console/sign-in").cookie(cookie.getName(), cookie.getValue())
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body(BodyInserters.fromFormData("_csrf", csrf).with("email", "ann@example.com").with("password", "secret"))
-                .exchange().expectStatus().isSeeOther().expectBody().isEmpty();
-        ResponseCookie renewed = signedIn.getResponseCookies().getFirst("ROSTER_CONSOLE_SESSION");
-        session = renewed != null ? renewed.getValue() : cookie.getValue();
+        signedIn = SignedInSession.signIn(web, "ann@example.com", "secret");
+        session = signedIn.id();
+        csrf = signedIn.csrf();
         CALLS.clear();
         admin = true;
     }
@@ -306,50 +285,25 @@ class FourthSlicePagesTest {
 
     /** A form post the console answers with a page (a refusal): its status and body. */
     private String refused(String path, int status, String... fields) {
-        var form = BodyInserters.fromFormData("_csrf", csrf);
-        for (int i = 0; i < fields.length; i += 2) {
-            form = form.with(fields[i], fields[i + 1]);
-        }
-        return web.post().uri(path).cookie("ROSTER_CONSOLE_SESSION", session).contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body(form).exchange().expectStatus().isEqualTo(status).expectBody(String.class).returnResult().getResponseBody();
+        return signedIn.post(path, fields).expectStatus().isEqualTo(status).expectBody(String.class).returnResult().getResponseBody();
     }
 
     private String get(String path) {
-        return web.get().uri(path).cookie("ROSTER_CONSOLE_SESSION", session).exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        return signedIn.get(path);
     }
 
     private void post(String path, String... fields) {
-        var form = BodyInserters.fromFormData("_csrf", csrf);
-        for (int i = 0; i < fields.length; i += 2) {
-            form = form.with(fields[i], fields[i + 1]);
-        }
-        web.post().uri(path).cookie("ROSTER_CONSOLE_SESSION", session).contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body(form).exchange().expectStatus().isSeeOther();
+        signedIn.post(path, fields).expectStatus().isSeeOther();
     }
 
-    private static HttpServer api() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/", FourthSlicePagesTest::answer);
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void answer(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().toString();
-        String method = exchange.getRequestMethod();
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        CALLS.add(method + " " + path + (body.isEmpty() ? "" : " " + body));
+    private static Answer answer(Request request) {
+        String path = request.path();
+        String method = request.method();
+        String body = request.body();
         String json;
         int status = 200;
         if (path.startsWith("/api/v1/auth/token")) {
-            String claims = "{\"sub\":\"" + USER + "\",\"email\":\"ann@example.com\",\"providerRoles\":[]}";
-            String token = "e30." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".sig";
-            json = "{\"accessToken\":\"" + token + "\",\"tokenType\":\"Bearer\",\"expiresIn\":3600}";
+            return Answer.token(USER, "ann@example.com", false, 3600);
         } else if (!admin && !method.equals("GET")) {
             status = 403;
             json = "{\"status\":403,\"code\":\"forbidden\",\"detail\":\"Only admins may do this.\"}";
@@ -402,14 +356,7 @@ class FourthSlicePagesTest {
         } else {
             json = items();
         }
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", status >= 400 ? "application/problem+json" : "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+        return new Answer(status, json);
     }
 
-    private static String items(String... rows) {
-        return "{\"items\":[" + String.join(",", rows) + "],\"nextCursor\":null}";
-    }
 }

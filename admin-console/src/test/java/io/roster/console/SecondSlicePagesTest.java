@@ -1,28 +1,19 @@
 package io.roster.console;
 
+import static io.roster.console.StandInApi.items;
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
+import io.roster.console.StandInApi.Answer;
+import io.roster.console.StandInApi.Request;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
-import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
 import org.springframework.web.reactive.function.BodyInserters;
 
@@ -39,45 +30,34 @@ class SecondSlicePagesTest {
     private static final String INVITATION = "00000000-0000-0000-0000-0000000000c1";
     private static final String LINK = "00000000-0000-0000-0000-0000000000d1";
     private static final String USER = "00000000-0000-0000-0000-00000000000a";
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-    private static final List<String> CALLS = new CopyOnWriteArrayList<>();
-    private static final HttpServer API = api();
+    private static final StandInApi API = StandInApi.start(SecondSlicePagesTest::answer);
+    private static final List<String> CALLS = API.calls();
     /** Whether the stand-in's memberships make the signed-in person an admin of the organization. */
     private static volatile boolean admin = true;
 
     @Autowired
     WebTestClient web;
+    private SignedInSession signedIn;
     private String session;
     private String csrf;
 
     @DynamicPropertySource
     static void apiUrls(DynamicPropertyRegistry registry) {
-        String url = "http://127.0.0.1:" + API.getAddress().getPort();
-        registry.add("roster.console.identity-url", () -> url);
-        registry.add("roster.console.invitation-url", () -> url);
-        registry.add("roster.console.query-url", () -> url);
+        API.pointConsoleAt(registry);
     }
 
     @AfterAll
     static void stopApi() {
-        API.stop(0);
+        API.stop();
     }
 
     /** Signs in as an admin of the organization (the stand-in's memberships say so). */
     @BeforeEach
     void signedInAdmin() {
         web = web.mutate().responseTimeout(java.time.Duration.ofSeconds(30)).build();
-        EntityExchangeResult<String> page = web.get().uri("/console/sign-in").exchange().expectBody(String.class).returnResult();
-        ResponseCookie cookie = page.getResponseCookies().getFirst("ROSTER_CONSOLE_SESSION");
-        Matcher token = CSRF.matcher(page.getResponseBody());
-        assertThat(token.find()).isTrue();
-        csrf = token.group(1);
-        EntityExchangeResult<Void> signedIn = web.post().uri("/console/sign-in").cookie(cookie.getName(), cookie.getValue())
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body(BodyInserters.fromFormData("_csrf", csrf).with("email", "ann@example.com").with("password", "secret"))
-                .exchange().expectStatus().isSeeOther().expectBody().isEmpty();
-        ResponseCookie renewed = signedIn.getResponseCookies().getFirst("ROSTER_CONSOLE_SESSION");
-        session = renewed != null ? renewed.getValue() : cookie.getValue();
+        signedIn = SignedInSession.signIn(web, "ann@example.com", "secret");
+        session = signedIn.id();
+        csrf = signedIn.csrf();
         CALLS.clear();
         admin = true;
     }
@@ -155,44 +135,24 @@ class SecondSlicePagesTest {
     }
 
     private String get(String path) {
-        return web.get().uri(path).cookie("ROSTER_CONSOLE_SESSION", session).exchange().expectStatus().isOk()
-                .expectBody(String.class).returnResult().getResponseBody();
+        return signedIn.get(path);
     }
 
     private void post(String path, String... fields) {
-        var form = BodyInserters.fromFormData("_csrf", csrf);
-        for (int i = 0; i < fields.length; i += 2) {
-            form = form.with(fields[i], fields[i + 1]);
-        }
-        web.post().uri(path).cookie("ROSTER_CONSOLE_SESSION", session).contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body(form).exchange().expectStatus().isSeeOther();
+        signedIn.post(path, fields).expectStatus().isSeeOther();
     }
 
-    private static HttpServer api() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/", SecondSlicePagesTest::answer);
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
-    }
-
-    private static void answer(HttpExchange exchange) throws IOException {
-        String path = exchange.getRequestURI().toString();
-        String body = new String(exchange.getRequestBody().readAllBytes(), StandardCharsets.UTF_8);
-        CALLS.add(exchange.getRequestMethod() + " " + path + (body.isEmpty() ? "" : " " + body));
+    private static Answer answer(Request request) {
+        String path = request.path();
+        String body = request.body();
         String json;
         int status = 200;
-        if (exchange.getRequestMethod().equals("PATCH") && body.contains("\"platform\"")) {
+        if (request.method().equals("PATCH") && body.contains("\"platform\"")) {
             status = 409;
             json = "{\"status\":409,\"code\":\"team_name_taken\",\"detail\":\"A team named platform exists.\"}";
         } else if (path.startsWith("/api/v1/auth/token")) {
-            String claims = "{\"sub\":\"" + USER + "\",\"email\":\"ann@example.com\",\"providerRoles\":[]}";
-            String token = "e30." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".sig";
-            json = "{\"accessToken\":\"" + token + "\",\"tokenType\":\"Bearer\",\"expiresIn\":3600}";
-        } else if (!exchange.getRequestMethod().equals("GET")) {
+            return Answer.token(USER, "ann@example.com", false, 3600);
+        } else if (!request.method().equals("GET")) {
             json = "{}";
         } else if (path.startsWith("/api/v1/organizations?")) {
             json = items("{\"organizationId\":\"" + ORG + "\",\"name\":\"Console Co\"}");
@@ -211,14 +171,7 @@ class SecondSlicePagesTest {
         } else {
             json = items();
         }
-        byte[] bytes = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", "application/json");
-        exchange.sendResponseHeaders(status, bytes.length);
-        exchange.getResponseBody().write(bytes);
-        exchange.close();
+        return new Answer(status, json);
     }
 
-    private static String items(String... rows) {
-        return "{\"items\":[" + String.join(",", rows) + "],\"nextCursor\":null}";
-    }
 }

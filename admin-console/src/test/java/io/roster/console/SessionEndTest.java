@@ -2,12 +2,6 @@ package io.roster.console;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import com.sun.net.httpserver.HttpServer;
-import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
-import java.nio.charset.StandardCharsets;
-import java.util.Base64;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.AfterAll;
@@ -31,7 +25,10 @@ import org.springframework.web.reactive.function.BodyInserters;
 class SessionEndTest {
 
     private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-    private static final HttpServer IDENTITY = identityIssuingShortTokens();
+    /** Identity answering every sign-in (and renewal) with a token good for 30 s; nothing else is served. */
+    private static final StandInApi IDENTITY = StandInApi.start(request -> request.path().startsWith("/api/v1/auth/token")
+            ? StandInApi.Answer.token("00000000-0000-0000-0000-00000000000a", "ann@example.com", false, 30)
+            : StandInApi.Answer.problem(404, "not_found", "The stand-in serves identity's token endpoints only."));
 
     @Autowired
     WebTestClient web;
@@ -44,15 +41,12 @@ class SessionEndTest {
 
     @DynamicPropertySource
     static void apiUrls(DynamicPropertyRegistry registry) {
-        String url = "http://127.0.0.1:" + IDENTITY.getAddress().getPort();
-        registry.add("roster.console.identity-url", () -> url);
-        registry.add("roster.console.invitation-url", () -> url);
-        registry.add("roster.console.query-url", () -> url);
+        IDENTITY.pointConsoleAt(registry);
     }
 
     @AfterAll
     static void stopIdentity() {
-        IDENTITY.stop(0);
+        IDENTITY.stop();
     }
 
     @Test
@@ -78,24 +72,5 @@ class SessionEndTest {
         assertThat(body).contains("You were signed out: your session ended. Sign in again to go on.");
         web.get().uri("/console/").cookie("ROSTER_CONSOLE_SESSION", sessionId).exchange()
                 .expectStatus().isSeeOther().expectHeader().valueEquals("Location", "/console/sign-in");
-    }
-
-    private static HttpServer identityIssuingShortTokens() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            server.createContext("/api/v1/auth/token", exchange -> {
-                String claims = "{\"sub\":\"00000000-0000-0000-0000-00000000000a\",\"email\":\"ann@example.com\",\"providerRoles\":[]}";
-                String token = "e30." + Base64.getUrlEncoder().withoutPadding().encodeToString(claims.getBytes(StandardCharsets.UTF_8)) + ".sig";
-                byte[] answer = ("{\"accessToken\":\"" + token + "\",\"tokenType\":\"Bearer\",\"expiresIn\":30}").getBytes(StandardCharsets.UTF_8);
-                exchange.getResponseHeaders().set("Content-Type", "application/json");
-                exchange.sendResponseHeaders(200, answer.length);
-                exchange.getResponseBody().write(answer);
-                exchange.close();
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
-        }
     }
 }

@@ -3,11 +3,9 @@ package io.roster.console;
 import static org.assertj.core.api.Assertions.assertThat;
 import static org.awaitility.Awaitility.await;
 
-import com.sun.net.httpserver.HttpExchange;
-import com.sun.net.httpserver.HttpServer;
+import io.roster.console.StandInApi.Answer;
+import io.roster.console.StandInApi.Request;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.InetSocketAddress;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -17,13 +15,10 @@ import java.util.Base64;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.CountDownLatch;
-import java.util.concurrent.Executors;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 import java.util.concurrent.atomic.AtomicLong;
 import java.util.concurrent.atomic.AtomicReference;
-import java.util.regex.Matcher;
-import java.util.regex.Pattern;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
@@ -32,13 +27,10 @@ import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
-import org.springframework.http.MediaType;
-import org.springframework.http.ResponseCookie;
 import org.springframework.test.context.DynamicPropertyRegistry;
 import org.springframework.test.context.DynamicPropertySource;
 import org.springframework.test.web.reactive.server.EntityExchangeResult;
 import org.springframework.test.web.reactive.server.WebTestClient;
-import org.springframework.web.reactive.function.BodyInserters;
 import reactor.core.publisher.Flux;
 import reactor.core.publisher.Mono;
 import reactor.core.publisher.Sinks;
@@ -54,8 +46,7 @@ import reactor.core.scheduler.Schedulers;
 class SessionRenewalTest {
 
     private static final Logger log = LoggerFactory.getLogger(SessionRenewalTest.class);
-    private static final Pattern CSRF = Pattern.compile("name=\"_csrf\" value=\"([^\"]+)\"");
-    private static final String SESSION_COOKIE = "ROSTER_CONSOLE_SESSION";
+    private static final String SESSION_COOKIE = SignedInSession.COOKIE;
     private static final AtomicLong SIGN_IN_LIFETIME = new AtomicLong(3600);
     private static final AtomicInteger ISSUED = new AtomicInteger();
     /** The bearer token of each renewal asked for, in order. */
@@ -66,7 +57,7 @@ class SessionRenewalTest {
     private static volatile boolean refuseRenewals;
     /** While set, a renewal waits for it: the test holds a renewal under way. */
     private static volatile CountDownLatch renewalHeld;
-    private static final HttpServer API = api();
+    private static final StandInApi API = StandInApi.start(SessionRenewalTest::answer);
     private static final List<String> REPORT = new CopyOnWriteArrayList<>();
 
     @Autowired
@@ -74,16 +65,12 @@ class SessionRenewalTest {
 
     @DynamicPropertySource
     static void apiUrls(DynamicPropertyRegistry registry) {
-        String url = "http://127.0.0.1:" + API.getAddress().getPort();
-        registry.add("roster.console.identity-url", () -> url);
-        registry.add("roster.console.invitation-url", () -> url);
-        registry.add("roster.console.query-url", () -> url);
-        registry.add("roster.console.notification-url", () -> url);
+        API.pointConsoleAt(registry);
     }
 
     @AfterAll
     static void stopApiAndReport() throws IOException {
-        API.stop(0);
+        API.stop();
         REPORT.forEach(line -> log.info("{}", line));
         Files.createDirectories(Path.of("target"));
         Files.write(Path.of("target", "session-renewal-report.txt"), REPORT);
@@ -221,43 +208,22 @@ class SessionRenewalTest {
 
     /** Signs in through the form; the session cookie's value (its id changes at sign-in). */
     private String signIn() {
-        EntityExchangeResult<String> page = web.get().uri("/console/sign-in").exchange().expectBody(String.class).returnResult();
-        ResponseCookie cookie = page.getResponseCookies().getFirst(SESSION_COOKIE);
-        Matcher csrf = CSRF.matcher(page.getResponseBody());
-        assertThat(csrf.find()).isTrue();
-        EntityExchangeResult<byte[]> signedIn = web.post().uri("/console/sign-in").cookie(cookie.getName(), cookie.getValue())
-                .contentType(MediaType.APPLICATION_FORM_URLENCODED)
-                .body(BodyInserters.fromFormData("_csrf", csrf.group(1)).with("email", "ann@example.com").with("password", "secret"))
-                .exchange().expectStatus().isSeeOther().expectBody().returnResult();
-        ResponseCookie session = signedIn.getResponseCookies().getFirst(SESSION_COOKIE);
-        return session != null ? session.getValue() : cookie.getValue();
+        return SignedInSession.signIn(web, "ann@example.com", "secret").id();
     }
 
-    private static HttpServer api() {
-        try {
-            HttpServer server = HttpServer.create(new InetSocketAddress("127.0.0.1", 0), 0);
-            // a held renewal must not hold the other calls
-            server.setExecutor(Executors.newCachedThreadPool());
-            server.createContext("/api/v1/auth/token", exchange -> {
-                if (exchange.getRequestURI().getPath().endsWith("/renew")) {
-                    renew(exchange);
-                } else {
-                    answer(exchange, 200, token(SIGN_IN_LIFETIME.get()));
-                }
-            });
-            server.createContext("/api/v1/", exchange -> {
-                API_CALLS.add(bearer(exchange));
-                answer(exchange, 200, "{\"items\":[],\"nextCursor\":null}");
-            });
-            server.start();
-            return server;
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
+    private static Answer answer(Request request) {
+        if (request.path().startsWith("/api/v1/auth/token/renew")) {
+            return renew(request);
         }
+        if (request.path().startsWith("/api/v1/auth/token")) {
+            return Answer.ok(token(SIGN_IN_LIFETIME.get()));
+        }
+        API_CALLS.add(bearer(request));
+        return Answer.ok(StandInApi.items());
     }
 
-    private static void renew(HttpExchange exchange) throws IOException {
-        RENEWALS.add(bearer(exchange));
+    private static Answer renew(Request request) {
+        RENEWALS.add(bearer(request));
         CountDownLatch held = renewalHeld;
         if (held != null) {
             try {
@@ -267,11 +233,7 @@ class SessionRenewalTest {
                 Thread.currentThread().interrupt();
             }
         }
-        if (refuseRenewals) {
-            answer(exchange, 401, "{\"code\":\"session_too_old\",\"status\":401,\"detail\":\"Sign in again.\"}");
-        } else {
-            answer(exchange, 200, token(3600));
-        }
+        return refuseRenewals ? Answer.problem(401, "session_too_old", "Sign in again.") : Answer.ok(token(3600));
     }
 
     /** A token body whose JWT (unsigned: the console reads the claims, identity would check them) is unique. */
@@ -283,16 +245,8 @@ class SessionRenewalTest {
         return "{\"accessToken\":\"" + token + "\",\"tokenType\":\"Bearer\",\"expiresIn\":" + lifetimeSeconds + "}";
     }
 
-    private static String bearer(HttpExchange exchange) {
-        String header = exchange.getRequestHeaders().getFirst("Authorization");
-        return header == null ? "(none)" : header.replaceFirst("^Bearer ", "");
+    private static String bearer(Request request) {
+        return request.bearer().isEmpty() ? "(none)" : request.bearer();
     }
 
-    private static void answer(HttpExchange exchange, int status, String json) throws IOException {
-        byte[] body = json.getBytes(StandardCharsets.UTF_8);
-        exchange.getResponseHeaders().set("Content-Type", status == 200 ? "application/json" : "application/problem+json");
-        exchange.sendResponseHeaders(status, body.length);
-        exchange.getResponseBody().write(body);
-        exchange.close();
-    }
 }
