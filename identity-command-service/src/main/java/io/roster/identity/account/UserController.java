@@ -6,6 +6,7 @@ import io.roster.kit.openapi.ProblemCodes;
 import io.roster.kit.openapi.ReadYourWrites;
 import io.roster.identity.access.Actor;
 import io.roster.identity.membership.SingleOrganizationPolicy;
+import io.roster.identity.organization.MembershipEndDate;
 import io.roster.identity.organization.OrganizationRoles;
 import io.roster.kit.command.Commands;
 import io.roster.kit.security.CurrentCaller;
@@ -27,7 +28,11 @@ import org.springframework.web.bind.annotation.RestController;
 import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
+import com.fasterxml.jackson.databind.annotation.JsonDeserialize;
+import io.swagger.v3.oas.annotations.media.Schema;
 import java.net.URI;
+import java.time.Clock;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -44,13 +49,15 @@ class UserController {
     private final UserCreation creation;
     private final AccountDeletion deletion;
     private final SingleOrganizationPolicy singleOrganization;
+    private final Clock clock;
 
     UserController(Commands commands, UserCreation creation, AccountDeletion deletion,
-                   SingleOrganizationPolicy singleOrganization) {
+                   SingleOrganizationPolicy singleOrganization, Clock clock) {
         this.commands = commands;
         this.creation = creation;
         this.deletion = deletion;
         this.singleOrganization = singleOrganization;
+        this.clock = clock;
     }
 
     @ProblemCodes({ProblemCode.EMAIL_TAKEN})
@@ -105,6 +112,7 @@ class UserController {
         for (int i = 0; i < memberships.size(); i++) {
             MembershipRequest membership = memberships.get(i);
             problems.addAll(OrganizationRoles.problems("memberships[" + i + "].roles", membership.roles()));
+            problems.addAll(MembershipEndDate.problems("memberships[" + i + "].expiresAt", membership.expiresAt(), clock));
             if (membership.organizationId() != null && !organizations.add(membership.organizationId())) {
                 problems.add(new ApiProblem.FieldProblem("memberships[" + i + "].organizationId", "names an organization twice"));
             }
@@ -118,7 +126,7 @@ class UserController {
         return new UserCreation.NewUser(request.firstName(), request.lastName(), request.email(), request.password(),
                 providerRoles.stream().distinct().toList(),
                 memberships.stream().map(m -> new UserCreation.Membership(m.organizationId(), OrganizationRoles.normalize(m.roles()),
-                        m.teamIds() == null ? List.of() : m.teamIds().stream().distinct().toList())).toList());
+                        m.teamIds() == null ? List.of() : m.teamIds().stream().distinct().toList(), m.expiresAt())).toList());
     }
 
     record CreateUserRequest(
@@ -133,7 +141,10 @@ class UserController {
         }
     }
 
-    record MembershipRequest(@NotNull UUID organizationId, List<String> roles, @Size(max = 100) List<@NotNull UUID> teamIds) {
+    record MembershipRequest(@NotNull UUID organizationId, List<String> roles, @Size(max = 100) List<@NotNull UUID> teamIds,
+                             @Schema(description = "When the membership ends by itself (MemberExpired), as on add-member: a"
+                                     + " future instant, at most 10 years out. Left out: never.")
+                             @JsonDeserialize(using = MembershipEndDate.IsoInstant.class) Instant expiresAt) {
     }
 
     record UpdateProfileRequest(@Size(min = 1, max = 100) String firstName, @Size(min = 1, max = 100) String lastName) {

@@ -16,6 +16,7 @@ import org.slf4j.LoggerFactory;
 import org.springframework.security.crypto.password.PasswordEncoder;
 import org.springframework.stereotype.Component;
 
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.UUID;
@@ -63,8 +64,8 @@ class UserCreation {
                    List<Membership> memberships) {
     }
 
-    /** A membership the new user starts with. */
-    record Membership(UUID organizationId, List<String> roles, List<UUID> teamIds) {
+    /** A membership the new user starts with, until {@code expiresAt} (null: no end). */
+    record Membership(UUID organizationId, List<String> roles, List<UUID> teamIds, Instant expiresAt) {
     }
 
     UUID create(NewUser user, Actor actor) {
@@ -100,7 +101,8 @@ class UserCreation {
         for (Membership membership : user.memberships()) {
             SingleOrganizationPolicy.Admission admission = singleOrganization.admit(userId, membership.organizationId());
             try {
-                commands.sendAndWait(new AddMemberCommand(membership.organizationId(), userId, membership.roles(), membership.teamIds(), actor));
+                commands.sendAndWait(new AddMemberCommand(membership.organizationId(), userId, membership.roles(), membership.teamIds(),
+                        membership.expiresAt(), actor));
                 joined.add(membership.organizationId());
             } catch (RuntimeException e) {
                 admission.release();

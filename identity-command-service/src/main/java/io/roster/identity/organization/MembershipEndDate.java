@@ -14,7 +14,7 @@ import java.time.format.DateTimeParseException;
 import java.util.List;
 
 /** The end date a membership may be given: a future instant at most {@value #MAX_YEARS} years out. */
-final class MembershipEndDate {
+public final class MembershipEndDate {
 
     static final String FIELD = "expiresAt";
     static final int MAX_YEARS = 10;
@@ -24,21 +24,26 @@ final class MembershipEndDate {
 
     /** {@code expiresAt} itself (null: none), or a validation problem naming {@value #FIELD}. */
     static Instant check(Instant expiresAt, Clock clock) {
-        if (expiresAt == null) {
-            return null;
-        }
-        Instant now = clock.instant();
-        if (!expiresAt.isAfter(now)) {
-            throw refused("must be in the future");
-        }
-        if (expiresAt.isAfter(now.atOffset(ZoneOffset.UTC).plusYears(MAX_YEARS).toInstant())) {
-            throw refused("must be at most " + MAX_YEARS + " years from now");
+        List<ApiProblem.FieldProblem> problems = problems(FIELD, expiresAt, clock);
+        if (!problems.isEmpty()) {
+            throw ApiProblem.validation(problems);
         }
         return expiresAt;
     }
 
-    private static ApiProblem refused(String message) {
-        return ApiProblem.validation(List.of(new ApiProblem.FieldProblem(FIELD, message)));
+    /** What is wrong with an end date given in {@code field} (null: none, which is fine); empty when nothing is. */
+    public static List<ApiProblem.FieldProblem> problems(String field, Instant expiresAt, Clock clock) {
+        if (expiresAt == null) {
+            return List.of();
+        }
+        Instant now = clock.instant();
+        if (!expiresAt.isAfter(now)) {
+            return List.of(new ApiProblem.FieldProblem(field, "must be in the future"));
+        }
+        if (expiresAt.isAfter(now.atOffset(ZoneOffset.UTC).plusYears(MAX_YEARS).toInstant())) {
+            return List.of(new ApiProblem.FieldProblem(field, "must be at most " + MAX_YEARS + " years from now"));
+        }
+        return List.of();
     }
 
     /**
@@ -46,7 +51,7 @@ final class MembershipEndDate {
      * a client sending a number most likely did not mean. A number or garbage becomes a mistyped-field problem naming
      * the field.
      */
-    static final class IsoInstant extends JsonDeserializer<Instant> {
+    public static final class IsoInstant extends JsonDeserializer<Instant> {
         @Override
         public Instant deserialize(JsonParser parser, DeserializationContext context) throws IOException {
             if (parser.currentToken() != JsonToken.VALUE_STRING) {

@@ -113,6 +113,43 @@ class MembershipExpiryTest extends IdentityHttpTest {
         softly.assertAll();
     }
 
+    /** A user created straight into an organization (POST /api/v1/users memberships[]) may be given an end date too. */
+    @Test
+    void aUserCreatedIntoAnOrganizationWithAnEndDateJoinsUntilThenAndBadDatesNameTheirMembership() {
+        TestUser founder = createUser("creator", List.of());
+        UUID org = createOrganization(founder.token(), "Created Until");
+        Instant end = clock.instant().plus(30, ChronoUnit.DAYS).truncatedTo(ChronoUnit.SECONDS);
+        Map<String, Object> bad = new LinkedHashMap<>();
+        bad.put("past", clock.instant().minusSeconds(60).toString());
+        bad.put("11 years", clock.instant().atOffset(ZoneOffset.UTC).plusYears(11).toInstant().toString());
+        bad.put("garbage", "garbage");
+        bad.put("number", end.getEpochSecond());
+
+        SoftAssertions softly = new SoftAssertions();
+        List<String> report = new ArrayList<>();
+        bad.forEach((name, value) -> {
+            Map<String, Object> membership = new HashMap<>(Map.of("organizationId", org.toString(), "roles", List.of("member")));
+            membership.put("expiresAt", value);
+            EntityExchangeResult<JsonNode> result = post(founder.token(), "/api/v1/users", Map.of("firstName", "Bad", "lastName", "Date",
+                    "email", "bad-" + name.replace(' ', '-') + "-" + UUID.randomUUID() + "@example.com", "memberships", List.of(membership)))
+                    .expectBody(JsonNode.class).returnResult();
+            report.add(name + " -> " + result.getStatus().value() + " " + result.getResponseBody());
+            softly.assertThat(result.getStatus().value()).as("%s status", name).isEqualTo(400);
+            softly.assertThat(result.getResponseBody().path("errors").path(0).path("field").asText()).as("%s field", name)
+                    .isEqualTo("memberships[0].expiresAt");
+        });
+        String userId = post(founder.token(), "/api/v1/users", Map.of("firstName", "Tem", "lastName", "Porary",
+                "email", "temporary-" + UUID.randomUUID() + "@example.com",
+                "memberships", List.of(Map.of("organizationId", org.toString(), "roles", List.of("member"), "expiresAt", end.toString()))))
+                .expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody().path("userId").asText();
+        log.info("users created with end dates:\n{}", String.join("\n", report));
+        softly.assertThat(eventsOf(org, MemberAdded.class)).as("the members added: the founder and the created user only")
+                .extracting(added -> added.userId().toString(), MemberAdded::expiresAt)
+                .containsExactly(tuple(founder.userId().toString(), null),
+                        tuple(userId, end));
+        softly.assertAll();
+    }
+
     @Test
     void badEndDatesAreRefusedNamingTheFieldOnBothEndpoints() {
         TestUser founder = createUser("founder", List.of());
