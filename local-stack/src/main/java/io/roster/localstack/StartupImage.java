@@ -28,9 +28,11 @@ import org.slf4j.LoggerFactory;
  *
  * <p>An image belongs to one build of its jar: it lives beside it, in {@code <target>/startup-image/<size>-<mtime>/},
  * so a rebuilt jar gets a new one and {@code mvn clean} removes them. Stacks starting at the same time (the tests
- * run three) prepare it once: a file lock per jar makes the others wait for the first. A training that fails is
- * logged and that service starts unpacked without an archive; the JVM itself ignores, with a warning, an archive
- * it cannot map.
+ * run three) prepare it once: a file lock per jar makes the others wait for the first. Nothing here stops a stack: a
+ * jar that cannot be unpacked starts as it is, and a training that fails is logged and remembered beside the image
+ * ({@code classes.jsa.failed}), so that service starts unpacked without an archive, and later starts of the same build
+ * do not pay for the failing training again (a rebuilt jar, or deleting that file, tries again). The JVM itself
+ * ignores, with a warning, an archive it cannot map.
  */
 final class StartupImage {
 
@@ -38,12 +40,14 @@ final class StartupImage {
     private static final Duration EXTRACT_TIMEOUT = Duration.ofMinutes(2);
     private static final Duration TRAINING_TIMEOUT = Duration.ofMinutes(4);
     private static final String ARCHIVE = "classes.jsa";
+    private static final String FAILED_TRAINING = ARCHIVE + ".failed";
 
-    private final Path unpackedJar;
+    private final Path jar;
     private final Path archive;
 
-    private StartupImage(Path unpackedJar, Path archive) {
-        this.unpackedJar = unpackedJar;
+    /** @param jar the unpacked jar, or the fat jar itself when it could not be unpacked; {@code archive} may be absent */
+    private StartupImage(Path jar, Path archive) {
+        this.jar = jar;
         this.archive = archive;
     }
 
@@ -58,7 +62,7 @@ final class StartupImage {
         if (Files.isRegularFile(archive)) {
             arguments.add("-XX:SharedArchiveFile=" + archive);
         }
-        arguments.addAll(List.of("-jar", unpackedJar.toString()));
+        arguments.addAll(List.of("-jar", jar.toString()));
         return arguments;
     }
 
@@ -76,9 +80,17 @@ final class StartupImage {
                 Path folder = folderOf(training.jar());
                 locks.add(lock(folder.resolveSibling(folder.getFileName() + ".lock")));
                 Path unpacked = unpack(training, folder);
+                if (unpacked == null) {
+                    // the fat jar as it is, and no archive: an archive records the class path it was trained on
+                    images.put(entry.getKey(), new StartupImage(training.jar(), folder.resolve("no-archive-for-a-fat-jar")));
+                    continue;
+                }
                 StartupImage image = new StartupImage(unpacked, folder.resolve(ARCHIVE));
                 images.put(entry.getKey(), image);
-                if (!Files.isRegularFile(image.archive)) {
+                if (Files.isRegularFile(folder.resolve(FAILED_TRAINING))) {
+                    log.warn("{}: its class-data training failed before for this build ({}); it starts without an archive",
+                            training.name(), folder.resolve(FAILED_TRAINING));
+                } else if (!Files.isRegularFile(image.archive)) {
                     Thread thread = new Thread(() -> image.train(training), training.name() + "-training");
                     thread.start();
                     running.add(thread);
@@ -95,7 +107,7 @@ final class StartupImage {
         }
     }
 
-    private static Path folderOf(Path jar) throws IOException {
+    static Path folderOf(Path jar) throws IOException {
         String build = Files.size(jar) + "-" + Files.getLastModifiedTime(jar).toMillis();
         return jar.resolveSibling("startup-image").resolve(build);
     }
@@ -113,6 +125,7 @@ final class StartupImage {
         }
     }
 
+    /** The unpacked jar, or null (logged) when the jar's tools could not unpack it: the stack then starts the fat jar. */
     private static Path unpack(Training training, Path folder) throws IOException, InterruptedException {
         Path unpacked = folder.resolve(training.jar().getFileName());
         if (Files.isRegularFile(unpacked)) {
@@ -125,8 +138,10 @@ final class StartupImage {
                         "extract", "--destination", partial.toString()),
                 training.workingDirectory(), training.logFile(), EXTRACT_TIMEOUT);
         if (exit != 0 || !Files.isRegularFile(partial.resolve(training.jar().getFileName()))) {
-            throw new IOException("unpacking " + training.jar() + " failed (exit code " + exit + "); see "
-                    + training.logFile());
+            log.warn("{}: unpacking {} failed (exit code {}); it starts from the jar as it is. See {}", training.name(),
+                    training.jar(), exit, training.logFile());
+            DataFolder.deleteRecursively(partial);
+            return null;
         }
         DataFolder.deleteRecursively(folder);
         Files.move(partial, folder, StandardCopyOption.ATOMIC_MOVE);
@@ -138,7 +153,7 @@ final class StartupImage {
         List<String> command = new ArrayList<>(List.of(LocalStack.javaExecutable()));
         command.addAll(training.jvmOptions());
         command.addAll(List.of("-XX:ArchiveClassesAtExit=" + partial, "-Dspring.context.exit=onRefresh",
-                "-jar", unpackedJar.toString()));
+                "-jar", jar.toString()));
         long started = System.nanoTime();
         try {
             Files.deleteIfExists(partial);
@@ -149,14 +164,23 @@ final class StartupImage {
                 log.info("{}: class-data archive recorded in {} ms ({})", training.name(),
                         Duration.ofNanos(System.nanoTime() - started).toMillis(), archive);
             } else {
-                log.warn("{}: the training run for its class-data archive failed (exit code {}); it starts without "
-                        + "one. See {}", training.name(), exit, training.logFile());
+                failed(training, "exit code " + exit);
             }
         } catch (IOException e) {
-            log.warn("{}: no class-data archive ({}); it starts without one. See {}", training.name(), e.getMessage(),
-                    training.logFile());
+            failed(training, e.getMessage());
         } catch (InterruptedException e) {
             Thread.currentThread().interrupt();
+        }
+    }
+
+    /** Logged, and remembered for this build: its next starts go without an archive instead of training again. */
+    private void failed(Training training, String why) {
+        log.warn("{}: the training run for its class-data archive failed ({}); it starts without one, now and at the next "
+                + "starts of this build. See {}", training.name(), why, training.logFile());
+        try {
+            Files.writeString(archive.resolveSibling(FAILED_TRAINING), why + "\n");
+        } catch (IOException e) {
+            log.warn("{}: could not remember the failed training ({}); the next start trains again", training.name(), e.toString());
         }
     }
 }
