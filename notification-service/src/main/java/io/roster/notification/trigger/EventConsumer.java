@@ -3,6 +3,7 @@ package io.roster.notification.trigger;
 import com.mongodb.client.MongoDatabase;
 import io.roster.events.Topics;
 import io.roster.kit.consumer.AppliedSequences;
+import io.roster.kit.consumer.BatchScope;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
 import org.springframework.beans.factory.annotation.Value;
@@ -12,7 +13,7 @@ import org.springframework.context.annotation.Configuration;
 import java.util.List;
 
 /**
- * Reads the identity and invitation topics through service-kit's consumer runtime. It never sends an email itself:
+ * Reads the identity and invitation topics through service-kit's consumer runtime, a poll at a time. It never sends an email itself:
  * {@link EventIntake} records what is owed (in MongoDB, before the offset is committed) and returns, so a slow or
  * dead SMTP server never stops the reading of events. While MongoDB is unreachable the runtime waits (nothing is
  * skipped, readiness DOWN); a record that can never be taken in is dead-lettered and its aggregate's later events
@@ -26,11 +27,14 @@ class EventConsumer {
     @Bean
     ConsumerDefinition notificationTriggersConsumer(EventIntake intake, MongoDatabase database,
                                                     @Value("${spring.kafka.consumer.group-id}") String group) {
-        // the intake tells the events apart itself: the users, organizations and memberships it keeps, and the emails
-        return ConsumerDefinition.records(group, TOPICS,
+        // the intake tells the events apart itself: the users, organizations and memberships it keeps, and the emails.
+        // A poll is taken as one batch: the applied sequences are read once and written once per poll, not per record
+        // (2 of the 8 MongoDB commands an email cost); the intake's own writes stay per event, each idempotent (a
+        // delivery is keyed by its event id), so a batch that comes again after a crash records nothing twice
+        return ConsumerDefinition.batches(group, TOPICS,
                 EventHandlers.builder()
                         .onEveryEventOf(TOPICS, (event, envelope) -> intake.takeIn(envelope, envelope.type().context().topic()))
                         .build(),
-                new AppliedSequences(database, "applied-sequences-v1"));
+                new AppliedSequences(database, "applied-sequences-v1"), BatchScope.NONE);
     }
 }
