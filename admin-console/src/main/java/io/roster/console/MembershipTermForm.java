@@ -8,7 +8,8 @@ import org.springframework.util.MultiValueMap;
  * The membership term of a link's or an invitation's edit form: how long the membership it grants lasts, either a
  * number of days from joining ({@code membershipDays}) or a last day ({@code membershipExpiresAt}), or no end. The
  * API takes them as merge-patch fields where a value replaces the other and null removes it; so a field is sent only
- * when it differs from what the form was filled with, and "no end" ticked sends both as null.
+ * when it differs from what the form was filled with, and "no end" ticked for a term the form showed sends both as
+ * null.
  */
 final class MembershipTermForm {
 
@@ -21,8 +22,10 @@ final class MembershipTermForm {
     static ApiProblem into(Map<String, Object> patch, MultiValueMap<String, String> form) {
         String days = MembersController.first(form, "membershipDays");
         String date = MembersController.first(form, "membershipEndsOn");
-        boolean daysChanged = !days.isEmpty() && !days.equals(MembersController.first(form, "shownMembershipDays"));
-        boolean dateChanged = !date.isEmpty() && !date.equals(MembersController.first(form, "shownMembershipEndsOn"));
+        String shownDays = MembersController.first(form, "shownMembershipDays");
+        String shownDate = MembersController.first(form, "shownMembershipEndsOn");
+        boolean daysChanged = !days.isEmpty() && !days.equals(shownDays);
+        boolean dateChanged = !date.isEmpty() && !date.equals(shownDate);
         if (daysChanged && dateChanged) {
             return problem(DAYS, "give the membership a number of days or a last day, not both");
         }
@@ -37,7 +40,8 @@ final class MembershipTermForm {
             } catch (DateTimeException e) {
                 return problem(EXPIRES_AT, EndOfDay.notADate(date));
             }
-        } else if ("true".equals(MembersController.first(form, "noMembershipEnd"))) {
+        } else if ("true".equals(MembersController.first(form, "noMembershipEnd")) && !(shownDays + shownDate).isEmpty()) {
+            // "no end" as the form showed it (ticked when there was none) changes nothing, and is not sent
             patch.put(DAYS, null);
             patch.put(EXPIRES_AT, null);
         }
