@@ -1156,10 +1156,11 @@ class AdminConsoleBrowserIT {
                 .as("the days replaced: " + dated.path("membershipDays")).isTrue();
         String datedCell = text(By.cssSelector("tr.link-row[data-link-id='" + openDay + "'] .membership-term"));
         softly.assertThat(datedCell).as("the row at once").startsWith("through ");
-        browser.executeScript("document.getElementById('links-table').scrollIntoView();");
+        // the row's edit form with the term it now holds is what the screenshot is for; it stays open for the clearing
+        browser.findElement(By.id("edit-link-" + openDay)).click();
+        browser.executeScript("document.getElementById(arguments[0]).scrollIntoView({block: 'center'});", "link-form-" + openDay);
         screenshot("links-membership");
 
-        browser.findElement(By.id("edit-link-" + openDay)).click();
         browser.findElement(By.id("membership-none-" + openDay)).click();
         clickToLoad(By.id("save-link-" + openDay));
         softly.assertThat(text(By.id("notice"))).as("the notice").endsWith("membership without end.");
