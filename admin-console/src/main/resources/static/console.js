@@ -38,8 +38,9 @@
         var last = new Date(end.getTime() - 1);
         input.value = last.getFullYear() + '-' + String(last.getMonth() + 1).padStart(2, '0') + '-'
             + String(last.getDate()).padStart(2, '0');
-        // a link's form tells a changed date from the one it showed: it showed this one
-        var shown = input.form && input.form.querySelector('input[name=shownExpiresOn]');
+        // a form tells a changed date from the one it showed (expiresOn's in shownExpiresOn, and so on): it showed this one
+        var shownName = 'shown' + input.name.charAt(0).toUpperCase() + input.name.slice(1);
+        var shown = input.form && input.form.querySelector('input[name=' + shownName + ']');
         if (shown) {
           shown.value = input.value;
         }

@@ -16,8 +16,8 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * The pending-invitations page's changes beyond one resend or revoke: a pending invitation's roles, teams and expiry
- * edited in its row (PATCH), and a resend of many at once, the ones selected by their checkboxes or every expired one,
+ * The pending-invitations page's changes beyond one resend or revoke: a pending invitation's roles, teams, expiry and
+ * the membership term it grants (MembershipTermForm) edited in its row (PATCH), and a resend of many at once, the ones selected by their checkboxes or every expired one,
  * whose report (resent with the new expiry, or not and why) is shown in place above the table.
  */
 @Controller
@@ -56,11 +56,16 @@ class InvitationChangesController {
                             ApiProblem.ofConsole("validation_failed", EndOfDay.notADate(date)));
                 }
             }
+            ApiProblem badTerm = MembershipTermForm.into(body, form);
+            if (badTerm != null) {
+                return refusedInRow(exchange, organizationId, model, invitationId, badTerm);
+            }
             String email = MembersController.first(form, "email");
             return api.patch(Service.INVITATION, InvitationsController.base(organizationId) + "/" + invitationId, user.accessToken(), body)
                     .flatMap(answer -> answer.ok()
                             ? AfterChange.redirect(exchange, answer, "Saved the invitation of " + (email.isEmpty() ? "the invitee" : email)
-                                    + ": roles " + String.join(", ", roles) + (date.isEmpty() ? "." : ", valid through " + date + "."),
+                                    + ": roles " + String.join(", ", roles) + (date.isEmpty() ? "" : ", valid through " + date)
+                                    + MembershipTermForm.summary(body) + ".",
                                     "/console/organizations/" + organizationId + "/invitations")
                             : refusedInRow(exchange, organizationId, model, invitationId, answer.problem()));
         }));

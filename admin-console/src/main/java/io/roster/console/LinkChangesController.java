@@ -3,6 +3,7 @@ package io.roster.console;
 import io.roster.console.RosterApi.Service;
 import java.time.DateTimeException;
 import java.util.LinkedHashMap;
+import java.util.List;
 import java.util.Map;
 import org.springframework.stereotype.Controller;
 import org.springframework.ui.Model;
@@ -13,9 +14,10 @@ import org.springframework.web.server.ServerWebExchange;
 import reactor.core.publisher.Mono;
 
 /**
- * An invitation link edited in its row: name, audience, expiry and quota, sent as the JSON merge patch the API takes,
- * where null means "never expires" and "unlimited". The API's refusal of a quota below the uses so far is shown beside
- * the row's quota field.
+ * An invitation link edited in its row: name, audience, the roles and teams it grants, expiry, quota and the membership
+ * term it grants (MembershipTermForm), sent as the JSON merge patch the API takes, where null means "never expires",
+ * "unlimited" and "no membership end". The API's refusal of a quota below the uses so far is shown beside the row's
+ * quota field, a bad membership term beside the term's fields.
  */
 @Controller
 @RequestMapping("/console/organizations/{organizationId}/links")
@@ -41,9 +43,16 @@ class LinkChangesController {
                 return refusedInRow(exchange, organizationId, model, linkId, new ApiProblem(400, "validation_failed",
                         "Give the link a name.", Map.of("name", "must not be empty")));
             }
+            List<String> roles = MembersController.all(form, "roles");
+            if (roles.isEmpty()) {
+                return refusedInRow(exchange, organizationId, model, linkId, new ApiProblem(400, "validation_failed",
+                        "Choose at least one role for those who join through the link.", Map.of("roles", "choose at least one")));
+            }
             Map<String, Object> patch = new LinkedHashMap<>();
             patch.put("name", name);
             patch.put("emails", InviteController.addresses(MembersController.all(form, "emails")));
+            patch.put("roles", roles);
+            patch.put("teamIds", MembersController.all(form, "teamIds"));
             String quota = MembersController.first(form, "quota");
             if (quota.isEmpty()) {
                 patch.put("quota", null);
@@ -64,6 +73,10 @@ class LinkChangesController {
             } else if ("true".equals(MembersController.first(form, "neverExpires"))) {
                 patch.put("expiresAt", null);
             }
+            ApiProblem badTerm = MembershipTermForm.into(patch, form);
+            if (badTerm != null) {
+                return refusedInRow(exchange, organizationId, model, linkId, badTerm);
+            }
             return api.patch(Service.INVITATION, LinksController.base(organizationId) + "/" + linkId, user.accessToken(), patch)
                     .flatMap(answer -> answer.ok()
                             ? AfterChange.redirect(exchange, answer, "Saved the link " + name + ": " + summary(patch) + ".",
@@ -75,10 +88,9 @@ class LinkChangesController {
     private static String summary(Map<String, Object> patch) {
         Object quota = patch.get("quota");
         String uses = quota == null ? "unlimited uses" : "at most " + quota + " uses";
-        if (!patch.containsKey("expiresAt")) {
-            return uses + ", expiry unchanged";
-        }
-        return uses + (patch.get("expiresAt") == null ? ", never expires" : ", expires " + patch.get("expiresAt"));
+        String expiry = !patch.containsKey("expiresAt") ? ", expiry unchanged"
+                : patch.get("expiresAt") == null ? ", never expires" : ", expires " + patch.get("expiresAt");
+        return uses + expiry + MembershipTermForm.summary(patch);
     }
 
     private Mono<String> refusedInRow(ServerWebExchange exchange, String organizationId, Model model, String linkId,

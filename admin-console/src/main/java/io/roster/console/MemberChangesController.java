@@ -19,8 +19,8 @@ import reactor.core.publisher.Mono;
 /**
  * The members page's changes to one member, made in the member's row: roles and teams, and the membership's end date
  * (set, moved, or cleared); a refusal (the last admin's, say) is shown in that row. And creating a user into the
- * organizations the admin picks, from the same page: provider roles are offered to provider admins only, and the
- * API decides on every call whoever sends it.
+ * organizations the admin picks (in the teams picked of the organization open in the console), from the same page:
+ * provider roles are offered to provider admins only, and the API decides on every call whoever sends it.
  */
 @Controller
 @RequestMapping("/console/organizations/{organizationId}/members")
@@ -37,11 +37,14 @@ class MemberChangesController {
         this.members = members;
     }
 
-    /** What the create form holds, echoed back after a refusal (never a password: the form has none). */
+    /**
+     * What the create form holds, echoed back after a refusal (never a password: the form has none). The teams are the
+     * organization open in the console's: the only one whose teams the page lists.
+     */
     public record CreateForm(String firstName, String lastName, String email, List<String> organizationIds,
-                             List<String> roles, List<String> providerRoles) {
+                             List<String> roles, List<String> providerRoles, List<String> teamIds) {
         static CreateForm empty(String organizationId) {
-            return new CreateForm("", "", "", List.of(organizationId), List.of("member"), List.of());
+            return new CreateForm("", "", "", List.of(organizationId), List.of("member"), List.of(), List.of());
         }
     }
 
@@ -108,7 +111,8 @@ class MemberChangesController {
         return exchange.getFormData().flatMap(form -> MembersController.withUser(exchange, user -> {
             CreateForm typed = new CreateForm(MembersController.first(form, "firstName"), MembersController.first(form, "lastName"),
                     MembersController.first(form, "email"), MembersController.all(form, "organizationIds"),
-                    MembersController.all(form, "roles"), MembersController.all(form, "providerRoles"));
+                    MembersController.all(form, "roles"), MembersController.all(form, "providerRoles"),
+                    MembersController.all(form, "teamIds"));
             model.addAttribute("createForm", typed);
             List<String> missing = new ArrayList<>();
             if (typed.firstName().isEmpty()) {
@@ -123,6 +127,10 @@ class MemberChangesController {
             if (typed.organizationIds().isEmpty() && typed.providerRoles().isEmpty()) {
                 missing.add("at least one organization");
             }
+            if (!typed.teamIds().isEmpty() && !typed.organizationIds().contains(organizationId)) {
+                return members.refusedOnPage(exchange, organizationId, model, "createProblem", ApiProblem.ofConsole("validation_failed",
+                        "The teams picked are this organization's: pick this organization too, or no team."));
+            }
             if (!missing.isEmpty() || !typed.organizationIds().stream().allMatch(AfterChange::isId)) {
                 return members.refusedOnPage(exchange, organizationId, model, "createProblem",
                         ApiProblem.ofConsole("validation_failed", "Enter " + String.join(", ", missing) + "."));
@@ -132,6 +140,9 @@ class MemberChangesController {
                 Map<String, Object> membership = new LinkedHashMap<>();
                 membership.put("organizationId", id);
                 membership.put("roles", roles);
+                if (id.equals(organizationId) && !typed.teamIds().isEmpty()) {
+                    membership.put("teamIds", typed.teamIds());
+                }
                 return membership;
             }).toList();
             Map<String, Object> body = new LinkedHashMap<>();

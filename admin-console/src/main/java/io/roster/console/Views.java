@@ -55,11 +55,23 @@ public final class Views {
 
     /** A personal invitation as the pending-invitations table shows it; {@code expiresAt} is an ISO instant (UTC). */
     public record Invitation(String invitationId, String email, List<String> roles, String status, String expiresAt,
-                             long resendCount, String lastSentAt, List<String> teamIds) {
+                             long resendCount, String lastSentAt, List<String> teamIds, Integer membershipDays,
+                             String membershipExpiresAt) {
         static Invitation of(JsonNode row) {
             return new Invitation(row.path("invitationId").asText(), row.path("email").asText(), texts(row.path("roles")),
                     row.path("status").asText(), row.path("expiresAt").asText(null), row.path("resendCount").asLong(),
-                    row.path("lastSentAt").asText(null), texts(row.path("teamIds")));
+                    row.path("lastSentAt").asText(null), texts(row.path("teamIds")), days(row.path("membershipDays")),
+                    row.path("membershipExpiresAt").asText(null));
+        }
+
+        /** The membership the invitation grants: its days from joining, its last day, or no end. */
+        public String membershipTerm() {
+            return MembershipTermForm.describe(membershipDays, membershipExpiresAt);
+        }
+
+        /** The membership's last day (UTC) to fill the edit form's date field with; empty when it has none. */
+        public String membershipEndDate() {
+            return EndOfDay.utcDate(membershipExpiresAt);
         }
 
         /** Only a pending invitation can be edited (PATCH); the others are history. */
@@ -82,12 +94,24 @@ public final class Views {
      * the listed addresses (domain patterns among them allowed).
      */
     public record Link(String linkId, String name, List<String> emails, String expiresAt, Long quota, long used,
-                       List<String> roles, String status) {
+                       List<String> roles, String status, List<String> teamIds, Integer membershipDays,
+                       String membershipExpiresAt) {
         static Link of(JsonNode row) {
             JsonNode quota = row.path("quota");
             return new Link(row.path("linkId").asText(), row.path("name").asText(), texts(row.path("emails")),
                     row.path("expiresAt").asText(null), quota.isNumber() ? quota.asLong() : null, row.path("used").asLong(),
-                    texts(row.path("roles")), row.path("status").asText("enabled"));
+                    texts(row.path("roles")), row.path("status").asText("enabled"), texts(row.path("teamIds")),
+                    days(row.path("membershipDays")), row.path("membershipExpiresAt").asText(null));
+        }
+
+        /** The membership the link grants: its days from joining, its last day, or no end. */
+        public String membershipTerm() {
+            return MembershipTermForm.describe(membershipDays, membershipExpiresAt);
+        }
+
+        /** The membership's last day (UTC) to fill the edit form's date field with; empty when it has none. */
+        public String membershipEndDate() {
+            return EndOfDay.utcDate(membershipExpiresAt);
         }
 
         public String audienceKind() {
@@ -187,6 +211,11 @@ public final class Views {
             return new AuditEvent(row.path("occurredAt").asText(), row.path("name").asText(), actorId, actor,
                     row.path("aggregateId").asText(""), row.path("eventId").asText(), payload.isMissingNode() ? "" : payload.toString());
         }
+    }
+
+    /** A membership's days as the API lists them: null when it has none. */
+    static Integer days(JsonNode value) {
+        return value.isNumber() ? value.asInt() : null;
     }
 
     static List<String> texts(JsonNode array) {

@@ -178,7 +178,7 @@ class FourthSlicePagesTest {
                 .contains("data-code=\"forbidden\"");
         assertThat(refused("/console/organizations/" + ORG + "/invitations/resend", 403, "status", "expired"))
                 .contains("data-code=\"forbidden\"");
-        assertThat(refused("/console/organizations/" + ORG + "/links/" + LINK + "/edit", 403, "name", "Mine", "quota", ""))
+        assertThat(refused("/console/organizations/" + ORG + "/links/" + LINK + "/edit", 403, "name", "Mine", "roles", "member", "quota", ""))
                 .contains("data-code=\"forbidden\"");
     }
 
@@ -238,32 +238,36 @@ class FourthSlicePagesTest {
         assertThat(page).contains("id=\"edit-link-" + LINK + "\"").contains("value=\"2027-01-31\"").contains("2 used so far")
                 .contains("<label for=\"link-quota-" + LINK + "\">");
         post("/console/organizations/" + ORG + "/links/" + LINK + "/edit", "name", "Partners 2027", "emails", "*@partner.example\nann@x.io",
-                "expiresOn", "2027-01-31", "shownExpiresOn", "2027-01-31", "neverExpires", "true", "quota", "");
+                "roles", "member", "expiresOn", "2027-01-31", "shownExpiresOn", "2027-01-31", "neverExpires", "true", "quota", "");
         assertThat(CALLS).contains("PATCH /api/v1/organizations/" + ORG + "/invitation-links/" + LINK
-                + " {\"name\":\"Partners 2027\",\"emails\":[\"*@partner.example\",\"ann@x.io\"],\"quota\":null,\"expiresAt\":null}");
+                + " {\"name\":\"Partners 2027\",\"emails\":[\"*@partner.example\",\"ann@x.io\"],\"roles\":[\"member\"],\"teamIds\":[],"
+                + "\"quota\":null,\"expiresAt\":null}");
         assertThat(get("/console/organizations/" + ORG + "/links")).contains("Saved the link Partners 2027: unlimited uses, never expires.");
     }
 
     @Test
     void anUnchangedDateLeavesTheExpiryOutAndANewOneSendsItsEnd() {
-        post("/console/organizations/" + ORG + "/links/" + LINK + "/edit", "name", "Partners", "expiresOn", "2027-01-31",
+        post("/console/organizations/" + ORG + "/links/" + LINK + "/edit", "name", "Partners", "roles", "member", "expiresOn", "2027-01-31",
                 "shownExpiresOn", "2027-01-31", "quota", "7");
-        post("/console/organizations/" + ORG + "/links/" + LINK + "/edit", "name", "Partners", "expiresOn", "2027-05-31",
+        post("/console/organizations/" + ORG + "/links/" + LINK + "/edit", "name", "Partners", "roles", "member", "expiresOn", "2027-05-31",
                 "shownExpiresOn", "2027-01-31", "neverExpires", "true", "quota", "7", "zone", "UTC");
         assertThat(CALLS).contains(
-                "PATCH /api/v1/organizations/" + ORG + "/invitation-links/" + LINK + " {\"name\":\"Partners\",\"emails\":[],\"quota\":7}",
                 "PATCH /api/v1/organizations/" + ORG + "/invitation-links/" + LINK
-                        + " {\"name\":\"Partners\",\"emails\":[],\"quota\":7,\"expiresAt\":\"2027-06-01T00:00:00Z\"}");
+                        + " {\"name\":\"Partners\",\"emails\":[],\"roles\":[\"member\"],\"teamIds\":[],\"quota\":7}",
+                "PATCH /api/v1/organizations/" + ORG + "/invitation-links/" + LINK
+                        + " {\"name\":\"Partners\",\"emails\":[],\"roles\":[\"member\"],\"teamIds\":[],\"quota\":7,"
+                        + "\"expiresAt\":\"2027-06-01T00:00:00Z\"}");
     }
 
     @Test
     void aQuotaBelowTheUsesSoFarIsRefusedBesideTheQuotaFieldAndANonNumberWithoutACall() {
-        String page = refused("/console/organizations/" + ORG + "/links/" + LINK + "/edit", 400, "name", "Partners", "quota", "1",
+        String page = refused("/console/organizations/" + ORG + "/links/" + LINK + "/edit", 400, "name", "Partners", "roles", "member", "quota", "1",
                 "expiresOn", "", "shownExpiresOn", "2027-01-31");
         assertThat(page).contains("id=\"quota-problem-" + LINK + "\"").contains("Quota: must be at least 1 and at least the 2 uses so far")
                 .containsPattern("<details[^>]*id=\"edit-" + LINK + "\"[^>]*open");
         CALLS.clear();
-        String notANumber = refused("/console/organizations/" + ORG + "/links/" + LINK + "/edit", 400, "name", "Partners", "quota", "-3");
+        String notANumber = refused("/console/organizations/" + ORG + "/links/" + LINK + "/edit", 400, "name", "Partners", "roles", "member",
+                "quota", "-3");
         assertThat(notANumber).contains("id=\"quota-problem-" + LINK + "\"").contains("a whole number of uses");
         assertThat(CALLS).noneMatch(call -> call.startsWith("PATCH"));
     }

@@ -51,8 +51,19 @@ final class StandInApi {
         }
     }
 
-    /** What the stand-in answers: a status and a JSON body (a problem's media type from 400 on). */
-    record Answer(int status, String json) {
+    /**
+     * What the stand-in answers: a status, a JSON body (a problem's media type from 400 on) and the Consistency-Token
+     * header of a command's answer (null: none).
+     */
+    record Answer(int status, String json, String consistencyToken) {
+
+        Answer(int status, String json) {
+            this(status, json, null);
+        }
+
+        Answer withConsistencyToken(String token) {
+            return new Answer(status, json, token);
+        }
 
         static Answer ok(String json) {
             return new Answer(200, json);
@@ -117,6 +128,9 @@ final class StandInApi {
             Answer answer = answers.apply(request);
             byte[] bytes = answer.json().getBytes(StandardCharsets.UTF_8);
             exchange.getResponseHeaders().set("Content-Type", answer.status() >= 400 ? "application/problem+json" : "application/json");
+            if (answer.consistencyToken() != null) {
+                exchange.getResponseHeaders().set("Consistency-Token", answer.consistencyToken());
+            }
             exchange.sendResponseHeaders(answer.status(), bytes.length == 0 ? -1 : bytes.length);
             exchange.getResponseBody().write(bytes);
         }

@@ -1086,6 +1086,163 @@ class AdminConsoleBrowserIT {
         softly.assertAll();
     }
 
+    // --- issue 16's follow-ups (orders 40-49): teams in the create-user form; a link's roles, teams and membership term;
+    // an invitation's membership term; as alice, then what mia sees and may do ------------------------------------
+
+    @Test
+    @Order(40)
+    void aUserCreatedWithATeamOfTheOpenOrganizationIsInItAtOnce() throws Exception {
+        long started = System.nanoTime();
+        signInAs("alice");
+        browser.findElement(By.cssSelector("#create-user summary")).click();
+        WebElement platform = browser.findElement(By.xpath("//fieldset[@id='create-teams']//label[span='Platform']/input"));
+        String platformId = platform.getDomAttribute("value");
+        type("create-first-name", "Tess");
+        type("create-last-name", "Tester");
+        type("create-email", email("tess"));
+        platform.click();
+        clickToLoad(By.id("create-user-submit"));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).startsWith("Created the account of " + email("tess") + " (1 organization)");
+        softly.assertThat(row(email("tess")).getText()).as("tess's row at once").contains("Platform");
+        JsonNode tess = apiMember("tess");
+        List<String> apiTeams = new ArrayList<>();
+        tess.path("teams").forEach(team -> apiTeams.add(team.path("teamId").asText() + " " + team.path("name").asText()));
+        softly.assertThat(apiTeams).as("the API's teams of tess").containsExactly(platformId + " Platform");
+        softly.assertThat(texts(tess.path("roles"))).as("tess's roles").containsExactly("member");
+        step("user+team", started, "tess created into team Platform; the API's teams of tess " + apiTeams);
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(41)
+    void aLinksRolesTeamsAndMembershipTermAreChangedInItsRowAndTheTermCleared() throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.id("nav-links"));
+        awaitPath("/console/organizations/" + organizationId + "/links");
+        String openDay = linkRow("Open day").getDomAttribute("data-link-id");
+        browser.findElement(By.id("edit-link-" + openDay)).click();
+        browser.findElement(By.id("link-role-billing-manager-" + openDay)).click();
+        WebElement platform = browser.findElement(By.xpath("//form[@id='link-form-" + openDay + "']//label[span='Platform']/input"));
+        String platformId = platform.getDomAttribute("value");
+        platform.click();
+        type("membership-days-" + openDay, "30");
+        clickToLoad(By.id("save-link-" + openDay));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).as("the notice")
+                .isEqualTo("Saved the link Open day: unlimited uses, never expires, membership lasts 30 days from joining.");
+        softly.assertThat(text(By.cssSelector("tr.link-row[data-link-id='" + openDay + "'] .membership-term"))).as("the row at once")
+                .isEqualTo("30 days from joining");
+        JsonNode days = apiLink("Open day");
+        softly.assertThat(texts(days.path("roles"))).as("the API's roles of the link").containsExactlyInAnyOrder("member", "billing-manager");
+        softly.assertThat(texts(days.path("teamIds"))).as("the API's teams of the link").containsExactly(platformId);
+        softly.assertThat(days.path("membershipDays").asInt()).as("the API's membershipDays").isEqualTo(30);
+
+        // a last day instead: the end of that day on the viewer's calendar replaces the days
+        String lastDay = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(60).toString();
+        String expected = (String) browser.executeScript("const [y, m, d] = arguments[0].split('-').map(Number);"
+                + " return new Date(y, m - 1, d + 1).toISOString();", lastDay);
+        browser.findElement(By.id("edit-link-" + openDay)).click();
+        browser.executeScript("arguments[0].value = arguments[1];", browser.findElement(By.id("membership-ends-" + openDay)), lastDay);
+        clickToLoad(By.id("save-link-" + openDay));
+        JsonNode dated = apiLink("Open day");
+        String apiEnd = dated.path("membershipExpiresAt").asText(null);
+        softly.assertThat(apiEnd).as("the API's membershipExpiresAt").isNotNull();
+        if (apiEnd != null) {
+            softly.assertThat(java.time.Instant.parse(apiEnd)).as("the end of " + lastDay + " on the viewer's clock")
+                    .isEqualTo(java.time.Instant.parse(expected));
+        }
+        softly.assertThat(dated.path("membershipDays").isNull() || dated.path("membershipDays").isMissingNode())
+                .as("the days replaced: " + dated.path("membershipDays")).isTrue();
+        String datedCell = text(By.cssSelector("tr.link-row[data-link-id='" + openDay + "'] .membership-term"));
+        softly.assertThat(datedCell).as("the row at once").startsWith("through ");
+        // the row's edit form with the term it now holds is what the screenshot is for; it stays open for the clearing
+        browser.findElement(By.id("edit-link-" + openDay)).click();
+        browser.executeScript("document.getElementById(arguments[0]).scrollIntoView({block: 'center'});", "link-form-" + openDay);
+        screenshot("links-membership");
+
+        browser.findElement(By.id("membership-none-" + openDay)).click();
+        clickToLoad(By.id("save-link-" + openDay));
+        softly.assertThat(text(By.id("notice"))).as("the notice").endsWith("membership without end.");
+        JsonNode cleared = apiLink("Open day");
+        softly.assertThat((cleared.path("membershipDays").isNull() || cleared.path("membershipDays").isMissingNode())
+                && (cleared.path("membershipExpiresAt").isNull() || cleared.path("membershipExpiresAt").isMissingNode()))
+                .as("the API's term after clearing: days " + cleared.path("membershipDays") + ", end " + cleared.path("membershipExpiresAt"))
+                .isTrue();
+        softly.assertThat(texts(cleared.path("roles"))).as("the roles kept").containsExactlyInAnyOrder("member", "billing-manager");
+        softly.assertThat(text(By.cssSelector("tr.link-row[data-link-id='" + openDay + "'] .membership-term"))).as("the row at once")
+                .isEqualTo("no end");
+        step("link term", started, "Open day: roles " + texts(days.path("roles")) + ", teams " + texts(days.path("teamIds"))
+                + ", membershipDays " + days.path("membershipDays") + "; then ends after " + lastDay + " (API " + apiEnd + ", row '"
+                + datedCell + "'); then cleared (API days " + cleared.path("membershipDays") + ", end " + cleared.path("membershipExpiresAt") + ")");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(42)
+    void aPendingInvitationsMembershipEndIsSetInItsRowAndCleared() throws Exception {
+        long started = System.nanoTime();
+        clickToLoad(By.id("nav-invitations"));
+        awaitPath("/console/organizations/" + organizationId + "/invitations");
+        String kim = invitationRow(email("kim")).getDomAttribute("data-invitation-id");
+        String lastDay = java.time.LocalDate.now(java.time.ZoneOffset.UTC).plusDays(90).toString();
+        String expected = (String) browser.executeScript("const [y, m, d] = arguments[0].split('-').map(Number);"
+                + " return new Date(y, m - 1, d + 1).toISOString();", lastDay);
+        browser.findElement(By.id("edit-invitation-" + kim)).click();
+        browser.executeScript("arguments[0].value = arguments[1];", browser.findElement(By.id("membership-ends-" + kim)), lastDay);
+        clickToLoad(By.id("save-invitation-" + kim));
+        SoftAssertions softly = new SoftAssertions();
+        softly.assertThat(text(By.id("notice"))).as("the notice").startsWith("Saved the invitation of " + email("kim")).contains("membership ends");
+        JsonNode dated = apiInvitation(email("kim"));
+        String apiEnd = dated.path("membershipExpiresAt").asText(null);
+        softly.assertThat(apiEnd).as("the API's membershipExpiresAt of kim's invitation").isNotNull();
+        if (apiEnd != null) {
+            softly.assertThat(java.time.Instant.parse(apiEnd)).as("the end of " + lastDay + " on the viewer's clock")
+                    .isEqualTo(java.time.Instant.parse(expected));
+        }
+        String datedCell = invitationRow(email("kim")).findElement(By.cssSelector(".membership-term")).getText();
+        softly.assertThat(datedCell).as("kim's row at once").startsWith("through ");
+
+        browser.findElement(By.id("edit-invitation-" + kim)).click();
+        browser.findElement(By.id("membership-none-" + kim)).click();
+        clickToLoad(By.id("save-invitation-" + kim));
+        JsonNode cleared = apiInvitation(email("kim"));
+        softly.assertThat(cleared.path("membershipExpiresAt").isNull() || cleared.path("membershipExpiresAt").isMissingNode())
+                .as("the API's membershipExpiresAt after clearing: " + cleared.path("membershipExpiresAt")).isTrue();
+        softly.assertThat(invitationRow(email("kim")).findElement(By.cssSelector(".membership-term")).getText()).as("kim's row at once")
+                .isEqualTo("no end");
+        softly.assertThat(cleared.path("status").asText()).as("still pending").isEqualTo("pending");
+        step("inv. term", started, "kim's invitation: membership ends after " + lastDay + " (API " + apiEnd + ", row '" + datedCell
+                + "'), then cleared (API " + cleared.path("membershipExpiresAt") + ")");
+        softly.assertAll();
+    }
+
+    @Test
+    @Order(43)
+    void thePlainMemberGetsNoTeamOrTermControlAndHerForgedTermEditIsRefusedByTheApi() throws Exception {
+        long started = System.nanoTime();
+        signInAs("mia");
+        SoftAssertions softly = new SoftAssertions();
+        int teamBoxes = browser.findElements(By.cssSelector("#create-teams, [id^=create-team-]")).size();
+        softly.assertThat(teamBoxes).as("no team to create a user in").isZero();
+        browser.get(CONSOLE + "/organizations/" + organizationId + "/links");
+        awaitLoaded();
+        int termFields = browser.findElements(By.cssSelector("[id^=membership-days-], [id^=membership-ends-], [id^=link-role-]")).size();
+        softly.assertThat(termFields).as("no role or membership term field").isZero();
+        String openDay = apiLink("Open day").path("linkId").asText();
+        Map<String, Object> forged = forgedPost("/console/organizations/" + organizationId + "/links/" + openDay + "/edit",
+                "name=Mine&roles=admin&membershipDays=5");
+        softly.assertThat(((Number) forged.get("status")).intValue()).as("the forged link edit").isEqualTo(403);
+        softly.assertThat((String) forged.get("body")).contains("data-code=\"forbidden\"");
+        JsonNode link = apiLink("Open day");
+        softly.assertThat(link.path("membershipDays").isNull() || link.path("membershipDays").isMissingNode())
+                .as("the link's term unchanged: " + link.path("membershipDays")).isTrue();
+        softly.assertThat(texts(link.path("roles"))).as("the link's roles unchanged").doesNotContain("admin");
+        step("read-only 5", started, "team boxes " + teamBoxes + ", term fields " + termFields + "; forged link edit "
+                + forged.get("status") + "; the link's roles " + texts(link.path("roles")));
+        softly.assertAll();
+    }
+
     /** A form post from the page, with its own CSRF token and session: only the API's authorization stands in the way. */
     @SuppressWarnings("unchecked")
     private Map<String, Object> forgedPost(String action, String fields) {
