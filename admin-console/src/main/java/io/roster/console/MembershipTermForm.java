@@ -29,6 +29,12 @@ final class MembershipTermForm {
         if (daysChanged && dateChanged) {
             return problem(DAYS, "give the membership a number of days or a last day, not both");
         }
+        // "no end" is ticked by default only when the form showed no term: ticked beside a shown term, it was chosen,
+        // and a new number of days or last day beside it asks for two things at once
+        boolean noEndChosen = "true".equals(MembersController.first(form, "noMembershipEnd")) && !(shownDays + shownDate).isEmpty();
+        if (noEndChosen && (daysChanged || dateChanged)) {
+            return problem(DAYS, "give the membership a number of days, a last day or no end, not two of them");
+        }
         if (daysChanged) {
             if (!days.matches("[1-9][0-9]{0,3}") || Integer.parseInt(days) > 3650) {
                 return problem(DAYS, "a whole number of days from 1 to 3650");
@@ -40,7 +46,7 @@ final class MembershipTermForm {
             } catch (DateTimeException e) {
                 return problem(EXPIRES_AT, EndOfDay.notADate(date));
             }
-        } else if ("true".equals(MembersController.first(form, "noMembershipEnd")) && !(shownDays + shownDate).isEmpty()) {
+        } else if (noEndChosen) {
             // "no end" as the form showed it (ticked when there was none) changes nothing, and is not sent
             patch.put(DAYS, null);
             patch.put(EXPIRES_AT, null);

@@ -146,13 +146,16 @@ class FifthSlicePagesTest {
     }
 
     @Test
-    void aLinkWithoutARoleOrWithBothTermsOrABadNumberIsRefusedInItsRowWithoutACall() {
+    void aLinkWithoutARoleOrWithTwoTermsOrABadNumberIsRefusedInItsRowWithoutACall() {
         String path = "/console/organizations/" + ORG + "/links/" + LINK + "/edit";
         String noRole = refused(path, 400, "name", "Partners", "teamIds", TEAM);
         String both = refused(path, 400, "name", "Partners", "roles", "member", "membershipDays", "60", "shownMembershipDays", "30",
                 "membershipEndsOn", "2027-06-30");
         String zero = refused(path, 400, "name", "Partners", "roles", "member", "membershipDays", "0");
+        String daysAndNoEnd = refused(path, 400, "name", "Partners", "roles", "member", "membershipDays", "60", "shownMembershipDays", "30",
+                "noMembershipEnd", "true");
         assertSoftly(softly -> {
+            softly.assertThat(daysAndNoEnd).contains("id=\"membership-problem-" + LINK + "\"").contains("not two of them");
             softly.assertThat(noRole).contains("id=\"row-problem-" + LINK + "\"").contains("Choose at least one role");
             softly.assertThat(both).contains("id=\"membership-problem-" + LINK + "\"").contains("not both")
                     .containsPattern("<details[^>]*id=\"edit-" + LINK + "\"[^>]*open");
