@@ -61,6 +61,17 @@ class OrganizationsPagesTest {
                 .contains("id=\"first-organizations\"").doesNotContain("id=\"no-organizations\"");
     }
 
+    /** A cursor typed or kept from elsewhere: the API's refusal on the page, no table, never an error page. */
+    @Test
+    void aCursorTheApiDidNotIssueGetsItsRefusalOnThePage() {
+        String page = web.get().uri(uri -> uri.path("/console/").queryParam("cursor", "{cursor}").build("{not-a-cursor}&x=1"))
+                .cookie(SignedInSession.COOKIE, signedIn.id()).exchange().expectStatus().isOk()
+                .expectBody(String.class).returnResult().getResponseBody();
+        assertThat(page).contains("id=\"organizations-problem\"").contains("The request has invalid fields")
+                .doesNotContain("id=\"no-organizations\"").doesNotContain("id=\"more-organizations\"").contains("id=\"first-organizations\"");
+        assertThat(API.calls()).anyMatch(call -> call.startsWith("GET /api/v1/organizations?limit=200&cursor=%7Bnot-a-cursor%7D%26x%3D1"));
+    }
+
     @Test
     void anOrganizationBeyondTheFirstPageOpensUnderItsNameAndIsChosenInTheSwitcher() {
         String members = get("/console/organizations/" + FAR + "/members");
@@ -76,6 +87,9 @@ class OrganizationsPagesTest {
         String path = request.path();
         if (path.startsWith("/api/v1/auth/token")) {
             return Answer.token("00000000-0000-0000-0000-0000000000aa", "root@example.com", true, 3600);
+        } else if (path.startsWith("/api/v1/organizations?") && path.contains("cursor=") && !path.contains("cursor=page-2")) {
+            return new Answer(400, "{\"status\":400,\"code\":\"validation_failed\",\"detail\":\"The request has invalid fields.\","
+                    + "\"errors\":[{\"field\":\"cursor\",\"message\":\"is not a cursor this API issued\"}]}");
         } else if (path.startsWith("/api/v1/organizations?") && path.contains("cursor=page-2")) {
             return Answer.ok("{\"items\":[" + organization(FAR, "Far Co") + "],\"nextCursor\":null}");
         } else if (path.startsWith("/api/v1/organizations?")) {

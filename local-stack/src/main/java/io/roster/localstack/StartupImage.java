@@ -45,7 +45,11 @@ final class StartupImage {
     private final Path jar;
     private final Path archive;
 
-    /** @param jar the unpacked jar, or the fat jar itself when it could not be unpacked; {@code archive} may be absent */
+    /**
+     * @param jar     the unpacked jar, or the fat jar itself when it could not be unpacked
+     * @param archive where the class-data archive is (it may not be yet, or never be); null for a fat jar, which
+     *                gets none: an archive records the class path it was trained on
+     */
     private StartupImage(Path jar, Path archive) {
         this.jar = jar;
         this.archive = archive;
@@ -59,7 +63,7 @@ final class StartupImage {
     /** The JVM arguments that launch the image (after the JVM options): archive if there is one, then the jar. */
     List<String> launchArguments() {
         List<String> arguments = new ArrayList<>();
-        if (Files.isRegularFile(archive)) {
+        if (archive != null && Files.isRegularFile(archive)) {
             arguments.add("-XX:SharedArchiveFile=" + archive);
         }
         arguments.addAll(List.of("-jar", jar.toString()));
@@ -81,8 +85,7 @@ final class StartupImage {
                 locks.add(lock(folder.resolveSibling(folder.getFileName() + ".lock")));
                 Path unpacked = unpack(training, folder);
                 if (unpacked == null) {
-                    // the fat jar as it is, and no archive: an archive records the class path it was trained on
-                    images.put(entry.getKey(), new StartupImage(training.jar(), folder.resolve("no-archive-for-a-fat-jar")));
+                    images.put(entry.getKey(), new StartupImage(training.jar(), null));
                     continue;
                 }
                 StartupImage image = new StartupImage(unpacked, folder.resolve(ARCHIVE));
