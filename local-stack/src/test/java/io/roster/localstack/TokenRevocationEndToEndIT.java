@@ -181,7 +181,9 @@ class TokenRevocationEndToEndIT {
         softly.assertThat(renewalsWhileUsed).as("renewals while the session was used (one per page)").isGreaterThanOrEqualTo(2);
         softly.assertThat(afterDeletion.statusCode()).as("the first request after the deletion").isEqualTo(303);
         softly.assertThat(afterDeletion.headers().firstValue("Location")).as("sent to").contains("/console/sign-in?ended=true");
-        softly.assertThat(refusedByIdentity).as("ended by identity refusing the renewal (not by a revocation record)").isTrue();
+        // which of identity's two guards refused it is a race (the account read at renewal, or the revocation record
+        // that follows the deletion within a second or so): reported, not asserted. TokenRenewalTest shows the account
+        // check alone, right after the deletion
         softly.assertThat(afterEnd.headers().firstValue("Location")).as("the session is gone").contains("/console/sign-in");
         softly.assertAll();
     }
