@@ -1,5 +1,7 @@
 package io.roster.query;
 
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoClients;
@@ -11,6 +13,9 @@ import io.roster.query.consumer.EventApplier;
 import io.roster.query.consumer.Projection;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import org.bson.BsonValue;
 import org.bson.Document;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
@@ -19,6 +24,8 @@ import org.springframework.core.type.filter.RegexPatternTypeFilter;
 import org.springframework.web.bind.annotation.RestController;
 
 import java.net.InetSocketAddress;
+import java.util.List;
+import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
@@ -34,11 +41,20 @@ public final class ProjectionHarness implements AutoCloseable {
     private final MongoServer server;
     private final MongoClient client;
     private final AnnotationConfigApplicationContext context;
+    private final List<String> commands = new CopyOnWriteArrayList<>();
 
     public ProjectionHarness() {
         server = new MongoServer(new MemoryBackend());
         InetSocketAddress address = server.bind();
-        client = MongoClients.create("mongodb://127.0.0.1:" + address.getPort());
+        client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + address.getPort()))
+                .addCommandListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        BsonValue collection = event.getCommand().get(event.getCommandName());
+                        commands.add(event.getCommandName() + " " + (collection != null && collection.isString() ? collection.asString().getValue() : ""));
+                    }
+                }).build());
         MongoDatabase database = client.getDatabase("projections");
         context = new AnnotationConfigApplicationContext();
         context.registerBean(MongoDatabase.class, () -> database);
@@ -48,6 +64,11 @@ public final class ProjectionHarness implements AutoCloseable {
         scanner.addExcludeFilter(new RegexPatternTypeFilter(Pattern.compile(".*\\.EventConsumer")));
         scanner.scan(PROJECTION_PACKAGES);
         context.refresh();
+    }
+
+    /** Every command sent to the server so far, as {@code "<command> <collection>"} ({@code "update teams-v1"}). */
+    public List<String> commands() {
+        return List.copyOf(commands);
     }
 
     public <T> T bean(Class<T> type) {

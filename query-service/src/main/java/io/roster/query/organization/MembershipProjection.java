@@ -1,26 +1,36 @@
 package io.roster.query.organization;
 
+import com.mongodb.client.model.BulkWriteOptions;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import io.roster.events.EventEnvelope;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.MemberExpired;
 import io.roster.events.identity.MemberRemoved;
 import io.roster.events.identity.MemberRolesChanged;
+import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.Projection;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Date;
+import java.util.Deque;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -29,7 +39,7 @@ import java.util.UUID;
  * access needs it. One document per membership, keyed {@code organizationId:userId}.
  */
 @Component
-public class MembershipProjection implements Projection {
+public class MembershipProjection implements Projection, EventBatch.Writer<MembershipProjection.MembershipWrite> {
 
     private final VersionedCollection collection;
 
@@ -40,21 +50,59 @@ public class MembershipProjection implements Projection {
 
     @Override
     public void apply(EventEnvelope envelope) {
+        writeOf(envelope).ifPresent(write -> writeAll(List.of(write)));
+    }
+
+    /**
+     * Held to the end of the batch and made in a few bulk writes: no projection reads memberships (only the queries'
+     * access checks do), so nothing in the batch needs them earlier, and a batch that fails before its end comes
+     * again whole.
+     */
+    @Override
+    public void apply(EventEnvelope envelope, EventBatch batch) {
+        writeOf(envelope).ifPresent(write -> batch.hold(this, write));
+    }
+
+    /**
+     * The writes to one membership keep their order; writes to different memberships do not depend on each other. So
+     * each round takes the next write of every membership and sends them unordered, which lets the driver send one
+     * command per kind (replace, update, delete) instead of one per change of kind: a batch usually takes one round.
+     */
+    @Override
+    public void writeAll(List<MembershipWrite> writes) {
+        Map<String, Deque<WriteModel<Document>>> byMembership = new LinkedHashMap<>();
+        writes.forEach(write -> byMembership.computeIfAbsent(write.key(), k -> new ArrayDeque<>()).add(write.model()));
+        while (!byMembership.isEmpty()) {
+            List<WriteModel<Document>> round = new ArrayList<>(byMembership.size());
+            byMembership.values().removeIf(pending -> {
+                round.add(pending.poll());
+                return pending.isEmpty();
+            });
+            collection.get().bulkWrite(round, new BulkWriteOptions().ordered(false));
+        }
+    }
+
+    private static Optional<MembershipWrite> writeOf(EventEnvelope envelope) {
         if (envelope.event() instanceof MemberAdded added) {
-            collection.get().replaceOne(Filters.eq("_id", key(added.organizationId(), added.userId())),
-                    new Document("_id", key(added.organizationId(), added.userId()))
+            String key = key(added.organizationId(), added.userId());
+            return Optional.of(new MembershipWrite(key, new ReplaceOneModel<>(Filters.eq("_id", key),
+                    new Document("_id", key)
                             .append("organizationId", added.organizationId().toString())
                             .append("userId", added.userId().toString())
                             .append("roles", added.roles())
                             .append("joinedAt", Date.from(added.occurredAt())),
-                    new ReplaceOptions().upsert(true));
+                    new ReplaceOptions().upsert(true))));
         } else if (envelope.event() instanceof MemberRolesChanged changed) {
-            collection.get().updateOne(Filters.eq("_id", key(changed.organizationId(), changed.userId())), Updates.set("roles", changed.roles()));
+            String key = key(changed.organizationId(), changed.userId());
+            return Optional.of(new MembershipWrite(key, new UpdateOneModel<>(Filters.eq("_id", key), Updates.set("roles", changed.roles()))));
         } else if (envelope.event() instanceof MemberRemoved removed) {
-            collection.get().deleteOne(Filters.eq("_id", key(removed.organizationId(), removed.userId())));
+            String key = key(removed.organizationId(), removed.userId());
+            return Optional.of(new MembershipWrite(key, new DeleteOneModel<>(Filters.eq("_id", key))));
         } else if (envelope.event() instanceof MemberExpired expired) {
-            collection.get().deleteOne(Filters.eq("_id", key(expired.organizationId(), expired.userId())));
+            String key = key(expired.organizationId(), expired.userId());
+            return Optional.of(new MembershipWrite(key, new DeleteOneModel<>(Filters.eq("_id", key))));
         }
+        return Optional.empty();
     }
 
     /** The member's roles, or empty when the user is not a member. */
@@ -76,5 +124,9 @@ public class MembershipProjection implements Projection {
 
     private static String key(UUID organizationId, UUID userId) {
         return organizationId + ":" + userId;
+    }
+
+    /** A write to the membership {@code key}. */
+    record MembershipWrite(String key, WriteModel<Document> model) {
     }
 }

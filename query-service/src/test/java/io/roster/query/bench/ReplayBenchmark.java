@@ -95,6 +95,7 @@ public final class ReplayBenchmark {
 
         MeterRegistry meters = context.getBean(MeterRegistry.class);
         long commandsBefore = mongoCommands(meters);
+        Map<String, Long> byShapeBefore = commandsByShape(meters);
         ProjectionRebuild rebuild = context.getBean(ProjectionRebuild.class);
         RebuildJob started = rebuild.start();
         RebuildJob finished = await("the rebuild").atMost(Duration.ofHours(2)).pollInterval(Duration.ofMillis(100))
@@ -117,6 +118,21 @@ public final class ReplayBenchmark {
         BenchmarkReport.line("replay / raw read = %.3f (target >= 0.3)%n", replayRate / rawRate);
         BenchmarkReport.line("the rebuild sent %,d Mongo commands: %.1f per event; replay / raw upsert = %.3f%n",
                 commands, (double) commands / finished.eventsApplied(), replayRate / (events.size() / rawMongoSeconds));
+        Map<String, Long> byShape = commandsByShape(meters);
+        byShape.forEach((shape, total) -> {
+            long sent = total - byShapeBefore.getOrDefault(shape, 0L);
+            if (sent > 0) {
+                BenchmarkReport.line("  %-48s %,9d = %.3f per event%n", shape, sent, (double) sent / finished.eventsApplied());
+            }
+        });
+    }
+
+    /** The driver's command timers by command and collection, most sent first. */
+    private static Map<String, Long> commandsByShape(MeterRegistry meters) {
+        Map<String, Long> counts = new java.util.TreeMap<>();
+        meters.find("mongodb.driver.commands").timers().forEach(timer -> counts.merge(
+                timer.getId().getTag("command") + " " + timer.getId().getTag("collection"), timer.count(), Long::sum));
+        return counts;
     }
 
     /**

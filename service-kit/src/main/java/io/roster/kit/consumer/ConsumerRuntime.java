@@ -161,14 +161,45 @@ public final class ConsumerRuntime {
             } catch (RuntimeException e) {
                 throw new UnitFailed(0, e);
             }
-            definition.scope().around(() -> {
-                new Unit().run(records);
-                return null;
-            });
+            try {
+                runUnit(records);
+            } catch (UnitFailed failed) {
+                if (records.size() == 1 || InfrastructureFailures.isInfrastructure(failed.getCause())) {
+                    throw failed;
+                }
+                oneByOne(records, failed);
+            }
         } finally {
             lock.unlock();
         }
         status.progressing();
+    }
+
+    private void runUnit(List<ConsumerRecord<String, byte[]>> records) {
+        definition.scope().around(() -> {
+            new Unit().run(records);
+            return null;
+        });
+    }
+
+    /**
+     * The batch again, a record at a time, after a failure that was not the infrastructure's. The failure names a
+     * record, but the scope may hold writes back (see {@link BatchScope}): one held by an earlier record fails when
+     * a later one makes the scope write, or when the batch ends, and would put the blame (the retries, then the
+     * dead letter) on the wrong record. A record alone is its own batch, so the record that fails here is the one
+     * at fault. The records before it are applied and recorded (the handlers are idempotent, and the sequences
+     * skip what the first attempt recorded).
+     */
+    private void oneByOne(List<ConsumerRecord<String, byte[]>> records, UnitFailed failed) {
+        log.info("{}: a batch of {} records failed at record {} ({}); applying its records one at a time to find the one at fault",
+                group(), records.size(), failed.index, rootCause(failed).toString());
+        for (int index = 0; index < records.size(); index++) {
+            try {
+                runUnit(List.of(records.get(index)));
+            } catch (UnitFailed alone) {
+                throw new UnitFailed(index, (RuntimeException) alone.getCause());
+            }
+        }
     }
 
     // ---------------------------------------------------------------------------------------------------------

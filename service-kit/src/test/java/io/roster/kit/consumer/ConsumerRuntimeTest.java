@@ -72,14 +72,15 @@ class ConsumerRuntimeTest {
     private static int mongoPort;
 
     private final CloudEventsKafkaCodec codec = new CloudEventsKafkaCodec();
+    private DefaultKafkaConsumerFactory<String, byte[]> consumers;
     private final AtomicBoolean fixed = new AtomicBoolean();
     private final SimpleMeterRegistry meters = new SimpleMeterRegistry();
-    private final String topic = "test-events-" + UUID.randomUUID();
-    private final String group = "test-group-" + UUID.randomUUID().toString().substring(0, 8);
+    final String topic = "test-events-" + UUID.randomUUID();
+    final String group = "test-group-" + UUID.randomUUID().toString().substring(0, 8);
     private MongoClient client;
-    private MongoDatabase database;
+    MongoDatabase database;
     private KafkaTemplate<String, byte[]> template;
-    private ConsumerRuntimes runtimes;
+    ConsumerRuntimes runtimes;
 
     @BeforeAll
     static void servers() {
@@ -113,7 +114,7 @@ class ConsumerRuntimeTest {
         database = client.getDatabase("runtime-" + UUID.randomUUID().toString().substring(0, 8));
         template = new KafkaTemplate<>(new DefaultKafkaProducerFactory<>(Map.of(
                 ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString()), new StringSerializer(), new ByteArraySerializer()));
-        DefaultKafkaConsumerFactory<String, byte[]> consumers = new DefaultKafkaConsumerFactory<>(Map.of(
+        consumers = new DefaultKafkaConsumerFactory<>(Map.of(
                 ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, kafka.getBrokersAsString(),
                 ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest",
                 ConsumerConfig.ENABLE_AUTO_COMMIT_CONFIG, false), new StringDeserializer(), new ByteArrayDeserializer());
@@ -126,15 +127,20 @@ class ConsumerRuntimeTest {
                     seen(envelope, event.name());
                 })
                 .build();
+        runtimes = start(definition(group, List.of(topic), handlers, new AppliedSequences(database, "applied-sequences-v1")));
+    }
+
+    /** A runtime of {@code definition} on this test's broker, database and meters, with short back-offs. */
+    ConsumerRuntimes start(ConsumerDefinition definition) {
         ConsumerRuntime.RetryBackOff backOff = new ConsumerRuntime.RetryBackOff(() -> {
             ExponentialBackOff exponential = new ExponentialBackOff(200, 2);
             exponential.setMaxInterval(1000);
             return exponential;
         }, () -> new FixedBackOff(100, ConsumerRuntime.ATTEMPTS - 1));
-        runtimes = new ConsumerRuntimes(List.of(definition(group, List.of(topic), handlers,
-                new AppliedSequences(database, "applied-sequences-v1"))), consumers, new WaitingEvents(database),
+        ConsumerRuntimes started = new ConsumerRuntimes(List.of(definition), consumers, new WaitingEvents(database),
                 new DeadLetters(database, template, meters), meters, backOff);
-        runtimes.start();
+        started.start();
+        return started;
     }
 
     /** A record consumer here; {@link BatchConsumerRuntimeTest} runs the same tests with a batch consumer. */
@@ -150,13 +156,13 @@ class ConsumerRuntimeTest {
     }
 
     /** What the handlers took in, in order: aggregate, sequence, name, and the correlation id in the log context. */
-    private void seen(EventEnvelope envelope, String name) {
+    void seen(EventEnvelope envelope, String name) {
         database.getCollection("seen").insertOne(new Document("aggregateId", envelope.aggregateId())
                 .append("sequence", envelope.sequenceNumber()).append("name", name)
                 .append("logCorrelationId", MDC.get(CorrelationId.MDC_KEY)).append("at", System.nanoTime()));
     }
 
-    private List<Long> seenSequences(UUID aggregate) {
+    List<Long> seenSequences(UUID aggregate) {
         List<Long> sequences = new ArrayList<>();
         database.getCollection("seen").find(new Document("aggregateId", aggregate.toString())).sort(Sorts.ascending("at"))
                 .forEach(d -> sequences.add(d.getLong("sequence")));
@@ -342,11 +348,11 @@ class ConsumerRuntimeTest {
         return new ConsumersHealthIndicator(runtimes).health();
     }
 
-    private static RosterEvent created(UUID org) {
+    static RosterEvent created(UUID org) {
         return new OrganizationCreated(UUID.randomUUID(), Instant.now(), org, UUID.randomUUID(), "Created");
     }
 
-    private static RosterEvent renamed(UUID org, String name) {
+    static RosterEvent renamed(UUID org, String name) {
         return new OrganizationRenamed(UUID.randomUUID(), Instant.now(), org, UUID.randomUUID(), name);
     }
 
@@ -356,7 +362,7 @@ class ConsumerRuntimeTest {
         return new ProducerRecord<>(topic, null, encoded.key(), encoded.value(), encoded.headers());
     }
 
-    private void send(RosterEvent event, long sequence) {
+    void send(RosterEvent event, long sequence) {
         template.send(record(event, sequence)).join();
     }
 

@@ -1,0 +1,150 @@
+package io.roster.query.consumer;
+
+import com.mongodb.client.model.Sorts;
+import io.roster.events.EventEnvelope;
+import io.roster.query.EventLog;
+import io.roster.query.ProjectionHarness;
+import io.roster.query.organization.MembershipProjection;
+import org.bson.Document;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.Test;
+
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.Random;
+import java.util.TreeMap;
+import java.util.UUID;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * Events applied as one batch, as the consumer takes a poll: the read models end exactly as with the same events
+ * applied one at a time, and the writes held to the batch's end ({@link EventBatch}) go out as one bulk write.
+ */
+class BatchApplicationTest {
+
+    private final List<ProjectionHarness> harnesses = new ArrayList<>();
+    private final EventLog log = new EventLog();
+    private final Random random = new Random(7);
+
+    @AfterEach
+    void stop() {
+        harnesses.forEach(ProjectionHarness::close);
+    }
+
+    @Test
+    void aHistoryAppliedAsOneBatchEndsExactlyAsAppliedOneEventAtATime() {
+        List<EventEnvelope> history = history();
+        ProjectionHarness oneAtATime = harness();
+        history.forEach(oneAtATime::apply);
+        ProjectionHarness oneBatch = harness();
+
+        int applied = oneBatch.bean(EventApplier.class).apply(history);
+
+        assertThat(applied).isEqualTo(history.size());
+        Map<String, List<Document>> expected = everything(oneAtATime);
+        assertThat(expected.get("members-v1")).as("the history made member rows").hasSizeGreaterThan(20);
+        assertThat(everything(oneBatch)).isEqualTo(expected);
+        // and again: a redelivered batch changes nothing
+        assertThat(oneBatch.bean(EventApplier.class).apply(history)).isZero();
+        assertThat(everything(oneBatch)).isEqualTo(expected);
+    }
+
+    @Test
+    void theMembershipsOfABatchAreOneBulkWriteAtItsEnd() {
+        UUID organization = UUID.randomUUID();
+        List<EventEnvelope> batch = new ArrayList<>();
+        batch.add(log.organizationCreated(organization, "Acme"));
+        List<UUID> users = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UUID user = UUID.randomUUID();
+            users.add(user);
+            batch.add(log.memberAdded(organization, user, List.of("member")));
+        }
+        users.forEach(user -> batch.add(log.rolesChanged(organization, user, List.of("admin"))));
+        ProjectionHarness harness = harness();
+        int before = harness.commands().size();
+
+        harness.bean(EventApplier.class).apply(batch);
+
+        List<String> sent = harness.commands().subList(before, harness.commands().size());
+        assertThat(sent.stream().filter(command -> command.endsWith(" memberships-v1")))
+                .as("20 memberships added, then changed: a round of the 20 replacements, a round of the 20 updates, "
+                        + "not one command per event: %s", sent)
+                .containsExactly("update memberships-v1", "update memberships-v1");
+        MembershipProjection memberships = harness.bean(MembershipProjection.class);
+        assertThat(users).allSatisfy(user -> assertThat(memberships.roles(organization, user)).contains(List.of("admin")));
+    }
+
+    /** Organizations with teams; users who register, join (some into teams), change, move teams, rename, leave. */
+    private List<EventEnvelope> history() {
+        List<EventEnvelope> events = new ArrayList<>();
+        List<UUID> organizations = new ArrayList<>();
+        Map<UUID, List<UUID>> teams = new TreeMap<>();
+        Map<UUID, List<UUID>> members = new TreeMap<>();
+        for (int o = 0; o < 3; o++) {
+            UUID organization = UUID.randomUUID();
+            organizations.add(organization);
+            events.add(log.organizationCreated(organization, "Org " + o));
+            for (int t = 0; t < 3; t++) {
+                UUID team = UUID.randomUUID();
+                teams.computeIfAbsent(organization, k -> new ArrayList<>()).add(team);
+                events.add(log.teamCreated(organization, team, "Team " + o + "." + t));
+            }
+        }
+        for (int u = 0; u < 30; u++) {
+            UUID user = UUID.randomUUID();
+            events.add(log.userRegistered(user, "user" + u + "@example.io", "User" + u, "Smith"));
+            for (UUID organization : organizations) {
+                if (random.nextInt(3) == 0) {
+                    continue;
+                }
+                List<UUID> orgTeams = teams.get(organization);
+                events.add(random.nextBoolean()
+                        ? log.memberAdded(organization, user, List.of("member"), orgTeams.get(random.nextInt(orgTeams.size())))
+                        : log.memberAdded(organization, user, List.of("member")));
+                members.computeIfAbsent(organization, k -> new ArrayList<>()).add(user);
+            }
+            if (random.nextInt(4) == 0) {
+                events.add(log.profileUpdated(user, "Renamed" + u, "Smith"));
+            }
+        }
+        for (UUID organization : organizations) {
+            List<UUID> orgMembers = members.getOrDefault(organization, List.of());
+            List<UUID> orgTeams = teams.get(organization);
+            for (int i = 0; i < orgMembers.size(); i++) {
+                UUID user = orgMembers.get(i);
+                switch (i % 5) {
+                    case 0 -> events.add(log.rolesChanged(organization, user, List.of("admin")));
+                    case 1 -> events.add(log.teamsChanged(organization, user, orgTeams.get(0), orgTeams.get(1)));
+                    case 2 -> {
+                        events.add(log.memberRemoved(organization, user));
+                        if (i % 2 == 0) { // and back again, in the same batch
+                            events.add(log.memberAdded(organization, user, List.of("billing-manager")));
+                        }
+                    }
+                    default -> {
+                    }
+                }
+            }
+            events.add(log.teamRenamed(organization, orgTeams.get(0), "Renamed team"));
+            events.add(log.teamDeleted(organization, orgTeams.get(2)));
+        }
+        return events;
+    }
+
+    private ProjectionHarness harness() {
+        ProjectionHarness harness = new ProjectionHarness();
+        harnesses.add(harness);
+        return harness;
+    }
+
+    private static Map<String, List<Document>> everything(ProjectionHarness harness) {
+        Map<String, List<Document>> collections = new TreeMap<>();
+        for (String name : harness.database().listCollectionNames()) {
+            collections.put(name, harness.database().getCollection(name).find().sort(Sorts.ascending("_id")).into(new ArrayList<>()));
+        }
+        return collections;
+    }
+}
