@@ -40,7 +40,8 @@ class ForwardedFor implements WebFilter {
     @Override
     public Mono<Void> filter(ServerWebExchange exchange, WebFilterChain chain) {
         String forwarded = chainOf(exchange.getRequest());
-        return forwarded == null ? chain.filter(exchange) : chain.filter(exchange).contextWrite(context -> context.put(CONTEXT_KEY, forwarded));
+        return forwarded == null ? chain.filter(exchange)
+                : chain.filter(exchange).contextWrite(context -> context.put(CONTEXT_KEY, forwarded));
     }
 
     /**
