@@ -35,7 +35,8 @@ public class RosterApi {
     private final Map<Service, String> baseUrls;
 
     RosterApi(WebClient.Builder builder, ObjectMapper json, ConsoleProperties properties) {
-        this.web = builder.build();
+        // X-Forwarded-For on every call: the services' per-address rate limits see the browser, not the console
+        this.web = builder.filter(ForwardedFor.onEveryCall()).build();
         this.json = json;
         this.baseUrls = Map.of(Service.IDENTITY, properties.identityUrl(), Service.INVITATION, properties.invitationUrl(),
                 Service.QUERY, properties.queryUrl(), Service.NOTIFICATION, properties.notificationUrl());

@@ -348,6 +348,10 @@ public final class LocalStack implements AutoCloseable {
         env.put("ROSTER_BROWSER_ORIGINS", "http://" + HOST + ":" + ports.invitation() + ",http://localhost:" + ports.invitation());
         env.put("ROSTER_BOOTSTRAP_ADMIN_EMAIL", config.adminEmail());
         env.put("ROSTER_BOOTSTRAP_ADMIN_PASSWORD", config.adminPassword());
+        // the admin console calls from 127.0.0.1 and names the browser in X-Forwarded-For: believed from there, the
+        // per-address limits count each browser, not every console user as one. Any local client may name an address
+        // then; on this machine, where every client is local anyway, that is the price of a dev stack
+        env.put("ROSTER_RATE_LIMITS_TRUSTED_PROXIES", HOST + "/32");
         if (service.receivesTokenEncryptionKey()) {
             env.put("ROSTER_TOKEN_ENCRYPTION_KEY", tokenEncryptionKey);
         }

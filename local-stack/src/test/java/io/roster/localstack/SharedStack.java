@@ -69,6 +69,10 @@ final class SharedStack implements BeforeAllCallback {
                             // here is testing
                             "ROSTER_RATE_LIMIT_LOGIN_ACCOUNT_CAPACITY", "100",
                             "ROSTER_RATE_LIMIT_INVITATION_TOKEN_CAPACITY", "600",
+                            // ConsoleRateLimitEndToEndIT empties one browser's bucket of wrong passwords through the
+                            // console: 30 tries instead of 100, each a bcrypt comparison of cost 12. The other classes'
+                            // few wrong passwords and refused renewals from 127.0.0.1 stay far below it
+                            "ROSTER_RATE_LIMIT_LOGIN_ADDRESS_CAPACITY", "30",
                             // longer than the tokens' 1 h: every console request renews its session's token first
                             // (TokenRevocationEndToEndIT's renewal step; every console page of the other classes goes
                             // through a renewal too)

@@ -16,6 +16,7 @@ import org.junit.platform.suite.api.SelectClasses;
         TracingEndToEndIT.class,
         BrowserInvitationFlowIT.class,
         AdminConsoleBrowserIT.class,
-        TokenRevocationEndToEndIT.class})
+        TokenRevocationEndToEndIT.class,
+        ConsoleRateLimitEndToEndIT.class})
 class SharedStackEndToEndIT {
 }

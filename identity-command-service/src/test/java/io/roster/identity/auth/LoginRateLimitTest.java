@@ -21,9 +21,12 @@ import static org.awaitility.Awaitility.await;
  * V4, as the attack: bursts of wrong passwords, sign-ups and reset requests are answered 429 {@code rate_limited} with
  * {@code Retry-After}, and served again once the bucket refilled. The test client connects from 127.0.0.1, configured
  * here as a trusted proxy, so each test is its own client address through {@code X-Forwarded-For}; the limits are
- * short (seconds) so that the refill can be awaited.
+ * short (seconds) so that the refill can be awaited. The service runs as on Kubernetes
+ * ({@code spring.main.cloud-platform=kubernetes}), where Spring Boot would by default take the connection's address
+ * from the header's first entry, which the client writes.
  */
 @TestPropertySource(properties = {
+        "spring.main.cloud-platform=kubernetes",
         "roster.rate-limits.trusted-proxies=127.0.0.1/32,::1/128",
         "roster.rate-limits.limits.login-failures-per-account.capacity=3",
         "roster.rate-limits.limits.login-failures-per-account.period=PT15S",
@@ -71,6 +74,19 @@ class LoginRateLimitTest extends IdentityHttpTest {
         login(uniqueEmail("nobody"), "guess", "198.51.100.3").expectStatus().isUnauthorized();
         await().atMost(Duration.ofSeconds(40)).pollInterval(Duration.ofMillis(500))
                 .until(() -> login(uniqueEmail("nobody"), "guess", "198.51.100.2").returnResult(String.class).getStatus().value() == 401);
+    }
+
+    /**
+     * A guesser behind a trusted proxy (the admin console, an ingress) that writes a new address of its own into
+     * {@code X-Forwarded-For} each time: the proxy appends the address it saw, and the walk from the right stops there.
+     */
+    @Test
+    void aGuesserBehindTheProxyIsLimitedWhateverItWritesLeftOfItsAddress() {
+        for (int i = 0; i < 5; i++) {
+            login(uniqueEmail("nobody"), "guess", "203.0.113." + i + ", 198.51.100.9").expectStatus().isUnauthorized();
+        }
+        login(uniqueEmail("nobody"), "guess", "203.0.113.99, 198.51.100.9").expectStatus().isEqualTo(429);
+        login(uniqueEmail("nobody"), "guess", "198.51.100.9").expectStatus().isEqualTo(429);
     }
 
     @Test
