@@ -1,5 +1,7 @@
 package io.roster.identity.membership;
 
+import com.mongodb.ErrorCategory;
+import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
@@ -10,6 +12,7 @@ import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import org.bson.Document;
+import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
@@ -44,17 +47,39 @@ public class MembershipExpiries {
         collection.createIndex(Indexes.ascending("expiresAt"), new IndexOptions().name("by_expiry"));
     }
 
-    /** The membership's end date is now {@code expiresAt} (null: none, or it ended), as of event {@code sequence}. */
+    /**
+     * The membership's end date is now {@code expiresAt} (null: none, or it ended), as of event {@code sequence}: one
+     * write, an upsert of the entry if it is older or missing. If it is there and not older, the upsert's insert meets
+     * the entry's id (duplicate key) and the entry is changed only if it is older by then (another writer may have
+     * inserted it in between).
+     */
     void record(UUID organizationId, UUID userId, Instant expiresAt, long sequence) {
         String id = organizationId + ":" + userId;
-        collection.updateOne(Filters.eq("_id", id), Updates.combine(
-                        Updates.setOnInsert("organizationId", organizationId.toString()),
-                        Updates.setOnInsert("userId", userId.toString()),
-                        Updates.setOnInsert("sequence", -1L)),
-                new UpdateOptions().upsert(true));
-        collection.updateOne(Filters.and(Filters.eq("_id", id), Filters.lt("sequence", sequence)), Updates.combine(
-                Updates.set("expiresAt", expiresAt == null ? null : Date.from(expiresAt)),
-                Updates.set("sequence", sequence)));
+        Bson older = Filters.and(Filters.eq("_id", id), Filters.lt("sequence", sequence));
+        Bson change = Updates.combine(Updates.set("expiresAt", expiresAt == null ? null : Date.from(expiresAt)),
+                Updates.set("sequence", sequence));
+        try {
+            collection.updateOne(older, Updates.combine(change,
+                    Updates.setOnInsert("organizationId", organizationId.toString()),
+                    Updates.setOnInsert("userId", userId.toString())), new UpdateOptions().upsert(true));
+        } catch (MongoWriteException e) {
+            if (e.getError().getCategory() != ErrorCategory.DUPLICATE_KEY) {
+                throw e;
+            }
+            collection.updateOne(older, change);
+        }
+    }
+
+    /**
+     * {@link #record}, for an event that was most likely recorded already (the repair applies every event again): one
+     * read of the entry's sequence, and the write only if the entry is missing or older.
+     */
+    void recordIfNewer(UUID organizationId, UUID userId, Instant expiresAt, long sequence) {
+        Document entry = collection.find(Filters.eq("_id", organizationId + ":" + userId)).projection(Projections.include("sequence")).first();
+        Number recorded = entry == null ? null : entry.get("sequence", Number.class);
+        if (recorded == null || recorded.longValue() < sequence) {
+            record(organizationId, userId, expiresAt, sequence);
+        }
     }
 
     /** Up to {@code limit} memberships whose end date is at or before {@code now}, earliest first. */

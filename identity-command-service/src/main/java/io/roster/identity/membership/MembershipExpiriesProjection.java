@@ -12,6 +12,9 @@ import org.axonframework.eventhandling.SequenceNumber;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.time.Instant;
+import java.util.UUID;
+
 /**
  * Keeps the due list {@link MembershipExpiries} in step with the organizations' events, as a
  * {@linkplain RepairedLookup repaired lookup} (as {@link UserMembershipsProjection} does): live in the command's unit of
@@ -24,29 +27,40 @@ class MembershipExpiriesProjection {
     static final String REPAIR_GROUP = "membership-expiries-repair-v1";
 
     private final MembershipExpiries expiries;
+    private final boolean repair;
 
-    MembershipExpiriesProjection(MembershipExpiries expiries) {
+    /** @param repair whether this is the repair's instance, which finds most events recorded already */
+    MembershipExpiriesProjection(MembershipExpiries expiries, boolean repair) {
         this.expiries = expiries;
+        this.repair = repair;
     }
 
     @EventHandler
     void on(MemberAdded event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> expiries.record(event.organizationId(), event.userId(), event.expiresAt(), sequence));
+        Commands.afterCommand(() -> record(event.organizationId(), event.userId(), event.expiresAt(), sequence));
     }
 
     @EventHandler
     void on(MembershipExpiryChanged event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> expiries.record(event.organizationId(), event.userId(), event.expiresAt(), sequence));
+        Commands.afterCommand(() -> record(event.organizationId(), event.userId(), event.expiresAt(), sequence));
     }
 
     @EventHandler
     void on(MemberRemoved event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> expiries.record(event.organizationId(), event.userId(), null, sequence));
+        Commands.afterCommand(() -> record(event.organizationId(), event.userId(), null, sequence));
     }
 
     @EventHandler
     void on(MemberExpired event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> expiries.record(event.organizationId(), event.userId(), null, sequence));
+        Commands.afterCommand(() -> record(event.organizationId(), event.userId(), null, sequence));
+    }
+
+    private void record(UUID organizationId, UUID userId, Instant expiresAt, long sequence) {
+        if (repair) {
+            expiries.recordIfNewer(organizationId, userId, expiresAt, sequence);
+        } else {
+            expiries.record(organizationId, userId, expiresAt, sequence);
+        }
     }
 
     /** The live and the repair processor, each with its own instance. */
@@ -55,8 +69,8 @@ class MembershipExpiriesProjection {
 
         @Bean
         ConfigurerModule membershipExpiriesProcessors(MembershipExpiries expiries) {
-            return RepairedLookup.processors(PROCESSING_GROUP, new MembershipExpiriesProjection(expiries),
-                    REPAIR_GROUP, new MembershipExpiriesProjection(expiries));
+            return RepairedLookup.processors(PROCESSING_GROUP, new MembershipExpiriesProjection(expiries, false),
+                    REPAIR_GROUP, new MembershipExpiriesProjection(expiries, true));
         }
     }
 }

@@ -155,6 +155,7 @@ public final class OrganizationBenchmark {
         BenchmarkReport.line("  add-member            %8.0f commands/s   p50 %6.1f ms   p99 %6.1f ms   (%.1f s)%n",
                 addMembers.perSecond(), addMembers.p50Millis(), addMembers.p99Millis(), addMembers.seconds());
         BenchmarkReport.line("  MongoDB commands      %s%n", addMemberCommands.perOperation(members));
+        BenchmarkReport.line("    by collection       %s%n", addMemberCommands.perOperationByCollection(members));
         BenchmarkReport.line("  raw insertOne before  %8.0f documents/s  p50 %6.2f ms   p99 %6.2f ms%n",
                 rawBefore.perSecond(), rawBefore.p50Millis(), rawBefore.p99Millis());
         BenchmarkReport.line("  raw insertOne after   %8.0f documents/s  p50 %6.2f ms   p99 %6.2f ms%n",

@@ -1,0 +1,103 @@
+package io.roster.identity.membership;
+
+import com.mongodb.ConnectionString;
+import com.mongodb.MongoClientSettings;
+import com.mongodb.client.MongoClient;
+import com.mongodb.client.MongoClients;
+import com.mongodb.client.MongoDatabase;
+import com.mongodb.event.CommandListener;
+import com.mongodb.event.CommandStartedEvent;
+import de.bwaldvogel.mongo.MongoServer;
+import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.BeforeEach;
+import org.junit.jupiter.api.Test;
+
+import java.net.InetSocketAddress;
+import java.time.Instant;
+import java.util.List;
+import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+/**
+ * The due list's writes over a real MongoDB-wire server: the entry follows the organization's latest event whatever
+ * order the live and the repair processor apply them in, and the common cases cost one command.
+ */
+class MembershipExpiriesTest {
+
+    private static final Instant JUNE = Instant.parse("2027-06-01T00:00:00Z");
+    private static final Instant JULY = Instant.parse("2027-07-01T00:00:00Z");
+
+    private final UUID organization = UUID.randomUUID();
+    private final UUID user = UUID.randomUUID();
+    private final List<String> commands = new CopyOnWriteArrayList<>();
+    private MongoServer server;
+    private MongoClient client;
+    private MembershipExpiries expiries;
+
+    @BeforeEach
+    void start() {
+        server = new MongoServer(new MemoryBackend());
+        InetSocketAddress address = server.bind();
+        client = MongoClients.create(MongoClientSettings.builder()
+                .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + address.getPort()))
+                .addCommandListener(new CommandListener() {
+                    @Override
+                    public void commandStarted(CommandStartedEvent event) {
+                        commands.add(event.getCommandName());
+                    }
+                }).build());
+        MongoDatabase database = client.getDatabase("expiries");
+        expiries = new MembershipExpiries(database);
+    }
+
+    @AfterEach
+    void stop() {
+        client.close();
+        server.shutdownNow();
+    }
+
+    @Test
+    void aNewEntryAndAChangeAreOneWriteEachAndTheRepairOfARecordedEventIsOneRead() {
+        commands.clear();
+        expiries.record(organization, user, JUNE, 5);
+        assertThat(commands).containsExactly("update");
+
+        commands.clear();
+        expiries.record(organization, user, JULY, 6);
+        assertThat(commands).containsExactly("update");
+
+        commands.clear();
+        expiries.recordIfNewer(organization, user, JUNE, 5);
+        expiries.recordIfNewer(organization, user, JULY, 6);
+        assertThat(commands).containsExactly("find", "find");
+        assertThat(dueBy(JULY)).containsExactly(JULY);
+    }
+
+    @Test
+    void anOlderEventAppliedAfterANewerOneChangesNothing() {
+        expiries.record(organization, user, null, 7); // removed at #7
+        expiries.record(organization, user, JUNE, 5); // the live write of the join #5 came late
+        expiries.recordIfNewer(organization, user, JUNE, 5); // and the repair's
+        assertThat(dueBy(JULY)).isEmpty();
+
+        expiries.record(organization, user, JUNE, 9); // joined again until June
+        expiries.record(organization, user, null, 7);
+        assertThat(dueBy(JULY)).containsExactly(JUNE);
+    }
+
+    @Test
+    void theRepairWritesWhatTheLiveWriteLeftOut() {
+        expiries.recordIfNewer(organization, user, JUNE, 5); // the live write never happened
+        assertThat(dueBy(JULY)).containsExactly(JUNE);
+        expiries.record(organization, user, JUNE, 5); // it comes after all: the same entry
+        expiries.recordIfNewer(organization, user, null, 6);
+        assertThat(dueBy(JULY)).isEmpty();
+    }
+
+    private List<Instant> dueBy(Instant when) {
+        return expiries.due(when, 10).stream().map(MembershipExpiries.Due::expiresAt).toList();
+    }
+}
