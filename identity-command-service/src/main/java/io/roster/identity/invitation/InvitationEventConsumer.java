@@ -18,6 +18,7 @@ import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.notification.NotificationSent;
 import io.roster.kit.consumer.AppliedSequences;
+import io.roster.kit.consumer.BatchScope;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
 import org.springframework.beans.factory.annotation.Value;
@@ -54,8 +55,9 @@ class InvitationEventConsumer {
                 .on(InvitationAccepted.class, (event, envelope) -> joins.apply(envelope))
                 .on(InvitationLinkUsed.class, (event, envelope) -> joins.apply(envelope))
                 .build();
-        return ConsumerDefinition.records(group, List.of(topic), handlers,
-                new AppliedSequences(database, "invitation-applied-sequences-v1"));
+        // a poll at a time (one read and one write of sequences per poll): a bulk upload brings a thousand at once
+        return ConsumerDefinition.batches(group, List.of(topic), handlers,
+                new AppliedSequences(database, "invitation-applied-sequences-v1"), BatchScope.NONE);
     }
 
     /**
@@ -69,7 +71,7 @@ class InvitationEventConsumer {
         EventHandlers handlers = EventHandlers.builder()
                 .on(NotificationSent.class, (event, envelope) -> deliveries.apply(envelope))
                 .build();
-        return ConsumerDefinition.records(group, List.of(Topics.NOTIFICATION), handlers,
-                new AppliedSequences(database, "invitation-delivery-sequences-v1"));
+        return ConsumerDefinition.batches(group, List.of(Topics.NOTIFICATION), handlers,
+                new AppliedSequences(database, "invitation-delivery-sequences-v1"), BatchScope.NONE);
     }
 }

@@ -15,6 +15,7 @@ import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserRegistered;
 import io.roster.kit.consumer.AppliedSequences;
+import io.roster.kit.consumer.BatchScope;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
 import org.springframework.context.annotation.Bean;
@@ -47,6 +48,7 @@ class IdentityEventConsumer {
                         MemberRemoved.class, MemberExpired.class, TeamCreated.class, TeamRenamed.class, TeamDeleted.class, UserRegistered.class,
                         UserEmailVerified.class, UserDeleted.class), (event, envelope) -> directory.project(envelope))
                 .build();
-        return ConsumerDefinition.records(GROUP, List.of(Topics.IDENTITY), handlers, directoryAppliedSequences);
+        // a poll at a time: one read and one write of applied sequences per poll, not per event
+        return ConsumerDefinition.batches(GROUP, List.of(Topics.IDENTITY), handlers, directoryAppliedSequences, BatchScope.NONE);
     }
 }

@@ -13,6 +13,7 @@ import io.roster.events.identity.UserRegistered;
 import io.roster.invitation.invitation.SignUpAcceptance;
 import io.roster.invitation.link.LinkJoins;
 import io.roster.kit.consumer.AppliedSequences;
+import io.roster.kit.consumer.BatchScope;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
 import io.roster.kit.web.RuleViolation;
@@ -62,11 +63,12 @@ class SignUpAcceptances {
     /** Its consumer, run by service-kit's consumer runtime (sequences in {@code sign-up-applied-sequences-v1}). */
     @Bean
     ConsumerDefinition signUpAcceptancesConsumer(MongoDatabase database) {
-        return ConsumerDefinition.records(GROUP, List.of(Topics.IDENTITY), EventHandlers.builder()
+        // a poll at a time: most identity events are only counted past (one read and one write of sequences per poll)
+        return ConsumerDefinition.batches(GROUP, List.of(Topics.IDENTITY), EventHandlers.builder()
                         .on(UserRegistered.class, (event, envelope) -> apply(envelope))
                         .on(UserEmailVerified.class, (event, envelope) -> apply(envelope))
                         .build(),
-                new AppliedSequences(database, "sign-up-applied-sequences-v1"));
+                new AppliedSequences(database, "sign-up-applied-sequences-v1"), BatchScope.NONE);
     }
 
     void apply(EventEnvelope envelope) {

@@ -6,6 +6,7 @@ import io.roster.events.identity.PasswordChanged;
 import io.roster.events.identity.ProviderRolesChanged;
 import io.roster.events.identity.UserDeleted;
 import io.roster.kit.consumer.AppliedSequences;
+import io.roster.kit.consumer.BatchScope;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
 import org.springframework.beans.factory.ObjectProvider;
@@ -45,8 +46,10 @@ public class RevocationConfiguration {
                 .on(PasswordChanged.class, (event, envelope) -> revocations.passwordChanged(event))
                 .on(ProviderRolesChanged.class, (event, envelope) -> revocations.providerRolesChanged(event))
                 .build();
-        return ConsumerDefinition.records(group, List.of(topic), handlers,
-                new AppliedSequences(database, "token-revocations-applied-sequences-v1"));
+        // a poll at a time: every service runs this consumer over every identity event, most of which it only counts
+        // past (one read and one write of applied sequences per poll, not per event)
+        return ConsumerDefinition.batches(group, List.of(topic), handlers,
+                new AppliedSequences(database, "token-revocations-applied-sequences-v1"), BatchScope.NONE);
     }
 
     /** Wraps the service's token decoder, whichever configuration declared it. */
