@@ -270,6 +270,12 @@ public final class LagUnderLoadBenchmark {
         for (Level level : levels) {
             text.append(String.format(Locale.ROOT, "%8d  %s%n", level.offered(), level.mongoCommands().perOperation(level.commands())));
         }
+        text.append(String.format(Locale.ROOT, "%nMongoDB commands per command by collection%n"));
+        for (Level level : levels) {
+            if (level.offered() > 0) {
+                text.append(String.format(Locale.ROOT, "%8d%n%s", level.offered(), level.mongoCommands().perOperationByCollection(level.commands())));
+            }
+        }
         text.append("targets: visibility p99 <= 100 ms idle, <= 1000 ms at 100 commands/s\n");
         return text.toString();
     }

@@ -31,14 +31,26 @@ record StackMongoCommands(Map<RosterService, MongoCommandCounts> byService) {
         return new StackMongoCommands(sent);
     }
 
+    /** Per service, its commands by collection per operation (those at 0.01 or more), most first: a line each. */
+    String perOperationByCollection(long operations) {
+        StringBuilder text = new StringBuilder();
+        byService.forEach((service, counts) -> text.append(String.format(Locale.ROOT, "    %-13s %s%n", shortName(service),
+                counts.perOperationByCollection(Math.max(1, operations)))));
+        return text.toString();
+    }
+
+    private static String shortName(RosterService service) {
+        return service.module().replace("-command-service", "").replace("-service", "");
+    }
+
     /** E.g. {@code identity 8.3  invitation 1.2  query 3.5  notification 0.4  total 13.4} per operation. */
     String perOperation(long operations) {
         StringBuilder text = new StringBuilder();
         long total = 0;
         for (Map.Entry<RosterService, MongoCommandCounts> entry : byService.entrySet()) {
             total += entry.getValue().total();
-            text.append(String.format(Locale.ROOT, "%s %.1f  ", entry.getKey().module().replace("-command-service", "")
-                    .replace("-service", ""), (double) entry.getValue().total() / Math.max(1, operations)));
+            text.append(String.format(Locale.ROOT, "%s %.1f  ", shortName(entry.getKey()),
+                    (double) entry.getValue().total() / Math.max(1, operations)));
         }
         return text.append(String.format(Locale.ROOT, "total %.1f", (double) total / Math.max(1, operations))).toString();
     }

@@ -41,17 +41,22 @@ public record MongoCommandCounts(Map<String, Long> byCommand, Map<String, Long> 
      */
     public static MongoCommandCounts ofPrometheus(String page) {
         Map<String, Long> counts = new TreeMap<>();
+        Map<String, Long> byCollection = new TreeMap<>();
         for (String line : page.split("\n")) {
             Matcher sample = PROMETHEUS_COUNT.matcher(line);
             if (sample.matches()) {
-                counts.merge(sample.group(1), (long) Double.parseDouble(sample.group(2)), Long::sum);
+                long count = (long) Double.parseDouble(sample.group(2));
+                counts.merge(sample.group(1), count, Long::sum);
+                Matcher collection = PROMETHEUS_COLLECTION.matcher(line);
+                byCollection.merge(sample.group(1) + " " + (collection.find() ? collection.group(1) : "null"), count, Long::sum);
             }
         }
-        return new MongoCommandCounts(counts);
+        return new MongoCommandCounts(counts, byCollection);
     }
 
     private static final Pattern PROMETHEUS_COUNT =
             Pattern.compile("^mongodb_driver_commands_seconds_count\\{.*\\bcommand=\"([^\"]+)\".*} ([0-9.eE+-]+)$");
+    private static final Pattern PROMETHEUS_COLLECTION = Pattern.compile("\\bcollection=\"([^\"]+)\"");
 
     /** What was sent since {@code earlier}. */
     public MongoCommandCounts since(MongoCommandCounts earlier) {

@@ -25,6 +25,8 @@ class MongoCommandCountsTest {
         MongoCommandCounts counts = MongoCommandCounts.ofPrometheus(page);
 
         assertThat(counts.byCommand()).isEqualTo(Map.of("find", 42L, "update", 3L));
+        assertThat(counts.byCollection()).isEqualTo(Map.of("find members-v1", 40L, "find users-v1", 2L, "update users-v1", 3L));
+        assertThat(counts.perOperationByCollection(2)).isEqualTo("find members-v1 20.00, update users-v1 1.50, find users-v1 1.00");
         assertThat(counts.since(new MongoCommandCounts(Map.of("find", 40L))).perOperation(2))
                 .isEqualTo("2.50 per operation (find 1.00, update 1.50)");
     }
