@@ -1,13 +1,13 @@
 package io.roster.query.bench;
 
 import io.roster.testsupport.BenchmarkReport;
+import io.roster.testsupport.mongo.MongoCommandCounts;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.micrometer.core.instrument.MeterRegistry;
-import io.micrometer.core.instrument.Timer;
 import io.roster.events.CloudEventsKafkaCodec;
 import io.roster.events.EventEnvelope;
 import io.roster.events.Topics;
@@ -94,8 +94,7 @@ public final class ReplayBenchmark {
         double rawMongoSeconds = (System.nanoTime() - rawMongoStarted) / 1e9;
 
         MeterRegistry meters = context.getBean(MeterRegistry.class);
-        long commandsBefore = mongoCommands(meters);
-        Map<String, Long> byShapeBefore = commandsByShape(meters);
+        MongoCommandCounts commandsBefore = MongoCommandCounts.of(meters);
         ProjectionRebuild rebuild = context.getBean(ProjectionRebuild.class);
         RebuildJob started = rebuild.start();
         RebuildJob finished = await("the rebuild").atMost(Duration.ofHours(2)).pollInterval(Duration.ofMillis(100))
@@ -104,7 +103,8 @@ public final class ReplayBenchmark {
             throw new IllegalStateException("The rebuild failed: " + finished.failure());
         }
         double replaySeconds = Duration.between(finished.startedAt(), finished.finishedAt()).toNanos() / 1e9;
-        long commands = mongoCommands(meters) - commandsBefore;
+        MongoCommandCounts replayCommands = MongoCommandCounts.of(meters).since(commandsBefore);
+        long commands = replayCommands.total();
         long rows = database.getCollection(VersionedCollection.physicalName(MemberRows.COLLECTION,
                 context.getBean(ProjectionCollections.class).activeVersion())).countDocuments();
 
@@ -118,21 +118,7 @@ public final class ReplayBenchmark {
         BenchmarkReport.line("replay / raw read = %.3f (target >= 0.3)%n", replayRate / rawRate);
         BenchmarkReport.line("the rebuild sent %,d Mongo commands: %.1f per event; replay / raw upsert = %.3f%n",
                 commands, (double) commands / finished.eventsApplied(), replayRate / (events.size() / rawMongoSeconds));
-        Map<String, Long> byShape = commandsByShape(meters);
-        byShape.forEach((shape, total) -> {
-            long sent = total - byShapeBefore.getOrDefault(shape, 0L);
-            if (sent > 0) {
-                BenchmarkReport.line("  %-48s %,9d = %.3f per event%n", shape, sent, (double) sent / finished.eventsApplied());
-            }
-        });
-    }
-
-    /** The driver's command timers by command and collection, most sent first. */
-    private static Map<String, Long> commandsByShape(MeterRegistry meters) {
-        Map<String, Long> counts = new java.util.TreeMap<>();
-        meters.find("mongodb.driver.commands").timers().forEach(timer -> counts.merge(
-                timer.getId().getTag("command") + " " + timer.getId().getTag("collection"), timer.count(), Long::sum));
-        return counts;
+        BenchmarkReport.line("  by collection: %s%n", replayCommands.perOperationByCollection(finished.eventsApplied()));
     }
 
     /**
@@ -149,10 +135,6 @@ public final class ReplayBenchmark {
         collection.drop();
     }
 
-    /** Every command the service's MongoClient sent so far (Actuator's listener on it counts them). */
-    private static long mongoCommands(MeterRegistry meters) {
-        return meters.find("mongodb.driver.commands").timers().stream().mapToLong(Timer::count).sum();
-    }
 
     /** Every record of the event topics, from the beginning, counted and dropped. */
     private long rawRead() {
