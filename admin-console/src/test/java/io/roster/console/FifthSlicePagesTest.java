@@ -8,9 +8,9 @@ import io.roster.console.StandInApi.Request;
 import java.time.Duration;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -34,6 +34,7 @@ class FifthSlicePagesTest {
     private static final String INVITATION = "00000000-0000-0000-0000-0000000000c1";
     private static final String LINK = "00000000-0000-0000-0000-0000000000d1";
     private static final String USER = "00000000-0000-0000-0000-00000000000a";
+    @RegisterExtension
     private static final StandInApi API = StandInApi.start(FifthSlicePagesTest::answer);
     private static final List<String> CALLS = API.calls();
     /** The Consistency-Token each read of the links, invitations or members sent ("none" without one). */
@@ -49,10 +50,6 @@ class FifthSlicePagesTest {
         API.pointConsoleAt(registry);
     }
 
-    @AfterAll
-    static void stopApi() {
-        API.stop();
-    }
 
     @BeforeEach
     void signedInAdmin() {

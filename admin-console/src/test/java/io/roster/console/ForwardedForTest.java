@@ -8,9 +8,9 @@ import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import org.assertj.core.api.SoftAssertions;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.boot.test.web.server.LocalServerPort;
 import org.springframework.http.client.reactive.ReactorClientHttpConnector;
@@ -37,6 +37,7 @@ class ForwardedForTest {
     }
 
     private static final List<Call> CALLS = new CopyOnWriteArrayList<>();
+    @RegisterExtension
     private static final StandInApi API = StandInApi.start(ForwardedForTest::answer);
 
     @LocalServerPort
@@ -47,10 +48,6 @@ class ForwardedForTest {
         API.pointConsoleAt(registry);
     }
 
-    @AfterAll
-    static void stopApi() {
-        API.stop();
-    }
 
     @BeforeEach
     void forget() {

@@ -7,9 +7,9 @@ import io.roster.console.StandInApi.Answer;
 import io.roster.console.StandInApi.Request;
 import java.time.Duration;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
@@ -37,6 +37,7 @@ class FourthSlicePagesTest {
     /** The signed-in admin, the organization's last admin. */
     private static final String USER = "00000000-0000-0000-0000-00000000000a";
     private static final String BOB = "00000000-0000-0000-0000-00000000000b";
+    @RegisterExtension
     private static final StandInApi API = StandInApi.start(FourthSlicePagesTest::answer);
     private static final List<String> CALLS = API.calls();
     private static volatile boolean admin = true;
@@ -52,10 +53,6 @@ class FourthSlicePagesTest {
         API.pointConsoleAt(registry);
     }
 
-    @AfterAll
-    static void stopApi() {
-        API.stop();
-    }
 
     @BeforeEach
     void signedInAdmin() {

@@ -9,9 +9,9 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.test.context.DynamicPropertyRegistry;
@@ -27,6 +27,7 @@ import org.springframework.test.web.reactive.server.WebTestClient;
 class OrganizationsPagesTest {
 
     private static final String FAR = "00000000-0000-0000-0000-00000000f0f0";
+    @RegisterExtension
     private static final StandInApi API = StandInApi.start(OrganizationsPagesTest::answer);
 
     @Autowired
@@ -38,10 +39,6 @@ class OrganizationsPagesTest {
         API.pointConsoleAt(registry);
     }
 
-    @AfterAll
-    static void stopApi() {
-        API.stop();
-    }
 
     @BeforeEach
     void signedInProviderAdmin() {

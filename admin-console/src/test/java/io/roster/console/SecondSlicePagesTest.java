@@ -6,9 +6,9 @@ import static org.assertj.core.api.Assertions.assertThat;
 import io.roster.console.StandInApi.Answer;
 import io.roster.console.StandInApi.Request;
 import java.util.List;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
@@ -30,6 +30,7 @@ class SecondSlicePagesTest {
     private static final String INVITATION = "00000000-0000-0000-0000-0000000000c1";
     private static final String LINK = "00000000-0000-0000-0000-0000000000d1";
     private static final String USER = "00000000-0000-0000-0000-00000000000a";
+    @RegisterExtension
     private static final StandInApi API = StandInApi.start(SecondSlicePagesTest::answer);
     private static final List<String> CALLS = API.calls();
     /** Whether the stand-in's memberships make the signed-in person an admin of the organization. */
@@ -46,10 +47,6 @@ class SecondSlicePagesTest {
         API.pointConsoleAt(registry);
     }
 
-    @AfterAll
-    static void stopApi() {
-        API.stop();
-    }
 
     /** Signs in as an admin of the organization (the stand-in's memberships say so). */
     @BeforeEach

@@ -12,15 +12,18 @@ import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.concurrent.Executors;
 import java.util.function.Function;
+import org.junit.jupiter.api.extension.AfterAllCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
 import org.springframework.test.context.DynamicPropertyRegistry;
 
 /**
  * Roster's four APIs as the console's page tests need them: one HTTP server on a free local port, where the console is
  * pointed for identity, invitation, query and notification alike ({@link #pointConsoleAt}), answering each request
  * with what the test's function says. Every request is recorded as "METHOD path?query[ body]", with the content type
- * before a body that is not JSON (a bulk CSV upload), so a test checks the calls its forms make.
+ * before a body that is not JSON (a bulk CSV upload), so a test checks the calls its forms make. Registered as the
+ * test class's extension ({@code @RegisterExtension static final StandInApi API = ...}), it stops after the class.
  */
-final class StandInApi {
+final class StandInApi implements AfterAllCallback {
 
     private final HttpServer server;
     private final List<String> calls = new CopyOnWriteArrayList<>();
@@ -118,6 +121,11 @@ final class StandInApi {
 
     void stop() {
         server.stop(0);
+    }
+
+    @Override
+    public void afterAll(ExtensionContext context) {
+        stop();
     }
 
     private void answer(HttpExchange exchange, Function<Request, Answer> answers) throws IOException {

@@ -12,9 +12,9 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
-import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.SpringBootTest;
 import org.springframework.http.MediaType;
@@ -37,6 +37,7 @@ class ThirdSlicePagesTest {
     private static final String SECRET = "the-stored-smtp-password";
     /** A form field: its name, and its value where it has one. */
     private static final Pattern FIELD = Pattern.compile("<input[^>]*?name=\"([^\"]+)\"(?:[^>]*?value=\"([^\"]*)\")?[^>]*>");
+    @RegisterExtension
     private static final StandInApi API = StandInApi.start(ThirdSlicePagesTest::answer);
     private static final List<String> CALLS = API.calls();
     private static volatile boolean admin = true;
@@ -52,10 +53,6 @@ class ThirdSlicePagesTest {
         API.pointConsoleAt(registry);
     }
 
-    @AfterAll
-    static void stopApi() {
-        API.stop();
-    }
 
     @BeforeEach
     void signedInAdmin() {

@@ -217,6 +217,8 @@ public final class BulkCsvBenchmark {
         row(table, uploads, "all " + rows + " emails accepted by SMTP (delivery log)", Figures::emailed, "target <= 5000");
         uploads.forEach(figures -> table.append(String.format(Locale.ROOT, "  MongoDB commands per row, %s (upload to last email): %s%n",
                 figures.name(), figures.mongoCommands().perOperation(rows))));
+        table.append(String.format(Locale.ROOT, "  by collection, %s:%n%s", uploads.get(uploads.size() - 1).name(),
+                uploads.get(uploads.size() - 1).mongoCommands().perOperationByCollection(rows)));
         long stored = uploads.get(uploads.size() - 1).stored();
         long published = uploads.get(uploads.size() - 1).onKafka() - stored;
         table.append(String.format(Locale.ROOT, "%nBaselines on the same servers, same count (%d), one client, after the uploads:%n", rows));
