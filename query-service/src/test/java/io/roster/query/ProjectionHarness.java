@@ -1,10 +1,7 @@
 package io.roster.query;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
 import com.mongodb.client.MongoCollection;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
@@ -13,9 +10,7 @@ import io.roster.query.consumer.EventApplier;
 import io.roster.query.consumer.Projection;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
-import com.mongodb.event.CommandListener;
-import com.mongodb.event.CommandStartedEvent;
-import org.bson.BsonValue;
+import io.roster.testsupport.mongo.SentCommands;
 import org.bson.Document;
 import org.springframework.context.annotation.AnnotationConfigApplicationContext;
 import org.springframework.context.annotation.ClassPathBeanDefinitionScanner;
@@ -25,7 +20,6 @@ import org.springframework.web.bind.annotation.RestController;
 
 import java.net.InetSocketAddress;
 import java.util.List;
-import java.util.concurrent.CopyOnWriteArrayList;
 import java.util.regex.Pattern;
 
 /**
@@ -41,20 +35,12 @@ public final class ProjectionHarness implements AutoCloseable {
     private final MongoServer server;
     private final MongoClient client;
     private final AnnotationConfigApplicationContext context;
-    private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final SentCommands commands = new SentCommands();
 
     public ProjectionHarness() {
         server = new MongoServer(new MemoryBackend());
         InetSocketAddress address = server.bind();
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + address.getPort()))
-                .addCommandListener(new CommandListener() {
-                    @Override
-                    public void commandStarted(CommandStartedEvent event) {
-                        BsonValue collection = event.getCommand().get(event.getCommandName());
-                        commands.add(event.getCommandName() + " " + (collection != null && collection.isString() ? collection.asString().getValue() : ""));
-                    }
-                }).build());
+        client = commands.client("mongodb://127.0.0.1:" + address.getPort());
         MongoDatabase database = client.getDatabase("projections");
         context = new AnnotationConfigApplicationContext();
         context.registerBean(MongoDatabase.class, () -> database);
@@ -68,7 +54,7 @@ public final class ProjectionHarness implements AutoCloseable {
 
     /** Every command sent to the server so far, as {@code "<command> <collection>"} ({@code "update teams-v1"}). */
     public List<String> commands() {
-        return List.copyOf(commands);
+        return commands.all();
     }
 
     public <T> T bean(Class<T> type) {

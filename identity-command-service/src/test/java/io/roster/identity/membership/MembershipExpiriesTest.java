@@ -1,14 +1,10 @@
 package io.roster.identity.membership;
 
-import com.mongodb.ConnectionString;
-import com.mongodb.MongoClientSettings;
 import com.mongodb.client.MongoClient;
-import com.mongodb.client.MongoClients;
 import com.mongodb.client.MongoDatabase;
-import com.mongodb.event.CommandListener;
-import com.mongodb.event.CommandStartedEvent;
 import de.bwaldvogel.mongo.MongoServer;
 import de.bwaldvogel.mongo.backend.memory.MemoryBackend;
+import io.roster.testsupport.mongo.SentCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -17,7 +13,6 @@ import java.net.InetSocketAddress;
 import java.time.Instant;
 import java.util.List;
 import java.util.UUID;
-import java.util.concurrent.CopyOnWriteArrayList;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -32,7 +27,7 @@ class MembershipExpiriesTest {
 
     private final UUID organization = UUID.randomUUID();
     private final UUID user = UUID.randomUUID();
-    private final List<String> commands = new CopyOnWriteArrayList<>();
+    private final SentCommands commands = new SentCommands();
     private MongoServer server;
     private MongoClient client;
     private MembershipExpiries expiries;
@@ -41,14 +36,7 @@ class MembershipExpiriesTest {
     void start() {
         server = new MongoServer(new MemoryBackend());
         InetSocketAddress address = server.bind();
-        client = MongoClients.create(MongoClientSettings.builder()
-                .applyConnectionString(new ConnectionString("mongodb://127.0.0.1:" + address.getPort()))
-                .addCommandListener(new CommandListener() {
-                    @Override
-                    public void commandStarted(CommandStartedEvent event) {
-                        commands.add(event.getCommandName());
-                    }
-                }).build());
+        client = commands.client("mongodb://127.0.0.1:" + address.getPort());
         MongoDatabase database = client.getDatabase("expiries");
         expiries = new MembershipExpiries(database);
     }
@@ -63,16 +51,16 @@ class MembershipExpiriesTest {
     void aNewEntryAndAChangeAreOneWriteEachAndTheRepairOfARecordedEventIsOneRead() {
         commands.clear();
         expiries.record(organization, user, JUNE, 5);
-        assertThat(commands).containsExactly("update");
+        assertThat(commands.all()).containsExactly("update membership-expiries-v1");
 
         commands.clear();
         expiries.record(organization, user, JULY, 6);
-        assertThat(commands).containsExactly("update");
+        assertThat(commands.all()).containsExactly("update membership-expiries-v1");
 
         commands.clear();
         expiries.recordIfNewer(organization, user, JUNE, 5);
         expiries.recordIfNewer(organization, user, JULY, 6);
-        assertThat(commands).containsExactly("find", "find");
+        assertThat(commands.all()).containsExactly("find membership-expiries-v1", "find membership-expiries-v1");
         assertThat(dueBy(JULY)).containsExactly(JULY);
     }
 
