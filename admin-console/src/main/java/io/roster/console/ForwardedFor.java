@@ -1,6 +1,8 @@
 package io.roster.console;
 
 import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.springframework.core.Ordered;
 import org.springframework.core.annotation.Order;
@@ -35,6 +37,8 @@ import reactor.core.publisher.Mono;
 class ForwardedFor implements WebFilter {
 
     static final String HEADER = "X-Forwarded-For";
+    /** Hops of the browser's own chain passed on: more than any real chain of proxies in front of the console. */
+    static final int MAX_RECEIVED_HOPS = 10;
     private static final Class<ForwardedFor> CONTEXT_KEY = ForwardedFor.class;
 
     @Override
@@ -53,9 +57,14 @@ class ForwardedFor implements WebFilter {
         if (remote == null || remote.getAddress() == null) {
             return null;
         }
-        List<String> received = request.getHeaders().getOrEmpty(HEADER);
-        String hop = remote.getAddress().getHostAddress();
-        return received.isEmpty() ? hop : String.join(", ", received) + ", " + hop;
+        List<String> hops = new ArrayList<>();
+        request.getHeaders().getOrEmpty(HEADER).forEach(header -> Arrays.stream(header.split(","))
+                .map(String::trim).filter(hop -> !hop.isEmpty()).forEach(hops::add));
+        // only the right end matters to the services (they walk it from there through their trusted proxies); a browser
+        // that sends a thousand hops must not make every call it causes too big for the services' header limit
+        List<String> kept = new ArrayList<>(hops.subList(Math.max(0, hops.size() - MAX_RECEIVED_HOPS), hops.size()));
+        kept.add(remote.getAddress().getHostAddress());
+        return String.join(", ", kept);
     }
 
     /** Writes the chain of the request being handled (if any) on a call to the services. */

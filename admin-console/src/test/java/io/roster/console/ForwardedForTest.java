@@ -7,6 +7,8 @@ import io.roster.console.StandInApi.Request;
 import java.net.InetSocketAddress;
 import java.util.List;
 import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.stream.Collectors;
+import java.util.stream.IntStream;
 import org.assertj.core.api.SoftAssertions;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -76,6 +78,22 @@ class ForwardedForTest {
         // not trust is the client, 127.0.0.3 here, whatever the browser wrote
         assertThat(CALLS).as("the sign-in call")
                 .containsExactly(new Call("POST /api/v1/auth/token", "6.6.6.6, 127.0.0.3"));
+    }
+
+    @Test
+    void aHugeOrEmptyForwardedForIsCutToItsRightEndBeforeTheRealAddress() {
+        // 400 hops, about 5 KB: as much as the console's own header limit (8 KB) lets a browser send
+        String manyHops = IntStream.range(0, 400).mapToObj(i -> "10.0." + (i / 256) + "." + (i % 256))
+                .collect(Collectors.joining(", "));
+        SignedInSession.signIn(browserAt("127.0.0.4").mutate().defaultHeader("X-Forwarded-For", manyHops).build(),
+                "admin@acme.test", "correct horse battery staple");
+        SignedInSession.signIn(browserAt("127.0.0.5").mutate().defaultHeader("X-Forwarded-For", ",,").build(),
+                "admin@acme.test", "correct horse battery staple");
+
+        assertThat(CALLS).extracting(Call::forwardedFor).containsExactly(
+                IntStream.range(390, 400).mapToObj(i -> "10.0." + (i / 256) + "." + (i % 256)).collect(Collectors.joining(", "))
+                        + ", 127.0.0.4",
+                "127.0.0.5");
     }
 
     /** A browser whose connections to the console leave from {@code address}. */

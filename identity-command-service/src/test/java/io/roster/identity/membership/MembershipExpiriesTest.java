@@ -11,8 +11,16 @@ import org.junit.jupiter.api.Test;
 
 import java.net.InetSocketAddress;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.Collections;
 import java.util.List;
+import java.util.Random;
 import java.util.UUID;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.LongStream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -83,6 +91,33 @@ class MembershipExpiriesTest {
         expiries.record(organization, user, JUNE, 5); // it comes after all: the same entry
         expiries.recordIfNewer(organization, user, null, 6);
         assertThat(dueBy(JULY)).isEmpty();
+    }
+
+    /**
+     * The live writes and the repair's at once, in any order, from several threads (two replicas, or a replica's live
+     * write racing its repair): the entry ends as the latest event wrote it, whichever insert won the entry's id.
+     */
+    @Test
+    void concurrentWritersInAnyOrderLeaveTheLatestEventsEndDate() throws Exception {
+        List<Long> sequences = new ArrayList<>(LongStream.range(0, 200).boxed().toList());
+        Collections.shuffle(sequences, new Random(3));
+        ExecutorService writers = Executors.newFixedThreadPool(8);
+        try {
+            List<Future<?>> writes = new ArrayList<>();
+            for (long sequence : sequences) {
+                Instant expiresAt = JUNE.plusSeconds(sequence);
+                writes.add(writers.submit(() -> {
+                    expiries.record(organization, user, expiresAt, sequence);
+                    expiries.recordIfNewer(organization, user, expiresAt, sequence);
+                }));
+            }
+            for (Future<?> write : writes) {
+                write.get(30, TimeUnit.SECONDS);
+            }
+        } finally {
+            writers.shutdownNow();
+        }
+        assertThat(dueBy(JULY)).containsExactly(JUNE.plusSeconds(199));
     }
 
     private List<Instant> dueBy(Instant when) {
