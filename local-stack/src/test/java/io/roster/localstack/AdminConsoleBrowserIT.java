@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.TreeSet;
 import java.util.UUID;
+import java.util.function.Predicate;
 import java.util.stream.Collectors;
 import java.util.stream.IntStream;
 import org.assertj.core.api.SoftAssertions;
@@ -36,7 +37,9 @@ import org.junit.jupiter.api.TestMethodOrder;
 import org.openqa.selenium.By;
 import org.openqa.selenium.Cookie;
 import org.openqa.selenium.Keys;
+import org.openqa.selenium.NoSuchElementException;
 import org.openqa.selenium.OutputType;
+import org.openqa.selenium.StaleElementReferenceException;
 import org.openqa.selenium.WebElement;
 import org.openqa.selenium.chrome.ChromeDriver;
 import org.openqa.selenium.interactions.Actions;
@@ -220,10 +223,10 @@ class AdminConsoleBrowserIT {
     void theSwitcherOpensAnOrganizationWhoseMembersTableShowsTheSeededMembers() {
         long started = System.nanoTime();
         clickToLoad(By.linkText("Side Co " + run));
-        await("Side Co's members page").atMost(PATIENCE).until(() -> text(By.id("organization-name")).equals("Side Co " + run));
+        awaitText("Side Co's members page", By.id("organization-name"), ("Side Co " + run)::equals);
         choose("organization-switcher", organizationId);
         clickToLoad(By.id("switch"));
-        await("Console Co's members page").atMost(PATIENCE).until(() -> text(By.id("organization-name")).equals("Console Co " + run));
+        awaitText("Console Co's members page", By.id("organization-name"), ("Console Co " + run)::equals);
         Set<String> shown = shownEmails();
         SoftAssertions softly = new SoftAssertions();
         softly.assertThat(shown).as("the members table").isEqualTo(Set.of(email("alice"), email("bob"), email("carol"), email("dave"), email("mia")));
@@ -369,9 +372,8 @@ class AdminConsoleBrowserIT {
         browser.get(CONSOLE + "/organizations/" + organizationId + "/invite");
         awaitLoaded();
         browser.findElement(By.id("send-invitations")).click();
-        await("the empty invitation's message").atMost(PATIENCE).until(() -> !browser.findElements(By.id("invite-problem")).isEmpty());
+        String empty = awaitText("the empty invitation's message", By.id("invite-problem"), shown -> !shown.isEmpty());
         SoftAssertions softly = new SoftAssertions();
-        String empty = text(By.id("invite-problem"));
         softly.assertThat(empty).isEqualTo("Add at least one email address to invite.");
 
         String many = IntStream.rangeClosed(1, 21).mapToObj(i -> email("many" + i)).collect(Collectors.joining(","));
@@ -379,9 +381,7 @@ class AdminConsoleBrowserIT {
         softly.assertThat(browser.findElements(By.cssSelector("#chips .chip"))).as("21 chips").hasSize(21);
         softly.assertThat(text(By.id("chip-count"))).isEqualTo("21 of 20 addresses: remove 1 before sending");
         browser.findElement(By.id("send-invitations")).click();
-        await("the 21 addresses' message").atMost(PATIENCE)
-                .until(() -> browser.findElements(By.id("invite-problem")).stream().anyMatch(e -> e.getText().contains("21")));
-        String tooMany = text(By.id("invite-problem"));
+        String tooMany = awaitText("the 21 addresses' message", By.id("invite-problem"), shown -> shown.contains("21"));
         softly.assertThat(tooMany).isEqualTo("At most 20 addresses can be invited at once; 21 were given. Remove 1 and send again.");
         softly.assertThat(browser.getPageSource()).as("never a stack trace").doesNotContain("Exception").doesNotContain("at io.roster");
         step("bad invites", started, "empty → '" + empty + "'; 21 → '" + tooMany + "'");
@@ -528,8 +528,7 @@ class AdminConsoleBrowserIT {
         await("the link's address beside its button").atMost(PATIENCE)
                 .until(() -> !browser.findElements(By.id("url-input-" + partnersId)).isEmpty());
         String url = browser.findElement(By.id("url-input-" + partnersId)).getDomProperty("value");
-        await("the copy's outcome").atMost(PATIENCE).until(() -> !text(By.cssSelector("#url-" + partnersId + " .copy-status")).isEmpty());
-        String copyOutcome = text(By.cssSelector("#url-" + partnersId + " .copy-status"));
+        String copyOutcome = awaitText("the copy's outcome", By.cssSelector("#url-" + partnersId + " .copy-status"), shown -> !shown.isEmpty());
         String token = url.substring(url.lastIndexOf('/') + 1);
         awaitQuietly("the preview of the new link", () -> preview(token).has("status"));
         String before = preview(token).path("status").asText();
@@ -1572,6 +1571,16 @@ class AdminConsoleBrowserIT {
         return browser.findElement(locator).getText().strip();
     }
 
+    /**
+     * Waits until an element's text is as wanted and returns it. The element may be missing or swapped out (htmx
+     * replaces it) between finding it and reading it; both only mean "not yet".
+     */
+    private String awaitText(String what, By locator, Predicate<String> wanted) {
+        return await(what).atMost(PATIENCE)
+                .ignoreExceptionsMatching(e -> e instanceof StaleElementReferenceException || e instanceof NoSuchElementException)
+                .until(() -> text(locator), wanted);
+    }
+
     private List<String> texts(By locator) {
         return browser.findElements(locator).stream().map(element -> element.getText().strip()).toList();
     }
@@ -1614,7 +1623,7 @@ class AdminConsoleBrowserIT {
         try {
             element.isEnabled();
             return false;
-        } catch (org.openqa.selenium.StaleElementReferenceException e) {
+        } catch (StaleElementReferenceException e) {
             return true;
         }
     }
