@@ -55,9 +55,10 @@ class InvitationEventConsumer {
                 .on(InvitationAccepted.class, (event, envelope) -> joins.apply(envelope))
                 .on(InvitationLinkUsed.class, (event, envelope) -> joins.apply(envelope))
                 .build();
-        // a poll at a time (one read and one write of sequences per poll): a bulk upload brings a thousand at once
+        // a poll at a time (one read and one write of sequences per poll): a bulk upload brings a thousand at once, a
+        // crowd through a link its joins in bursts; the joins are made at the poll's end, per organization
         return ConsumerDefinition.batches(group, List.of(topic), handlers,
-                new AppliedSequences(database, "invitation-applied-sequences-v1"), BatchScope.NONE);
+                new AppliedSequences(database, "invitation-applied-sequences-v1"), joins);
     }
 
     /**

@@ -10,15 +10,20 @@ import io.roster.identity.account.InvitationDeliveries;
 import io.roster.identity.account.VerifyInvitedEmailCommand;
 import io.roster.identity.membership.SingleOrganizationPolicy;
 import io.roster.identity.organization.AcceptInvitationMembershipCommand;
+import io.roster.identity.organization.AcceptInvitationMembershipsCommand;
 import io.roster.identity.organization.UserDirectory;
 import io.roster.kit.command.Commands;
+import io.roster.kit.consumer.HeldToBatchEnd;
 import io.roster.kit.web.RuleViolation;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -26,6 +31,11 @@ import java.util.UUID;
  * invitation or a used link makes the user a member with the invitation's roles and teams, and a personal
  * invitation accepted at the user's own address verifies it when the platform's own mail carried its token
  * ({@link InvitationDeliveries}).
+ *
+ * <p>A poll at a time: each event's user is checked (and an address verified) as it comes, and the joins are made at
+ * the batch's end, one command per organization for all of its joins ({@link AcceptInvitationMembershipsCommand}).
+ * A crowd joining through one link arrives as batches of joins into one organization, which then cost a load and an
+ * append each, not one per person.
  *
  * <p>Idempotent: a redelivered event finds the user already a member and the address already verified,
  * and changes nothing. The commands carry the record's correlation id (the log context's, see {@link Commands}).
@@ -36,7 +46,7 @@ import java.util.UUID;
  * it throws ({@code not_found}), so the consumer's error handler retries and then dead-letters the record.
  */
 @Component
-public class InvitationJoins {
+public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
 
     private static final Logger log = LoggerFactory.getLogger(InvitationJoins.class);
 
@@ -55,7 +65,7 @@ public class InvitationJoins {
         this.meters = meters;
     }
 
-    /** Applies the envelope's event when it is a join; other invitation events are not identity's concern. */
+    /** Notes the envelope's event for the batch's end when it is a join; other invitation events are not identity's concern. */
     public void apply(EventEnvelope envelope) {
         if (envelope.event() instanceof InvitationAccepted accepted) {
             requireUser(accepted.userId(), accepted.eventId());
@@ -63,50 +73,75 @@ public class InvitationJoins {
                 commands.sendAndWait(new VerifyInvitedEmailCommand(accepted.userId(), accepted.email(), accepted.userId()));
             }
             // the end date was fixed by the invitation service at the join's instant: copied, never recomputed
-            join(new AcceptInvitationMembershipCommand(accepted.organizationId(), accepted.userId(), accepted.roles(),
+            hold(new Join(new AcceptInvitationMembershipCommand(accepted.organizationId(), accepted.userId(), accepted.roles(),
                     teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId(), accepted.membershipExpiresAt()),
-                    accepted.eventId());
+                    accepted.eventId()));
         } else if (envelope.event() instanceof InvitationLinkUsed used) {
             requireUser(used.userId(), used.eventId());
-            join(new AcceptInvitationMembershipCommand(used.organizationId(), used.userId(), used.roles(),
-                    teams(used.teamIds()), JoinPath.LINK, used.linkId(), used.membershipExpiresAt()), used.eventId());
+            hold(new Join(new AcceptInvitationMembershipCommand(used.organizationId(), used.userId(), used.roles(),
+                    teams(used.teamIds()), JoinPath.LINK, used.linkId(), used.membershipExpiresAt()), used.eventId()));
         }
         // issued, resent, revoked, expired, link changes: nothing for identity to do
     }
 
-    private void join(AcceptInvitationMembershipCommand command, UUID eventId) {
-        SingleOrganizationPolicy.Admission admission;
-        try {
-            admission = singleOrganization.admit(command.userId(), command.organizationId());
-        } catch (RuleViolation refused) {
-            refused(command, eventId, refused);
+    @Override
+    protected void actOn(List<Join> joins) {
+        Map<UUID, List<Join>> byOrganization = new LinkedHashMap<>();
+        for (Join join : joins) {
+            byOrganization.computeIfAbsent(join.command().organizationId(), id -> new ArrayList<>()).add(join);
+        }
+        byOrganization.forEach(this::join);
+    }
+
+    /** A join and the event that asked for it. */
+    record Join(AcceptInvitationMembershipCommand command, UUID eventId) {
+    }
+
+    private void join(UUID organizationId, List<Join> joins) {
+        List<Join> admitted = new ArrayList<>();
+        List<SingleOrganizationPolicy.Admission> admissions = new ArrayList<>();
+        for (Join join : joins) {
+            try {
+                admissions.add(singleOrganization.admit(join.command().userId(), organizationId));
+                admitted.add(join);
+            } catch (RuleViolation refused) {
+                refused(join, refused);
+            }
+        }
+        if (admitted.isEmpty()) {
             return;
         }
-        boolean added;
+        List<AcceptInvitationMembershipsCommand.Outcome> outcomes;
         try {
-            added = commands.sendAndWait(command);
-        } catch (RuleViolation refused) {
-            admission.release();
-            refused(command, eventId, refused);
-            return;
+            outcomes = commands.sendAndWait(new AcceptInvitationMembershipsCommand(organizationId,
+                    admitted.stream().map(Join::command).toList()));
         } catch (RuntimeException e) {
-            admission.release();
+            admissions.forEach(SingleOrganizationPolicy.Admission::release);
             throw e;
         }
-        if (added) {
-            log.info("User {} joined organization {} via {} {}", command.userId(), command.organizationId(),
-                    command.via().name().toLowerCase(Locale.ROOT), command.invitationId());
-        } else {
-            admission.release();
-            log.debug("User {} is already a member of organization {}; event {} changes nothing", command.userId(),
-                    command.organizationId(), eventId);
+        for (int i = 0; i < admitted.size(); i++) {
+            AcceptInvitationMembershipCommand command = admitted.get(i).command();
+            AcceptInvitationMembershipsCommand.Outcome outcome = outcomes.get(i);
+            if (outcome.added()) {
+                log.info("User {} joined organization {} via {} {}", command.userId(), organizationId,
+                        command.via().name().toLowerCase(Locale.ROOT), command.invitationId());
+                continue;
+            }
+            admissions.get(i).release();
+            if (outcome.refused() != null) {
+                refused(admitted.get(i), outcome.refused());
+            } else {
+                log.debug("User {} is already a member of organization {}; event {} changes nothing", command.userId(),
+                        organizationId, admitted.get(i).eventId());
+            }
         }
     }
 
-    private void refused(AcceptInvitationMembershipCommand command, UUID eventId, RuleViolation refused) {
+    private void refused(Join join, RuleViolation refused) {
+        AcceptInvitationMembershipCommand command = join.command();
         log.warn("Not adding user {} to organization {} for {} {} (event {}): {} {}", command.userId(),
                 command.organizationId(), command.via().name().toLowerCase(Locale.ROOT), command.invitationId(),
-                eventId, refused.code(), refused.getMessage());
+                join.eventId(), refused.code(), refused.getMessage());
         Counter.builder("roster.identity.invitation.joins.refused")
                 .description("Accepted invitations and used links whose join the organization's rules refused")
                 .tag("code", refused.code())

@@ -141,6 +141,20 @@ class Organization {
     }
 
     @CommandHandler
+    List<AcceptInvitationMembershipsCommand.Outcome> handle(AcceptInvitationMembershipsCommand command, Clock clock) {
+        List<AcceptInvitationMembershipsCommand.Outcome> outcomes = new ArrayList<>(command.joins().size());
+        for (AcceptInvitationMembershipCommand join : command.joins()) {
+            try {
+                outcomes.add(new AcceptInvitationMembershipsCommand.Outcome(handle(join, clock), null));
+            } catch (RuleViolation refused) {
+                // refused before any event: the joins after it see the organization as it was
+                outcomes.add(new AcceptInvitationMembershipsCommand.Outcome(false, refused));
+            }
+        }
+        return outcomes;
+    }
+
+    @CommandHandler
     MemberRemoval handle(RemoveMembersCommand command, Clock clock) {
         requireManager(command.actor());
         List<UUID> removed = new ArrayList<>();

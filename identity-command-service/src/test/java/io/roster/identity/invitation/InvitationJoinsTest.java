@@ -14,7 +14,12 @@ import io.roster.events.identity.VerificationMethod;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationLinkUsed;
+import io.micrometer.core.instrument.MeterRegistry;
 import io.roster.identity.IdentityHttpTest;
+import io.roster.identity.account.InvitationDeliveries;
+import io.roster.identity.membership.SingleOrganizationPolicy;
+import io.roster.identity.organization.UserDirectory;
+import io.roster.kit.command.Commands;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.EmbeddedInfrastructure;
 import org.apache.kafka.clients.consumer.ConsumerConfig;
@@ -24,6 +29,7 @@ import org.apache.kafka.common.serialization.StringDeserializer;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 
 import java.time.Duration;
 import java.time.Instant;
@@ -34,6 +40,7 @@ import java.util.UUID;
 import java.util.function.Predicate;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 import static org.awaitility.Awaitility.await;
 
 /**
@@ -138,6 +145,63 @@ class InvitationJoinsTest extends IdentityHttpTest {
         assertThat(added.roles()).containsExactly("member");
         assertThat(added.teamIds()).as("an unknown team is dropped").containsExactly(teamId);
         assertThat(eventsOf(joiner.userId(), UserEmailVerified.class)).isEmpty();
+    }
+
+    /** A crowd through one link: the poll's joins go to the organization as one command, each judged on its own. */
+    @Test
+    void aBatchOfLinkUsesJoinsEachUserOnceAndRefusesOnlyTheJoinTheRulesRefuse() {
+        String admin = adminToken();
+        UUID organizationId = createOrganization(admin, "Crowded");
+        List<TestUser> crowd = List.of(createUser("crowd-a", List.of()), createUser("crowd-b", List.of()),
+                createUser("crowd-c", List.of()), createUser("crowd-d", List.of()));
+        UUID linkId = UUID.randomUUID();
+        List<EventEnvelope> batch = new ArrayList<>();
+        for (int i = 0; i < crowd.size(); i++) {
+            // the third asks for a role the organization does not have
+            List<String> roles = i == 2 ? List.of("owner") : List.of("member");
+            batch.add(EventEnvelope.of(new InvitationLinkUsed(UUID.randomUUID(), Instant.now(), organizationId, crowd.get(i).userId(),
+                    linkId, crowd.get(i).userId(), crowd.get(i).email(), roles, List.of(), i + 1), i));
+        }
+        batch.add(batch.get(0));
+        InvitationJoins joins = new InvitationJoins(commands, users, singleOrganization, meters, deliveries);
+        double refusedBefore = refusedJoins("validation_failed");
+
+        for (int delivery = 0; delivery < 2; delivery++) {
+            joins.around(() -> {
+                batch.forEach(joins::apply);
+                joins.beforeMark();
+                return null;
+            });
+        }
+
+        assertThat(eventsOf(organizationId, MemberAdded.class).stream().map(MemberAdded::userId))
+                .as("everyone once, in order, but the refused join")
+                .containsExactly(admin(organizationId), crowd.get(0).userId(), crowd.get(1).userId(), crowd.get(3).userId());
+        assertThat(refusedJoins("validation_failed") - refusedBefore).as("the refusal, once per delivery").isEqualTo(2);
+        UUID stranger = UUID.randomUUID();
+        assertThatThrownBy(() -> joins.apply(EventEnvelope.of(new InvitationLinkUsed(UUID.randomUUID(), Instant.now(), organizationId,
+                stranger, linkId, stranger, "who@nowhere.io", List.of("member"), List.of(), 9), 9)))
+                .as("a user identity does not know fails at its own record").isInstanceOf(IllegalStateException.class);
+    }
+
+    @Autowired
+    private Commands commands;
+    @Autowired
+    private UserDirectory users;
+    @Autowired
+    private SingleOrganizationPolicy singleOrganization;
+    @Autowired
+    private MeterRegistry meters;
+    @Autowired
+    private InvitationDeliveries deliveries;
+
+    private UUID admin(UUID organizationId) {
+        return eventsOf(organizationId, MemberAdded.class).get(0).userId();
+    }
+
+    private double refusedJoins(String code) {
+        var counter = meters.find("roster.identity.invitation.joins.refused").tag("code", code).counter();
+        return counter == null ? 0 : counter.count();
     }
 
     /** Issue 17 item 10: the end date the invitation service fixed at the join becomes the membership's, as it is. */

@@ -122,6 +122,41 @@ class OrganizationInvitationJoinTest {
     }
 
     @Test
+    void joinsSentTogetherAreEachJudgedInOrderAndARefusalDoesNotStopTheOthers() {
+        UUID other = UUID.fromString("00000000-0000-0000-0000-000000000004");
+        UUID third = UUID.fromString("00000000-0000-0000-0000-000000000005");
+        fixture.given(organizationWithTeams())
+                .when(new AcceptInvitationMembershipsCommand(ORG, List.of(
+                        new AcceptInvitationMembershipCommand(ORG, INVITEE, List.of("member"), List.of(TEAM), JoinPath.LINK, LINK),
+                        new AcceptInvitationMembershipCommand(ORG, other, List.of("owner"), List.of(), JoinPath.LINK, LINK),
+                        new AcceptInvitationMembershipCommand(ORG, INVITEE, List.of("member"), List.of(), JoinPath.INVITATION, INVITATION),
+                        new AcceptInvitationMembershipCommand(ORG, third, List.of("member"), List.of(), JoinPath.LINK, LINK))))
+                .expectEvents(joined(List.of("member"), List.of(TEAM), JoinPath.LINK, LINK),
+                        new MemberAdded(null, NOW, ORG, third, third, List.of("member"), List.of(), JoinPath.LINK, LINK))
+                .expectResultMessagePayloadMatching(new org.hamcrest.TypeSafeMatcher<List<AcceptInvitationMembershipsCommand.Outcome>>() {
+                    @Override
+                    protected boolean matchesSafely(List<AcceptInvitationMembershipsCommand.Outcome> outcomes) {
+                        return outcomes.size() == 4 && outcomes.get(0).added() && outcomes.get(0).refused() == null
+                                && !outcomes.get(1).added() && "validation_failed".equals(outcomes.get(1).refused().code())
+                                && !outcomes.get(2).added() && outcomes.get(2).refused() == null
+                                && outcomes.get(3).added();
+                    }
+
+                    @Override
+                    public void describeTo(org.hamcrest.Description description) {
+                        description.appendText("added, refused validation_failed, already a member, added");
+                    }
+                });
+    }
+
+    @Test
+    void joinsSentTogetherMustAllBeIntoTheSameOrganization() {
+        assertThatThrownBy(() -> new AcceptInvitationMembershipsCommand(ORG, List.of(
+                new AcceptInvitationMembershipCommand(UUID.randomUUID(), INVITEE, List.of("member"), List.of(), JoinPath.LINK, LINK))))
+                .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    @Test
     void onlyTheInvitationPathsMayJoinThisWay() {
         assertThatThrownBy(() -> new AcceptInvitationMembershipCommand(ORG, INVITEE, List.of("member"), List.of(), JoinPath.DIRECT, null))
                 .isInstanceOf(IllegalArgumentException.class);

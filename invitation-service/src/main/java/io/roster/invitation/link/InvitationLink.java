@@ -19,6 +19,7 @@ import org.axonframework.spring.stereotype.Aggregate;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -109,6 +110,25 @@ class InvitationLink {
 
     @CommandHandler
     LinkUse handle(UseInvitationLinkCommand command, Clock clock) {
+        return use(command, clock.instant());
+    }
+
+    @CommandHandler
+    List<LinkUse> handle(UseInvitationLinkForEachCommand command, Clock clock) {
+        Instant now = clock.instant();
+        List<LinkUse> uses = new ArrayList<>(command.uses().size());
+        for (UseInvitationLinkCommand use : command.uses()) {
+            try {
+                uses.add(use(use, now));
+            } catch (RuleViolation refused) {
+                // a refusal applies no event and changes nothing here, so the joins after it see the link as it was
+                uses.add(new LinkUse(organizationId, refused.problemCode()));
+            }
+        }
+        return uses;
+    }
+
+    private LinkUse use(UseInvitationLinkCommand command, Instant now) {
         if (!command.tokenHash().equals(tokenHash)) {
             throw new RuleViolation(ProblemCode.INVITATION_NOT_FOUND, "This invitation link is not valid.");
         }
@@ -118,7 +138,6 @@ class InvitationLink {
         if (command.alreadyMember()) {
             throw new RuleViolation(ProblemCode.ALREADY_MEMBER, "You are already a member of this organization.");
         }
-        Instant now = clock.instant();
         InvitationValidity validity = InvitationValidity.ofLink(enabled, expiresAt, null, used, now);
         if (!validity.usable()) {
             throw new RuleViolation(validity.code().orElseThrow(), validity.detail());

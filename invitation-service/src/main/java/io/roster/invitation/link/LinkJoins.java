@@ -10,9 +10,14 @@ import org.springframework.stereotype.Component;
 
 import java.time.Clock;
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.stream.Collectors;
 
 /** Preview of and joining through an invitation link, for the accept endpoints that serve both kinds of token. */
 @Component
@@ -74,17 +79,37 @@ public class LinkJoins {
         return Optional.of(new Joined(use.organizationId(), use.membershipExpiresAt()));
     }
 
+    /** A new account that signed up with an invitation token: a join to make if the token is a link's. */
+    public record SignUpJoin(String tokenHash, UUID userId, String email, boolean emailVerified) {
+    }
+
     /**
-     * Joins a user who signed up with this link's token: a new account, so not yet a member. Same command and
-     * rules as the accept endpoint, started by the sign-up's event instead of a request.
+     * Joins users who signed up with links' tokens: new accounts, so not yet members. Same rules as the accept
+     * endpoint, started by the sign-ups' events instead of requests, and one command per link for all of its joins: a
+     * crowd signing up through one link costs a load and an append of the link per batch, not per person.
      *
-     * @return empty when no link has this token hash; else no refusal when joined (or already joined by this user), or
-     * the code of a refusal recorded as InvitationAcceptRejected (e.g. {@code email_not_verified})
+     * @return for each join whose token is a link's: no refusal when joined (or already joined by this user), or the
+     * code of the refusal (one recorded as InvitationAcceptRejected, e.g. {@code email_not_verified}, or one that
+     * changed nothing, e.g. {@code quota_exhausted}); joins whose token is no link's are absent
      */
-    public Optional<Optional<String>> joinAtSignUp(String tokenHash, UUID userId, String email, boolean emailVerified) {
-        return lookup.byTokenHash(tokenHash).map(link -> {
-            LinkUse use = commands.sendAndWait(new UseInvitationLinkCommand(link.linkId(), tokenHash, userId, email, emailVerified, false));
-            return Optional.ofNullable(use.rejectedCode()).map(ProblemCode::code);
+    public Map<SignUpJoin, Optional<String>> joinAtSignUp(List<SignUpJoin> joins) {
+        Map<String, UUID> linkIds = lookup.linkIdsByTokenHash(joins.stream().map(SignUpJoin::tokenHash).collect(Collectors.toSet()));
+        Map<UUID, List<SignUpJoin>> byLink = new LinkedHashMap<>();
+        for (SignUpJoin join : joins) {
+            UUID linkId = linkIds.get(join.tokenHash());
+            if (linkId != null) {
+                byLink.computeIfAbsent(linkId, id -> new ArrayList<>()).add(join);
+            }
+        }
+        Map<SignUpJoin, Optional<String>> outcomes = new HashMap<>();
+        byLink.forEach((linkId, itsJoins) -> {
+            List<LinkUse> uses = commands.sendAndWait(new UseInvitationLinkForEachCommand(linkId, itsJoins.stream()
+                    .map(join -> new UseInvitationLinkCommand(linkId, join.tokenHash(), join.userId(), join.email(), join.emailVerified(), false))
+                    .toList()));
+            for (int i = 0; i < itsJoins.size(); i++) {
+                outcomes.put(itsJoins.get(i), Optional.ofNullable(uses.get(i).rejectedCode()).map(ProblemCode::code));
+            }
         });
+        return outcomes;
     }
 }

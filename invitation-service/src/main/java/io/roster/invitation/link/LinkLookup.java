@@ -7,6 +7,7 @@ import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EncryptedSecret;
@@ -17,8 +18,11 @@ import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -106,6 +110,16 @@ class LinkLookup {
 
     Optional<Entry> byTokenHash(String tokenHash) {
         return first(Filters.eq("tokenHash", tokenHash));
+    }
+
+    /** The ids of the links these token hashes belong to, by token hash (one query); hashes of no link are absent. */
+    Map<String, UUID> linkIdsByTokenHash(Collection<String> tokenHashes) {
+        Map<String, UUID> linkIds = new HashMap<>();
+        if (!tokenHashes.isEmpty()) {
+            links.find(Filters.in("tokenHash", tokenHashes)).projection(Projections.include("tokenHash"))
+                    .forEach(d -> linkIds.put(d.getString("tokenHash"), UUID.fromString(d.getString("_id"))));
+        }
+        return linkIds;
     }
 
     private Optional<Entry> first(Bson filter) {

@@ -2,7 +2,9 @@ package io.roster.invitation.signup;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.MeterRegistry;
@@ -12,10 +14,11 @@ import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserRegistered;
 import io.roster.invitation.invitation.SignUpAcceptance;
 import io.roster.invitation.link.LinkJoins;
+import io.roster.invitation.link.LinkJoins.SignUpJoin;
 import io.roster.kit.consumer.AppliedSequences;
-import io.roster.kit.consumer.BatchScope;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
+import io.roster.kit.consumer.HeldToBatchEnd;
 import io.roster.kit.web.RuleViolation;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -23,7 +26,10 @@ import org.slf4j.LoggerFactory;
 import org.springframework.context.annotation.Bean;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -36,13 +42,19 @@ import java.util.UUID;
  * {@code sign-up-link-joins-v1}, and the user's {@code UserEmailVerified} tries it again, so they land as a member
  * once they verify, without coming back to the link.
  *
+ * <p>A poll at a time: the handlers only note the sign-ups, and the batch's end makes them, with one command per link
+ * for all of its joins ({@link LinkJoins#joinAtSignUp}). A crowd signing up through one public link then costs a
+ * load and an append of the link per poll, and the slower this consumer falls behind, the larger its polls get. A
+ * user's verification in the same poll as their sign-up is tried after it (in a round of its own).
+ *
  * <p>Idempotent: a redelivered event accepts again as the same user, which the aggregates answer without a new event.
  * A refusal by the rules (revoked, expired, quota used up) is final: logged, counted in
  * {@code roster.invitation.sign_up_acceptances.refused}, and the record is done. Anything else throws: the consumer
- * runtime waits out an unreachable MongoDB, and dead-letters a record that fails otherwise on every attempt.
+ * runtime waits out an unreachable MongoDB, and dead-letters a record that fails otherwise on every attempt (it
+ * applies a failed batch again a record at a time to find it).
  */
 @Component
-class SignUpAcceptances {
+class SignUpAcceptances extends HeldToBatchEnd<SignUpAcceptances.Attempt> {
 
     static final String GROUP = "invitation-sign-ups-v1";
     private static final String NOT_VERIFIED = "email_not_verified";
@@ -63,50 +75,102 @@ class SignUpAcceptances {
     /** Its consumer, run by service-kit's consumer runtime (sequences in {@code sign-up-applied-sequences-v1}). */
     @Bean
     ConsumerDefinition signUpAcceptancesConsumer(MongoDatabase database) {
-        // a poll at a time: most identity events are only counted past (one read and one write of sequences per poll)
         return ConsumerDefinition.batches(GROUP, List.of(Topics.IDENTITY), EventHandlers.builder()
                         .on(UserRegistered.class, (event, envelope) -> apply(envelope))
                         .on(UserEmailVerified.class, (event, envelope) -> apply(envelope))
                         .build(),
-                new AppliedSequences(database, "sign-up-applied-sequences-v1"), BatchScope.NONE);
+                new AppliedSequences(database, "sign-up-applied-sequences-v1"), this);
     }
 
+    /** Notes a sign-up with a token, or a verification that may complete one, for the batch's end. */
     void apply(EventEnvelope envelope) {
         if (envelope.event() instanceof UserRegistered registered && registered.invitationTokenHash() != null) {
-            accept(registered.invitationTokenHash(), registered.userId(), registered.email(), registered.emailVerified());
+            hold(new Attempt(registered.userId(), registered.email(), registered.invitationTokenHash(), registered.emailVerified()));
         } else if (envelope.event() instanceof UserEmailVerified verified) {
-            Document waiting = waitingForVerification.find(Filters.eq("_id", verified.userId().toString())).first();
-            if (waiting != null) {
-                accept(waiting.getString("tokenHash"), verified.userId(), verified.email(), true);
-            }
+            hold(new Attempt(verified.userId(), verified.email(), null, true));
         }
     }
 
-    private void accept(String tokenHash, UUID userId, String email, boolean verified) {
-        Optional<String> refusal;
+    @Override
+    protected void actOn(List<Attempt> attempts) {
+        for (List<Attempt> round : rounds(attempts)) {
+            accept(round);
+        }
+    }
+
+    /** A user's sign-up with a token (tokenHash set), or their verification, which retries a join waiting for it. */
+    record Attempt(UUID userId, String email, String tokenHash, boolean verified) {
+    }
+
+    /** Each user's attempts in order, one per round, so a verification follows the sign-up it completes. */
+    private static List<List<Attempt>> rounds(List<Attempt> attempts) {
+        List<List<Attempt>> rounds = new ArrayList<>();
+        Map<UUID, Integer> seen = new HashMap<>();
+        for (Attempt attempt : attempts) {
+            int round = seen.merge(attempt.userId(), 1, Integer::sum) - 1;
+            if (round == rounds.size()) {
+                rounds.add(new ArrayList<>());
+            }
+            rounds.get(round).add(attempt);
+        }
+        return rounds;
+    }
+
+    private void accept(List<Attempt> round) {
+        Map<UUID, String> waiting = waitingTokens(round.stream().filter(a -> a.tokenHash() == null).map(Attempt::userId).toList());
+        List<SignUpJoin> joins = new ArrayList<>();
+        for (Attempt attempt : round) {
+            String tokenHash = attempt.tokenHash() != null ? attempt.tokenHash() : waiting.get(attempt.userId());
+            if (tokenHash != null) {
+                joins.add(new SignUpJoin(tokenHash, attempt.userId(), attempt.email(), attempt.verified()));
+            }
+        }
+        Map<SignUpJoin, Optional<String>> linkOutcomes = links.joinAtSignUp(joins);
+        List<String> done = new ArrayList<>();
+        List<ReplaceOneModel<Document>> waitNow = new ArrayList<>();
+        for (SignUpJoin join : joins) {
+            Optional<String> refusal = linkOutcomes.containsKey(join) ? linkOutcomes.get(join) : acceptInvitation(join);
+            if (refusal.isEmpty()) {
+                done.add(join.userId().toString());
+                log.info("User {} accepted the invitation they signed up with", join.userId());
+            } else if (NOT_VERIFIED.equals(refusal.get())) {
+                waitNow.add(new ReplaceOneModel<>(Filters.eq("_id", join.userId().toString()),
+                        new Document("_id", join.userId().toString()).append("tokenHash", join.tokenHash()), new ReplaceOptions().upsert(true)));
+                log.info("User {} signed up through a link for verified addresses; joining once they verify", join.userId());
+            } else {
+                done.add(join.userId().toString());
+                log.warn("The invitation user {} signed up with was not accepted: {}", join.userId(), refusal.get());
+                Counter.builder("roster.invitation.sign_up_acceptances.refused")
+                        .description("Sign-ups with an invitation token whose acceptance the rules refused")
+                        .tag("code", refusal.get())
+                        .register(meters).increment();
+            }
+        }
+        if (!done.isEmpty()) {
+            waitingForVerification.deleteMany(Filters.in("_id", done));
+        }
+        if (!waitNow.isEmpty()) {
+            waitingForVerification.bulkWrite(waitNow, new BulkWriteOptions().ordered(false));
+        }
+    }
+
+    /** The token hashes of the joins waiting for these users' verification: one query. */
+    private Map<UUID, String> waitingTokens(List<UUID> userIds) {
+        Map<UUID, String> tokens = new HashMap<>();
+        if (!userIds.isEmpty()) {
+            waitingForVerification.find(Filters.in("_id", userIds.stream().map(UUID::toString).toList()))
+                    .forEach(d -> tokens.put(UUID.fromString(d.getString("_id")), d.getString("tokenHash")));
+        }
+        return tokens;
+    }
+
+    /** A personal invitation's acceptance, or invitation_not_found when the token is no invitation's either. */
+    private Optional<String> acceptInvitation(SignUpJoin join) {
         try {
-            refusal = invitations.accept(tokenHash, userId, email)
-                    .or(() -> links.joinAtSignUp(tokenHash, userId, email, verified))
+            return invitations.accept(join.tokenHash(), join.userId(), join.email())
                     .orElseGet(() -> Optional.of("invitation_not_found"));
         } catch (RuleViolation refused) {
-            refusal = Optional.of(refused.code());
+            return Optional.of(refused.code());
         }
-        if (refusal.isEmpty()) {
-            waitingForVerification.deleteOne(Filters.eq("_id", userId.toString()));
-            log.info("User {} accepted the invitation they signed up with", userId);
-            return;
-        }
-        if (NOT_VERIFIED.equals(refusal.get())) {
-            waitingForVerification.replaceOne(Filters.eq("_id", userId.toString()),
-                    new Document("_id", userId.toString()).append("tokenHash", tokenHash), new ReplaceOptions().upsert(true));
-            log.info("User {} signed up through a link for verified addresses; joining once they verify", userId);
-            return;
-        }
-        waitingForVerification.deleteOne(Filters.eq("_id", userId.toString()));
-        log.warn("The invitation user {} signed up with was not accepted: {}", userId, refusal.get());
-        Counter.builder("roster.invitation.sign_up_acceptances.refused")
-                .description("Sign-ups with an invitation token whose acceptance the rules refused")
-                .tag("code", refusal.get())
-                .register(meters).increment();
     }
 }

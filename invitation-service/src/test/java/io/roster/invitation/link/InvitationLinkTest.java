@@ -83,6 +83,33 @@ class InvitationLinkTest {
     }
 
     @Test
+    void joinsSentTogetherAreEachJudgedInOrderAndARefusalDoesNotStopTheOthers() {
+        UUID ann = UUID.randomUUID();
+        UUID bob = UUID.randomUUID();
+        UUID cat = UUID.randomUUID();
+        UUID dan = UUID.randomUUID();
+        fixture.given(created(List.of("*@example.org"), 2, null))
+                .when(new UseInvitationLinkForEachCommand(linkId, List.of(
+                        new UseInvitationLinkCommand(linkId, "hash", ann, "ann@example.org", true, false),
+                        new UseInvitationLinkCommand(linkId, "hash", bob, "bob@example.com", true, false),
+                        new UseInvitationLinkCommand(linkId, "hash", ann, "ann@example.org", true, false),
+                        new UseInvitationLinkCommand(linkId, "wrong", dan, "dan@example.org", true, false),
+                        new UseInvitationLinkCommand(linkId, "hash", cat, "cat@example.org", true, false),
+                        new UseInvitationLinkCommand(linkId, "hash", dan, "dan@example.org", true, false))))
+                .expectEvents(
+                        new InvitationLinkUsed(null, T0, organizationId, ann, linkId, ann, "ann@example.org", List.of("member"), List.of(), 1),
+                        new InvitationAcceptRejected(null, T0, organizationId, bob, null, linkId, bob, "bob@example.com", "email_mismatch"),
+                        new InvitationLinkUsed(null, T0, organizationId, cat, linkId, cat, "cat@example.org", List.of("member"), List.of(), 2))
+                .expectResultMessagePayload(List.of(
+                        new LinkUse(organizationId, null),
+                        new LinkUse(organizationId, ProblemCode.EMAIL_MISMATCH),
+                        new LinkUse(organizationId, null),
+                        new LinkUse(organizationId, ProblemCode.INVITATION_NOT_FOUND),
+                        new LinkUse(organizationId, null),
+                        new LinkUse(organizationId, ProblemCode.QUOTA_EXHAUSTED)));
+    }
+
+    @Test
     void aDomainLinkRecordsRefusalsOfOtherDomainsAndUnverifiedAddressesWithoutUsingQuota() {
         fixture.given(created(List.of("*@example.org"), 1, null))
                 .when(use("eve@example.com", true))

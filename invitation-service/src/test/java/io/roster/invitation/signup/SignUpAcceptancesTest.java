@@ -10,12 +10,21 @@ import io.roster.events.invitation.InvitationAcceptRejected;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationIssued;
 import io.roster.events.invitation.InvitationLinkUsed;
+import com.mongodb.client.MongoDatabase;
+import io.micrometer.core.instrument.MeterRegistry;
+import io.roster.events.EventEnvelope;
+import io.roster.events.invitation.InvitationLinkDisabled;
 import io.roster.invitation.AbstractServiceTest;
+import io.roster.invitation.invitation.SignUpAcceptance;
+import io.roster.invitation.link.LinkJoins;
 import io.roster.kit.secrets.SecretBox;
 import org.junit.jupiter.api.Test;
+import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.http.MediaType;
 
 import java.time.Instant;
+import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -82,5 +91,88 @@ class SignUpAcceptancesTest extends AbstractServiceTest {
             assertThat(used.userId()).isEqualTo(user);
             assertThat(used.used()).isEqualTo(1);
         });
+    }
+
+    @Test
+    void aBatchOfSignUpsJoinsEachLinkOnceInOrderWithItsQuotaExactAndAVerificationAfterItsSignUp() {
+        UUID org = organizationAdministeredBy(admin, "Crowd Inc");
+        UUID publicLink = linkOf(org, Map.of("name", "Everyone", "quota", 3, "roles", List.of("member")));
+        UUID domainLink = linkOf(org, Map.of("name", "Staff", "emails", List.of("*@crowd.io"), "roles", List.of("member")));
+        List<UUID> crowd = List.of(UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID(), UUID.randomUUID());
+        UUID dee = UUID.randomUUID();
+        UUID stranger = UUID.randomUUID();
+        List<EventEnvelope> batch = new ArrayList<>();
+        for (int i = 0; i < crowd.size(); i++) {
+            batch.add(signUp(crowd.get(i), "joiner" + i + "@anywhere.io", false, tokenHashes.get(publicLink)));
+        }
+        batch.add(signUp(dee, "dee@crowd.io", false, tokenHashes.get(domainLink)));
+        batch.add(signUp(stranger, "guess@anywhere.io", true, SecretBox.hash("a guessed token")));
+        batch.add(EventEnvelope.of(new UserEmailVerified(UUID.randomUUID(), Instant.now(), null, dee, dee, "dee@crowd.io",
+                VerificationMethod.LINK), 1));
+        // the first joiner's sign-up delivered again within the batch: a second round, which changes nothing
+        batch.add(batch.get(0));
+        double exhaustedBefore = refused("quota_exhausted");
+        double unknownBefore = refused("invitation_not_found");
+        SignUpAcceptances acceptances = new SignUpAcceptances(invitations, links, database, meters);
+
+        acceptances.around(() -> {
+            batch.forEach(acceptances::apply);
+            acceptances.beforeMark();
+            return null;
+        });
+
+        List<RosterEvent> used = invitationEvents(publicLink, 4).subList(1, 4);
+        assertThat(used).allSatisfy(event -> assertThat(event).isInstanceOf(InvitationLinkUsed.class));
+        assertThat(used.stream().map(event -> ((InvitationLinkUsed) event).userId())).as("the first three, in order")
+                .containsExactlyElementsOf(crowd.subList(0, 3));
+        assertThat(used.stream().map(event -> ((InvitationLinkUsed) event).used())).containsExactly(1, 2, 3);
+        List<RosterEvent> staff = invitationEvents(domainLink, 3);
+        assertThat(staff.get(1)).isInstanceOfSatisfying(InvitationAcceptRejected.class,
+                rejected -> assertThat(rejected.code()).isEqualTo("email_not_verified"));
+        assertThat(staff.get(2)).isInstanceOfSatisfying(InvitationLinkUsed.class, joined -> assertThat(joined.userId()).isEqualTo(dee));
+        assertThat(refused("quota_exhausted") - exhaustedBefore).as("the two past the quota").isEqualTo(2);
+        assertThat(refused("invitation_not_found") - unknownBefore).as("the guessed token").isEqualTo(1);
+
+        // the whole batch delivered again changes nothing: a change to the link is the next event on its stream
+        acceptances.around(() -> {
+            batch.forEach(acceptances::apply);
+            acceptances.beforeMark();
+            return null;
+        });
+        web.put().uri("/api/v1/organizations/{org}/invitation-links/{id}/status", org, publicLink)
+                .headers(h -> h.setBearerAuth(adminToken)).contentType(MediaType.APPLICATION_JSON)
+                .bodyValue(Map.of("status", "disabled")).exchange().expectStatus().isOk();
+        assertThat(invitationEvents(publicLink, 5).get(4)).isInstanceOf(InvitationLinkDisabled.class);
+        assertThat(refused("quota_exhausted") - exhaustedBefore).isEqualTo(4);
+    }
+
+    @Autowired
+    private SignUpAcceptance invitations;
+    @Autowired
+    private LinkJoins links;
+    @Autowired
+    private MongoDatabase database;
+    @Autowired
+    private MeterRegistry meters;
+    private final Map<UUID, String> tokenHashes = new HashMap<>();
+
+    private UUID linkOf(UUID org, Map<String, Object> body) {
+        JsonNode created = web.post().uri("/api/v1/organizations/{org}/invitation-links", org).headers(h -> h.setBearerAuth(adminToken))
+                .contentType(MediaType.APPLICATION_JSON).bodyValue(body)
+                .exchange().expectStatus().isCreated().expectBody(JsonNode.class).returnResult().getResponseBody();
+        UUID linkId = UUID.fromString(created.get("linkId").asText());
+        String url = created.get("url").asText();
+        tokenHashes.put(linkId, SecretBox.hash(url.substring(url.lastIndexOf('/') + 1)));
+        return linkId;
+    }
+
+    private static EventEnvelope signUp(UUID user, String email, boolean verified, String tokenHash) {
+        return EventEnvelope.of(new UserRegistered(UUID.randomUUID(), Instant.now(), null, user, user, email, "Crowd", "Member",
+                RegistrationSource.SIGN_UP, verified, tokenHash), 0);
+    }
+
+    private double refused(String code) {
+        var counter = meters.find("roster.invitation.sign_up_acceptances.refused").tag("code", code).counter();
+        return counter == null ? 0 : counter.count();
     }
 }

@@ -233,6 +233,7 @@ public final class HotOrganizationBenchmark {
                 hot.mongoCommands().perOperation(crowd + crowd / 10)));
         text.append(String.format(Locale.ROOT, "  MongoDB commands per sign-up attempt, until all listed (%d links): %s%n",
                 spread.organizations(), spread.mongoCommands().perOperation(crowd + crowd / 10)));
+        text.append(String.format(Locale.ROOT, "  by collection (hot):%n%s", hot.mongoCommands().perOperationByCollection(crowd + crowd / 10)));
 
         text.append(String.format(Locale.ROOT, "%nAdd-member of existing users, %d clients:%n", ADDING_CLIENTS));
         text.append(String.format(Locale.ROOT, "  %-44s %16s %16s%n", "", "one organization", spreadAdds.organizations() + " organizations"));
@@ -245,6 +246,8 @@ public final class HotOrganizationBenchmark {
                 hotAdds.mongoCommands().perOperation(hotAdds.added())));
         text.append(String.format(Locale.ROOT, "  MongoDB commands per add-member, while answering (%d organizations): %s%n",
                 spreadAdds.organizations(), spreadAdds.mongoCommands().perOperation(spreadAdds.added())));
+        text.append(String.format(Locale.ROOT, "  by collection (one organization):%n%s",
+                hotAdds.mongoCommands().perOperationByCollection(hotAdds.added())));
         return text.toString();
     }
 

@@ -1,0 +1,27 @@
+package io.roster.identity.organization;
+
+import io.roster.kit.web.RuleViolation;
+import org.axonframework.modelling.command.TargetAggregateIdentifier;
+
+import java.util.List;
+import java.util.UUID;
+
+/**
+ * Several {@link AcceptInvitationMembershipCommand}s of one organization at once, in order, each under its own
+ * rules: one load and one append for the lot (a crowd joining through one link arrives in batches). The answer is
+ * an {@link Outcome} per join, in the same order; a join the rules refuse does not stop the others.
+ */
+public record AcceptInvitationMembershipsCommand(@TargetAggregateIdentifier UUID organizationId,
+                                                 List<AcceptInvitationMembershipCommand> joins) {
+
+    public AcceptInvitationMembershipsCommand {
+        if (joins.stream().anyMatch(join -> !join.organizationId().equals(organizationId))) {
+            throw new IllegalArgumentException("Every join must be into organization " + organizationId);
+        }
+        joins = List.copyOf(joins);
+    }
+
+    /** @param added false: already a member, or refused; @param refused the rule that refused it, or null */
+    public record Outcome(boolean added, RuleViolation refused) {
+    }
+}
