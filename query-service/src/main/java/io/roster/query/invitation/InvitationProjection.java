@@ -1,6 +1,8 @@
 package io.roster.query.invitation;
 
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EventEnvelope;
@@ -12,14 +14,18 @@ import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.notification.NotificationSent;
+import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.Projection;
 import io.roster.query.consumer.VersionedCollection;
+import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.List;
 import java.util.Locale;
+import java.util.Optional;
 import java.util.UUID;
 
 /**
@@ -27,10 +33,12 @@ import java.util.UUID;
  * notification service's NotificationSent come on different topics and may arrive in either order, so
  * every event sets only its own fields with an upsert, and counters and times only move forward; whichever event
  * creates the row also gives it the defaults (status {@code pending}, {@code resendCount} 0) it would have had.
- * {@link InvitationStore} reads them.
+ * {@link InvitationStore} reads them. In a batch the writes are held to its end and made as one ordered bulk write (a
+ * 1000-row upload brings a thousand InvitationIssued and as many NotificationSent); a projection that reads the
+ * invitations while the batch is applied writes what is held first ({@link EventBatch#write}).
  */
 @Component
-public class InvitationProjection implements Projection {
+public class InvitationProjection implements Projection, EventBatch.Writer<UpdateOneModel<Document>> {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
     private final VersionedCollection collection;
@@ -41,8 +49,23 @@ public class InvitationProjection implements Projection {
 
     @Override
     public void apply(EventEnvelope envelope) {
+        writeOf(envelope).ifPresent(write -> collection.get().updateOne(write.getFilter(), write.getUpdate(), UPSERT));
+    }
+
+    @Override
+    public void apply(EventEnvelope envelope, EventBatch batch) {
+        writeOf(envelope).ifPresent(write -> batch.hold(this, write));
+    }
+
+    /** In order: two events of one invitation in a batch must be written as they came. */
+    @Override
+    public void writeAll(List<UpdateOneModel<Document>> writes) {
+        collection.get().bulkWrite(writes, new BulkWriteOptions().ordered(true));
+    }
+
+    private Optional<UpdateOneModel<Document>> writeOf(EventEnvelope envelope) {
         if (envelope.event() instanceof InvitationIssued issued) {
-            update(issued.invitationId(), Updates.combine(
+            return update(issued.invitationId(), Updates.combine(
                     Updates.set("organizationId", issued.organizationId().toString()),
                     Updates.set("email", issued.email()),
                     Updates.set("firstName", issued.firstName()),
@@ -57,31 +80,32 @@ public class InvitationProjection implements Projection {
                     Updates.setOnInsert("resendCount", 0),
                     Updates.setOnInsert("status", "pending")));
         } else if (envelope.event() instanceof InvitationResent resent) {
-            update(resent.invitationId(), Updates.combine(
+            return update(resent.invitationId(), Updates.combine(
                     Updates.set("expiresAt", Date.from(resent.expiresAt())),
                     Updates.max("resendCount", resent.resendCount()),
                     Updates.set("status", "pending")));
         } else if (envelope.event() instanceof InvitationRevoked revoked) {
-            update(revoked.invitationId(), Updates.combine(Updates.set("status", "revoked"), Updates.setOnInsert("resendCount", 0)));
+            return update(revoked.invitationId(), Updates.combine(Updates.set("status", "revoked"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof InvitationUpdated updated) {
-            update(updated.invitationId(), Updates.combine(
+            return update(updated.invitationId(), Updates.combine(
                     Updates.set("roles", updated.roles()),
                     Updates.set("teamIds", updated.teamIds().stream().map(UUID::toString).toList()),
                     Updates.set("expiresAt", Date.from(updated.expiresAt())),
                     terms(updated.membershipExpiresAt(), updated.membershipDays())));
         } else if (envelope.event() instanceof InvitationDeclined declined) {
-            update(declined.invitationId(), Updates.combine(Updates.set("status", "declined"), Updates.setOnInsert("resendCount", 0)));
+            return update(declined.invitationId(), Updates.combine(Updates.set("status", "declined"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof InvitationExpired expired) {
-            update(expired.invitationId(), Updates.combine(Updates.set("status", "expired"), Updates.setOnInsert("resendCount", 0)));
+            return update(expired.invitationId(), Updates.combine(Updates.set("status", "expired"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof InvitationAccepted accepted) {
-            update(accepted.invitationId(), Updates.combine(Updates.set("status", "accepted"), Updates.setOnInsert("resendCount", 0)));
+            return update(accepted.invitationId(), Updates.combine(Updates.set("status", "accepted"), Updates.setOnInsert("resendCount", 0)));
         } else if (envelope.event() instanceof NotificationSent sent && sent.invitationId() != null) {
             // the email may be read before its invitation (another topic; with two query processes, another process's
             // partitions): the row it creates starts as the invitation's would, which the later InvitationIssued's
             // setOnInsert no longer can
-            update(sent.invitationId(), Updates.combine(Updates.max("lastSentAt", Date.from(sent.occurredAt())),
+            return update(sent.invitationId(), Updates.combine(Updates.max("lastSentAt", Date.from(sent.occurredAt())),
                     Updates.setOnInsert("resendCount", 0), Updates.setOnInsert("status", "pending")));
         }
+        return Optional.empty();
     }
 
     /** The membership terms as the invitation's events state them, all of them each time (a v1 event: none). */
@@ -91,7 +115,7 @@ public class InvitationProjection implements Projection {
                 Updates.set("membershipDays", membershipDays));
     }
 
-    private void update(UUID invitationId, Bson update) {
-        collection.get().updateOne(Filters.eq("_id", invitationId.toString()), update, UPSERT);
+    private static Optional<UpdateOneModel<Document>> update(UUID invitationId, Bson update) {
+        return Optional.of(new UpdateOneModel<>(Filters.eq("_id", invitationId.toString()), update, UPSERT));
     }
 }

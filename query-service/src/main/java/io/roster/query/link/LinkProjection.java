@@ -1,6 +1,8 @@
 package io.roster.query.link;
 
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EventEnvelope;
@@ -9,24 +11,29 @@ import io.roster.events.invitation.InvitationLinkDisabled;
 import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
 import io.roster.events.invitation.InvitationLinkUsed;
+import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.Projection;
 import io.roster.query.consumer.VersionedCollection;
+import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.Date;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.UUID;
 
 /**
  * Invitation links ({@code invitation-links}). All events of a link are on its own aggregate, so they
  * arrive in order; {@code used} only moves forward, so a replayed InvitationLinkUsed changes nothing.
- * {@link LinkStore} reads them.
+ * {@link LinkStore} reads them. In a batch the uses are held to its end and written once per link, the highest count
+ * (a crowd through one link brings hundreds of uses a poll, and nothing reads the count while the batch is applied).
  */
 @Component
-class LinkProjection implements Projection {
+class LinkProjection implements Projection, EventBatch.Writer<InvitationLinkUsed> {
 
     private final VersionedCollection collection;
 
@@ -55,6 +62,25 @@ class LinkProjection implements Projection {
         } else if (envelope.event() instanceof InvitationLinkUsed used) {
             update(used.linkId(), Updates.max("used", used.used()));
         }
+    }
+
+    @Override
+    public void apply(EventEnvelope envelope, EventBatch batch) {
+        if (envelope.event() instanceof InvitationLinkUsed used) {
+            batch.hold(this, used);
+        } else {
+            apply(envelope);
+        }
+    }
+
+    @Override
+    public void writeAll(List<InvitationLinkUsed> uses) {
+        Map<UUID, Integer> highest = new LinkedHashMap<>();
+        uses.forEach(use -> highest.merge(use.linkId(), use.used(), Math::max));
+        collection.get().bulkWrite(highest.entrySet().stream()
+                .map(link -> new UpdateOneModel<Document>(Filters.eq("_id", link.getKey().toString()),
+                        Updates.max("used", link.getValue()), new UpdateOptions().upsert(true)))
+                .toList(), new BulkWriteOptions().ordered(false));
     }
 
     private static Bson settings(String name, String description, List<String> emails, Instant expiresAt, Integer quota,

@@ -1,6 +1,7 @@
 package io.roster.query.member;
 
 import io.roster.events.EventEnvelope;
+import io.roster.events.identity.JoinPath;
 import io.roster.events.identity.MemberAdded;
 import io.roster.events.identity.TeamCreated;
 import io.roster.events.invitation.InvitationAccepted;
@@ -10,6 +11,7 @@ import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.invitation.InvitationUpdated;
+import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.Projection;
 import io.roster.query.invitation.InvitationStore;
 import io.roster.query.team.TeamMembers;
@@ -46,6 +48,15 @@ class PendingInviteeProjection implements Projection {
         this.invitations = invitations;
     }
 
+    /** Reads the invitations for a resend and a new team: what the batch holds for them is written first. */
+    @Override
+    public void apply(EventEnvelope envelope, EventBatch batch) {
+        if (envelope.event() instanceof InvitationResent || envelope.event() instanceof TeamCreated) {
+            batch.write();
+        }
+        apply(envelope);
+    }
+
     @Override
     public void apply(EventEnvelope envelope) {
         if (envelope.event() instanceof InvitationIssued issued) {
@@ -69,7 +80,8 @@ class PendingInviteeProjection implements Projection {
             rows.withdrawInvitation(declined.organizationId(), declined.invitationId());
         } else if (envelope.event() instanceof InvitationExpired expired) {
             rows.withdrawInvitation(expired.organizationId(), expired.invitationId());
-        } else if (envelope.event() instanceof MemberAdded added && added.invitationId() != null) {
+        } else if (envelope.event() instanceof MemberAdded added && added.invitationId() != null && added.via() != JoinPath.LINK) {
+            // a link's join has no pending row to take away (its invitationId is the link's): no delete per crowd member
             rows.withdrawInvitation(added.organizationId(), added.invitationId());
         } else if (envelope.event() instanceof TeamCreated created) {
             invitations.pendingInto(created.organizationId(), created.teamId())

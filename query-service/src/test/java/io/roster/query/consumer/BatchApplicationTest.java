@@ -1,7 +1,16 @@
 package io.roster.query.consumer;
 
 import com.mongodb.client.model.Sorts;
+import io.roster.events.EncryptedSecret;
 import io.roster.events.EventEnvelope;
+import io.roster.events.invitation.InvitationIssued;
+import io.roster.events.invitation.InvitationLinkCreated;
+import io.roster.events.invitation.InvitationLinkUpdated;
+import io.roster.events.invitation.InvitationLinkUsed;
+import io.roster.events.invitation.InvitationResent;
+import io.roster.events.invitation.InvitationRevoked;
+import io.roster.events.notification.NotificationKind;
+import io.roster.events.notification.NotificationSent;
 import io.roster.query.EventLog;
 import io.roster.query.ProjectionHarness;
 import io.roster.query.organization.MembershipProjection;
@@ -9,6 +18,8 @@ import org.bson.Document;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
+import java.time.Duration;
+import java.time.Instant;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
@@ -80,6 +91,7 @@ class BatchApplicationTest {
     /** Organizations with teams; users who register, join (some into teams), change, move teams, rename, leave. */
     private List<EventEnvelope> history() {
         List<EventEnvelope> events = new ArrayList<>();
+        UUID actor = UUID.randomUUID();
         List<UUID> organizations = new ArrayList<>();
         Map<UUID, List<UUID>> teams = new TreeMap<>();
         Map<UUID, List<UUID>> members = new TreeMap<>();
@@ -130,6 +142,40 @@ class BatchApplicationTest {
             }
             events.add(log.teamRenamed(organization, orgTeams.get(0), "Renamed team"));
             events.add(log.teamDeleted(organization, orgTeams.get(2)));
+            // a link used by a crowd, edited between its uses (the uses are held to the batch's end)
+            UUID link = UUID.randomUUID();
+            Instant now = Instant.parse("2026-12-01T10:00:00Z");
+            events.add(log.next(new InvitationLinkCreated(UUID.randomUUID(), now, organization, actor, link, "Crowd", null,
+                    List.of(), null, 10, List.of("member"), List.of(), "hash-" + link, new EncryptedSecret("k", "c2VhbGVk"))));
+            for (int use = 1; use <= 6; use++) {
+                UUID joiner = UUID.randomUUID();
+                events.add(log.next(new InvitationLinkUsed(UUID.randomUUID(), now, organization, joiner, link, joiner,
+                        "joiner" + use + "@example.io", List.of("member"), List.of(), use)));
+                if (use == 3) {
+                    events.add(log.next(new InvitationLinkUpdated(UUID.randomUUID(), now, organization, actor, link,
+                            "Crowd, renamed", null, List.of(), null, 20, List.of("member"), List.of())));
+                }
+            }
+            // invitations, their emails, a resend and a revocation; one is into a team created after it, whose creation
+            // reads the invitations (their writes are held in the batch too)
+            UUID later = UUID.randomUUID();
+            for (int i = 0; i < 4; i++) {
+                UUID invitation = UUID.randomUUID();
+                String email = "invitee" + i + "@org" + organization + ".io";
+                EncryptedSecret sealed = new EncryptedSecret("k", "c2VhbGVk");
+                events.add(log.next(new InvitationIssued(UUID.randomUUID(), now, organization, actor, invitation, email, "In",
+                        "Vitee " + i, List.of("member"), i == 0 ? List.of(later) : List.of(), now.plus(Duration.ofDays(7)),
+                        "hash-" + invitation, sealed, null)));
+                events.add(log.next(new NotificationSent(UUID.randomUUID(), now, organization, null, UUID.randomUUID(),
+                        UUID.randomUUID(), NotificationKind.INVITATION, email, invitation, 1, true)));
+                if (i == 1) {
+                    events.add(log.next(new InvitationResent(UUID.randomUUID(), now, organization, actor, invitation, email,
+                            now.plus(Duration.ofDays(14)), "hash2-" + invitation, sealed, 1)));
+                } else if (i == 2) {
+                    events.add(log.next(new InvitationRevoked(UUID.randomUUID(), now, organization, actor, invitation, email)));
+                }
+            }
+            events.add(log.teamCreated(organization, later, "Created after its invitation"));
         }
         return events;
     }
