@@ -85,10 +85,10 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
     }
 
     @Override
-    protected void actOn(List<Join> joins) {
-        Map<UUID, List<Join>> byOrganization = new LinkedHashMap<>();
-        for (Join join : joins) {
-            byOrganization.computeIfAbsent(join.command().organizationId(), id -> new ArrayList<>()).add(join);
+    protected void actOn(List<Held<Join>> joins) {
+        Map<UUID, List<Held<Join>>> byOrganization = new LinkedHashMap<>();
+        for (Held<Join> join : joins) {
+            byOrganization.computeIfAbsent(join.item().command().organizationId(), id -> new ArrayList<>()).add(join);
         }
         byOrganization.forEach(this::join);
     }
@@ -97,15 +97,15 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
     record Join(AcceptInvitationMembershipCommand command, UUID eventId) {
     }
 
-    private void join(UUID organizationId, List<Join> joins) {
-        List<Join> admitted = new ArrayList<>();
+    private void join(UUID organizationId, List<Held<Join>> joins) {
+        List<Held<Join>> admitted = new ArrayList<>();
         List<SingleOrganizationPolicy.Admission> admissions = new ArrayList<>();
-        for (Join join : joins) {
+        for (Held<Join> join : joins) {
             try {
-                admissions.add(singleOrganization.admit(join.command().userId(), organizationId));
+                admissions.add(singleOrganization.admit(join.item().command().userId(), organizationId));
                 admitted.add(join);
             } catch (RuleViolation refused) {
-                refused(join, refused);
+                refused(join.item(), refused);
             }
         }
         if (admitted.isEmpty()) {
@@ -113,14 +113,17 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
         }
         List<AcceptInvitationMembershipsCommand.Outcome> outcomes;
         try {
-            outcomes = commands.sendAndWait(new AcceptInvitationMembershipsCommand(organizationId,
-                    admitted.stream().map(Join::command).toList()));
+            // each MemberAdded carries its own join's trace and names its event as the cause
+            outcomes = commands.sendAndWait(new AcceptInvitationMembershipsCommand(organizationId, admitted.stream()
+                    .map(join -> new AcceptInvitationMembershipsCommand.Join(join.item().command(), join.origin().eventMetaData()))
+                    .toList()));
         } catch (RuntimeException e) {
             admissions.forEach(SingleOrganizationPolicy.Admission::release);
             throw e;
         }
         for (int i = 0; i < admitted.size(); i++) {
-            AcceptInvitationMembershipCommand command = admitted.get(i).command();
+            Join join = admitted.get(i).item();
+            AcceptInvitationMembershipCommand command = join.command();
             AcceptInvitationMembershipsCommand.Outcome outcome = outcomes.get(i);
             if (outcome.added()) {
                 log.info("User {} joined organization {} via {} {}", command.userId(), organizationId,
@@ -129,10 +132,10 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
             }
             admissions.get(i).release();
             if (outcome.refused() != null) {
-                refused(admitted.get(i), outcome.refused());
+                refused(join, outcome.refused());
             } else {
                 log.debug("User {} is already a member of organization {}; event {} changes nothing", command.userId(),
-                        organizationId, admitted.get(i).eventId());
+                        organizationId, join.eventId());
             }
         }
     }

@@ -4,6 +4,7 @@ import io.roster.kit.web.RuleViolation;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -11,14 +12,20 @@ import java.util.UUID;
  * rules: one load and one append for the lot (a crowd joining through one link arrives in batches). The answer is
  * an {@link Outcome} per join, in the same order; a join the rules refuse does not stop the others.
  */
-public record AcceptInvitationMembershipsCommand(@TargetAggregateIdentifier UUID organizationId,
-                                                 List<AcceptInvitationMembershipCommand> joins) {
+public record AcceptInvitationMembershipsCommand(@TargetAggregateIdentifier UUID organizationId, List<Join> joins) {
 
     public AcceptInvitationMembershipsCommand {
-        if (joins.stream().anyMatch(join -> !join.organizationId().equals(organizationId))) {
+        if (joins.stream().anyMatch(join -> !join.command().organizationId().equals(organizationId))) {
             throw new IllegalArgumentException("Every join must be into organization " + organizationId);
         }
         joins = List.copyOf(joins);
+    }
+
+    /**
+     * One join, and the metadata its event carries instead of the command's: each join has its own cause (the
+     * invitation service's event) and trace.
+     */
+    public record Join(AcceptInvitationMembershipCommand command, Map<String, String> eventMetaData) {
     }
 
     /** @param added false: already a member, or refused; @param refused the rule that refused it, or null */

@@ -21,6 +21,7 @@ import io.roster.identity.access.Actor;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.serialization.Revision;
 import org.axonframework.spring.stereotype.Aggregate;
@@ -126,6 +127,11 @@ class Organization {
 
     @CommandHandler
     boolean handle(AcceptInvitationMembershipCommand command, Clock clock) {
+        return join(command, clock, MetaData.emptyInstance());
+    }
+
+    /** @param origin what the event carries besides the command's own metadata (a join's cause and trace), or nothing */
+    private boolean join(AcceptInvitationMembershipCommand command, Clock clock, MetaData origin) {
         if (members.contains(command.userId())) {
             return false;
         }
@@ -136,16 +142,17 @@ class Organization {
         Instant expiresAt = command.membershipExpiresAt() != null && isAdmin(OrganizationRoles.bits(roles))
                 && lastingAdminsBesides(command.userId()) == 0 ? null : command.membershipExpiresAt();
         apply(new MemberAdded(UUID.randomUUID(), clock.instant(), organizationId, command.userId(),
-                command.userId(), roles, teamIds, command.via(), command.invitationId(), expiresAt));
+                command.userId(), roles, teamIds, command.via(), command.invitationId(), expiresAt), origin);
         return true;
     }
 
     @CommandHandler
     List<AcceptInvitationMembershipsCommand.Outcome> handle(AcceptInvitationMembershipsCommand command, Clock clock) {
         List<AcceptInvitationMembershipsCommand.Outcome> outcomes = new ArrayList<>(command.joins().size());
-        for (AcceptInvitationMembershipCommand join : command.joins()) {
+        for (AcceptInvitationMembershipsCommand.Join join : command.joins()) {
             try {
-                outcomes.add(new AcceptInvitationMembershipsCommand.Outcome(handle(join, clock), null));
+                outcomes.add(new AcceptInvitationMembershipsCommand.Outcome(
+                        join(join.command(), clock, MetaData.from(join.eventMetaData())), null));
             } catch (RuleViolation refused) {
                 // refused before any event: the joins after it see the organization as it was
                 outcomes.add(new AcceptInvitationMembershipsCommand.Outcome(false, refused));

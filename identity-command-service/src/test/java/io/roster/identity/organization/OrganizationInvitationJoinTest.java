@@ -127,10 +127,10 @@ class OrganizationInvitationJoinTest {
         UUID third = UUID.fromString("00000000-0000-0000-0000-000000000005");
         fixture.given(organizationWithTeams())
                 .when(new AcceptInvitationMembershipsCommand(ORG, List.of(
-                        new AcceptInvitationMembershipCommand(ORG, INVITEE, List.of("member"), List.of(TEAM), JoinPath.LINK, LINK),
-                        new AcceptInvitationMembershipCommand(ORG, other, List.of("owner"), List.of(), JoinPath.LINK, LINK),
-                        new AcceptInvitationMembershipCommand(ORG, INVITEE, List.of("member"), List.of(), JoinPath.INVITATION, INVITATION),
-                        new AcceptInvitationMembershipCommand(ORG, third, List.of("member"), List.of(), JoinPath.LINK, LINK))))
+                        joinOf(new AcceptInvitationMembershipCommand(ORG, INVITEE, List.of("member"), List.of(TEAM), JoinPath.LINK, LINK)),
+                        joinOf(new AcceptInvitationMembershipCommand(ORG, other, List.of("owner"), List.of(), JoinPath.LINK, LINK)),
+                        joinOf(new AcceptInvitationMembershipCommand(ORG, INVITEE, List.of("member"), List.of(), JoinPath.INVITATION, INVITATION)),
+                        joinOf(new AcceptInvitationMembershipCommand(ORG, third, List.of("member"), List.of(), JoinPath.LINK, LINK)))))
                 .expectEvents(joined(List.of("member"), List.of(TEAM), JoinPath.LINK, LINK),
                         new MemberAdded(null, NOW, ORG, third, third, List.of("member"), List.of(), JoinPath.LINK, LINK))
                 .expectResultMessagePayloadMatching(new org.hamcrest.TypeSafeMatcher<List<AcceptInvitationMembershipsCommand.Outcome>>() {
@@ -152,8 +152,12 @@ class OrganizationInvitationJoinTest {
     @Test
     void joinsSentTogetherMustAllBeIntoTheSameOrganization() {
         assertThatThrownBy(() -> new AcceptInvitationMembershipsCommand(ORG, List.of(
-                new AcceptInvitationMembershipCommand(UUID.randomUUID(), INVITEE, List.of("member"), List.of(), JoinPath.LINK, LINK))))
+                joinOf(new AcceptInvitationMembershipCommand(UUID.randomUUID(), INVITEE, List.of("member"), List.of(), JoinPath.LINK, LINK)))))
                 .isInstanceOf(IllegalArgumentException.class);
+    }
+
+    private static AcceptInvitationMembershipsCommand.Join joinOf(AcceptInvitationMembershipCommand command) {
+        return new AcceptInvitationMembershipsCommand.Join(command, java.util.Map.of());
     }
 
     @Test

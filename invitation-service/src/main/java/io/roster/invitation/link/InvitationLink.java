@@ -14,6 +14,7 @@ import io.roster.events.invitation.MembershipTerms;
 import io.roster.kit.web.RuleViolation;
 import org.axonframework.commandhandling.CommandHandler;
 import org.axonframework.eventsourcing.EventSourcingHandler;
+import org.axonframework.messaging.MetaData;
 import org.axonframework.modelling.command.AggregateIdentifier;
 import org.axonframework.spring.stereotype.Aggregate;
 
@@ -110,16 +111,16 @@ class InvitationLink {
 
     @CommandHandler
     LinkUse handle(UseInvitationLinkCommand command, Clock clock) {
-        return use(command, clock.instant());
+        return use(command, clock.instant(), MetaData.emptyInstance());
     }
 
     @CommandHandler
     List<LinkUse> handle(UseInvitationLinkForEachCommand command, Clock clock) {
         Instant now = clock.instant();
         List<LinkUse> uses = new ArrayList<>(command.uses().size());
-        for (UseInvitationLinkCommand use : command.uses()) {
+        for (UseInvitationLinkForEachCommand.Use use : command.uses()) {
             try {
-                uses.add(use(use, now));
+                uses.add(use(use.command(), now, MetaData.from(use.eventMetaData())));
             } catch (RuleViolation refused) {
                 // a refusal applies no event and changes nothing here, so the joins after it see the link as it was
                 uses.add(new LinkUse(organizationId, refused.problemCode()));
@@ -128,7 +129,8 @@ class InvitationLink {
         return uses;
     }
 
-    private LinkUse use(UseInvitationLinkCommand command, Instant now) {
+    /** @param origin what the events carry besides the command's own metadata (a join's cause and trace), or nothing */
+    private LinkUse use(UseInvitationLinkCommand command, Instant now, MetaData origin) {
         if (!command.tokenHash().equals(tokenHash)) {
             throw new RuleViolation(ProblemCode.INVITATION_NOT_FOUND, "This invitation link is not valid.");
         }
@@ -147,7 +149,7 @@ class InvitationLink {
                 : !emails.isEmpty() && !command.emailVerified() ? ProblemCode.EMAIL_NOT_VERIFIED : null;
         if (refusal != null) {
             apply(new InvitationAcceptRejected(UUID.randomUUID(), now, organizationId, command.userId(), null, linkId,
-                    command.userId(), email, refusal.code()));
+                    command.userId(), email, refusal.code()), origin);
             return new LinkUse(organizationId, refusal);
         }
         if (membership.lapsedAt(now)) {
@@ -162,7 +164,7 @@ class InvitationLink {
         }
         // the end is decided once, here: the identity service takes it as it is, however late it applies the join
         apply(new InvitationLinkUsed(UUID.randomUUID(), now, organizationId, command.userId(), linkId, command.userId(),
-                email, roles, teamIds, used + 1, membership.endFor(now)));
+                email, roles, teamIds, used + 1, membership.endFor(now)), origin);
         return new LinkUse(organizationId, null, members.get(command.userId()));
     }
 

@@ -79,8 +79,12 @@ public class LinkJoins {
         return Optional.of(new Joined(use.organizationId(), use.membershipExpiresAt()));
     }
 
-    /** A new account that signed up with an invitation token: a join to make if the token is a link's. */
-    public record SignUpJoin(String tokenHash, UUID userId, String email, boolean emailVerified) {
+    /**
+     * A new account that signed up with an invitation token: a join to make if the token is a link's.
+     *
+     * @param eventMetaData what the join's events carry: the sign-up's trace and event as their cause
+     */
+    public record SignUpJoin(String tokenHash, UUID userId, String email, boolean emailVerified, Map<String, String> eventMetaData) {
     }
 
     /**
@@ -104,7 +108,8 @@ public class LinkJoins {
         Map<SignUpJoin, Optional<String>> outcomes = new HashMap<>();
         byLink.forEach((linkId, itsJoins) -> {
             List<LinkUse> uses = commands.sendAndWait(new UseInvitationLinkForEachCommand(linkId, itsJoins.stream()
-                    .map(join -> new UseInvitationLinkCommand(linkId, join.tokenHash(), join.userId(), join.email(), join.emailVerified(), false))
+                    .map(join -> new UseInvitationLinkForEachCommand.Use(new UseInvitationLinkCommand(linkId, join.tokenHash(),
+                            join.userId(), join.email(), join.emailVerified(), false), join.eventMetaData()))
                     .toList()));
             for (int i = 0; i < itsJoins.size(); i++) {
                 outcomes.put(itsJoins.get(i), Optional.ofNullable(uses.get(i).rejectedCode()).map(ProblemCode::code));

@@ -3,6 +3,7 @@ package io.roster.invitation.link;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.util.List;
+import java.util.Map;
 import java.util.UUID;
 
 /**
@@ -10,5 +11,12 @@ import java.util.UUID;
  * alone: one load and one append for the lot. The answer is a {@link LinkUse} per join, in the same order; a join
  * the rules refuse is answered with its code, and does not stop the others.
  */
-record UseInvitationLinkForEachCommand(@TargetAggregateIdentifier UUID linkId, List<UseInvitationLinkCommand> uses) {
+record UseInvitationLinkForEachCommand(@TargetAggregateIdentifier UUID linkId, List<Use> uses) {
+
+    /**
+     * One join, and the metadata its events carry instead of the command's: each join has its own cause (the
+     * sign-up's event) and trace.
+     */
+    record Use(UseInvitationLinkCommand command, Map<String, String> eventMetaData) {
+    }
 }

@@ -19,6 +19,7 @@ import io.roster.kit.consumer.AppliedSequences;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
 import io.roster.kit.consumer.HeldToBatchEnd;
+import io.roster.kit.consumer.RecordOrigin;
 import io.roster.kit.web.RuleViolation;
 import org.bson.Document;
 import org.slf4j.Logger;
@@ -28,6 +29,7 @@ import org.springframework.stereotype.Component;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -92,8 +94,8 @@ class SignUpAcceptances extends HeldToBatchEnd<SignUpAcceptances.Attempt> {
     }
 
     @Override
-    protected void actOn(List<Attempt> attempts) {
-        for (List<Attempt> round : rounds(attempts)) {
+    protected void actOn(List<Held<Attempt>> attempts) {
+        for (List<Held<Attempt>> round : rounds(attempts)) {
             accept(round);
         }
     }
@@ -103,11 +105,11 @@ class SignUpAcceptances extends HeldToBatchEnd<SignUpAcceptances.Attempt> {
     }
 
     /** Each user's attempts in order, one per round, so a verification follows the sign-up it completes. */
-    private static List<List<Attempt>> rounds(List<Attempt> attempts) {
-        List<List<Attempt>> rounds = new ArrayList<>();
+    private static List<List<Held<Attempt>>> rounds(List<Held<Attempt>> attempts) {
+        List<List<Held<Attempt>>> rounds = new ArrayList<>();
         Map<UUID, Integer> seen = new HashMap<>();
-        for (Attempt attempt : attempts) {
-            int round = seen.merge(attempt.userId(), 1, Integer::sum) - 1;
+        for (Held<Attempt> attempt : attempts) {
+            int round = seen.merge(attempt.item().userId(), 1, Integer::sum) - 1;
             if (round == rounds.size()) {
                 rounds.add(new ArrayList<>());
             }
@@ -116,19 +118,23 @@ class SignUpAcceptances extends HeldToBatchEnd<SignUpAcceptances.Attempt> {
         return rounds;
     }
 
-    private void accept(List<Attempt> round) {
-        Map<UUID, String> waiting = waitingTokens(round.stream().filter(a -> a.tokenHash() == null).map(Attempt::userId).toList());
-        List<SignUpJoin> joins = new ArrayList<>();
-        for (Attempt attempt : round) {
+    private void accept(List<Held<Attempt>> round) {
+        Map<UUID, String> waiting = waitingTokens(round.stream().map(Held::item).filter(a -> a.tokenHash() == null)
+                .map(Attempt::userId).toList());
+        Map<SignUpJoin, RecordOrigin> joins = new LinkedHashMap<>();
+        for (Held<Attempt> held : round) {
+            Attempt attempt = held.item();
             String tokenHash = attempt.tokenHash() != null ? attempt.tokenHash() : waiting.get(attempt.userId());
             if (tokenHash != null) {
-                joins.add(new SignUpJoin(tokenHash, attempt.userId(), attempt.email(), attempt.verified()));
+                joins.put(new SignUpJoin(tokenHash, attempt.userId(), attempt.email(), attempt.verified(),
+                        held.origin().eventMetaData()), held.origin());
             }
         }
-        Map<SignUpJoin, Optional<String>> linkOutcomes = links.joinAtSignUp(joins);
+        Map<SignUpJoin, Optional<String>> linkOutcomes = links.joinAtSignUp(List.copyOf(joins.keySet()));
         List<String> done = new ArrayList<>();
         List<ReplaceOneModel<Document>> waitNow = new ArrayList<>();
-        for (SignUpJoin join : joins) {
+        joins.forEach((join, origin) -> origin.within(() -> {
+            // a personal invitation's acceptance is a command of its own, sent as the sign-up's handler would have
             Optional<String> refusal = linkOutcomes.containsKey(join) ? linkOutcomes.get(join) : acceptInvitation(join);
             if (refusal.isEmpty()) {
                 done.add(join.userId().toString());
@@ -145,7 +151,8 @@ class SignUpAcceptances extends HeldToBatchEnd<SignUpAcceptances.Attempt> {
                         .tag("code", refusal.get())
                         .register(meters).increment();
             }
-        }
+            return null;
+        }));
         if (!done.isEmpty()) {
             waitingForVerification.deleteMany(Filters.in("_id", done));
         }

@@ -90,12 +90,12 @@ class InvitationLinkTest {
         UUID dan = UUID.randomUUID();
         fixture.given(created(List.of("*@example.org"), 2, null))
                 .when(new UseInvitationLinkForEachCommand(linkId, List.of(
-                        new UseInvitationLinkCommand(linkId, "hash", ann, "ann@example.org", true, false),
-                        new UseInvitationLinkCommand(linkId, "hash", bob, "bob@example.com", true, false),
-                        new UseInvitationLinkCommand(linkId, "hash", ann, "ann@example.org", true, false),
-                        new UseInvitationLinkCommand(linkId, "wrong", dan, "dan@example.org", true, false),
-                        new UseInvitationLinkCommand(linkId, "hash", cat, "cat@example.org", true, false),
-                        new UseInvitationLinkCommand(linkId, "hash", dan, "dan@example.org", true, false))))
+                        new UseInvitationLinkForEachCommand.Use(new UseInvitationLinkCommand(linkId, "hash", ann, "ann@example.org", true, false), causedBy("ann-signed-up")),
+                        new UseInvitationLinkForEachCommand.Use(new UseInvitationLinkCommand(linkId, "hash", bob, "bob@example.com", true, false), causedBy("bob-signed-up")),
+                        new UseInvitationLinkForEachCommand.Use(new UseInvitationLinkCommand(linkId, "hash", ann, "ann@example.org", true, false), java.util.Map.of()),
+                        new UseInvitationLinkForEachCommand.Use(new UseInvitationLinkCommand(linkId, "wrong", dan, "dan@example.org", true, false), java.util.Map.of()),
+                        new UseInvitationLinkForEachCommand.Use(new UseInvitationLinkCommand(linkId, "hash", cat, "cat@example.org", true, false), causedBy("cat-signed-up")),
+                        new UseInvitationLinkForEachCommand.Use(new UseInvitationLinkCommand(linkId, "hash", dan, "dan@example.org", true, false), java.util.Map.of()))))
                 .expectEvents(
                         new InvitationLinkUsed(null, T0, organizationId, ann, linkId, ann, "ann@example.org", List.of("member"), List.of(), 1),
                         new InvitationAcceptRejected(null, T0, organizationId, bob, null, linkId, bob, "bob@example.com", "email_mismatch"),
@@ -106,7 +106,29 @@ class InvitationLinkTest {
                         new LinkUse(organizationId, null),
                         new LinkUse(organizationId, ProblemCode.INVITATION_NOT_FOUND),
                         new LinkUse(organizationId, null),
-                        new LinkUse(organizationId, ProblemCode.QUOTA_EXHAUSTED)));
+                        new LinkUse(organizationId, ProblemCode.QUOTA_EXHAUSTED)))
+                .expectEventsMatching(org.axonframework.test.matchers.Matchers.exactSequenceOf(causationIs("ann-signed-up"),
+                        causationIs("bob-signed-up"), causationIs("cat-signed-up"), org.axonframework.test.matchers.Matchers.andNoMore()));
+    }
+
+    /** The metadata a join's events carry: each its own cause (and trace), whatever the command's. */
+    private static java.util.Map<String, String> causedBy(String eventId) {
+        return java.util.Map.of("causationId", eventId, "traceparent", "00-" + "0".repeat(31) + "1-" + "0".repeat(15) + "1-01");
+    }
+
+    private static Matcher<org.axonframework.eventhandling.EventMessage<?>> causationIs(String eventId) {
+        return new TypeSafeMatcher<>() {
+            @Override
+            protected boolean matchesSafely(org.axonframework.eventhandling.EventMessage<?> event) {
+                return eventId.equals(event.getMetaData().get("causationId"))
+                        && event.getMetaData().get("traceparent") != null;
+            }
+
+            @Override
+            public void describeTo(Description description) {
+                description.appendText("an event caused by " + eventId + " with its trace");
+            }
+        };
     }
 
     @Test

@@ -33,7 +33,10 @@ public final class RosterArchitecture {
             "org.axonframework.eventsourcing.EventSourcingHandler",
             "org.axonframework.spring.stereotype.Aggregate",
             // the revision of an aggregate's snapshot, as an event's revision is part of the event
-            "org.axonframework.serialization.Revision");
+            "org.axonframework.serialization.Revision",
+            // what AggregateLifecycle.apply(payload, metaData) takes: a join of a batch command gives each of its events
+            // its own cause and trace
+            "org.axonframework.messaging.MetaData");
     private static final String AXON_MODELLING_PACKAGE = "org.axonframework.modelling.command";
 
     /**
