@@ -29,6 +29,18 @@ public final class EventBatch {
         }
     }
 
+    /**
+     * Only {@code writer} writes what it was given so far: before a read of its collection while the batch is applied.
+     * The other writers' items stay held (each writer's collection is its own, so their order against it does not matter).
+     */
+    @SuppressWarnings("unchecked")
+    public void write(Writer<?> writer) {
+        List<Object> items = held.remove(writer);
+        if (items != null) {
+            ((Writer<Object>) writer).writeAll(items);
+        }
+    }
+
     /** What writes the held items of one kind, all at once. */
     public interface Writer<T> {
         void writeAll(List<T> items);

@@ -1,6 +1,5 @@
 package io.roster.query.invitation;
 
-import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
@@ -23,7 +22,6 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.Date;
-import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
 import java.util.UUID;
@@ -35,16 +33,18 @@ import java.util.UUID;
  * creates the row also gives it the defaults (status {@code pending}, {@code resendCount} 0) it would have had.
  * {@link InvitationStore} reads them. In a batch the writes are held to its end and made as one ordered bulk write (a
  * 1000-row upload brings a thousand InvitationIssued and as many NotificationSent); a projection that reads the
- * invitations while the batch is applied writes what is held first ({@link EventBatch#write}).
+ * invitations while the batch is applied writes what is held for them first ({@link InvitationStore#heldWrites}).
  */
 @Component
-public class InvitationProjection implements Projection, EventBatch.Writer<UpdateOneModel<Document>> {
+public class InvitationProjection implements Projection {
 
     private static final UpdateOptions UPSERT = new UpdateOptions().upsert(true);
     private final VersionedCollection collection;
+    private final EventBatch.Writer<UpdateOneModel<Document>> heldWrites;
 
     InvitationProjection(InvitationStore invitations) {
         this.collection = invitations.collection();
+        this.heldWrites = invitations.heldWrites();
     }
 
     @Override
@@ -54,13 +54,7 @@ public class InvitationProjection implements Projection, EventBatch.Writer<Updat
 
     @Override
     public void apply(EventEnvelope envelope, EventBatch batch) {
-        writeOf(envelope).ifPresent(write -> batch.hold(this, write));
-    }
-
-    /** In order: two events of one invitation in a batch must be written as they came. */
-    @Override
-    public void writeAll(List<UpdateOneModel<Document>> writes) {
-        collection.get().bulkWrite(writes, new BulkWriteOptions().ordered(true));
+        writeOf(envelope).ifPresent(write -> batch.hold(heldWrites, write));
     }
 
     private Optional<UpdateOneModel<Document>> writeOf(EventEnvelope envelope) {

@@ -1,10 +1,13 @@
 package io.roster.query.invitation;
 
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
+import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.web.KeysetCursor;
@@ -21,11 +24,17 @@ import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
-/** Reads the personal invitations ({@code invitations}) that {@link InvitationProjection} writes. */
+/**
+ * Reads the personal invitations ({@code invitations}) that {@link InvitationProjection} writes, and holds the writes
+ * of a batch ({@link #heldWrites}): one that reads the invitations in a batch writes those first, and only those.
+ */
 @Component
 public class InvitationStore {
 
     private final VersionedCollection collection;
+    private final EventBatch.Writer<UpdateOneModel<Document>> heldWrites =
+            // in order: two events of one invitation in a batch must be written as they came
+            writes -> collection().get().bulkWrite(writes, new BulkWriteOptions().ordered(true));
 
     InvitationStore(ProjectionCollections collections) {
         this.collection = collections.declare("invitations", c -> {
@@ -38,6 +47,11 @@ public class InvitationStore {
 
     VersionedCollection collection() {
         return collection;
+    }
+
+    /** The writer of the invitations' writes a batch holds until its end, or until someone reads them. */
+    public EventBatch.Writer<UpdateOneModel<Document>> heldWrites() {
+        return heldWrites;
     }
 
     /** What a pending member row needs of an invitation whose InvitationIssued was applied. */

@@ -48,11 +48,14 @@ class PendingInviteeProjection implements Projection {
         this.invitations = invitations;
     }
 
-    /** Reads the invitations for a resend and a new team: what the batch holds for them is written first. */
+    /**
+     * Reads the invitations for a resend and a new team: what the batch holds for them is written first (only that: the
+     * batch's other held writes, of other collections, stay to its end).
+     */
     @Override
     public void apply(EventEnvelope envelope, EventBatch batch) {
         if (envelope.event() instanceof InvitationResent || envelope.event() instanceof TeamCreated) {
-            batch.write();
+            batch.write(invitations.heldWrites());
         }
         apply(envelope);
     }
