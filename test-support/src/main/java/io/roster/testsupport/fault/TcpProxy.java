@@ -52,10 +52,13 @@ public final class TcpProxy implements AutoCloseable {
     private volatile Mode mode = Mode.PASS;
     private volatile long delayNanos;
     private volatile boolean closed;
+    private final Thread acceptor;
 
     private TcpProxy(ServerSocket listener, InetSocketAddress target) {
         this.listener = listener;
         this.target = target;
+        this.acceptor = new Thread(this::acceptLoop, "tcp-proxy-" + listener.getLocalPort() + "-accept");
+        acceptor.setDaemon(true);
     }
 
     /**
@@ -68,9 +71,7 @@ public final class TcpProxy implements AutoCloseable {
             listener.setReuseAddress(true);
             listener.bind(new InetSocketAddress(InetAddress.getLoopbackAddress(), port));
             TcpProxy proxy = new TcpProxy(listener, new InetSocketAddress(targetHost, targetPort));
-            Thread acceptor = new Thread(proxy::acceptLoop, "tcp-proxy-" + listener.getLocalPort() + "-accept");
-            acceptor.setDaemon(true);
-            acceptor.start();
+            proxy.acceptor.start();
             return proxy;
         } catch (IOException e) {
             throw new UncheckedIOException("the proxy cannot listen on 127.0.0.1:" + port, e);
@@ -129,7 +130,12 @@ public final class TcpProxy implements AutoCloseable {
         connections.forEach(Connection::reset);
     }
 
-    /** Stops listening and resets every connection. */
+    /**
+     * Stops listening and resets every connection. Returns once the port is closed: a socket closed while another
+     * thread is blocked in its accept is closed for good only when that accept returns (the JDK closes it then, and the
+     * kernel keeps the listener until the call ends), so a connect right after close could still be accepted by the
+     * kernel. Waiting for the accepting thread to end closes that window.
+     */
     @Override
     public void close() {
         closed = true;
@@ -137,6 +143,11 @@ public final class TcpProxy implements AutoCloseable {
             listener.close();
         } catch (IOException e) {
             // closing: nothing left to do with it
+        }
+        try {
+            acceptor.join(5_000);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
         }
         connections.forEach(Connection::reset);
         change(Mode.CUT, 0);
