@@ -105,7 +105,7 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
                 admissions.add(singleOrganization.admit(join.item().command().userId(), organizationId));
                 admitted.add(join);
             } catch (RuleViolation refused) {
-                refused(join.item(), refused);
+                refused(join.item(), refused.code(), refused.getMessage());
             }
         }
         if (admitted.isEmpty()) {
@@ -131,8 +131,8 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
                 continue;
             }
             admissions.get(i).release();
-            if (outcome.refused() != null) {
-                refused(join, outcome.refused());
+            if (outcome.refusal() != null) {
+                refused(join, outcome.refusal(), outcome.refusalDetail());
             } else {
                 log.debug("User {} is already a member of organization {}; event {} changes nothing", command.userId(),
                         organizationId, join.eventId());
@@ -140,14 +140,14 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
         }
     }
 
-    private void refused(Join join, RuleViolation refused) {
+    private void refused(Join join, String code, String detail) {
         AcceptInvitationMembershipCommand command = join.command();
         log.warn("Not adding user {} to organization {} for {} {} (event {}): {} {}", command.userId(),
                 command.organizationId(), command.via().name().toLowerCase(Locale.ROOT), command.invitationId(),
-                join.eventId(), refused.code(), refused.getMessage());
+                join.eventId(), code, detail);
         Counter.builder("roster.identity.invitation.joins.refused")
                 .description("Accepted invitations and used links whose join the organization's rules refused")
-                .tag("code", refused.code())
+                .tag("code", code)
                 .register(meters).increment();
     }
 

@@ -1,6 +1,5 @@
 package io.roster.identity.organization;
 
-import io.roster.kit.web.RuleViolation;
 import org.axonframework.modelling.command.TargetAggregateIdentifier;
 
 import java.util.List;
@@ -28,7 +27,12 @@ public record AcceptInvitationMembershipsCommand(@TargetAggregateIdentifier UUID
     public record Join(AcceptInvitationMembershipCommand command, Map<String, String> eventMetaData) {
     }
 
-    /** @param added false: already a member, or refused; @param refused the rule that refused it, or null */
-    public record Outcome(boolean added, RuleViolation refused) {
+    /**
+     * @param added        false: already a member, or refused
+     * @param refusal      the code of the rule that refused it, or null (a plain answer, not the exception, so the
+     *                     outcome stays a value that any command bus can carry)
+     * @param refusalDetail the rule's message, or null
+     */
+    public record Outcome(boolean added, String refusal, String refusalDetail) {
     }
 }

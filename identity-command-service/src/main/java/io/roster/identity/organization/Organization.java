@@ -152,10 +152,10 @@ class Organization {
         for (AcceptInvitationMembershipsCommand.Join join : command.joins()) {
             try {
                 outcomes.add(new AcceptInvitationMembershipsCommand.Outcome(
-                        join(join.command(), clock, MetaData.from(join.eventMetaData())), null));
+                        join(join.command(), clock, MetaData.from(join.eventMetaData())), null, null));
             } catch (RuleViolation refused) {
                 // refused before any event: the joins after it see the organization as it was
-                outcomes.add(new AcceptInvitationMembershipsCommand.Outcome(false, refused));
+                outcomes.add(new AcceptInvitationMembershipsCommand.Outcome(false, refused.code(), refused.getMessage()));
             }
         }
         return outcomes;

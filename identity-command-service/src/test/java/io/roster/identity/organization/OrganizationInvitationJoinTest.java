@@ -136,9 +136,9 @@ class OrganizationInvitationJoinTest {
                 .expectResultMessagePayloadMatching(new org.hamcrest.TypeSafeMatcher<List<AcceptInvitationMembershipsCommand.Outcome>>() {
                     @Override
                     protected boolean matchesSafely(List<AcceptInvitationMembershipsCommand.Outcome> outcomes) {
-                        return outcomes.size() == 4 && outcomes.get(0).added() && outcomes.get(0).refused() == null
-                                && !outcomes.get(1).added() && "validation_failed".equals(outcomes.get(1).refused().code())
-                                && !outcomes.get(2).added() && outcomes.get(2).refused() == null
+                        return outcomes.size() == 4 && outcomes.get(0).added() && outcomes.get(0).refusal() == null
+                                && !outcomes.get(1).added() && "validation_failed".equals(outcomes.get(1).refusal())
+                                && !outcomes.get(2).added() && outcomes.get(2).refusal() == null
                                 && outcomes.get(3).added();
                     }
 

@@ -4,9 +4,8 @@ import io.roster.kit.correlation.CorrelationId;
 import io.roster.kit.tracing.TestTracing;
 import io.roster.kit.tracing.Traces;
 import org.apache.kafka.common.header.internals.RecordHeaders;
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.MDC;
 
 import java.nio.charset.StandardCharsets;
@@ -14,20 +13,11 @@ import java.nio.charset.StandardCharsets;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** A record is handled in a child span of its ce_traceparent, with its ids in the log context; both undone after. */
+@ExtendWith(TestTracing.class)
 class RecordLogContextTest {
 
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String STORING_SPAN = "00f067aa0ba902b7";
-
-    @BeforeEach
-    void tracer() {
-        TestTracing.install();
-    }
-
-    @AfterEach
-    void noTracer() {
-        TestTracing.uninstall();
-    }
 
     @Test
     void aRecordIsHandledInAChildSpanOfItsTraceparent() {

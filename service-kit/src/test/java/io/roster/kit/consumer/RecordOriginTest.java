@@ -6,8 +6,8 @@ import io.roster.kit.tracing.TestTracing;
 import io.roster.kit.tracing.Traces;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.slf4j.MDC;
 
 import java.nio.charset.StandardCharsets;
@@ -16,18 +16,13 @@ import java.util.Map;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** Work held to a batch's end runs again in its record's log context and trace, and its events name the record as cause. */
+@ExtendWith(TestTracing.class)
 class RecordOriginTest {
 
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
 
-    @BeforeEach
-    void tracer() {
-        TestTracing.install();
-    }
-
     @AfterEach
-    void noTracer() {
-        TestTracing.uninstall();
+    void noLogContext() {
         MDC.clear();
     }
 

@@ -1,5 +1,9 @@
 package io.roster.kit.tracing;
 
+import org.junit.jupiter.api.extension.AfterEachCallback;
+import org.junit.jupiter.api.extension.BeforeEachCallback;
+import org.junit.jupiter.api.extension.ExtensionContext;
+
 import io.micrometer.tracing.Tracer;
 import io.micrometer.tracing.otel.bridge.OtelCurrentTraceContext;
 import io.micrometer.tracing.otel.bridge.OtelPropagator;
@@ -10,10 +14,20 @@ import io.opentelemetry.context.propagation.ContextPropagators;
 import io.opentelemetry.sdk.trace.SdkTracerProvider;
 import io.opentelemetry.sdk.trace.samplers.Sampler;
 
-/** A real OpenTelemetry tracer (W3C propagation, every span sampled, exported nowhere) for the kit's tests. */
-public final class TestTracing {
+/**
+ * A real OpenTelemetry tracer (W3C propagation, every span sampled, exported nowhere) for the kit's tests: installed
+ * around each test of a class with {@code @ExtendWith(TestTracing.class)}, or by hand with {@link #install()}.
+ */
+public final class TestTracing implements BeforeEachCallback, AfterEachCallback {
 
-    private TestTracing() {
+    @Override
+    public void beforeEach(ExtensionContext context) {
+        install();
+    }
+
+    @Override
+    public void afterEach(ExtensionContext context) {
+        uninstall();
     }
 
     public static void install() {

@@ -1,26 +1,16 @@
 package io.roster.kit.tracing;
 
-import org.junit.jupiter.api.AfterEach;
-import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.extension.ExtendWith;
 import org.springframework.mock.env.MockEnvironment;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+@ExtendWith(TestTracing.class)
 class TracesTest {
 
     private static final String TRACE = "4bf92f3577b34da6a3ce929d0e0e4736";
     private static final String PARENT = "00f067aa0ba902b7";
-
-    @BeforeEach
-    void tracer() {
-        TestTracing.install();
-    }
-
-    @AfterEach
-    void noTracer() {
-        TestTracing.uninstall();
-    }
 
     @Test
     void aContinuedSpanIsAChildOfTheTraceparentAndCurrentUntilClosed() {
