@@ -45,12 +45,15 @@ class MemberController {
     static final int MAX_REMOVALS = 100;
 
     private final Commands commands;
+    private final MemberAdditions additions;
     private final UserDirectory users;
     private final SingleOrganizationPolicy singleOrganization;
     private final Clock clock;
 
-    MemberController(Commands commands, UserDirectory users, SingleOrganizationPolicy singleOrganization, Clock clock) {
+    MemberController(Commands commands, MemberAdditions additions, UserDirectory users,
+                     SingleOrganizationPolicy singleOrganization, Clock clock) {
         this.commands = commands;
+        this.additions = additions;
         this.users = users;
         this.singleOrganization = singleOrganization;
         this.clock = clock;
@@ -78,7 +81,7 @@ class MemberController {
                     UUID userId = resolve(request);
                     SingleOrganizationPolicy.Admission admission = singleOrganization.admit(userId, organizationId);
                     try {
-                        commands.sendAndWait(new AddMemberCommand(organizationId, userId, roles, teamIds, expiresAt, Actor.of(caller)));
+                        additions.add(new AddMemberCommand(organizationId, userId, roles, teamIds, expiresAt, Actor.of(caller)));
                     } catch (RuntimeException e) {
                         admission.release();
                         throw e;

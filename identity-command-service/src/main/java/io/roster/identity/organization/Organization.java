@@ -111,6 +111,26 @@ class Organization {
 
     @CommandHandler
     void handle(AddMemberCommand command, Clock clock) {
+        add(command, clock, MetaData.emptyInstance());
+    }
+
+    @CommandHandler
+    List<AddMembersCommand.Outcome> handle(AddMembersCommand command, Clock clock) {
+        List<AddMembersCommand.Outcome> outcomes = new ArrayList<>(command.additions().size());
+        for (AddMembersCommand.Addition addition : command.additions()) {
+            try {
+                add(addition.command(), clock, MetaData.from(addition.eventMetaData()));
+                outcomes.add(AddMembersCommand.Outcome.ADDED);
+            } catch (RuleViolation refused) {
+                // refused before any event: the additions after it see the organization as it was
+                outcomes.add(AddMembersCommand.Outcome.refused(refused));
+            }
+        }
+        return outcomes;
+    }
+
+    /** @param origin what the event carries besides the command's own metadata (its request's trace), or nothing */
+    private void add(AddMemberCommand command, Clock clock, MetaData origin) {
         requireManager(command.actor());
         List<String> roles = validRoles(command.roles());
         List<UUID> teamIds = existingTeams(command.teamIds());
@@ -122,7 +142,7 @@ class Organization {
                     + " add them without expiresAt or make someone else a lasting admin first.");
         }
         apply(new MemberAdded(UUID.randomUUID(), clock.instant(), organizationId, command.actor().userId(),
-                command.userId(), roles, teamIds, JoinPath.DIRECT, null, command.expiresAt()));
+                command.userId(), roles, teamIds, JoinPath.DIRECT, null, command.expiresAt()), origin);
     }
 
     @CommandHandler

@@ -14,6 +14,7 @@ import io.roster.events.identity.TeamCreated;
 import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
 import io.roster.identity.access.Actor;
+import io.roster.kit.web.RuleViolation;
 import org.axonframework.serialization.SerializedObject;
 import org.axonframework.serialization.Serializer;
 import org.axonframework.serialization.json.JacksonSerializer;
@@ -31,6 +32,7 @@ import java.util.UUID;
 
 import static io.roster.identity.RuleMatchers.violation;
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 /** Every rule of the organization, with its code (PRODUCT.md §3). */
 class OrganizationTest {
@@ -172,6 +174,44 @@ class OrganizationTest {
             fixture.given(created(), creatorAdded(), team(TEAM, "Red"))
                     .when(new AddMemberCommand(ORG, MEMBER, List.of("member"), List.of(TEAM, OTHER_TEAM), AS_ADMIN))
                     .expectException(violation("not_found"));
+        }
+
+        @Test
+        void additionsSentTogetherAreEachJudgedByTheirOwnCallerInOrder() {
+            UUID third = UUID.fromString("00000000-0000-0000-0000-000000000006");
+            fixture.given(created(), creatorAdded(), added(SECOND_ADMIN, List.of("member"), List.of()))
+                    .when(new AddMembersCommand(ORG, List.of(
+                            addition(new AddMemberCommand(ORG, MEMBER, List.of("member"), List.of(), AS_ADMIN)),
+                            addition(new AddMemberCommand(ORG, OUTSIDER, List.of("member"), List.of(), AS_OUTSIDER)),
+                            addition(new AddMemberCommand(ORG, OUTSIDER, List.of("member"), List.of(), new Actor(SECOND_ADMIN, false))),
+                            addition(new AddMemberCommand(ORG, MEMBER, List.of("admin"), List.of(), AS_PROVIDER_ADMIN)),
+                            addition(new AddMemberCommand(ORG, third, List.of("member"), List.of(OTHER_TEAM), AS_ADMIN)),
+                            addition(new AddMemberCommand(ORG, third, List.of("member"), List.of(), AS_PROVIDER_ADMIN)))))
+                    .expectEvents(added(MEMBER, List.of("member"), List.of()),
+                            new MemberAdded(null, NOW, ORG, PROVIDER_ADMIN, third, List.of("member"), List.of(), JoinPath.DIRECT, null))
+                    .expectResultMessagePayload(List.of(AddMembersCommand.Outcome.ADDED,
+                            new AddMembersCommand.Outcome("not_found", "There is nothing with the id " + ORG + " here.", null),
+                            new AddMembersCommand.Outcome("forbidden", "Only an admin of the organization or a provider admin may do this.", null),
+                            new AddMembersCommand.Outcome("already_member", "User " + MEMBER + " is already a member.", null),
+                            new AddMembersCommand.Outcome("not_found", "There is no team " + OTHER_TEAM + " in this organization.", null),
+                            AddMembersCommand.Outcome.ADDED));
+        }
+
+        @Test
+        void aRefusedAdditionIsThrownAsTheCommandAloneWouldHaveThrownIt() {
+            assertThatThrownBy(() -> new AddMembersCommand.Outcome("validation_failed", "Unknown role owner.", "roles").throwIfRefused())
+                    .isInstanceOfSatisfying(RuleViolation.class, violation -> {
+                        assertThat(violation.code()).isEqualTo("validation_failed");
+                        assertThat(violation.field()).isEqualTo("roles");
+                        assertThat(violation.getMessage()).isEqualTo("Unknown role owner.");
+                    });
+            assertThatThrownBy(() -> new AddMembersCommand.Outcome("last_admin", "No.", null).throwIfRefused())
+                    .isInstanceOfSatisfying(RuleViolation.class, violation -> assertThat(violation.code()).isEqualTo("last_admin"));
+            AddMembersCommand.Outcome.ADDED.throwIfRefused();
+        }
+
+        private static AddMembersCommand.Addition addition(AddMemberCommand command) {
+            return new AddMembersCommand.Addition(command, java.util.Map.of());
         }
 
         @Test

@@ -160,8 +160,13 @@ public class Commands {
      * @throws io.roster.kit.web.ApiProblem {@code not_found} or {@code conflict}, or the handler's own refusal
      */
     public <R> R sendAndWait(Object command) {
+        return currentWork().dispatch(command);
+    }
+
+    /** The request's work on this thread, else a work of its own for one command (a consumer's, a schedule's). */
+    Work currentWork() {
         Work work = CURRENT.get();
-        return (work != null ? work : new Work(correlationIdOfThisThread())).dispatch(command);
+        return work != null ? work : new Work(correlationIdOfThisThread());
     }
 
     /**
@@ -260,7 +265,7 @@ public class Commands {
     }
 
     /** The commands of one request, or a single command sent from a consumer or a schedule. */
-    private final class Work {
+    final class Work {
 
         private final String correlationId;
         private final MetaData metaData;
@@ -279,6 +284,18 @@ public class Commands {
         }
 
         <R> R dispatch(Object command) {
+            return this.<R>dispatchNoting(command).result();
+        }
+
+        /** The metadata the events of this work's commands carry: its correlation id, trace and cause. */
+        Map<String, String> eventMetaData() {
+            Map<String, String> entries = new HashMap<>();
+            metaData.forEach((key, value) -> entries.put(key, String.valueOf(value)));
+            return entries;
+        }
+
+        /** {@link #dispatch}, also answering what the command appended, for the works it was sent for (a group's). */
+        <R> Dispatched<R> dispatchNoting(Object command) {
             CommandMessage<?> message = GenericCommandMessage.asCommandMessage(command).andMetaData(metaData);
             Map<String, Long> appended = new HashMap<>();
             List<Runnable> afterwards = new ArrayList<>();
@@ -296,8 +313,9 @@ public class Commands {
                         runLogged(afterwards);
                     }
                 });
-                appended(appended, targetOf(message));
-                return result;
+                String target = targetOf(message);
+                appended(appended, target);
+                return new Dispatched<>(result, Map.copyOf(appended), target);
             } catch (RuntimeException e) {
                 if (CommandFailures.isLostRace(e)) {
                     exhausted.increment();
@@ -323,6 +341,10 @@ public class Commands {
             }
             return sequences.isEmpty() ? null : new ConsistencyToken(sequences).encode();
         }
+    }
+
+    /** A command's answer, the sequence numbers it appended by aggregate, and its target aggregate (or null). */
+    record Dispatched<R>(R result, Map<String, Long> appended, String target) {
     }
 
     private String targetOf(CommandMessage<?> message) {
