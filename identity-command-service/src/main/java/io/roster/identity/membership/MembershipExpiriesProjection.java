@@ -26,41 +26,37 @@ class MembershipExpiriesProjection {
     static final String PROCESSING_GROUP = "membership-expiries-v1";
     static final String REPAIR_GROUP = "membership-expiries-repair-v1";
 
-    private final MembershipExpiries expiries;
-    private final boolean repair;
+    /** One instance, so that a command's (or a repair batch's) entries reach it together. */
+    private final Commands.LookupWriter<MembershipExpiries.Entry> writeEntries;
 
     /** @param repair whether this is the repair's instance, which finds most events recorded already */
     MembershipExpiriesProjection(MembershipExpiries expiries, boolean repair) {
-        this.expiries = expiries;
-        this.repair = repair;
+        this.writeEntries = repair ? expiries::recordIfNewer : expiries::record;
     }
 
     @EventHandler
     void on(MemberAdded event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> record(event.organizationId(), event.userId(), event.expiresAt(), sequence));
+        record(event.organizationId(), event.userId(), event.expiresAt(), sequence);
     }
 
     @EventHandler
     void on(MembershipExpiryChanged event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> record(event.organizationId(), event.userId(), event.expiresAt(), sequence));
+        record(event.organizationId(), event.userId(), event.expiresAt(), sequence);
     }
 
     @EventHandler
     void on(MemberRemoved event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> record(event.organizationId(), event.userId(), null, sequence));
+        record(event.organizationId(), event.userId(), null, sequence);
     }
 
     @EventHandler
     void on(MemberExpired event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> record(event.organizationId(), event.userId(), null, sequence));
+        record(event.organizationId(), event.userId(), null, sequence);
     }
 
+    /** Live: after the command, with its other entries in one bulk write. The repair: with its batch's, likewise. */
     private void record(UUID organizationId, UUID userId, Instant expiresAt, long sequence) {
-        if (repair) {
-            expiries.recordIfNewer(organizationId, userId, expiresAt, sequence);
-        } else {
-            expiries.record(organizationId, userId, expiresAt, sequence);
-        }
+        Commands.afterCommand(writeEntries, new MembershipExpiries.Entry(organizationId, userId, expiresAt, sequence));
     }
 
     /** The live and the repair processor, each with its own instance. */

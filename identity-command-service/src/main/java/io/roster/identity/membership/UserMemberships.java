@@ -3,15 +3,19 @@ package io.roster.identity.membership;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import com.mongodb.client.model.WriteModel;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
 import java.time.Instant;
+import java.util.ArrayList;
 import java.util.Date;
 import java.util.LinkedHashSet;
+import java.util.List;
 import java.util.Optional;
 import java.util.Set;
 import java.util.UUID;
@@ -53,19 +57,36 @@ public class UserMemberships {
         return organizations;
     }
 
-    void joined(UUID userId, UUID organizationId, long sequence) {
-        record(userId, organizationId, 2 * sequence + 1);
+    /**
+     * A membership began (it ended, when {@code leftAt} is set) with event {@code sequence} of its organization. Its
+     * end gives back a single-organization claim on the organization only if the claim is older: a claim taken since
+     * is a later join's, which the repair processor applying this removal again (after that join began) must leave alone.
+     */
+    record Change(UUID userId, UUID organizationId, long sequence, Instant leftAt) {
+
+        static Change joined(UUID userId, UUID organizationId, long sequence) {
+            return new Change(userId, organizationId, sequence, null);
+        }
+
+        static Change left(UUID userId, UUID organizationId, long sequence, Instant leftAt) {
+            return new Change(userId, organizationId, sequence, leftAt);
+        }
     }
 
-    /**
-     * The membership ended at {@code leftAt}. It gives back a single-organization claim on the organization only if the
-     * claim is older: a claim taken since is a later join's, which the repair processor applying this removal again
-     * (after that join began) must leave alone.
-     */
-    void left(UUID userId, UUID organizationId, long sequence, Instant leftAt) {
-        record(userId, organizationId, 2 * sequence);
-        collection.updateOne(Filters.and(byUser(userId), Filters.eq("claim.organizationId", organizationId.toString()),
-                Filters.lte("claim.at", Date.from(leftAt))), Updates.unset("claim"));
+    /** The changes, in order, as one bulk write. */
+    void write(List<Change> changes) {
+        List<WriteModel<Document>> writes = new ArrayList<>(changes.size());
+        for (Change change : changes) {
+            long entry = 2 * change.sequence() + (change.leftAt() == null ? 1 : 0);
+            writes.add(new UpdateOneModel<>(byUser(change.userId()), Updates.max("organizations." + change.organizationId(), entry),
+                    new UpdateOptions().upsert(true)));
+            if (change.leftAt() != null) {
+                writes.add(new UpdateOneModel<>(Filters.and(byUser(change.userId()),
+                        Filters.eq("claim.organizationId", change.organizationId().toString()),
+                        Filters.lte("claim.at", Date.from(change.leftAt()))), Updates.unset("claim")));
+            }
+        }
+        collection.bulkWrite(writes);
     }
 
     Optional<Document> find(UUID userId) {
@@ -80,7 +101,4 @@ public class UserMemberships {
         return Filters.eq("_id", userId.toString());
     }
 
-    private void record(UUID userId, UUID organizationId, long entry) {
-        collection.updateOne(byUser(userId), Updates.max("organizations." + organizationId, entry), new UpdateOptions().upsert(true));
-    }
 }

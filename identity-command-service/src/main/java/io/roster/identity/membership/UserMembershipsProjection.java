@@ -27,27 +27,28 @@ class UserMembershipsProjection {
     static final String PROCESSING_GROUP = "user-memberships-v1";
     static final String REPAIR_GROUP = "user-memberships-repair-v1";
 
-    private final UserMemberships memberships;
+    /** One instance, so that a command's changes reach it together (one bulk write); the repair's write at once. */
+    private final Commands.LookupWriter<UserMemberships.Change> write;
 
     UserMembershipsProjection(UserMemberships memberships) {
-        this.memberships = memberships;
+        this.write = memberships::write;
     }
 
     /** Outside a command (the repair), {@link Commands#afterCommand} writes at once. */
     @EventHandler
     void on(MemberAdded event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> memberships.joined(event.userId(), event.organizationId(), sequence));
+        Commands.afterCommand(write, UserMemberships.Change.joined(event.userId(), event.organizationId(), sequence));
     }
 
     @EventHandler
     void on(MemberRemoved event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> memberships.left(event.userId(), event.organizationId(), sequence, event.occurredAt()));
+        Commands.afterCommand(write, UserMemberships.Change.left(event.userId(), event.organizationId(), sequence, event.occurredAt()));
     }
 
     /** An expired membership ended as a removed one did. */
     @EventHandler
     void on(MemberExpired event, @SequenceNumber long sequence) {
-        Commands.afterCommand(() -> memberships.left(event.userId(), event.organizationId(), sequence, event.occurredAt()));
+        Commands.afterCommand(write, UserMemberships.Change.left(event.userId(), event.organizationId(), sequence, event.occurredAt()));
     }
 
     /** The live and the repair processor, each with its own instance. */

@@ -210,6 +210,79 @@ public class Commands {
         }
     }
 
+    /**
+     * Holds this thread's {@link #afterCommand} work from now until {@link #writeHeld()}: a tracking processor's batch of
+     * events ({@link io.roster.kit.lookup.RepairedLookup}'s repair), whose lookup writes then cost one bulk write per
+     * batch instead of one write per event. Nothing changes when work is held already.
+     */
+    public static void holdAfterwards() {
+        if (AFTER_COMMAND.get() == null) {
+            AFTER_COMMAND.set(new ArrayList<>());
+        }
+    }
+
+    /**
+     * Does the work held since {@link #holdAfterwards()} and stops holding. Unlike a command's, a failure here is thrown:
+     * the batch fails, and its events are applied again.
+     */
+    public static void writeHeld() {
+        List<Runnable> held = AFTER_COMMAND.get();
+        AFTER_COMMAND.remove();
+        if (held != null) {
+            held.forEach(Runnable::run);
+        }
+    }
+
+    /** Drops the work held since {@link #holdAfterwards()} (its batch failed) and stops holding. */
+    public static void dropHeld() {
+        AFTER_COMMAND.remove();
+    }
+
+    /** Writes a lookup's changes, as one bulk write where it can. */
+    @FunctionalInterface
+    public interface LookupWriter<T> {
+        void write(List<T> changes);
+    }
+
+    /**
+     * {@link #afterCommand(Runnable)} for a change that {@code writer} writes: the changes one command causes (a group
+     * of additions, a batch of joins) reach the writer together, in order, once the command is done, so they cost one
+     * bulk write instead of one write each. At once, alone, when no command sent through here is running on this
+     * thread. {@code writer} must be the same instance for every change it is to write together.
+     */
+    @SuppressWarnings("unchecked")
+    public static <T> void afterCommand(LookupWriter<T> writer, T change) {
+        List<Runnable> afterwards = AFTER_COMMAND.get();
+        if (afterwards == null) {
+            writer.write(List.of(change));
+            return;
+        }
+        for (Runnable work : afterwards) {
+            if (work instanceof PendingWrites<?> pending && pending.writer == writer) {
+                ((PendingWrites<T>) pending).changes.add(change);
+                return;
+            }
+        }
+        PendingWrites<T> pending = new PendingWrites<>(writer);
+        pending.changes.add(change);
+        afterwards.add(pending);
+    }
+
+    /** A writer's changes after a command, written where its first change was noted among the other work. */
+    private static final class PendingWrites<T> implements Runnable {
+        private final LookupWriter<T> writer;
+        private final List<T> changes = new ArrayList<>();
+
+        private PendingWrites(LookupWriter<T> writer) {
+            this.writer = writer;
+        }
+
+        @Override
+        public void run() {
+            writer.write(changes);
+        }
+    }
+
     private <T> Sent<T> within(Work work, Callable<T> body) throws Exception {
         Work outer = CURRENT.get();
         String outerId = MDC.get(CorrelationId.MDC_KEY);

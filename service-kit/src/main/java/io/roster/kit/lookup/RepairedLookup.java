@@ -1,9 +1,15 @@
 package io.roster.kit.lookup;
 
+import io.roster.kit.command.Commands;
 import org.axonframework.config.ConfigurerModule;
 import org.axonframework.config.Configuration;
 import org.axonframework.eventhandling.PropagatingErrorHandler;
+import org.axonframework.eventhandling.EventMessage;
 import org.axonframework.eventhandling.TrackingEventProcessorConfiguration;
+import org.axonframework.messaging.InterceptorChain;
+import org.axonframework.messaging.MessageHandlerInterceptor;
+import org.axonframework.messaging.unitofwork.BatchingUnitOfWork;
+import org.axonframework.messaging.unitofwork.UnitOfWork;
 
 /**
  * How a command service keeps a lookup that its commands rely on (a token's invitation, the addresses a pending
@@ -51,6 +57,29 @@ public final class RepairedLookup {
                 .registerSubscribingEventProcessor(liveGroup)
                 .registerTrackingEventProcessor(repairGroup, Configuration::eventStore,
                         c -> TrackingEventProcessorConfiguration.forSingleThreadedProcessing().andBatchSize(REPAIR_BATCH_SIZE))
-                .registerListenerInvocationErrorHandler(repairGroup, c -> PropagatingErrorHandler.instance()));
+                .registerListenerInvocationErrorHandler(repairGroup, c -> PropagatingErrorHandler.instance())
+                .registerHandlerInterceptor(repairGroup, c -> new WritesPerBatch()));
+    }
+
+    /**
+     * The repair's writes ({@link Commands#afterCommand}) are held through a batch of events and written as it ends,
+     * while its last event is handled: one bulk write per lookup per batch, and before the batch's token is stored
+     * (the processor stores it as the batch commits), so a crash in between applies the batch again.
+     */
+    static final class WritesPerBatch implements MessageHandlerInterceptor<EventMessage<?>> {
+
+        @Override
+        public Object handle(UnitOfWork<? extends EventMessage<?>> unitOfWork, InterceptorChain chain) throws Exception {
+            boolean batch = unitOfWork instanceof BatchingUnitOfWork<?>;
+            if (batch && ((BatchingUnitOfWork<?>) unitOfWork).isFirstMessage()) {
+                Commands.holdAfterwards();
+                unitOfWork.onCleanup(done -> Commands.dropHeld());
+            }
+            Object result = chain.proceed();
+            if (!batch || ((BatchingUnitOfWork<?>) unitOfWork).isLastMessage()) {
+                Commands.writeHeld();
+            }
+            return result;
+        }
     }
 }
