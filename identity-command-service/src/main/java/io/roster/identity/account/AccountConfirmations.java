@@ -8,6 +8,8 @@ import org.axonframework.eventhandling.EventHandler;
 import org.springframework.context.annotation.Bean;
 import org.springframework.context.annotation.Configuration;
 
+import java.util.UUID;
+
 /**
  * Confirms the account of every registered user, as a {@linkplain RepairedLookup repaired lookup}. A registration
  * claims the address (a pending account) before its {@link RegisterUserCommand} and confirms it once the command
@@ -20,15 +22,16 @@ class AccountConfirmations {
     static final String PROCESSING_GROUP = "account-confirmations-v1";
     static final String REPAIR_GROUP = "account-confirmations-repair-v1";
 
-    private final Accounts accounts;
+    /** One instance, so that a repair batch's confirmations are one write. */
+    private final Commands.LookupWriter<UUID> confirm;
 
     AccountConfirmations(Accounts accounts) {
-        this.accounts = accounts;
+        this.confirm = accounts::confirm;
     }
 
     @EventHandler
     void on(UserRegistered event) {
-        Commands.afterCommand(() -> accounts.confirm(event.userId()));
+        Commands.afterCommand(confirm, event.userId());
     }
 
     /** The live and the repair processor, each with its own instance. */

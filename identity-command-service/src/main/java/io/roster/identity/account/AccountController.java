@@ -114,7 +114,7 @@ class AccountController {
                         throw e;
                     }
                     invitations.confirm(invitation, userId);
-                    accounts.confirm(userId);
+                    // the account was confirmed as the registration was stored (AccountConfirmations)
                     return userId;
                 }))
                 .map(sent -> sent.respond(ResponseEntity.created(URI.create("/api/v1/users/" + sent.result())),

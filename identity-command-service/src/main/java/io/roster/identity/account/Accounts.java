@@ -93,12 +93,18 @@ public class Accounts {
     }
 
     /**
-     * The registration succeeded: the account can log in and be found. Only a pending claim is confirmed (the repair
-     * of {@link AccountConfirmations} replays registrations, and must not bring back an account being deleted).
+     * The registrations succeeded: the accounts can log in and be found. Only a pending claim is confirmed (the repair
+     * of {@link AccountConfirmations} replays registrations, and must not bring back an account being deleted). One
+     * write for the lot (a repair batch's).
      */
-    void confirm(UUID userId) {
-        collection.updateOne(Filters.and(byId(userId), Filters.eq(STATE, PENDING)),
-                Updates.combine(Updates.set(STATE, ACTIVE), Updates.unset("claimedAt")));
+    void confirm(List<UUID> userIds) {
+        Bson pending = Filters.eq(STATE, PENDING);
+        Bson activate = Updates.combine(Updates.set(STATE, ACTIVE), Updates.unset("claimedAt"));
+        if (userIds.size() == 1) {
+            collection.updateOne(Filters.and(byId(userIds.get(0)), pending), activate);
+        } else {
+            collection.updateMany(Filters.and(Filters.in("_id", userIds.stream().map(UUID::toString).distinct().toList()), pending), activate);
+        }
     }
 
     /** The registration failed: the address is free again. */

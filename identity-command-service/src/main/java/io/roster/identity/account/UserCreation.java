@@ -95,7 +95,7 @@ class UserCreation {
             accounts.release(userId);
             throw e;
         }
-        accounts.confirm(userId);
+        // the account was confirmed as the registration was stored (AccountConfirmations)
 
         List<UUID> joined = new ArrayList<>();
         for (Membership membership : user.memberships()) {
