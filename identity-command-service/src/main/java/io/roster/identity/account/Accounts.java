@@ -20,9 +20,12 @@ import org.springframework.stereotype.Component;
 import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
+import java.util.Collection;
 import java.util.Date;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -72,6 +75,15 @@ public class Accounts {
     /** Whether the user has an account that can log in and be added (neither still being created nor being deleted). */
     boolean isActiveUser(UUID userId) {
         return active(collection.find(byId(userId)).projection(Projections.include(STATE)).first()).isPresent();
+    }
+
+    /** Which of these users have an account that is {@linkplain #isActiveUser active}: one read for the lot. */
+    Set<UUID> activeUsers(Collection<UUID> userIds) {
+        Set<UUID> active = new HashSet<>();
+        collection.find(Filters.in("_id", userIds.stream().map(UUID::toString).distinct().toList()))
+                .projection(Projections.include(STATE))
+                .forEach(account -> active(account).ifPresent(a -> active.add(UUID.fromString(a.getString("_id")))));
+        return active;
     }
 
     /** Claims the address for a new user; {@code email_taken} when another user holds it. */

@@ -4,7 +4,9 @@ import io.roster.identity.organization.UserDirectory;
 import io.roster.kit.command.Commands;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -34,5 +36,10 @@ class AddableUsers implements UserDirectory {
     @Override
     public boolean isActiveUser(UUID userId) {
         return accounts.isActiveUser(userId);
+    }
+
+    @Override
+    public Set<UUID> activeUsers(Collection<UUID> userIds) {
+        return accounts.activeUsers(userIds);
     }
 }

@@ -31,6 +31,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
 import java.util.List;
 import java.util.Optional;
@@ -151,13 +152,20 @@ public class InvitationTokens {
         } else if (event instanceof InvitationLinkEnabled e) {
             status(e.linkId(), "enabled");
         } else if (event instanceof InvitationLinkUsed e) {
-            // the user's sign-up use (or reservation), if identity holds one, becomes this use in used: one update, so no
-            // sign-up sees it twice
-            String user = e.userId().toString();
-            tokens.updateMany(bySource(e.linkId()), Updates.combine(Updates.max("used", e.used()), Updates.pull(SIGN_UP_USES, user),
-                    Updates.pull(OPEN_RESERVATIONS, new Document("userId", user)), Updates.inc(VERSION, 1)));
+            used(e.linkId(), e.used(), List.of(e.userId()));
         }
         // rejections and bulk jobs change no token
+    }
+
+    /**
+     * InvitationLinkUsed of these users, {@code used} the highest count among them: each user's sign-up use (or
+     * reservation), if identity holds one, becomes their use in {@code used}, in one update, so no sign-up sees a use
+     * twice or not at all. A crowd's uses of one link arrive by the hundred ({@link LinkUseCounts}): one update for all.
+     */
+    void used(UUID linkId, int used, Collection<UUID> userIds) {
+        List<String> users = userIds.stream().map(UUID::toString).distinct().toList();
+        tokens.updateMany(bySource(linkId), Updates.combine(Updates.max("used", used), Updates.pullAll(SIGN_UP_USES, users),
+                Updates.pull(OPEN_RESERVATIONS, new Document("userId", new Document("$in", users))), Updates.inc(VERSION, 1)));
     }
 
     /**

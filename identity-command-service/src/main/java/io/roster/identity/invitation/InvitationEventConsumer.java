@@ -4,6 +4,7 @@ import com.mongodb.client.MongoDatabase;
 import io.roster.events.Topics;
 import io.roster.identity.account.InvitationDeliveries;
 import io.roster.identity.account.InvitationTokens;
+import io.roster.identity.account.LinkUseCounts;
 import io.roster.events.invitation.InvitationAccepted;
 import io.roster.events.invitation.InvitationExpired;
 import io.roster.events.invitation.InvitationIssued;
@@ -44,21 +45,23 @@ class InvitationEventConsumer {
     static final String DELIVERIES_GROUP = "identity-invitation-deliveries-v1";
 
     @Bean
-    ConsumerDefinition invitationJoinsConsumer(InvitationTokens tokens, InvitationJoins joins, MongoDatabase database,
+    ConsumerDefinition invitationJoinsConsumer(InvitationTokens tokens, LinkUseCounts linkUses, InvitationJoins joins, MongoDatabase database,
                                                @Value("${roster.invitation-joins.consumer-group:" + GROUP + "}") String group,
                                                @Value("${roster.invitation-joins.topic:" + Topics.INVITATION + "}") String topic) {
         EventHandlers handlers = EventHandlers.builder()
                 .onEach(List.of(InvitationIssued.class, InvitationResent.class, InvitationRevoked.class, InvitationExpired.class, InvitationDeclined.class, InvitationUpdated.class,
                         InvitationAccepted.class, InvitationLinkCreated.class, InvitationLinkUpdated.class,
-                        InvitationLinkDisabled.class, InvitationLinkEnabled.class, InvitationLinkUsed.class),
+                        InvitationLinkDisabled.class, InvitationLinkEnabled.class),
                         (event, envelope) -> tokens.apply(envelope))
+                .on(InvitationLinkUsed.class, (event, envelope) -> linkUses.apply(envelope))
                 .on(InvitationAccepted.class, (event, envelope) -> joins.apply(envelope))
                 .on(InvitationLinkUsed.class, (event, envelope) -> joins.apply(envelope))
                 .build();
         // a poll at a time (one read and one write of sequences per poll): a bulk upload brings a thousand at once, a
-        // crowd through a link its joins in bursts; the joins are made at the poll's end, per organization
+        // crowd through a link its joins in bursts; a link's uses are counted and the joins made at the poll's end, one
+        // update per link and one command per organization
         return ConsumerDefinition.batches(group, List.of(topic), handlers,
-                new AppliedSequences(database, "invitation-applied-sequences-v1"), joins);
+                new AppliedSequences(database, "invitation-applied-sequences-v1"), BatchScope.all(linkUses, joins));
     }
 
     /**

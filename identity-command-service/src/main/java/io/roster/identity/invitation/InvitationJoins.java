@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -77,7 +78,7 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
                     teams(accepted.teamIds()), JoinPath.INVITATION, accepted.invitationId(), accepted.membershipExpiresAt()),
                     accepted.eventId()));
         } else if (envelope.event() instanceof InvitationLinkUsed used) {
-            requireUser(used.userId(), used.eventId());
+            // its user is checked with the batch's others at its end (a crowd's hundreds in one read)
             hold(new Join(new AcceptInvitationMembershipCommand(used.organizationId(), used.userId(), used.roles(),
                     teams(used.teamIds()), JoinPath.LINK, used.linkId(), used.membershipExpiresAt()), used.eventId()));
         }
@@ -86,6 +87,11 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
 
     @Override
     protected void actOn(List<Held<Join>> joins) {
+        Set<UUID> active = users.activeUsers(joins.stream().map(join -> join.item().command().userId()).toList());
+        for (Held<Join> join : joins) {
+            // before any join: the runtime then applies the batch again a record at a time, and this one fails alone
+            requireUser(join.item().command().userId(), join.item().eventId(), active);
+        }
         Map<UUID, List<Held<Join>>> byOrganization = new LinkedHashMap<>();
         for (Held<Join> join : joins) {
             byOrganization.computeIfAbsent(join.item().command().organizationId(), id -> new ArrayList<>()).add(join);
@@ -152,7 +158,11 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
     }
 
     private void requireUser(UUID userId, UUID eventId) {
-        if (userId == null || !users.isActiveUser(userId)) {
+        requireUser(userId, eventId, userId == null || !users.isActiveUser(userId) ? Set.of() : Set.of(userId));
+    }
+
+    private static void requireUser(UUID userId, UUID eventId, Set<UUID> active) {
+        if (userId == null || !active.contains(userId)) {
             throw new IllegalStateException("Event " + eventId + " names user " + userId + ", whom identity does not know");
         }
     }

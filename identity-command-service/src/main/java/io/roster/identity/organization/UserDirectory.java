@@ -1,6 +1,8 @@
 package io.roster.identity.organization;
 
+import java.util.Collection;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /** The users that can be added to an organization: existing, fully registered, not being deleted. */
@@ -13,4 +15,7 @@ public interface UserDirectory {
     Optional<UUID> addableUserIdByEmail(String email);
 
     boolean isActiveUser(UUID userId);
+
+    /** Which of these users {@linkplain #isActiveUser are active}, in one lookup. */
+    Set<UUID> activeUsers(Collection<UUID> userIds);
 }

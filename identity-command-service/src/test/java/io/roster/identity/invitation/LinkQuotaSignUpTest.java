@@ -9,6 +9,7 @@ import io.roster.identity.IdentityHttpTest;
 import io.roster.identity.account.InvitationTokens;
 import io.roster.kit.secrets.SecretBox;
 import io.roster.testsupport.MutableClock;
+import org.bson.Document;
 import org.junit.jupiter.api.Test;
 import org.springframework.beans.factory.annotation.Autowired;
 import org.springframework.boot.test.context.TestConfiguration;
@@ -106,6 +107,19 @@ class LinkQuotaSignUpTest extends IdentityHttpTest {
         EntityExchangeResult<JsonNode> late = signUp("late-" + UUID.randomUUID() + "@example.org", token, "203.0.113.99");
         assertThat(late.getStatus().value()).isEqualTo(410);
         assertThat(late.getResponseBody().get("code").asText()).isEqualTo("quota_exhausted");
+
+        // the other four at once (a crowd's uses of one link arrive together: one update for the lot), one twice
+        for (int i = 1; i < 5; i++) {
+            publishInvitationEvent(EventEnvelope.of(new InvitationLinkUsed(UUID.randomUUID(), Instant.now(), organizationId,
+                    accounts.get(i), linkId, accounts.get(i), "x@example.org", List.of("member"), List.of(), i + 1), i + 1));
+        }
+        publishInvitationEvent(EventEnvelope.of(new InvitationLinkUsed(UUID.randomUUID(), Instant.now(), organizationId,
+                accounts.get(2), linkId, accounts.get(2), "x@example.org", List.of("member"), List.of(), 3), 3));
+        await().atMost(Duration.ofSeconds(30)).until(() -> tokens.byHash(SecretBox.hash(token)).orElseThrow().used() == 5);
+        Document entry = mongo.getCollection("invitation-tokens-v1").find(new Document("_id", SecretBox.hash(token))).first();
+        assertThat(entry.getList("signUpUses", String.class, List.of())).as("every sign-up use now counted in used").isEmpty();
+        assertThat(entry.getList("openReservations", Document.class, List.of())).isEmpty();
+        assertThat(signUp("later-" + UUID.randomUUID() + "@example.org", token, "203.0.113.98").getStatus().value()).isEqualTo(410);
     }
 
     @Test

@@ -1,5 +1,6 @@
 package io.roster.kit.consumer;
 
+import java.util.List;
 import java.util.Map;
 import java.util.function.Supplier;
 
@@ -14,6 +15,36 @@ public interface BatchScope {
     /** A record consumer: nothing around its events. */
     BatchScope NONE = new BatchScope() {
     };
+
+    /**
+     * Several scopes around one consumer's batches: each runs around the next ({@code scopes[0]} outermost), and each
+     * writes what it held and is told what was recorded in the order given.
+     */
+    static BatchScope all(BatchScope... scopes) {
+        List<BatchScope> inOrder = List.of(scopes);
+        return new BatchScope() {
+            @Override
+            public <T> T around(Supplier<T> batch) {
+                Supplier<T> nested = batch;
+                for (int i = inOrder.size() - 1; i >= 0; i--) {
+                    BatchScope scope = inOrder.get(i);
+                    Supplier<T> inner = nested;
+                    nested = () -> scope.around(inner);
+                }
+                return nested.get();
+            }
+
+            @Override
+            public void beforeMark() {
+                inOrder.forEach(BatchScope::beforeMark);
+            }
+
+            @Override
+            public void afterMark(Map<String, Long> applied) {
+                inOrder.forEach(scope -> scope.afterMark(applied));
+            }
+        };
+    }
 
     /** Runs one batch (e.g. with the read models of one version). */
     default <T> T around(Supplier<T> batch) {
