@@ -9,6 +9,7 @@ import io.roster.events.identity.MemberTeamsChanged;
 import io.roster.events.identity.MembershipExpiryChanged;
 import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
+import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.Projection;
 import io.roster.query.team.TeamMembers;
 import io.roster.query.team.TeamStore;
@@ -16,9 +17,11 @@ import io.roster.query.user.UserProfile;
 import io.roster.query.user.UserStore;
 import org.springframework.stereotype.Component;
 
+import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
 import java.util.HashSet;
+import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
@@ -37,6 +40,11 @@ import java.util.UUID;
 @Component
 class MemberProjection implements Projection {
 
+    /** The event types {@link #apply(EventEnvelope)} acts on. */
+    private static final Set<Class<?>> APPLIED = Set.of(MemberAdded.class, MemberRolesChanged.class, MemberTeamsChanged.class,
+            MembershipExpiryChanged.class, MemberRemoved.class, MemberExpired.class, TeamRenamed.class, TeamDeleted.class);
+
+    private final EventBatch.Writer<MemberAdded> heldJoins = this::joinAll;
     private final MemberRows rows;
     private final UserStore users;
     private final TeamStore teams;
@@ -47,6 +55,23 @@ class MemberProjection implements Projection {
         this.users = users;
         this.teams = teams;
         this.teamMembers = teamMembers;
+    }
+
+    /**
+     * In a batch, the joins without teams (a crowd through a link, a group of additions) are held and made together
+     * ({@link #joinAll}): five round trips for the lot instead of three each. Any other event this projection applies
+     * first makes the held ones, so it finds their rows (a removal, a role change of a member who just joined).
+     */
+    @Override
+    public void apply(EventEnvelope envelope, EventBatch batch) {
+        if (envelope.event() instanceof MemberAdded added && (added.teamIds() == null || added.teamIds().isEmpty())) {
+            batch.hold(heldJoins, added);
+            return;
+        }
+        if (APPLIED.contains(envelope.event().getClass())) {
+            batch.write(heldJoins);
+        }
+        apply(envelope);
     }
 
     @Override
@@ -87,6 +112,26 @@ class MemberProjection implements Projection {
         while (profile.isPresent() && rows.copyProfile(organizationId, profile.get())) {
             profile = users.find(added.userId());
         }
+    }
+
+    /**
+     * Joins without teams, as {@link #joined} makes each: the rows, then the users' documents list them and the
+     * profiles are read, then each row takes its user's profile unless it shows a newer one already.
+     */
+    private void joinAll(List<MemberAdded> joins) {
+        rows.joinAll(joins);
+        Map<UUID, List<String>> rowIdsByUser = new LinkedHashMap<>();
+        joins.forEach(added -> rowIdsByUser.computeIfAbsent(added.userId(), id -> new ArrayList<>())
+                .add(MemberRows.memberRowId(added.organizationId(), added.userId())));
+        Map<UUID, UserProfile> profiles = users.attachMemberRows(rowIdsByUser);
+        Map<String, UserProfile> profileByRowId = new LinkedHashMap<>();
+        rowIdsByUser.forEach((userId, rowIds) -> {
+            UserProfile profile = profiles.get(userId);
+            if (profile != null) {
+                rowIds.forEach(rowId -> profileByRowId.put(rowId, profile));
+            }
+        });
+        rows.copyNewerProfiles(profileByRowId);
     }
 
     private void teamsChanged(MemberTeamsChanged changed, long sequence) {

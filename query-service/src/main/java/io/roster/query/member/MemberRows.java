@@ -7,8 +7,10 @@ import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
+import io.roster.events.identity.MemberAdded;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.user.UserProfile;
@@ -19,6 +21,7 @@ import org.springframework.stereotype.Component;
 import java.time.Instant;
 import java.util.Date;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -69,7 +72,33 @@ public class MemberRows {
 
      */
     void join(UUID organizationId, UUID userId, List<String> roles, List<TeamRef> teams, Instant joinedAt, Instant expiresAt) {
-        collection.get().updateOne(Filters.eq(ID, idOf(organizationId, userId)), Updates.combine(
+        collection.get().updateOne(Filters.eq(ID, idOf(organizationId, userId)), joinUpdate(organizationId, userId, roles,
+                teams, joinedAt, expiresAt), new UpdateOptions().upsert(true));
+    }
+
+    /** {@link #join} of members without teams, in one ordered bulk write. */
+    void joinAll(List<MemberAdded> joins) {
+        collection.get().bulkWrite(joins.stream().map(added -> new UpdateOneModel<Document>(
+                Filters.eq(ID, idOf(added.organizationId(), added.userId())), joinUpdate(added.organizationId(), added.userId(),
+                added.roles(), List.of(), added.occurredAt(), added.expiresAt()), new UpdateOptions().upsert(true))).toList());
+    }
+
+    /**
+     * Each profile onto the user's row of the organization, where the row shows an older one (or none): one bulk write.
+     * Never a newer profile overwritten, whatever wrote it (the user's own partition spreads its profiles too).
+     */
+    void copyNewerProfiles(Map<String, UserProfile> profileByRowId) {
+        if (profileByRowId.isEmpty()) {
+            return;
+        }
+        collection.get().bulkWrite(profileByRowId.entrySet().stream().map(entry -> new UpdateOneModel<Document>(
+                Filters.and(Filters.eq(ID, entry.getKey()), Filters.or(Filters.lt(PROFILE_VERSION, entry.getValue().version()),
+                        Filters.exists(PROFILE_VERSION, false))), profileUpdate(entry.getValue()))).toList());
+    }
+
+    private static Bson joinUpdate(UUID organizationId, UUID userId, List<String> roles, List<TeamRef> teams, Instant joinedAt,
+                                   Instant expiresAt) {
+        return Updates.combine(
                 Updates.set(ORGANIZATION_ID, organizationId.toString()),
                 Updates.set(USER_ID, userId.toString()),
                 Updates.set(STATUS, MemberStatus.ACTIVE.wireName()),
@@ -79,7 +108,7 @@ public class MemberRows {
                 Updates.set(EXPIRES_AT, expiresAt == null ? null : Date.from(expiresAt)),
                 Updates.setOnInsert(EMAIL_LOWER, ""),
                 Updates.setOnInsert(SEARCH_TERMS, List.of()),
-                Updates.setOnInsert(PROFILE_VERSION, -1L)), new UpdateOptions().upsert(true));
+                Updates.setOnInsert(PROFILE_VERSION, -1L));
     }
 
     /**

@@ -4,6 +4,7 @@ import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.query.consumer.ProjectionCollections;
@@ -12,7 +13,9 @@ import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -52,6 +55,26 @@ public class UserStore {
         Document user = collection.get().findOneAndUpdate(Filters.eq("_id", userId.toString()),
                 Updates.addToSet(MEMBER_ROWS, rowId), upsertAfter());
         return profileOf(userId, user);
+    }
+
+    /**
+     * {@link #attachMemberRow} for many rows, and then their users' profiles: one bulk write, then one read. A profile
+     * saved before the write is read here; one saved after finds the rows listed (as one saved between finds both:
+     * whoever copies it, a row never takes an older profile over a newer one, see {@code MemberRows#copyNewerProfiles}).
+     *
+     * @param rowIdsByUser the rows to list, by user
+     * @return the profile of each of those users that has one
+     */
+    public Map<UUID, UserProfile> attachMemberRows(Map<UUID, List<String>> rowIdsByUser) {
+        collection.get().bulkWrite(rowIdsByUser.entrySet().stream().map(entry -> new UpdateOneModel<Document>(
+                Filters.eq("_id", entry.getKey().toString()), Updates.addEachToSet(MEMBER_ROWS, entry.getValue()),
+                new UpdateOptions().upsert(true))).toList());
+        Map<UUID, UserProfile> profiles = new HashMap<>();
+        collection.get().find(Filters.in("_id", rowIdsByUser.keySet().stream().map(UUID::toString).toList())).forEach(d -> {
+            UUID userId = UUID.fromString(d.getString("_id"));
+            profileOf(userId, d).ifPresent(profile -> profiles.put(userId, profile));
+        });
+        return profiles;
     }
 
     /** The row is gone; a profile change no longer needs to reach it. */

@@ -88,6 +88,37 @@ class BatchApplicationTest {
         assertThat(users).allSatisfy(user -> assertThat(memberships.roles(organization, user)).contains(List.of("admin")));
     }
 
+    @Test
+    void aCrowdsJoinsAreAFewBulkWritesAndEachRowShowsItsUsersProfile() {
+        UUID organization = UUID.randomUUID();
+        EventEnvelope created = log.organizationCreated(organization, "Crowded");
+        List<EventEnvelope> registrations = new ArrayList<>();
+        List<EventEnvelope> joins = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UUID user = UUID.randomUUID();
+            registrations.add(log.userRegistered(user, "crowd" + i + "@example.io", "Crowd" + i, "Member"));
+            joins.add(log.memberAdded(organization, user, List.of("member")));
+        }
+        ProjectionHarness harness = harness();
+        harness.bean(EventApplier.class).apply(List.of(created));
+        harness.bean(EventApplier.class).apply(registrations);
+        int before = harness.commands().size();
+
+        harness.bean(EventApplier.class).apply(joins);
+
+        List<String> sent = harness.commands().subList(before, harness.commands().size());
+        assertThat(sent.stream().filter(command -> command.endsWith(" members-v1") || command.endsWith(" users-v1")))
+                .as("20 joins: the rows, the users' lists and their profiles, the profiles onto the rows; not 3 round trips each: %s", sent)
+                .containsExactly("update members-v1", "update users-v1", "find users-v1", "update members-v1");
+        for (int i = 0; i < 20; i++) {
+            UUID user = ((io.roster.events.identity.MemberAdded) joins.get(i).event()).userId();
+            Document row = harness.collection("members").find(new Document("_id", organization + ":" + user)).first();
+            assertThat(row).as("row of %s", user).isNotNull();
+            assertThat(row.getString("status")).isEqualTo("active");
+            assertThat(row.getString("email")).isEqualTo("crowd" + i + "@example.io");
+        }
+    }
+
     /** Organizations with teams; users who register, join (some into teams), change, move teams, rename, leave. */
     private List<EventEnvelope> history() {
         List<EventEnvelope> events = new ArrayList<>();
