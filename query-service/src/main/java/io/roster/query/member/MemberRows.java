@@ -11,6 +11,7 @@ import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.identity.MemberAdded;
+import io.roster.events.invitation.InvitationIssued;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
 import io.roster.query.user.UserProfile;
@@ -117,9 +118,24 @@ public class MemberRows {
      */
     void invite(UUID organizationId, UUID invitationId, String email, String firstName, String lastName,
                 List<String> roles, List<TeamRef> teams, Instant invitedAt) {
+        collection.get().updateOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)),
+                inviteUpdate(organizationId, invitationId, email, firstName, lastName, roles, teams, invitedAt),
+                new UpdateOptions().upsert(true));
+    }
+
+    /** {@link #invite} of invitations without teams, in one ordered bulk write. */
+    void inviteAll(List<InvitationIssued> invitations) {
+        collection.get().bulkWrite(invitations.stream().map(issued -> new UpdateOneModel<Document>(
+                Filters.eq(ID, invitationRowId(issued.organizationId(), issued.invitationId())),
+                inviteUpdate(issued.organizationId(), issued.invitationId(), issued.email(), issued.firstName(), issued.lastName(),
+                        issued.roles(), List.of(), issued.occurredAt()), new UpdateOptions().upsert(true))).toList());
+    }
+
+    private static Bson inviteUpdate(UUID organizationId, UUID invitationId, String email, String firstName, String lastName,
+                                     List<String> roles, List<TeamRef> teams, Instant invitedAt) {
         // the search terms of a profile are exactly what ?q= must match on an invitee's row too
         List<String> searchTerms = new UserProfile(invitationId, email, firstName, lastName, 0).searchTerms();
-        collection.get().updateOne(Filters.eq(ID, invitationRowId(organizationId, invitationId)), Updates.combine(
+        return Updates.combine(
                 Updates.set(ORGANIZATION_ID, organizationId.toString()),
                 Updates.set(STATUS, MemberStatus.PENDING.wireName()),
                 Updates.set(EMAIL, email),
@@ -129,7 +145,7 @@ public class MemberRows {
                 Updates.set(SEARCH_TERMS, searchTerms),
                 Updates.set(ROLES, List.copyOf(roles)),
                 teamsUpdate(teams),
-                Updates.set(INVITED_AT, Date.from(invitedAt))), new UpdateOptions().upsert(true));
+                Updates.set(INVITED_AT, Date.from(invitedAt)));
     }
 
     /** The roles and teams of a pending invitee's row after an edit of the invitation, if the row is still there. */

@@ -21,6 +21,7 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.List;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -36,24 +37,40 @@ import java.util.UUID;
 @Component
 class PendingInviteeProjection implements Projection {
 
+    /** The event types {@link #apply(EventEnvelope)} acts on. */
+    private static final Set<Class<?>> APPLIED = Set.of(InvitationIssued.class, InvitationResent.class, InvitationAccepted.class,
+            InvitationRevoked.class, InvitationUpdated.class, InvitationDeclined.class, InvitationExpired.class,
+            MemberAdded.class, TeamCreated.class);
+
     private final MemberRows rows;
+    private final EventBatch.Writer<InvitationIssued> heldInvites;
     private final TeamStore teams;
     private final TeamMembers teamMembers;
     private final InvitationStore invitations;
 
     PendingInviteeProjection(MemberRows rows, TeamStore teams, TeamMembers teamMembers, InvitationStore invitations) {
         this.rows = rows;
+        this.heldInvites = rows::inviteAll;
         this.teams = teams;
         this.teamMembers = teamMembers;
         this.invitations = invitations;
     }
 
     /**
-     * Reads the invitations for a resend and a new team: what the batch holds for them is written first (only that: the
-     * batch's other held writes, of other collections, stay to its end).
+     * In a batch, the rows of invitations without teams (a bulk upload's thousand) are held and written together, in one
+     * bulk write; any other event this projection applies first writes them, so it finds their rows. It reads the
+     * invitations for a resend and a new team: what the batch holds for them is written first (only that: the batch's
+     * other held writes, of other collections, stay to its end).
      */
     @Override
     public void apply(EventEnvelope envelope, EventBatch batch) {
+        if (envelope.event() instanceof InvitationIssued issued && (issued.teamIds() == null || issued.teamIds().isEmpty())) {
+            batch.hold(heldInvites, issued);
+            return;
+        }
+        if (APPLIED.contains(envelope.event().getClass())) {
+            batch.write(heldInvites);
+        }
         if (envelope.event() instanceof InvitationResent || envelope.event() instanceof TeamCreated) {
             batch.write(invitations.heldWrites());
         }
