@@ -37,8 +37,11 @@ import java.util.UUID;
 @Component
 class PendingInviteeProjection implements Projection {
 
-    /** The event types {@link #apply(EventEnvelope)} acts on. */
-    private static final Set<Class<?>> APPLIED = Set.of(InvitationIssued.class, InvitationResent.class, InvitationAccepted.class,
+    /**
+     * The event types whose writes may touch a row held in the batch: all that {@link #apply(EventEnvelope)} acts on but
+     * an invitation issued into teams, which writes a row of its own (two issues of one invitation are alike).
+     */
+    private static final Set<Class<?>> TOUCHING_HELD_ROWS = Set.of(InvitationResent.class, InvitationAccepted.class,
             InvitationRevoked.class, InvitationUpdated.class, InvitationDeclined.class, InvitationExpired.class,
             MemberAdded.class, TeamCreated.class);
 
@@ -68,7 +71,7 @@ class PendingInviteeProjection implements Projection {
             batch.hold(heldInvites, issued);
             return;
         }
-        if (APPLIED.contains(envelope.event().getClass())) {
+        if (TOUCHING_HELD_ROWS.contains(envelope.event().getClass())) {
             batch.write(heldInvites);
         }
         if (envelope.event() instanceof InvitationResent || envelope.event() instanceof TeamCreated) {
