@@ -110,13 +110,8 @@ public class Accounts {
      * write for the lot (a repair batch's).
      */
     void confirm(List<UUID> userIds) {
-        Bson pending = Filters.eq(STATE, PENDING);
-        Bson activate = Updates.combine(Updates.set(STATE, ACTIVE), Updates.unset("claimedAt"));
-        if (userIds.size() == 1) {
-            collection.updateOne(Filters.and(byId(userIds.get(0)), pending), activate);
-        } else {
-            collection.updateMany(Filters.and(Filters.in("_id", userIds.stream().map(UUID::toString).distinct().toList()), pending), activate);
-        }
+        collection.updateMany(Filters.and(Filters.in("_id", userIds.stream().map(UUID::toString).distinct().toList()),
+                Filters.eq(STATE, PENDING)), Updates.combine(Updates.set(STATE, ACTIVE), Updates.unset("claimedAt")));
     }
 
     /** The registration failed: the address is free again. */

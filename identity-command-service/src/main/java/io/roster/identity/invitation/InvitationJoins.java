@@ -24,6 +24,7 @@ import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Set;
 import java.util.UUID;
 
@@ -87,11 +88,11 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
 
     @Override
     protected void actOn(List<Held<Join>> joins) {
-        Set<UUID> active = users.activeUsers(joins.stream().map(join -> join.item().command().userId()).toList());
-        for (Held<Join> join : joins) {
-            // before any join: the runtime then applies the batch again a record at a time, and this one fails alone
-            requireUser(join.item().command().userId(), join.item().eventId(), active);
-        }
+        // every user before any join (one read for the batch): an unknown one fails the batch, which the runtime then
+        // applies again a record at a time, so that its record fails alone
+        Set<UUID> active = users.activeUsers(joins.stream().map(join -> join.item().command().userId()).filter(Objects::nonNull).toList());
+        joins.stream().filter(join -> !active.contains(join.item().command().userId())).findFirst()
+                .ifPresent(join -> unknownUser(join.item().command().userId(), join.item().eventId()));
         Map<UUID, List<Held<Join>>> byOrganization = new LinkedHashMap<>();
         for (Held<Join> join : joins) {
             byOrganization.computeIfAbsent(join.item().command().organizationId(), id -> new ArrayList<>()).add(join);
@@ -158,13 +159,13 @@ public class InvitationJoins extends HeldToBatchEnd<InvitationJoins.Join> {
     }
 
     private void requireUser(UUID userId, UUID eventId) {
-        requireUser(userId, eventId, userId == null || !users.isActiveUser(userId) ? Set.of() : Set.of(userId));
+        if (userId == null || !users.isActiveUser(userId)) {
+            unknownUser(userId, eventId);
+        }
     }
 
-    private static void requireUser(UUID userId, UUID eventId, Set<UUID> active) {
-        if (userId == null || !active.contains(userId)) {
-            throw new IllegalStateException("Event " + eventId + " names user " + userId + ", whom identity does not know");
-        }
+    private static void unknownUser(UUID userId, UUID eventId) {
+        throw new IllegalStateException("Event " + eventId + " names user " + userId + ", whom identity does not know");
     }
 
     private static List<UUID> teams(List<UUID> teamIds) {
