@@ -21,6 +21,7 @@ import java.time.Clock;
 import java.time.Duration;
 import java.time.Instant;
 import java.util.List;
+import java.util.Optional;
 
 /**
  * One go at a claimed delivery: compose, connect, record {@code sending}, send, record the outcome.
@@ -81,6 +82,51 @@ public class DeliveryProcessor {
      * @param retryable false for test emails, whose caller waits for the one attempt's outcome
      */
     public Attempt process(Delivery claim, boolean retryable) {
+        return processInTurn(List.of(claim), retryable);
+    }
+
+    /**
+     * A worker's turn at one route: its claims, one after another. An email the server accepted is recorded
+     * {@code sent} together with the next email's {@code sending} (one round trip for both; see {@link Accepted}), the
+     * last one on its own. After a transient failure the route pauses (see {@link OrganizationGate}), so the claims
+     * not yet attempted go back to the queue, their attempt not counted.
+     *
+     * @param claims deliveries of one route this worker holds the leases of
+     * @return the attempt that tells the gate how the route's server did: a transient failure, else a sent or
+     * permanently refused email (the server answered), else the last attempt
+     */
+    Attempt processInTurn(List<Delivery> claims, boolean retryable) {
+        Turn turn = new Turn();
+        Attempt result = null;
+        int attempted = 0;
+        boolean recorded = false;
+        try {
+            while (attempted < claims.size() && result != Attempt.TRANSIENT_FAILURE) {
+                Delivery claim = claims.get(attempted++);
+                result = telling(result, attempt(claim, retryable, turn));
+                turn.recordEarlierThan(claim);
+            }
+            turn.recordAll();
+            recorded = true;
+            return result;
+        } finally {
+            turn.closeConnection();
+            if (!recorded) {
+                turn.recordQuietly();
+            }
+            if (attempted < claims.size()) {
+                giveBack(claims.subList(attempted, claims.size()));
+            }
+        }
+    }
+
+    /** What the gate hears of a turn so far: a transient failure, else a server that answered, else the latest attempt. */
+    private static Attempt telling(Attempt sofar, Attempt latest) {
+        boolean answered = sofar == Attempt.SENT || sofar == Attempt.PERMANENT_FAILURE;
+        return answered && latest != Attempt.TRANSIENT_FAILURE ? sofar : latest;
+    }
+
+    private Attempt attempt(Delivery claim, boolean retryable, Turn turn) {
         // the attempt continues the trace of the event that made the email: its log lines and the email carry it
         try (var ignored = MDC.putCloseable("correlationId", claim.correlationId());
              var span = Traces.continueFrom("deliver " + claim.kind(), claim.traceparent(), null)) {
@@ -95,7 +141,7 @@ public class DeliveryProcessor {
             }
             Composition composition = composer.compose(claim, server);
             if (composition instanceof Composition.Ready ready) {
-                return send(claim, server, ready, retryable);
+                return send(claim, server, ready, retryable, turn);
             }
             if (composition instanceof Composition.Waiting waiting) {
                 return defer(claim, waiting.reason());
@@ -115,54 +161,131 @@ public class DeliveryProcessor {
         return Attempt.CANCELLED;
     }
 
-    private Attempt send(Delivery claim, SmtpServer server, Composition.Ready ready, boolean retryable) {
+    private Attempt send(Delivery claim, SmtpServer server, Composition.Ready ready, boolean retryable, Turn turn) {
         MailGateway.MailConnection connection;
         try {
-            connection = gateway.connect(server);
+            connection = turn.connectionTo(server);
         } catch (SmtpFailure failure) {
             return failed(claim, failure, retryable);
         }
-        try (connection) {
-            if (!markSending(claim, server, ready)) {
-                log.warn("Notification {}: lease lost before sending; another worker has it", claim.notificationId());
-                return Attempt.LOST;
-            }
-            try {
-                connection.send(new OutgoingEmail(claim.notificationId(), ready.recipient(), ready.email().subject(),
-                        ready.email().text(), ready.email().html(), Traces.currentTraceparent()));
-            } catch (SmtpFailure failure) {
-                return failed(claim, failure, retryable);
-            } catch (RuntimeException e) {
-                // not an SMTP answer: how far the transaction went is unknown, and unknown it stays (at most once)
-                log.error("Notification {}: sending failed unexpectedly; its outcome is unknown", claim.notificationId(), e);
-                queue.markUnknown(claim, "outcome unknown: sending failed unexpectedly (" + e + "); it is not sent again",
-                        clock.instant()).ifPresent(unknown -> {
-                    publisher.publish(unknown);
-                    count(unknown, DeliveryStatus.UNKNOWN);
-                });
-                return Attempt.UNKNOWN;
-            }
+        if (!markSending(claim, server, ready, turn)) {
+            log.warn("Notification {}: lease lost before sending; another worker has it", claim.notificationId());
+            return Attempt.LOST;
         }
-        Instant sentAt = clock.instant();
-        queue.markSent(claim, sentAt).ifPresentOrElse(sent -> {
-            log.debug("Notification {} ({}) sent", claim.notificationId(), claim.kind());
-            publisher.publish(sent);
-            count(sent, DeliveryStatus.SENT);
-            if (sent.eventOccurredAt() != null && sent.kind() != io.roster.events.notification.NotificationKind.TEST) {
-                latency(sent.kind()).record(Duration.between(sent.eventOccurredAt(), sentAt));
-            }
-        }, () -> log.warn("Notification {} was sent, but its lease had passed to another worker meanwhile",
-                claim.notificationId()));
+        try {
+            connection.send(new OutgoingEmail(claim.notificationId(), ready.recipient(), ready.email().subject(),
+                    ready.email().text(), ready.email().html(), Traces.currentTraceparent()));
+        } catch (SmtpFailure failure) {
+            turn.closeConnection();
+            return failed(claim, failure, retryable);
+        } catch (RuntimeException e) {
+            turn.closeConnection();
+            // not an SMTP answer: how far the transaction went is unknown, and unknown it stays (at most once)
+            log.error("Notification {}: sending failed unexpectedly; its outcome is unknown", claim.notificationId(), e);
+            queue.markUnknown(claim, "outcome unknown: sending failed unexpectedly (" + e + "); it is not sent again",
+                    clock.instant()).ifPresent(unknown -> {
+                publisher.publish(unknown);
+                count(unknown, DeliveryStatus.UNKNOWN);
+            });
+            return Attempt.UNKNOWN;
+        }
+        turn.accepted = new Accepted(claim, ready.recipient(), !server.platform(), clock.instant());
         return Attempt.SENT;
     }
 
-    private boolean markSending(Delivery claim, SmtpServer server, Composition.Ready ready) {
+    /** Writes {@code sending}, with the turn's earlier accepted email recorded {@code sent} in the same round trip. */
+    private boolean markSending(Delivery claim, SmtpServer server, Composition.Ready ready, Turn turn) {
+        Accepted earlier = turn.accepted;
         try {
-            return queue.markSending(claim, ready.recipient(), !server.platform(), clock.instant(), properties.lease());
+            if (earlier == null) {
+                return queue.markSending(claim, ready.recipient(), !server.platform(), clock.instant(), properties.lease());
+            }
+            DeliveryQueue.Sending written = queue.markSending(claim, ready.recipient(), !server.platform(), clock.instant(),
+                    properties.lease(), earlier);
+            turn.accepted = null;
+            recorded(earlier, written.earlierSent());
+            return written.sending();
         } catch (RuntimeException e) {
             // MongoDB may have applied it: without this note the delivery would become unknown, though never sent
             unsent.add(claim);
             throw e;
+        }
+    }
+
+    private void recorded(Accepted accepted, Optional<Delivery> recordedSent) {
+        recordedSent.ifPresentOrElse(sent -> {
+            log.debug("Notification {} ({}) sent", sent.notificationId(), sent.kind());
+            publisher.publish(sent);
+            count(sent, DeliveryStatus.SENT);
+            if (sent.eventOccurredAt() != null && sent.kind() != NotificationKind.TEST) {
+                latency(sent.kind()).record(Duration.between(sent.eventOccurredAt(), accepted.at()));
+            }
+        }, () -> log.warn("Notification {} was sent, but its lease had passed to another worker meanwhile",
+                accepted.claim().notificationId()));
+    }
+
+    private void giveBack(List<Delivery> claims) {
+        try {
+            queue.giveBack(claims, clock.instant());
+        } catch (RuntimeException e) {
+            log.warn("{} claimed emails not attempted could not go back to the queue; they are taken again after their lease: {}",
+                    claims.size(), e.toString());
+        }
+    }
+
+    /**
+     * What a turn carries from one email to the next: the email the server accepted last, whose record as sent waits
+     * for the next write, and the connection it went through, which the next email to the same server takes as it is
+     * (no check with NOOP, as one taken from the pool gets: it has just answered).
+     */
+    private final class Turn {
+        Accepted accepted;
+        private MailGateway.MailConnection connection;
+        private SmtpServer connectedTo;
+
+        MailGateway.MailConnection connectionTo(SmtpServer server) throws SmtpFailure {
+            if (connection != null && server.equals(connectedTo)) {
+                return connection;
+            }
+            closeConnection();
+            connection = gateway.connect(server);
+            connectedTo = server;
+            return connection;
+        }
+
+        /** Back to the pool, or closed if anything failed on it (the gateway knows). */
+        void closeConnection() {
+            if (connection != null) {
+                connection.close();
+                connection = null;
+                connectedTo = null;
+            }
+        }
+
+        /** An accepted email that the next one's write did not take along (that one went another way) is recorded now. */
+        void recordEarlierThan(Delivery current) {
+            if (accepted != null && !accepted.claim().notificationId().equals(current.notificationId())) {
+                recordAll();
+            }
+        }
+
+        void recordAll() {
+            Accepted last = accepted;
+            if (last != null) {
+                accepted = null;
+                recorded(last, queue.markSent(last.claim(), last.at()));
+            }
+        }
+
+        /** After a failure: the accepted email is recorded if MongoDB allows, the failure is what the worker hears. */
+        void recordQuietly() {
+            Accepted last = accepted;
+            try {
+                recordAll();
+            } catch (RuntimeException e) {
+                // it stays sending: when its lease runs out it becomes unknown and is not sent again (at most once)
+                log.error("Notification {}: sent, but its outcome could not be recorded", last.claim().notificationId(), e);
+            }
         }
     }
 

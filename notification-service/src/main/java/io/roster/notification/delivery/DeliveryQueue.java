@@ -1,12 +1,17 @@
 package io.roster.notification.delivery;
 
 import com.mongodb.ErrorCategory;
+import com.mongodb.MongoBulkWriteException;
 import com.mongodb.MongoWriteException;
 import com.mongodb.client.MongoCollection;
+import com.mongodb.bulk.BulkWriteResult;
+import com.mongodb.client.model.BulkWriteOptions;
 import com.mongodb.client.model.FindOneAndUpdateOptions;
+import com.mongodb.client.model.InsertManyOptions;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.ReturnDocument;
 import com.mongodb.client.model.Sorts;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.Updates;
 import io.roster.events.notification.NotificationKind;
 import org.bson.Document;
@@ -17,8 +22,10 @@ import java.time.Duration;
 import java.time.Instant;
 import java.util.ArrayList;
 import java.util.Collection;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
+import java.util.Objects;
 import java.util.Optional;
 import java.util.UUID;
 
@@ -68,6 +75,26 @@ public class DeliveryQueue {
     }
 
     /**
+     * Records deliveries in one round trip (unordered: one recorded before, the same event read again, stops no other).
+     *
+     * @return how many were new
+     */
+    public int insertAll(List<Delivery> deliveries) {
+        documents.ensureIndexes();
+        try {
+            collection.insertMany(deliveries.stream().map(DeliveryDocuments::asDocument).toList(), new InsertManyOptions().ordered(false));
+            return deliveries.size();
+        } catch (MongoBulkWriteException e) {
+            boolean onlyRecordedBefore = e.getWriteErrors().stream().allMatch(error ->
+                    error.getCategory() == ErrorCategory.DUPLICATE_KEY || error.getCode() == DUPLICATE_KEY);
+            if (!onlyRecordedBefore || e.getWriteConcernError() != null) {
+                throw e;
+            }
+            return deliveries.size() - e.getWriteErrors().size();
+        }
+    }
+
+    /**
      * The most overdue deliveries that wait for an attempt (or whose claim lease expired before their
      * SMTP transaction started), of routes not excluded: candidates, each still to be {@link #claim claimed}.
      */
@@ -89,19 +116,63 @@ public class DeliveryQueue {
      * meanwhile); counts the attempt. Atomic: of two workers or instances, one gets it.
      */
     Optional<Delivery> claim(String notificationId, Instant now, Duration lease, String owner) {
-        Document claimed = collection.findOneAndUpdate(and(
-                        eq("_id", notificationId),
-                        in("status", value(DeliveryStatus.PENDING), value(DeliveryStatus.RETRYING), value(DeliveryStatus.CLAIMED)),
-                        lte("dueAt", date(now))),
-                Updates.combine(
-                        Updates.set("status", value(DeliveryStatus.CLAIMED)),
-                        Updates.set("leaseToken", UUID.randomUUID().toString()),
-                        Updates.set("leaseOwner", owner),
-                        Updates.set("dueAt", date(now.plus(lease))),
-                        Updates.set("updatedAt", date(now)),
-                        Updates.inc("attempts", 1)),
+        Document claimed = collection.findOneAndUpdate(and(eq("_id", notificationId), claimable(now)),
+                claimUpdate(UUID.randomUUID().toString(), now, lease, owner),
                 new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
         return Optional.ofNullable(claimed).map(DeliveryDocuments::toDelivery);
+    }
+
+    /**
+     * {@link #claim Claims} several candidates at once, in two round trips whatever their number: one update takes those
+     * still due under one fresh lease token, one read returns them. Those another worker took meanwhile are left out.
+     *
+     * @return the claimed deliveries, in the order of {@code notificationIds}
+     */
+    List<Delivery> claimAll(List<String> notificationIds, Instant now, Duration lease, String owner) {
+        if (notificationIds.size() == 1) {
+            return claim(notificationIds.get(0), now, lease, owner).map(List::of).orElse(List.of());
+        }
+        String leaseToken = UUID.randomUUID().toString();
+        collection.updateMany(and(in("_id", notificationIds), claimable(now)), claimUpdate(leaseToken, now, lease, owner));
+        Map<String, Delivery> claimed = new HashMap<>();
+        collection.find(and(in("_id", notificationIds), eq("leaseToken", leaseToken)))
+                .forEach(document -> claimed.put(document.getString("_id"), DeliveryDocuments.toDelivery(document)));
+        return notificationIds.stream().map(claimed::get).filter(Objects::nonNull).toList();
+    }
+
+    /**
+     * Claims a worker will not attempt after all (its route paused at an earlier email's failure) go back to the queue,
+     * due at once and their attempt not counted, in one update.
+     */
+    void giveBack(List<Delivery> claims, Instant now) {
+        if (claims.isEmpty()) {
+            return;
+        }
+        collection.updateMany(and(
+                        in("_id", claims.stream().map(c -> c.notificationId().toString()).toList()),
+                        in("leaseToken", claims.stream().map(Delivery::leaseToken).distinct().toList()),
+                        eq("status", value(DeliveryStatus.CLAIMED))),
+                Updates.combine(
+                        Updates.set("status", value(DeliveryStatus.PENDING)),
+                        Updates.set("dueAt", date(now)),
+                        Updates.set("updatedAt", date(now)),
+                        Updates.inc("attempts", -1),
+                        Updates.unset("leaseToken")));
+    }
+
+    private static Bson claimable(Instant now) {
+        return and(in("status", value(DeliveryStatus.PENDING), value(DeliveryStatus.RETRYING), value(DeliveryStatus.CLAIMED)),
+                lte("dueAt", date(now)));
+    }
+
+    private static Bson claimUpdate(String leaseToken, Instant now, Duration lease, String owner) {
+        return Updates.combine(
+                Updates.set("status", value(DeliveryStatus.CLAIMED)),
+                Updates.set("leaseToken", leaseToken),
+                Updates.set("leaseOwner", owner),
+                Updates.set("dueAt", date(now.plus(lease))),
+                Updates.set("updatedAt", date(now)),
+                Updates.inc("attempts", 1));
     }
 
     /**
@@ -146,6 +217,51 @@ public class DeliveryQueue {
      * organization's own server is recorded for good (no later attempt clears it).
      */
     boolean markSending(Delivery claim, String recipient, boolean organizationServer, Instant now, Duration lease) {
+        return collection.updateOne(sendingFilter(claim), sendingUpdate(recipient, organizationServer, now, lease))
+                .getModifiedCount() == 1;
+    }
+
+    /**
+     * {@link #markSending} of one email and {@link #markSent} of the email its worker sent just before, in one round trip.
+     * When either write finds the delivery changed meanwhile (a lease lost, an outcome recorded as unknown), a read of
+     * the two tells which write took, and an earlier email not recorded sent here is recorded by {@link #markSent}.
+     *
+     * @return whether this email is now {@code sending}, and the earlier email as recorded sent (empty: its lease had
+     * passed to another worker)
+     */
+    Sending markSending(Delivery claim, String recipient, boolean organizationServer, Instant now, Duration lease, Accepted earlier) {
+        String outcomeEventId = UUID.randomUUID().toString();
+        BulkWriteResult written = collection.bulkWrite(List.of(
+                new UpdateOneModel<>(and(fenced(earlier.claim()), eq("status", value(DeliveryStatus.SENDING))),
+                        outcomeUpdate(DeliveryStatus.SENT, null, earlier.at(), Updates.set("sentAt", date(earlier.at())), outcomeEventId)),
+                new UpdateOneModel<>(sendingFilter(claim), sendingUpdate(recipient, organizationServer, now, lease))),
+                new BulkWriteOptions().ordered(false));
+        if (written.getModifiedCount() == 2) {
+            return new Sending(true, Optional.of(earlier.recordedSent(UUID.fromString(outcomeEventId))));
+        }
+        Map<String, Document> found = new HashMap<>();
+        collection.find(in("_id", earlier.claim().notificationId().toString(), claim.notificationId().toString()))
+                .projection(Projections.include("status", "leaseToken", "outcomeEventId"))
+                .forEach(document -> found.put(document.getString("_id"), document));
+        Document earlierNow = found.get(earlier.claim().notificationId().toString());
+        Optional<Delivery> earlierSent = earlierNow != null && outcomeEventId.equals(earlierNow.getString("outcomeEventId"))
+                ? Optional.of(earlier.recordedSent(UUID.fromString(outcomeEventId)))
+                : markSent(earlier.claim(), earlier.at());
+        Document claimNow = found.get(claim.notificationId().toString());
+        boolean sending = claimNow != null && value(DeliveryStatus.SENDING).equals(claimNow.getString("status"))
+                && claim.leaseToken().equals(claimNow.getString("leaseToken"));
+        return new Sending(sending, earlierSent);
+    }
+
+    /** What {@link #markSending(Delivery, String, boolean, Instant, Duration, Accepted)} found. */
+    record Sending(boolean sending, Optional<Delivery> earlierSent) {
+    }
+
+    private static Bson sendingFilter(Delivery claim) {
+        return and(fenced(claim), eq("status", value(DeliveryStatus.CLAIMED)));
+    }
+
+    private static Bson sendingUpdate(String recipient, boolean organizationServer, Instant now, Duration lease) {
         List<Bson> updates = new ArrayList<>(List.of(
                 Updates.set("status", value(DeliveryStatus.SENDING)),
                 Updates.set("recipient", recipient),
@@ -155,8 +271,7 @@ public class DeliveryQueue {
         if (organizationServer) {
             updates.add(Updates.set("organizationServerUsed", true));
         }
-        return collection.updateOne(and(fenced(claim), eq("status", value(DeliveryStatus.CLAIMED))), Updates.combine(updates))
-                .getModifiedCount() == 1;
+        return Updates.combine(updates);
     }
 
     /**
@@ -260,11 +375,17 @@ public class DeliveryQueue {
     }
 
     private Optional<Delivery> outcome(Bson filter, DeliveryStatus status, String error, Instant now, Bson extra) {
+        Document after = collection.findOneAndUpdate(filter, outcomeUpdate(status, error, now, extra, UUID.randomUUID().toString()),
+                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
+        return Optional.ofNullable(after).map(DeliveryDocuments::toDelivery);
+    }
+
+    private static Bson outcomeUpdate(DeliveryStatus status, String error, Instant now, Bson extra, String outcomeEventId) {
         List<Bson> updates = new ArrayList<>(List.of(
                 Updates.set("status", value(status)),
                 Updates.set("updatedAt", date(now)),
                 Updates.set("outboxPending", true),
-                Updates.set("outcomeEventId", UUID.randomUUID().toString()),
+                Updates.set("outcomeEventId", outcomeEventId),
                 Updates.inc("outcomes", 1),
                 Updates.unset("dueAt")));
         if (error != null) {
@@ -273,9 +394,7 @@ public class DeliveryQueue {
         if (extra != null) {
             updates.add(extra);
         }
-        Document after = collection.findOneAndUpdate(filter, Updates.combine(updates),
-                new FindOneAndUpdateOptions().returnDocument(ReturnDocument.AFTER));
-        return Optional.ofNullable(after).map(DeliveryDocuments::toDelivery);
+        return Updates.combine(updates);
     }
 
     private static Bson fenced(Delivery claim) {

@@ -44,6 +44,11 @@ public class DeliveryWorkers implements SmartLifecycle {
     private final Object signal = new Object();
     private final Object claimLock = new Object();
     private static final int CANDIDATES = 100;
+    /**
+     * At most this many emails of one route a worker claims and sends in one go: large enough that claims and the
+     * records of sent emails take few round trips, small enough that a turn lasts a fraction of a second.
+     */
+    private static final int TURN = 8;
     private static final Duration REFILL_INTERVAL = Duration.ofMillis(100);
     private long lastRefill = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private long wakeupsAtLastRefill = -1;
@@ -69,11 +74,16 @@ public class DeliveryWorkers implements SmartLifecycle {
         this.unsent = unsent;
     }
 
-    /** A delivery was recorded: one idle worker takes it now rather than at its next poll. */
-    public void wake() {
+    /** Deliveries were recorded: as many idle workers as they need (a turn each) take them now rather than at their next poll. */
+    public void wake(int recorded) {
+        if (recorded <= 0) {
+            return;
+        }
         synchronized (signal) {
             wakeups++;
-            signal.notify();
+            for (int i = 0; i < Math.min(properties.workers(), (recorded + TURN - 1) / TURN); i++) {
+                signal.notify();
+            }
         }
     }
 
@@ -145,9 +155,9 @@ public class DeliveryWorkers implements SmartLifecycle {
             synchronized (signal) {
                 seen = wakeups;
             }
-            Optional<Delivery> claim;
+            List<Delivery> turn;
             try {
-                claim = claim(seen);
+                turn = claimTurn(seen);
                 if (storeDown) {
                     storeDown = false;
                     log.info("Looking for due emails again");
@@ -157,58 +167,67 @@ public class DeliveryWorkers implements SmartLifecycle {
                     storeDown = true;
                     log.warn("Cannot look for due emails (retrying every {}): {}", properties.pollInterval(), e.toString());
                 }
-                claim = Optional.empty();
+                turn = List.of();
             }
-            if (claim.isEmpty()) {
+            if (turn.isEmpty()) {
                 idle(seen);
                 continue;
             }
-            Delivery delivery = claim.get();
             Attempt attempt = Attempt.LOST;
             // the slot reserved at the claim is given back in the finally below
             try {
-                attempt = processor.process(delivery, true);
+                attempt = processor.processInTurn(turn, true);
             } catch (RuntimeException e) {
-                // MongoDB or Kafka trouble while recording: no longer renewed, the lease brings the delivery back
-                log.error("Notification {}: processing failed; it is taken again after its lease", delivery.notificationId(), e);
+                // MongoDB or Kafka trouble while recording: no longer renewed, the lease brings the deliveries back
+                log.error("Notifications {}: processing failed; they are taken again after their lease",
+                        turn.stream().map(Delivery::notificationId).toList(), e);
                 idle(seen);
             } finally {
-                leases.release(delivery);
-                gate.leave(delivery.route(), attempt, clock.instant());
+                turn.forEach(leases::release);
+                gate.leave(turn.get(0).route(), attempt, clock.instant());
             }
         }
     }
 
     /**
-     * Claims the next delivery: takes the first candidate fetched earlier (one query serves many claims)
-     * whose route the gate lets through, reserving its slot, and fetches new candidates when none is left.
-     * The claim itself (one atomic update) runs outside the lock, so workers claim in parallel.
+     * Claims the next turn: the first candidate fetched earlier (one query serves many claims) whose route the gate lets
+     * through, reserving one slot of the route, with up to {@link #TURN} - 1 further candidates of the same route. A
+     * worker sends them one after another (see {@link DeliveryProcessor#processInTurn}), so the route has no more
+     * emails in flight than the gate allows, and each email costs fewer round trips. New candidates are fetched when
+     * none is left. The claim itself (two commands for a whole turn) runs outside the lock, so workers claim in parallel.
      */
-    private Optional<Delivery> claim(long wakeupsSeen) {
+    private List<Delivery> claimTurn(long wakeupsSeen) {
         while (true) {
-            Delivery candidate;
+            List<Delivery> turn;
             Instant now;
             synchronized (claimLock) {
                 now = clock.instant();
                 Set<String> excluded = gate.excluded(now);
-                candidate = nextCandidate(excluded);
-                if (candidate == null && mayRefill(wakeupsSeen)) {
+                turn = nextTurn(excluded);
+                if (turn.isEmpty() && mayRefill(wakeupsSeen)) {
                     refill(excluded, now, wakeupsSeen);
-                    candidate = nextCandidate(excluded);
+                    turn = nextTurn(excluded);
                 }
                 heldBack = !candidates.isEmpty();
-                if (candidate == null) {
-                    return Optional.empty();
+                if (turn.isEmpty()) {
+                    return List.of();
                 }
-                gate.enter(candidate.route());
+                gate.enter(turn.get(0).route());
             }
-            Optional<Delivery> claimed = queue.claim(candidate.notificationId().toString(), now, properties.lease(), leases.owner());
-            if (claimed.isPresent()) {
-                leases.hold(claimed.get());
+            List<Delivery> claimed = List.of();
+            try {
+                claimed = queue.claimAll(turn.stream().map(c -> c.notificationId().toString()).toList(), now,
+                        properties.lease(), leases.owner());
+            } finally {
+                claimed.forEach(leases::hold);
+                if (claimed.isEmpty()) {
+                    // other workers or instances took them, they were cancelled, or the claim failed: give the slot back
+                    gate.leave(turn.get(0).route(), Attempt.LOST, now);
+                }
+            }
+            if (!claimed.isEmpty()) {
                 return claimed;
             }
-            // another worker or instance took it, or it was cancelled: give the slot back and try the next
-            gate.leave(candidate.route(), Attempt.LOST, now);
         }
     }
 
@@ -226,15 +245,18 @@ public class DeliveryWorkers implements SmartLifecycle {
         due.stream().filter(c -> known.add(c.notificationId().toString())).forEach(candidates::addLast);
     }
 
-    private Delivery nextCandidate(Set<String> excluded) {
-        for (var it = candidates.iterator(); it.hasNext(); ) {
+    /** The first candidate of a route not excluded, and the next ones of its route, up to a turn's size. */
+    private List<Delivery> nextTurn(Set<String> excluded) {
+        List<Delivery> turn = new ArrayList<>();
+        for (var it = candidates.iterator(); it.hasNext() && turn.size() < TURN; ) {
             Delivery candidate = it.next();
-            if (!excluded.contains(candidate.route())) {
+            String route = turn.isEmpty() ? null : turn.get(0).route();
+            if (route == null ? !excluded.contains(candidate.route()) : route.equals(candidate.route())) {
                 it.remove();
-                return candidate;
+                turn.add(candidate);
             }
         }
-        return null;
+        return turn;
     }
 
     /**

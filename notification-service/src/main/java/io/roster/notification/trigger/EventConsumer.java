@@ -3,7 +3,6 @@ package io.roster.notification.trigger;
 import com.mongodb.client.MongoDatabase;
 import io.roster.events.Topics;
 import io.roster.kit.consumer.AppliedSequences;
-import io.roster.kit.consumer.BatchScope;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
 import org.springframework.beans.factory.annotation.Value;
@@ -25,16 +24,16 @@ class EventConsumer {
     private static final List<String> TOPICS = List.of(Topics.IDENTITY, Topics.INVITATION);
 
     @Bean
-    ConsumerDefinition notificationTriggersConsumer(EventIntake intake, MongoDatabase database,
+    ConsumerDefinition notificationTriggersConsumer(EventIntake intake, HeldDeliveries deliveries, MongoDatabase database,
                                                     @Value("${spring.kafka.consumer.group-id}") String group) {
         // the intake tells the events apart itself: the users, organizations and memberships it keeps, and the emails.
         // A poll is taken as one batch: the applied sequences are read once and written once per poll, not per record
-        // (2 of the 8 MongoDB commands an email cost); the intake's own writes stay per event, each idempotent (a
-        // delivery is keyed by its event id), so a batch that comes again after a crash records nothing twice
+        // (2 of the 8 MongoDB commands an email cost), and its deliveries are recorded in one write at its end; each
+        // write is idempotent (a delivery is keyed by its event id), so a batch that comes again records nothing twice
         return ConsumerDefinition.batches(group, TOPICS,
                 EventHandlers.builder()
                         .onEveryEventOf(TOPICS, (event, envelope) -> intake.takeIn(envelope, envelope.type().context().topic()))
                         .build(),
-                new AppliedSequences(database, "applied-sequences-v1"), BatchScope.NONE);
+                new AppliedSequences(database, "applied-sequences-v1"), deliveries);
     }
 }

@@ -20,7 +20,6 @@ import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.notification.NotificationKind;
 import io.roster.notification.delivery.Delivery;
 import io.roster.notification.delivery.DeliveryQueue;
-import io.roster.notification.delivery.DeliveryWorkers;
 import io.roster.notification.directory.MembershipProjection;
 import io.roster.notification.directory.OrganizationProjection;
 import io.roster.notification.directory.UserFacts;
@@ -36,8 +35,8 @@ import java.util.UUID;
 
 /**
  * What an event means to the notification service: it updates the users, organizations and memberships
- * projections, and when it calls for an email it records one delivery, keyed by the event id (unique),
- * before the consumer returns and so before the offset is committed. The consumer runtime skips an event at or
+ * projections, and when it calls for an email it records one delivery, keyed by the event id (unique), with the
+ * others of its poll in one write at the poll's end ({@link HeldDeliveries}), before the offset is committed. The consumer runtime skips an event at or
  * below its aggregate's last sequence taken in ({@code applied-sequences-v1}); one taken in again after a crash
  * finds its delivery (keyed by the event id) and records nothing, so no email is ever sent twice. The email itself is sent by the delivery workers.
  *
@@ -58,17 +57,17 @@ class EventIntake {
     private final OrganizationProjection organizations;
     private final MembershipProjection memberships;
     private final DeliveryQueue deliveries;
-    private final DeliveryWorkers workers;
+    private final HeldDeliveries held;
     private final SendWatermark watermark;
     private final Clock clock;
 
     EventIntake(UserProjection users, OrganizationProjection organizations, MembershipProjection memberships,
-                DeliveryQueue deliveries, DeliveryWorkers workers, SendWatermark watermark, Clock clock) {
+                DeliveryQueue deliveries, HeldDeliveries held, SendWatermark watermark, Clock clock) {
         this.users = users;
         this.organizations = organizations;
         this.memberships = memberships;
         this.deliveries = deliveries;
-        this.workers = workers;
+        this.held = held;
         this.watermark = watermark;
         this.clock = clock;
     }
@@ -88,11 +87,7 @@ class EventIntake {
             log.debug("{} {} is older than {}: no email", envelope.type().name(), event.eventId(), watermark.sendEventsAfter());
             return;
         }
-        if (deliveries.insert(delivery.get(), null)) {
-            workers.wake();
-        } else {
-            log.debug("{} {} was read before: its email is already recorded", envelope.type().name(), event.eventId());
-        }
+        held.record(delivery.get());
     }
 
     private Optional<Delivery> deliveryFor(EventEnvelope envelope, String topic) {
@@ -159,6 +154,7 @@ class EventIntake {
             reason = "the invitation expired";
         }
         if (invitationId != null) {
+            held.recordNow();
             long cancelled = deliveries.cancelInvitationEmails(invitationId, event.occurredAt(), reason, clock.instant());
             if (cancelled > 0) {
                 log.info("{} waiting invitation email(s) of invitation {} cancelled: {}", cancelled, invitationId, reason);

@@ -288,6 +288,129 @@ class DeliveryProcessorTest {
         assertThat(gate.pausedUntil("org-a")).isNull();
     }
 
+    // ---------------------------------------------------------------- a worker's turn: several emails of one route
+
+    @Test
+    void aTurnSendsItsEmailsOverOneConnectionAndRecordsEachSentOneWithTheNextOnesSending() {
+        List<Delivery> claims = claimAll(recordInvitations(3));
+        assertThat(claims).hasSize(3);
+        List<String> commands = java.util.Collections.synchronizedList(new ArrayList<>());
+        try (MongoClient counted = MongoClients.create(com.mongodb.MongoClientSettings.builder()
+                .applyConnectionString(new com.mongodb.ConnectionString(EmbeddedInfrastructure.mongoUri()))
+                .addCommandListener(new com.mongodb.event.CommandListener() {
+                    @Override
+                    public void commandStarted(com.mongodb.event.CommandStartedEvent event) {
+                        commands.add(event.getCommandName());
+                    }
+                }).build())) {
+            DeliveryQueue countedQueue = new DeliveryQueue(new DeliveryDocuments(counted.getDatabase(database)));
+            DeliveryProcessor turns = new DeliveryProcessor(countedQueue, routing, composer, gateway, publisher, properties, clock,
+                    new SimpleMeterRegistry(), unsent);
+
+            assertThat(turns.processInTurn(claims, true)).isEqualTo(Attempt.SENT);
+        }
+
+        assertThat(gateway.sent).hasSize(3);
+        assertThat(gateway.connects).as("one connection for the turn").hasValue(1);
+        // sending of the 1st; sent of the 1st with sending of the 2nd; sent of the 2nd with sending of the 3rd; sent of the 3rd
+        assertThat(commands).containsExactly("update", "update", "update", "findAndModify");
+        for (Delivery claim : claims) {
+            Delivery sent = log.find(claim.notificationId()).orElseThrow();
+            assertThat(sent.status()).isEqualTo(DeliveryStatus.SENT);
+            assertThat(sent.outcomes()).isEqualTo(1);
+            assertThat(sent.sentAt()).isNotNull();
+        }
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(published).hasSize(3));
+        assertThat(published).allSatisfy(record -> {
+            EventEnvelope envelope = TestEnvironment.decode(received(record));
+            assertThat(envelope.event()).isInstanceOf(io.roster.events.notification.NotificationSent.class);
+            assertThat(envelope.sequenceNumber()).isZero();
+        });
+        assertThat(published.stream().map(ProducerRecord::key))
+                .containsExactlyInAnyOrderElementsOf(claims.stream().map(c -> c.notificationId().toString()).toList());
+        await().atMost(Duration.ofSeconds(10)).until(() -> queue.unpublishedOutcomes(clock.instant().plusSeconds(1), 10).isEmpty());
+    }
+
+    @Test
+    void aTurnClaimsOnlyWhatIsStillDueAndLeavesAnotherWorkersClaimAlone() {
+        List<String> ids = recordInvitations(3);
+        Delivery othersClaim = queue.claim(ids.get(1), clock.instant(), properties.lease(), "another worker").orElseThrow();
+
+        List<Delivery> claims = claimAll(ids);
+
+        assertThat(claims).extracting(c -> c.notificationId().toString()).containsExactly(ids.get(0), ids.get(2));
+        assertThat(claims).allSatisfy(claim -> {
+            assertThat(claim.status()).isEqualTo(DeliveryStatus.CLAIMED);
+            assertThat(claim.attempts()).isEqualTo(1);
+            assertThat(claim.leaseToken()).isNotNull().isNotEqualTo(othersClaim.leaseToken());
+        });
+        Delivery others = log.find(othersClaim.notificationId()).orElseThrow();
+        assertThat(others.leaseToken()).isEqualTo(othersClaim.leaseToken());
+        assertThat(others.attempts()).isEqualTo(1);
+        assertThat(claimAll(ids)).as("nothing is due any more").isEmpty();
+    }
+
+    @Test
+    void aTransientFailureEndsTheTurnAndItsUntriedEmailsGoBackUncountedWhileTheSentOneIsRecorded() {
+        List<Delivery> claims = claimAll(recordInvitations(3));
+        // the first email goes out; the server fails from the second on
+        gateway.duringSend = () -> gateway.sendFailure = SmtpFailure.transientFailure("421 try again later", null);
+
+        assertThat(processor.processInTurn(claims, true)).isEqualTo(Attempt.TRANSIENT_FAILURE);
+
+        assertThat(gateway.sent).hasSize(1);
+        assertThat(log.find(claims.get(0).notificationId()).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
+        Delivery failed = log.find(claims.get(1).notificationId()).orElseThrow();
+        assertThat(failed.status()).isEqualTo(DeliveryStatus.RETRYING);
+        assertThat(failed.attempts()).isEqualTo(1);
+        Delivery untried = log.find(claims.get(2).notificationId()).orElseThrow();
+        assertThat(untried.status()).isEqualTo(DeliveryStatus.PENDING);
+        assertThat(untried.attempts()).as("the attempt never made is not counted").isZero();
+        assertThat(untried.leaseToken()).isNull();
+        assertThat(untried.dueAt()).isEqualTo(clock.instant());
+        assertThat(claim()).as("due again at once").hasValueSatisfying(c ->
+                assertThat(c.notificationId()).isEqualTo(untried.notificationId()));
+    }
+
+    @Test
+    void anEmailWhoseLeasePassedToAnotherWorkerMidTurnIsNotSentAndTheOthersAreRecordedAsUsual() {
+        List<Delivery> claims = claimAll(recordInvitations(3));
+        clock.advance(properties.lease().plusSeconds(1));
+        Delivery taken = queue.claim(claims.get(1).notificationId().toString(), clock.instant(), properties.lease(), "another worker")
+                .orElseThrow();
+
+        assertThat(processor.processInTurn(claims, true)).isEqualTo(Attempt.SENT);
+
+        assertThat(gateway.sent).hasSize(2);
+        assertThat(log.find(claims.get(0).notificationId()).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(log.find(claims.get(2).notificationId()).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
+        Delivery others = log.find(taken.notificationId()).orElseThrow();
+        assertThat(others.status()).isEqualTo(DeliveryStatus.CLAIMED);
+        assertThat(others.leaseToken()).isEqualTo(taken.leaseToken());
+    }
+
+    @Test
+    void anEarlierEmailTakenForDeadMeanwhileIsStillCorrectedToSentWhenTheNextEmailsWriteFindsItUnknown() {
+        List<Delivery> claims = claimAll(recordInvitations(2));
+        // during the first SMTP transaction the turn's leases run out, and another instance's recovery takes it for dead
+        gateway.duringSend = () -> {
+            if (gateway.sent.isEmpty()) {
+                clock.advance(properties.lease().plusSeconds(1));
+                assertThat(queue.expireOneInFlight(clock.instant())).isPresent();
+            }
+        };
+
+        assertThat(processor.processInTurn(claims, true)).isEqualTo(Attempt.SENT);
+
+        Delivery first = log.find(claims.get(0).notificationId()).orElseThrow();
+        assertThat(first.status()).isEqualTo(DeliveryStatus.SENT);
+        assertThat(first.outcomes()).as("unknown, then sent").isEqualTo(2);
+        assertThat(log.find(claims.get(1).notificationId()).orElseThrow().status()).isEqualTo(DeliveryStatus.SENT);
+        await().atMost(Duration.ofSeconds(10)).untilAsserted(() -> assertThat(published).hasSize(2));
+        assertThat(published).filteredOn(record -> record.key().equals(first.notificationId().toString()))
+                .singleElement().satisfies(record -> assertThat(TestEnvironment.decode(received(record)).sequenceNumber()).isEqualTo(1));
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private InvitationIssued recordInvitation() {
@@ -304,6 +427,20 @@ class DeliveryProcessorTest {
 
     private DeliveryWorkers workers() {
         return new DeliveryWorkers(queue, processor, publisher, properties, clock, new LeaseHeartbeat(queue, properties, clock), unsent);
+    }
+
+    /** Records an invitation email for each of {@code count} invitations; their notification ids, oldest first. */
+    private List<String> recordInvitations(int count) {
+        List<String> ids = new ArrayList<>();
+        for (int i = 0; i < count; i++) {
+            InvitationIssued event = recordInvitation();
+            ids.add(Delivery.notificationIdFor(event.eventId()).toString());
+        }
+        return ids;
+    }
+
+    private List<Delivery> claimAll(List<String> ids) {
+        return queue.claimAll(ids, clock.instant(), properties.lease(), "test");
     }
 
     private Optional<Delivery> claim() {
