@@ -45,13 +45,15 @@ class MemberProjection implements Projection {
             MembershipExpiryChanged.class, MemberRemoved.class, MemberExpired.class, TeamRenamed.class, TeamDeleted.class);
 
     private final EventBatch.Writer<MemberAdded> heldJoins = this::joinAll;
+    private final HeldInvitations heldInvitations;
     private final MemberRows rows;
     private final UserStore users;
     private final TeamStore teams;
     private final TeamMembers teamMembers;
 
-    MemberProjection(MemberRows rows, UserStore users, TeamStore teams, TeamMembers teamMembers) {
+    MemberProjection(MemberRows rows, HeldInvitations heldInvitations, UserStore users, TeamStore teams, TeamMembers teamMembers) {
         this.rows = rows;
+        this.heldInvitations = heldInvitations;
         this.users = users;
         this.teams = teams;
         this.teamMembers = teamMembers;
@@ -70,6 +72,8 @@ class MemberProjection implements Projection {
         }
         if (APPLIED.contains(envelope.event().getClass())) {
             batch.write(heldJoins);
+            // the batch's held invitations join their teams' lists before this event's rows do, as one at a time
+            batch.write(heldInvitations);
         }
         apply(envelope);
     }

@@ -123,12 +123,13 @@ public class MemberRows {
                 new UpdateOptions().upsert(true));
     }
 
-    /** {@link #invite} of invitations without teams, in one ordered bulk write. */
-    void inviteAll(List<InvitationIssued> invitations) {
+    /** {@link #invite} of several invitations, in one ordered bulk write; their teams as shown, by invitation id. */
+    void inviteAll(List<InvitationIssued> invitations, Map<UUID, List<TeamRef>> teamsByInvitation) {
         collection.get().bulkWrite(invitations.stream().map(issued -> new UpdateOneModel<Document>(
                 Filters.eq(ID, invitationRowId(issued.organizationId(), issued.invitationId())),
                 inviteUpdate(issued.organizationId(), issued.invitationId(), issued.email(), issued.firstName(), issued.lastName(),
-                        issued.roles(), List.of(), issued.occurredAt()), new UpdateOptions().upsert(true))).toList());
+                        issued.roles(), teamsByInvitation.getOrDefault(issued.invitationId(), List.of()), issued.occurredAt()),
+                new UpdateOptions().upsert(true))).toList());
     }
 
     private static Bson inviteUpdate(UUID organizationId, UUID invitationId, String email, String firstName, String lastName,

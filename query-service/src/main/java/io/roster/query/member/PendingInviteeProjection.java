@@ -38,36 +38,37 @@ import java.util.UUID;
 class PendingInviteeProjection implements Projection {
 
     /**
-     * The event types whose writes may touch a row held in the batch: all that {@link #apply(EventEnvelope)} acts on but
-     * an invitation issued into teams, which writes a row of its own (two issues of one invitation are alike).
+     * The event types that write what is held in the batch first: all that {@link #apply(EventEnvelope)} acts on but an
+     * issued invitation, which is held itself (two issues of one invitation are alike).
      */
     private static final Set<Class<?>> TOUCHING_HELD_ROWS = Set.of(InvitationResent.class, InvitationAccepted.class,
             InvitationRevoked.class, InvitationUpdated.class, InvitationDeclined.class, InvitationExpired.class,
             MemberAdded.class, TeamCreated.class);
 
     private final MemberRows rows;
-    private final EventBatch.Writer<InvitationIssued> heldInvites;
+    private final HeldInvitations heldInvites;
     private final TeamStore teams;
     private final TeamMembers teamMembers;
     private final InvitationStore invitations;
 
-    PendingInviteeProjection(MemberRows rows, TeamStore teams, TeamMembers teamMembers, InvitationStore invitations) {
+    PendingInviteeProjection(MemberRows rows, HeldInvitations heldInvites, TeamStore teams, TeamMembers teamMembers,
+                             InvitationStore invitations) {
         this.rows = rows;
-        this.heldInvites = rows::inviteAll;
+        this.heldInvites = heldInvites;
         this.teams = teams;
         this.teamMembers = teamMembers;
         this.invitations = invitations;
     }
 
     /**
-     * In a batch, the rows of invitations without teams (a bulk upload's thousand) are held and written together, in one
-     * bulk write; any other event this projection applies first writes them, so it finds their rows. It reads the
-     * invitations for a resend and a new team: what the batch holds for them is written first (only that: the batch's
-     * other held writes, of other collections, stay to its end).
+     * In a batch, the rows of issued invitations (a bulk upload's thousand) are held and written together
+     * ({@link HeldInvitations}); any other event this projection applies first writes them, so it finds their rows. It
+     * reads the invitations for a resend and a new team: what the batch holds for them is written first (only that: the
+     * batch's other held writes, of other collections, stay to its end).
      */
     @Override
     public void apply(EventEnvelope envelope, EventBatch batch) {
-        if (envelope.event() instanceof InvitationIssued issued && (issued.teamIds() == null || issued.teamIds().isEmpty())) {
+        if (envelope.event() instanceof InvitationIssued issued) {
             batch.hold(heldInvites, issued);
             return;
         }

@@ -17,7 +17,14 @@ final class TeamRefs {
         if (teamIds == null || teamIds.isEmpty()) {
             return List.of();
         }
-        Map<String, String> names = teams.namesOf(organizationId, teamIds.stream().map(UUID::toString).toList());
+        return of(teams.namesOf(organizationId, teamIds.stream().map(UUID::toString).toList()), teamIds);
+    }
+
+    /** @param names the names of the organization's teams (at least of those that exist among {@code teamIds}), by id */
+    static List<TeamRef> of(Map<String, String> names, List<UUID> teamIds) {
+        if (teamIds == null || teamIds.isEmpty()) {
+            return List.of();
+        }
         return teamIds.stream().distinct()
                 .map(id -> names.containsKey(id.toString()) ? new TeamRef(id, names.get(id.toString())) : null)
                 .filter(Objects::nonNull).toList();

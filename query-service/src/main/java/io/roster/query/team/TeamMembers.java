@@ -72,6 +72,15 @@ public class TeamMembers {
         }
     }
 
+    /** {@link #listRow} of many rows: each team's rows in one update, all in one round trip. */
+    public void listRows(Map<String, ? extends Collection<String>> rowIdsByTeam) {
+        if (!rowIdsByTeam.isEmpty()) {
+            collection.get().bulkWrite(rowIdsByTeam.entrySet().stream().map(team -> new UpdateOneModel<Document>(
+                    Filters.eq("_id", team.getKey()), Updates.addEachToSet(MEMBER_ROWS, List.copyOf(team.getValue())))).toList(),
+                    new BulkWriteOptions().ordered(false));
+        }
+    }
+
     /**
      * The ids of the rows that show the team. It may list rows since deleted (an invitee's row is not taken
      * off when the invitation ends): an update by those ids finds nothing, which is harmless.

@@ -119,6 +119,41 @@ class BatchApplicationTest {
         }
     }
 
+    @Test
+    void aBulkUploadsInvitationsIntoTeamsAreAFewBulkWrites() {
+        UUID organization = UUID.randomUUID();
+        UUID admins = UUID.randomUUID();
+        UUID support = UUID.randomUUID();
+        ProjectionHarness harness = harness();
+        harness.bean(EventApplier.class).apply(List.of(log.organizationCreated(organization, "Uploading"),
+                log.teamCreated(organization, admins, "Admins"), log.teamCreated(organization, support, "Support")));
+        Instant now = Instant.parse("2026-12-01T10:00:00Z");
+        List<EventEnvelope> upload = new ArrayList<>();
+        List<String> supportRows = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UUID invitation = UUID.randomUUID();
+            List<UUID> teams = i % 3 == 0 ? List.of() : i % 3 == 1 ? List.of(support) : List.of(support, admins);
+            if (teams.contains(support)) {
+                supportRows.add(organization + ":invitation:" + invitation);
+            }
+            upload.add(log.next(new InvitationIssued(UUID.randomUUID(), now, organization, UUID.randomUUID(), invitation,
+                    "row" + i + "@example.io", "Row", "No " + i, List.of("member"), teams, now.plus(Duration.ofDays(7)),
+                    "hash-" + invitation, new EncryptedSecret("k", "c2VhbGVk"), null)));
+        }
+        int before = harness.commands().size();
+
+        harness.bean(EventApplier.class).apply(upload);
+
+        List<String> sent = harness.commands().subList(before, harness.commands().size());
+        assertThat(sent.stream().filter(command -> command.endsWith(" members-v1") || command.endsWith(" teams-v1")))
+                .as("20 invitations, 13 into teams: the teams' names, the rows, the teams' lists; not 3 round trips each: %s", sent)
+                .containsExactly("find teams-v1", "update members-v1", "update teams-v1");
+        Document supportTeam = harness.collection("teams").find(new Document("_id", support.toString())).first();
+        assertThat(supportTeam.getList("memberRows", String.class)).containsExactlyElementsOf(supportRows);
+        Document row = harness.collection("members").find(new Document("_id", supportRows.get(1))).first();
+        assertThat(row.getList("teams", Document.class)).extracting(team -> team.getString("name")).containsExactly("Support", "Admins");
+    }
+
     /** Organizations with teams; users who register, join (some into teams), change, move teams, rename, leave. */
     private List<EventEnvelope> history() {
         List<EventEnvelope> events = new ArrayList<>();
@@ -188,15 +223,21 @@ class BatchApplicationTest {
                 }
             }
             // invitations, their emails, a resend and a revocation; one is into a team created after it, whose creation
-            // reads the invitations (their writes are held in the batch too)
+            // reads the invitations (their writes are held in the batch too); others into teams that exist, one deleted
+            // before, with joins into the same teams between them (the teams list their rows in the events' order)
             UUID later = UUID.randomUUID();
-            for (int i = 0; i < 4; i++) {
+            List<List<UUID>> invitedInto = List.of(List.of(later), List.of(orgTeams.get(1)), List.of(), List.of(orgTeams.get(1),
+                    orgTeams.get(0)), List.of(orgTeams.get(2)), List.of(orgTeams.get(0)));
+            for (int i = 0; i < invitedInto.size(); i++) {
                 UUID invitation = UUID.randomUUID();
                 String email = "invitee" + i + "@org" + organization + ".io";
                 EncryptedSecret sealed = new EncryptedSecret("k", "c2VhbGVk");
                 events.add(log.next(new InvitationIssued(UUID.randomUUID(), now, organization, actor, invitation, email, "In",
-                        "Vitee " + i, List.of("member"), i == 0 ? List.of(later) : List.of(), now.plus(Duration.ofDays(7)),
+                        "Vitee " + i, List.of("member"), invitedInto.get(i), now.plus(Duration.ofDays(7)),
                         "hash-" + invitation, sealed, null)));
+                if (i % 2 == 1) {
+                    events.add(log.memberAdded(organization, UUID.randomUUID(), List.of("member"), orgTeams.get(1)));
+                }
                 events.add(log.next(new NotificationSent(UUID.randomUUID(), now, organization, null, UUID.randomUUID(),
                         UUID.randomUUID(), NotificationKind.INVITATION, email, invitation, 1, true)));
                 if (i == 1) {
@@ -207,6 +248,7 @@ class BatchApplicationTest {
                 }
             }
             events.add(log.teamCreated(organization, later, "Created after its invitation"));
+            events.add(log.teamRenamed(organization, orgTeams.get(0), "Renamed after its invitations"));
         }
         return events;
     }

@@ -206,7 +206,8 @@ class MemberProjectionTest {
         harness.apply(log.userRegistered(bob, "bob@example.io", "Bob", "Stone"));
 
         InterleavingRows rows = new InterleavingRows(harness);
-        MemberProjection projection = new MemberProjection(rows, harness.bean(UserStore.class), harness.bean(TeamStore.class),
+        MemberProjection projection = new MemberProjection(rows, harness.bean(HeldInvitations.class), harness.bean(UserStore.class),
+                harness.bean(TeamStore.class),
                 harness.bean(TeamMembers.class));
         rows.beforeJoin = () -> harness.apply(log.profileUpdated(ann, "Annie", "Lee"));
         projection.apply(log.memberAdded(org, ann, List.of("member")));
