@@ -189,6 +189,8 @@ public class DeliveryProcessor {
             });
             return Attempt.UNKNOWN;
         }
+        // logged here, in the attempt's trace; the record of it may go with the next email's write
+        log.debug("Notification {} ({}) sent", claim.notificationId(), claim.kind());
         turn.accepted = new Accepted(claim, ready.recipient(), !server.platform(), clock.instant());
         return Attempt.SENT;
     }
@@ -214,7 +216,6 @@ public class DeliveryProcessor {
 
     private void recorded(Accepted accepted, Optional<Delivery> recordedSent) {
         recordedSent.ifPresentOrElse(sent -> {
-            log.debug("Notification {} ({}) sent", sent.notificationId(), sent.kind());
             publisher.publish(sent);
             count(sent, DeliveryStatus.SENT);
             if (sent.eventOccurredAt() != null && sent.kind() != NotificationKind.TEST) {
