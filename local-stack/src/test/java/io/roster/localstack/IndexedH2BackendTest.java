@@ -52,6 +52,42 @@ class IndexedH2BackendTest {
     }
 
     /**
+     * The shape of the event store's tracking query: a timestamp range through the (timestamp, sequenceNumber) index, and
+     * a long {@code $nin} of the event ids already seen (Axon's token holds every id of its look-back window). A missing
+     * field, an array and a number are read as MongoDB reads them.
+     */
+    @Test
+    void aLongNotInOfStringsAnswersExactlyWhatTheWholeFilterSays() {
+        withCollection(folder.resolve("roster.mv"), events -> {
+            events.createIndex(Indexes.ascending("timestamp", "sequenceNumber"));
+            List<Document> stored = new ArrayList<>();
+            for (int i = 0; i < 100; i++) {
+                stored.add(new Document("_id", "d" + i).append("timestamp", i).append("sequenceNumber", 0L).append("eventIdentifier", "e" + i));
+            }
+            stored.add(new Document("_id", "missing").append("timestamp", 50).append("sequenceNumber", 1L));
+            stored.add(new Document("_id", "array-seen").append("timestamp", 50).append("sequenceNumber", 2L)
+                    .append("eventIdentifier", List.of("e20", "z")));
+            stored.add(new Document("_id", "array-new").append("timestamp", 50).append("sequenceNumber", 3L)
+                    .append("eventIdentifier", List.of("y", "z")));
+            stored.add(new Document("_id", "number").append("timestamp", 50).append("sequenceNumber", 4L).append("eventIdentifier", 20));
+            events.insertMany(stored);
+            List<String> seen = new ArrayList<>();
+            for (int i = 0; i < 60; i++) {
+                seen.add("e" + i);
+            }
+
+            List<String> found = ids(events.find(Filters.and(Filters.gte("timestamp", 10), Filters.nin("eventIdentifier", seen)))
+                    .sort(new Document("timestamp", 1).append("sequenceNumber", 1)));
+
+            List<String> expected = new ArrayList<>(List.of("missing", "array-new", "number"));
+            for (int i = 60; i < 100; i++) {
+                expected.add("d" + i);
+            }
+            assertThat(found).containsExactlyElementsOf(expected);
+        });
+    }
+
+    /**
      * The services write with {@code w: majority, j: true}, read with {@code readConcern: majority} and retry writes
      * (service-kit's MongoConfiguration); the local stack's server takes all of it. It is one node without journal or
      * replication, so it acknowledges what it holds; and it offers no sessions, so the driver retries no write there.
