@@ -53,6 +53,8 @@ public class DeliveryWorkers implements SmartLifecycle {
     private long lastRefill = System.nanoTime() - TimeUnit.DAYS.toNanos(1);
     private long wakeupsAtLastRefill = -1;
     private boolean lastRefillWasFull;
+    /** The routes the last query left out (guarded by claimLock). */
+    private Set<String> excludedAtLastRefill = Set.of();
     /** Due deliveries fetched but not yet claimed, in due order (guarded by claimLock). */
     private final Deque<Delivery> candidates = new ArrayDeque<>();
     private final List<Thread> threads = new ArrayList<>();
@@ -204,7 +206,7 @@ public class DeliveryWorkers implements SmartLifecycle {
                 now = clock.instant();
                 Set<String> excluded = gate.excluded(now);
                 turn = nextTurn(excluded);
-                if (turn.isEmpty() && mayRefill(wakeupsSeen)) {
+                if (turn.isEmpty() && mayRefill(wakeupsSeen, excluded)) {
                     refill(excluded, now, wakeupsSeen);
                     turn = nextTurn(excluded);
                 }
@@ -234,6 +236,7 @@ public class DeliveryWorkers implements SmartLifecycle {
     private void refill(Set<String> excluded, Instant now, long wakeupsSeen) {
         lastRefill = System.nanoTime();
         wakeupsAtLastRefill = wakeupsSeen;
+        excludedAtLastRefill = excluded;
         if (candidates.size() > 10 * CANDIDATES) {
             // only held-back routes' candidates are left, and many: fetch afresh rather than grow
             candidates.clear();
@@ -260,16 +263,19 @@ public class DeliveryWorkers implements SmartLifecycle {
     }
 
     /**
-     * Whether to query for candidates again. With none left: when the last query may have left some
-     * behind (it was full), when a delivery was recorded since, or once per poll interval (retries coming
-     * due) for the whole instance, not per worker. With only held-back routes' candidates left: at most
-     * every {@link #REFILL_INTERVAL}, so that another organization's email waits no longer than that while
-     * one organization's emails fill every slot they are allowed.
+     * Whether to query for candidates again. With none left: when the last query may have left some behind (it was full,
+     * or it left out a route the gate lets through now), when a delivery was recorded since, or once per poll interval
+     * (retries coming due) for the whole instance, not per worker. With only held-back routes' candidates left: at most
+     * every {@link #REFILL_INTERVAL}, so that another organization's email waits no longer than that while one
+     * organization's emails fill every slot they are allowed. (Without the second reason, a worker done with its turn
+     * waited a poll interval whenever an idle worker had just queried while the route was full: a 1000-email upload
+     * stalled that way after every hundred.)
      */
-    private boolean mayRefill(long wakeupsSeen) {
+    private boolean mayRefill(long wakeupsSeen, Set<String> excludedNow) {
         long since = System.nanoTime() - lastRefill;
         if (candidates.isEmpty()) {
-            return lastRefillWasFull || wakeupsSeen != wakeupsAtLastRefill || since >= properties.pollInterval().toNanos();
+            return lastRefillWasFull || !excludedNow.containsAll(excludedAtLastRefill) || wakeupsSeen != wakeupsAtLastRefill
+                    || since >= properties.pollInterval().toNanos();
         }
         return since >= REFILL_INTERVAL.toNanos();
     }

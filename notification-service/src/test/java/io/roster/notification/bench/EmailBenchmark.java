@@ -225,6 +225,8 @@ public final class EmailBenchmark {
         p.put("roster.notification.delivery.lease", "5m");
         p.put("logging.level.root", "WARN");
         p.put("logging.level.io.roster", "WARN");
+        // test-support's recorder (the index-coverage check) walks the stack for every command: not what production pays
+        p.put("spring.autoconfigure.exclude", "io.roster.testsupport.mongo.CommandRecordingAutoConfiguration");
         List<String> args = new ArrayList<>();
         p.forEach((name, value) -> args.add("--" + name + "=" + value));
         MongoClientSettingsBuilderCustomizer counting = settings -> settings.addCommandListener(commands);

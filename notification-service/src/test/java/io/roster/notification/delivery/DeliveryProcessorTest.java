@@ -411,11 +411,43 @@ class DeliveryProcessorTest {
                 .singleElement().satisfies(record -> assertThat(TestEnvironment.decode(received(record)).sequenceNumber()).isEqualTo(1));
     }
 
+    /**
+     * One organization's 250 emails, one slot for it, three workers, and a poll interval far longer than the sends take:
+     * the idle workers keep querying while the organization's slot is taken, and find nothing of it. A worker done with
+     * its turn, once the candidates run out, must query again at once (the route they left out is free now), not wait a
+     * poll interval: that wait stalled a bulk upload's emails after every hundred.
+     */
+    @Test
+    void aWorkerDoneWithItsTurnFetchesTheRestOfABacklogAtOnceThoughIdleWorkersQueriedWhileItsRouteWasFull() {
+        UUID organizationId = UUID.randomUUID();
+        for (int i = 0; i < 250; i++) {
+            recordInvitation(organizationId);
+        }
+        DeliveryProperties slowPolls = new DeliveryProperties(true, 3, 1, Duration.ofSeconds(30), Duration.ofSeconds(30),
+                Duration.ofSeconds(5), Duration.ofMinutes(5), 3, Duration.ofSeconds(10), 2, Duration.ofMinutes(1), Duration.ofMinutes(5),
+                Duration.ofSeconds(30), Duration.ofSeconds(30), Duration.ofSeconds(1));
+        DeliveryWorkers workers = new DeliveryWorkers(queue, processor, publisher, slowPolls, clock,
+                new LeaseHeartbeat(queue, slowPolls, clock), unsent);
+        // an SMTP server that takes 10 ms to accept an email: the one slot is taken most of the time, as in a real upload
+        gateway.duringSend = () -> java.util.concurrent.locks.LockSupport.parkNanos(Duration.ofMillis(10).toNanos());
+        workers.start();
+        try {
+            await("all 250 sent, well within one poll interval").atMost(Duration.ofSeconds(20)).until(() ->
+                    documents.collection().countDocuments(com.mongodb.client.model.Filters.eq("status", "sent")) == 250);
+        } finally {
+            workers.stop();
+        }
+    }
+
     // ---------------------------------------------------------------- helpers
 
     private InvitationIssued recordInvitation() {
+        return recordInvitation(UUID.randomUUID());
+    }
+
+    private InvitationIssued recordInvitation(UUID organizationId) {
         String token = "token";
-        InvitationIssued event = new InvitationIssued(UUID.randomUUID(), clock.instant(), UUID.randomUUID(), UUID.randomUUID(),
+        InvitationIssued event = new InvitationIssued(UUID.randomUUID(), clock.instant(), organizationId, UUID.randomUUID(),
                 UUID.randomUUID(), "ann@x.io", "Ann", "A", List.of("member"), List.of(), clock.instant().plus(1, ChronoUnit.DAYS),
                 "hash", TestEnvironment.SECRETS.seal(token), null);
         Delivery delivery = Delivery.pending(Delivery.notificationIdFor(event.eventId()), EventEnvelope.of(event, 0), Topics.INVITATION,
