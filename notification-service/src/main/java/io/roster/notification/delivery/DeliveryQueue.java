@@ -332,7 +332,8 @@ public class DeliveryQueue {
     /**
      * An invitation's emails (invitation, resend, reminder) triggered before {@code before} are pointless now (their link stopped working,
      * or the invitation ended): those still waiting are cancelled, those a worker holds are marked so that
-     * they are cancelled rather than retried if their attempt fails. One a worker is sending goes out.
+     * they are cancelled rather than retried if their attempt fails. One a worker is sending goes out, and so does one
+     * claimed in a worker's turn whose attempt then succeeds (a turn holds its claims for the time of its few sends).
      *
      * @return how many waiting emails were cancelled
      */
