@@ -7,6 +7,7 @@ import com.mongodb.client.model.Indexes;
 import com.mongodb.client.model.Projections;
 import com.mongodb.client.model.Sorts;
 import com.mongodb.client.model.UpdateOneModel;
+import io.roster.events.identity.TeamCreated;
 import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
@@ -17,11 +18,12 @@ import org.springframework.stereotype.Component;
 
 import java.time.Instant;
 import java.util.ArrayList;
+import java.util.Collection;
 import java.util.Date;
-import java.util.LinkedHashMap;
+import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
 import java.util.Optional;
+import java.util.Set;
 import java.util.UUID;
 
 /**
@@ -63,15 +65,33 @@ public class InvitationStore {
                 doc.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList()));
     }
 
-    /** The organization's pending invitations whose invitees are to join {@code teamId}, by invitation id. */
-    public Map<UUID, List<UUID>> pendingInto(UUID organizationId, UUID teamId) {
-        Map<UUID, List<UUID>> teamsByInvitation = new LinkedHashMap<>();
-        collection.get().find(Filters.and(Filters.eq("organizationId", organizationId.toString()),
-                        Filters.eq("teamIds", teamId.toString()), Filters.eq("status", "pending")))
-                .projection(Projections.include("teamIds"))
-                .forEach(d -> teamsByInvitation.put(UUID.fromString(d.getString("_id")),
-                        d.getList("teamIds", String.class, List.of()).stream().map(UUID::fromString).toList()));
-        return teamsByInvitation;
+    /**
+     * The pending invitations whose invitees are to join one of the new teams (of the invitation's own organization),
+     * with all their teams: one read for the lot.
+     */
+    public List<PendingIntoTeam> pendingInto(Collection<TeamCreated> created) {
+        Set<String> teams = new HashSet<>();
+        created.forEach(team -> teams.add(team.organizationId() + "/" + team.teamId()));
+        List<PendingIntoTeam> pending = new ArrayList<>();
+        collection.get().find(Filters.and(
+                        Filters.in("organizationId", created.stream().map(team -> team.organizationId().toString()).distinct().toList()),
+                        Filters.in("teamIds", created.stream().map(team -> team.teamId().toString()).distinct().toList()),
+                        Filters.eq("status", "pending")))
+                .projection(Projections.include("organizationId", "teamIds"))
+                .forEach(d -> {
+                    List<String> teamIds = d.getList("teamIds", String.class, List.of());
+                    String organizationId = d.getString("organizationId");
+                    // a team id is unique, but only a team of the invitation's own organization counts
+                    if (teamIds.stream().anyMatch(teamId -> teams.contains(organizationId + "/" + teamId))) {
+                        pending.add(new PendingIntoTeam(UUID.fromString(organizationId), UUID.fromString(d.getString("_id")),
+                                teamIds.stream().map(UUID::fromString).toList()));
+                    }
+                });
+        return pending;
+    }
+
+    /** A pending invitation into a team just created, and all the teams its invitee is to join. */
+    public record PendingIntoTeam(UUID organizationId, UUID invitationId, List<UUID> teamIds) {
     }
 
     /** An invitee as the members list shows them while the invitation is pending. */

@@ -15,6 +15,7 @@ import io.roster.query.consumer.EventBatch;
 import io.roster.query.consumer.Projection;
 import io.roster.query.invitation.InvitationStore;
 import io.roster.query.team.TeamMembers;
+import io.roster.query.team.TeamsCreatedListener;
 import io.roster.query.team.TeamProjection;
 import io.roster.query.team.TeamStore;
 import org.springframework.stereotype.Component;
@@ -31,15 +32,16 @@ import java.util.UUID;
  *
  * <p>Team names come from the teams read model, fed by the identity topic, while invitations come on their own
  * topic: an invitation into a team created just before may be applied before the team is known, and its row then
- * shows only the teams that were. The team's TeamCreated gives the row the team back ({@link TeamProjection} is
- * applied first, so the name is there).
+ * shows only the teams that were. The team's TeamCreated gives the row the team back, once {@link TeamProjection} has
+ * written the team ({@link #teamsCreated}).
  */
 @Component
-class PendingInviteeProjection implements Projection {
+class PendingInviteeProjection implements Projection, TeamsCreatedListener {
 
     /**
      * The event types that write what is held in the batch first: all that {@link #apply(EventEnvelope)} acts on but an
-     * issued invitation, which is held itself (two issues of one invitation are alike).
+     * issued invitation, which is held itself (two issues of one invitation are alike), and a new team, whose
+     * {@link #teamsCreated} reads the invitations and their rows.
      */
     private static final Set<Class<?>> TOUCHING_HELD_ROWS = Set.of(InvitationResent.class, InvitationAccepted.class,
             InvitationRevoked.class, InvitationUpdated.class, InvitationDeclined.class, InvitationExpired.class,
@@ -107,10 +109,18 @@ class PendingInviteeProjection implements Projection {
         } else if (envelope.event() instanceof MemberAdded added && added.invitationId() != null && added.via() != JoinPath.LINK) {
             // a link's join has no pending row to take away (its invitationId is the link's): no delete per crowd member
             rows.withdrawInvitation(added.organizationId(), added.invitationId());
-        } else if (envelope.event() instanceof TeamCreated created) {
-            invitations.pendingInto(created.organizationId(), created.teamId())
-                    .forEach((invitationId, teamIds) -> showTeams(created.organizationId(), invitationId, teamIds));
         }
+        // TeamCreated: once the team is written (teamsCreated)
+    }
+
+    /**
+     * The rows of pending invitations into teams created after them show those teams now: one read of the invitations
+     * for all the teams. What the batch held of the invitations was written at each TeamCreated (see
+     * {@link #apply(EventEnvelope, EventBatch)}), and no invitation event comes between a TeamCreated and this call.
+     */
+    @Override
+    public void teamsCreated(List<TeamCreated> created) {
+        invitations.pendingInto(created).forEach(pending -> showTeams(pending.organizationId(), pending.invitationId(), pending.teamIds()));
     }
 
     private void showTeams(UUID organizationId, UUID invitationId, List<UUID> teamIds) {

@@ -154,6 +154,46 @@ class BatchApplicationTest {
         assertThat(row.getList("teams", Document.class)).extracting(team -> team.getString("name")).containsExactly("Support", "Admins");
     }
 
+    @Test
+    void aRunOfNewTeamsIsOneWriteAndOneReadOfTheInvitationsWaitingForThem() {
+        UUID first = UUID.randomUUID();
+        UUID second = UUID.randomUUID();
+        UUID awaited = UUID.randomUUID();
+        ProjectionHarness harness = harness();
+        harness.bean(EventApplier.class).apply(List.of(log.organizationCreated(first, "First"), log.organizationCreated(second, "Second")));
+        Instant now = Instant.parse("2026-12-01T10:00:00Z");
+        UUID invitation = UUID.randomUUID();
+        List<EventEnvelope> batch = new ArrayList<>();
+        // an invitation into a team its organization creates later in the batch, then both organizations set up teams
+        batch.add(log.next(new InvitationIssued(UUID.randomUUID(), now, first, UUID.randomUUID(), invitation, "early@example.io",
+                "Early", "Invitee", List.of("member"), List.of(awaited), now.plus(Duration.ofDays(7)), "hash-" + invitation,
+                new EncryptedSecret("k", "c2VhbGVk"), null)));
+        List<UUID> teams = new ArrayList<>();
+        for (int i = 0; i < 10; i++) {
+            UUID team = i == 6 ? awaited : UUID.randomUUID();
+            teams.add(team);
+            batch.add(log.teamCreated(i % 2 == 0 ? first : second, team, "Team " + i));
+        }
+        int before = harness.commands().size();
+
+        harness.bean(EventApplier.class).apply(batch);
+
+        List<String> sent = harness.commands().subList(before, harness.commands().size());
+        assertThat(sent.stream().filter(command -> command.endsWith(" teams-v1") || command.endsWith(" invitations-v1")))
+                .as("the invitation's row and document (its team unknown yet), then 10 new teams: their documents in one "
+                        + "write, one read of the invitations waiting for them, then the one waiting shows its team (names, "
+                        + "then the team lists its row); not 2 round trips a team: %s", sent)
+                .containsExactly("find teams-v1", "update invitations-v1", "update teams-v1", "find invitations-v1",
+                        "find teams-v1", "update teams-v1");
+        assertThat(harness.collection("teams").countDocuments(new Document("_id", new Document("$in",
+                teams.stream().map(UUID::toString).toList())).append("memberCount", 0L))).isEqualTo(10);
+        String rowId = first + ":invitation:" + invitation;
+        Document row = harness.collection("members").find(new Document("_id", rowId)).first();
+        assertThat(row.getList("teams", Document.class)).extracting(team -> team.getString("name")).containsExactly("Team 6");
+        assertThat(harness.collection("teams").find(new Document("_id", awaited.toString())).first()
+                .getList("memberRows", String.class)).containsExactly(rowId);
+    }
+
     /** Organizations with teams; users who register, join (some into teams), change, move teams, rename, leave. */
     private List<EventEnvelope> history() {
         List<EventEnvelope> events = new ArrayList<>();
@@ -248,6 +288,7 @@ class BatchApplicationTest {
                 }
             }
             events.add(log.teamCreated(organization, later, "Created after its invitation"));
+            events.add(log.teamCreated(organization, UUID.randomUUID(), "Created with it"));
             events.add(log.teamRenamed(organization, orgTeams.get(0), "Renamed after its invitations"));
         }
         return events;
