@@ -2,10 +2,13 @@ package io.roster.invitation.directory;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.DeleteOneModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.ReplaceOneModel;
 import com.mongodb.client.model.ReplaceOptions;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EmailAddress;
@@ -54,8 +57,10 @@ public class IdentityDirectory {
     private final MongoCollection<Document> memberships;
     private final MongoCollection<Document> users;
     private final MongoCollection<Document> teams;
+    private final DirectoryWrites writes;
 
-    IdentityDirectory(MongoDatabase database) {
+    IdentityDirectory(MongoDatabase database, DirectoryWrites writes) {
+        this.writes = writes;
         this.organizations = database.getCollection("directory-organizations-v2");
         this.memberships = database.getCollection("directory-memberships-v2");
         this.users = database.getCollection("directory-users-v2");
@@ -65,50 +70,54 @@ public class IdentityDirectory {
         teams.createIndex(Indexes.ascending("organizationId", "nameKey"), new IndexOptions().name("by_organization_name"));
     }
 
-    /** Applies one event of the types {@link IdentityEventConsumer} lists; its consumer runtime applies each once, in order. */
+    /**
+     * Applies one event of the types {@link IdentityEventConsumer} lists; its consumer runtime applies each once, in order.
+     * The write waits for the poll's end ({@link DirectoryWrites}).
+     */
     void project(EventEnvelope envelope) {
         Object event = envelope.event();
         if (event instanceof OrganizationCreated e) {
-            organizations.replaceOne(Filters.eq("_id", e.organizationId().toString()),
-                    new Document("_id", e.organizationId().toString()).append("name", e.name()), new ReplaceOptions().upsert(true));
+            writes.add(organizations, new ReplaceOneModel<>(Filters.eq("_id", e.organizationId().toString()),
+                    new Document("_id", e.organizationId().toString()).append("name", e.name()), new ReplaceOptions().upsert(true)));
         } else if (event instanceof OrganizationRenamed e) {
-            organizations.updateOne(Filters.eq("_id", e.organizationId().toString()),
-                    Updates.set("name", e.name()), new UpdateOptions().upsert(true));
+            writes.add(organizations, new UpdateOneModel<>(Filters.eq("_id", e.organizationId().toString()),
+                    Updates.set("name", e.name()), new UpdateOptions().upsert(true)));
         } else if (event instanceof MemberAdded e) {
-            memberships.replaceOne(Filters.eq("_id", key(e.organizationId(), e.userId())),
+            writes.add(memberships, new ReplaceOneModel<>(Filters.eq("_id", key(e.organizationId(), e.userId())),
                     new Document("_id", key(e.organizationId(), e.userId()))
                             .append("organizationId", e.organizationId().toString())
                             .append("userId", e.userId().toString())
                             .append("roles", e.roles()),
-                    new ReplaceOptions().upsert(true));
+                    new ReplaceOptions().upsert(true)));
         } else if (event instanceof MemberRolesChanged e) {
-            memberships.updateOne(Filters.eq("_id", key(e.organizationId(), e.userId())), Updates.set("roles", e.roles()));
+            writes.add(memberships, new UpdateOneModel<>(Filters.eq("_id", key(e.organizationId(), e.userId())),
+                    Updates.set("roles", e.roles())));
         } else if (event instanceof MemberRemoved e) {
-            memberships.deleteOne(Filters.eq("_id", key(e.organizationId(), e.userId())));
+            writes.add(memberships, new DeleteOneModel<>(Filters.eq("_id", key(e.organizationId(), e.userId()))));
         } else if (event instanceof MemberExpired e) {
             // the membership ended by itself: gone as a removed one
-            memberships.deleteOne(Filters.eq("_id", key(e.organizationId(), e.userId())));
+            writes.add(memberships, new DeleteOneModel<>(Filters.eq("_id", key(e.organizationId(), e.userId()))));
         } else if (event instanceof TeamCreated e) {
-            teams.replaceOne(Filters.eq("_id", e.teamId().toString()),
+            writes.add(teams, new ReplaceOneModel<>(Filters.eq("_id", e.teamId().toString()),
                     new Document("_id", e.teamId().toString()).append("organizationId", e.organizationId().toString())
                             .append("name", e.name()).append("nameKey", teamNameKey(e.name())),
-                    new ReplaceOptions().upsert(true));
+                    new ReplaceOptions().upsert(true)));
         } else if (event instanceof TeamRenamed e) {
-            teams.updateOne(Filters.eq("_id", e.teamId().toString()),
-                    Updates.combine(Updates.set("name", e.name()), Updates.set("nameKey", teamNameKey(e.name()))));
+            writes.add(teams, new UpdateOneModel<>(Filters.eq("_id", e.teamId().toString()),
+                    Updates.combine(Updates.set("name", e.name()), Updates.set("nameKey", teamNameKey(e.name())))));
         } else if (event instanceof TeamDeleted e) {
-            teams.deleteOne(Filters.eq("_id", e.teamId().toString()));
+            writes.add(teams, new DeleteOneModel<>(Filters.eq("_id", e.teamId().toString())));
         } else if (event instanceof UserRegistered e) {
-            users.replaceOne(Filters.eq("_id", e.userId().toString()),
+            writes.add(users, new ReplaceOneModel<>(Filters.eq("_id", e.userId().toString()),
                     new Document("_id", e.userId().toString())
                             .append("email", EmailAddress.normalize(e.email()))
                             .append("verified", e.emailVerified()),
-                    new ReplaceOptions().upsert(true));
+                    new ReplaceOptions().upsert(true)));
         } else if (event instanceof UserEmailVerified e) {
-            users.updateOne(Filters.eq("_id", e.userId().toString()),
-                    Updates.combine(Updates.set("email", EmailAddress.normalize(e.email())), Updates.set("verified", true)));
+            writes.add(users, new UpdateOneModel<>(Filters.eq("_id", e.userId().toString()),
+                    Updates.combine(Updates.set("email", EmailAddress.normalize(e.email())), Updates.set("verified", true))));
         } else if (event instanceof UserDeleted e) {
-            users.deleteOne(Filters.eq("_id", e.userId().toString()));
+            writes.add(users, new DeleteOneModel<>(Filters.eq("_id", e.userId().toString())));
         }
         // the other identity events change nothing the invitation rules look at
     }

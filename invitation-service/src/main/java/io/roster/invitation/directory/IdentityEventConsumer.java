@@ -15,7 +15,6 @@ import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserRegistered;
 import io.roster.kit.consumer.AppliedSequences;
-import io.roster.kit.consumer.BatchScope;
 import io.roster.kit.consumer.ConsumerDefinition;
 import io.roster.kit.consumer.EventHandlers;
 import org.springframework.context.annotation.Bean;
@@ -42,13 +41,14 @@ class IdentityEventConsumer {
     }
 
     @Bean
-    ConsumerDefinition identityDirectoryConsumer(IdentityDirectory directory, AppliedSequences directoryAppliedSequences) {
+    ConsumerDefinition identityDirectoryConsumer(IdentityDirectory directory, DirectoryWrites writes,
+                                                  AppliedSequences directoryAppliedSequences) {
         EventHandlers handlers = EventHandlers.builder()
                 .onEach(List.of(OrganizationCreated.class, OrganizationRenamed.class, MemberAdded.class, MemberRolesChanged.class,
                         MemberRemoved.class, MemberExpired.class, TeamCreated.class, TeamRenamed.class, TeamDeleted.class, UserRegistered.class,
                         UserEmailVerified.class, UserDeleted.class), (event, envelope) -> directory.project(envelope))
                 .build();
-        // a poll at a time: one read and one write of applied sequences per poll, not per event
-        return ConsumerDefinition.batches(GROUP, List.of(Topics.IDENTITY), handlers, directoryAppliedSequences, BatchScope.NONE);
+        // a poll at a time: one read and one write of applied sequences per poll, and the directory's writes in bulk
+        return ConsumerDefinition.batches(GROUP, List.of(Topics.IDENTITY), handlers, directoryAppliedSequences, writes);
     }
 }
