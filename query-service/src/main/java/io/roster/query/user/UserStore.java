@@ -10,9 +10,9 @@ import com.mongodb.client.model.Updates;
 import io.roster.query.consumer.ProjectionCollections;
 import io.roster.query.consumer.VersionedCollection;
 import org.bson.Document;
-import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
 
+import java.util.Collection;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -82,28 +82,46 @@ public class UserStore {
         collection.get().updateOne(Filters.eq("_id", userId.toString()), Updates.pull(MEMBER_ROWS, rowId));
     }
 
-    /** The stored document: its profile version (-1 when none) and the rows showing it. */
-    Stored load(UUID userId) {
-        Document d = collection.get().find(Filters.eq("_id", userId.toString())).first();
-        return new Stored(profileOf(userId, d), versionOf(d), memberRowsOf(d));
+    /** The stored documents of these users: each one's profile and its version (-1 when none); one read. */
+    Map<UUID, Stored> loadAll(Collection<UUID> userIds) {
+        Map<UUID, Stored> stored = new HashMap<>();
+        userIds.forEach(userId -> stored.put(userId, new Stored(Optional.empty(), -1)));
+        collection.get().find(Filters.in("_id", userIds.stream().map(UUID::toString).toList())).forEach(d -> {
+            UUID userId = UUID.fromString(d.getString("_id"));
+            stored.put(userId, new Stored(profileOf(userId, d), versionOf(d)));
+        });
+        return stored;
     }
 
-    /** Saves the profile and answers the rows that show it, read in the same atomic step. */
-    List<String> save(UserProfile profile) {
-        Document saved = collection.get().findOneAndUpdate(Filters.eq("_id", profile.userId().toString()), Updates.combine(
-                Updates.set("email", profile.email()),
-                Updates.set("firstName", profile.firstName()),
-                Updates.set("lastName", profile.lastName()),
-                Updates.set("version", profile.version()),
-                Updates.unset("deleted")), upsertAfter().projection(Projections.include(MEMBER_ROWS)));
-        return memberRowsOf(saved);
+    /**
+     * Each user's new profile, or their deletion, in one bulk write by id. A deleted account keeps only its id, version
+     * and row ids, so no personal data stays and no older event revives it.
+     */
+    void writeAll(Collection<Change> changes) {
+        if (changes.isEmpty()) {
+            return;
+        }
+        collection.get().bulkWrite(changes.stream().map(change -> new UpdateOneModel<Document>(
+                Filters.eq("_id", change.userId().toString()), change.profile() == null
+                        ? Updates.combine(Updates.set("version", change.version()), Updates.set("deleted", true),
+                                Updates.unset("email"), Updates.unset("firstName"), Updates.unset("lastName"))
+                        : Updates.combine(Updates.set("email", change.profile().email()),
+                                Updates.set("firstName", change.profile().firstName()),
+                                Updates.set("lastName", change.profile().lastName()),
+                                Updates.set("version", change.version()),
+                                Updates.unset("deleted")),
+                new UpdateOptions().upsert(true))).toList());
     }
 
-    /** A deleted account keeps only its id, version and row ids, so no personal data stays and no older event revives it. */
-    void markDeleted(UUID userId, long version) {
-        Bson deleted = Updates.combine(Updates.set("version", version), Updates.set("deleted", true),
-                Updates.unset("email"), Updates.unset("firstName"), Updates.unset("lastName"));
-        collection.get().updateOne(Filters.eq("_id", userId.toString()), deleted, new UpdateOptions().upsert(true));
+    /** The rows that show each of these users, read after their profiles were written (see {@link UserProjection}). */
+    Map<UUID, List<String>> memberRowsOf(Collection<UUID> userIds) {
+        Map<UUID, List<String>> rows = new HashMap<>();
+        if (!userIds.isEmpty()) {
+            collection.get().find(Filters.in("_id", userIds.stream().map(UUID::toString).toList()))
+                    .projection(Projections.include(MEMBER_ROWS))
+                    .forEach(d -> rows.put(UUID.fromString(d.getString("_id")), memberRowsOf(d)));
+        }
+        return rows;
     }
 
     private static FindOneAndUpdateOptions upsertAfter() {
@@ -127,7 +145,11 @@ public class UserStore {
         return d == null ? List.of() : d.getList(MEMBER_ROWS, String.class, List.of());
     }
 
-    /** What a user event needs to know before it writes: the current profile, its version, the rows showing it. */
-    record Stored(Optional<UserProfile> profile, long version, List<String> memberRows) {
+    /** What a user event needs to know before it writes: the current profile and its version. */
+    record Stored(Optional<UserProfile> profile, long version) {
+    }
+
+    /** A user's new state at {@code version}: their profile, or null when the account was deleted. */
+    record Change(UUID userId, UserProfile profile, long version) {
     }
 }

@@ -120,6 +120,36 @@ class BatchApplicationTest {
     }
 
     @Test
+    void aCrowdRegisteringAndJoiningInOneBatchIsAFewCommandsAndEveryRowShowsItsUsersLatestProfile() {
+        UUID organization = UUID.randomUUID();
+        ProjectionHarness harness = harness();
+        harness.bean(EventApplier.class).apply(List.of(log.organizationCreated(organization, "Crowded")));
+        List<EventEnvelope> batch = new ArrayList<>();
+        List<UUID> users = new ArrayList<>();
+        for (int i = 0; i < 20; i++) {
+            UUID user = UUID.randomUUID();
+            users.add(user);
+            batch.add(log.userRegistered(user, "crowd" + i + "@example.io", "Crowd" + i, "Member"));
+            batch.add(log.memberAdded(organization, user, List.of("member")));
+        }
+        batch.add(log.profileUpdated(users.get(3), "Renamed", "Member"));
+        int before = harness.commands().size();
+
+        harness.bean(EventApplier.class).apply(batch);
+
+        List<String> sent = harness.commands().subList(before, harness.commands().size());
+        assertThat(sent.stream().filter(command -> command.endsWith(" users-v1")))
+                .as("21 user events: the stored versions, the profiles, the rows showing them (none yet); then the 20 joins "
+                        + "list their rows and read the profiles; not a read and a write per event: %s", sent)
+                .containsExactly("find users-v1", "update users-v1", "find users-v1", "update users-v1", "find users-v1");
+        for (int i = 0; i < 20; i++) {
+            Document row = harness.collection("members").find(new Document("_id", organization + ":" + users.get(i))).first();
+            assertThat(row.getString("email")).as("row %d", i).isEqualTo("crowd" + i + "@example.io");
+            assertThat(row.getString("firstName")).as("row %d", i).isEqualTo(i == 3 ? "Renamed" : "Crowd" + i);
+        }
+    }
+
+    @Test
     void aBulkUploadsInvitationsIntoTeamsAreAFewBulkWrites() {
         UUID organization = UUID.randomUUID();
         UUID admins = UUID.randomUUID();
