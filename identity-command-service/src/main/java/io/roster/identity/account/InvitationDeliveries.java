@@ -3,11 +3,13 @@ package io.roster.identity.account;
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
 import com.mongodb.client.model.Filters;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import io.roster.events.EventEnvelope;
 import io.roster.events.notification.NotificationKind;
 import io.roster.events.notification.NotificationSent;
+import io.roster.kit.consumer.HeldWrites;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
@@ -31,11 +33,18 @@ public class InvitationDeliveries {
     private static final String VIA_PLATFORM = "viaPlatform";
 
     private final MongoCollection<Document> deliveries;
+    /** A poll's NotificationSent, written at its end in one bulk write (a bulk upload's thousand emails): see {@link #heldWrites}. */
+    private final HeldWrites writes = new HeldWrites();
     private final InvitationTokens tokens;
 
     InvitationDeliveries(MongoDatabase database, InvitationTokens tokens) {
         this.deliveries = database.getCollection("invitation-deliveries-v1");
         this.tokens = tokens;
+    }
+
+    /** The scope of the consumer that calls {@link #apply}: nothing in it reads the deliveries while it applies a poll. */
+    public HeldWrites heldWrites() {
+        return writes;
     }
 
     public void apply(EventEnvelope envelope) {
@@ -47,10 +56,10 @@ public class InvitationDeliveries {
         if (!(envelope.event() instanceof NotificationSent sent) || sent.invitationId() == null || !CARRY_A_TOKEN.contains(sent.kind())) {
             return;
         }
-        deliveries.updateOne(Filters.eq("_id", sent.triggeringEventId().toString()), Updates.combine(
+        writes.add(deliveries, new UpdateOneModel<>(Filters.eq("_id", sent.triggeringEventId().toString()), Updates.combine(
                         Updates.setOnInsert("invitationId", sent.invitationId().toString()),
                         sent.viaPlatform() ? Updates.setOnInsert(VIA_PLATFORM, true) : Updates.set(VIA_PLATFORM, false)),
-                new UpdateOptions().upsert(true));
+                new UpdateOptions().upsert(true)));
     }
 
     /**
@@ -63,10 +72,10 @@ public class InvitationDeliveries {
         if (sent.viaPlatform()) {
             return;
         }
-        tokens.currentTokenEvent(sent.invitationId()).ifPresent(tokenEvent -> deliveries.updateOne(
+        tokens.currentTokenEvent(sent.invitationId()).ifPresent(tokenEvent -> writes.add(deliveries, new UpdateOneModel<>(
                 Filters.eq("_id", tokenEvent.toString()),
                 Updates.combine(Updates.setOnInsert("invitationId", sent.invitationId().toString()), Updates.set(VIA_PLATFORM, false)),
-                new UpdateOptions().upsert(true)));
+                new UpdateOptions().upsert(true))));
     }
 
     /**

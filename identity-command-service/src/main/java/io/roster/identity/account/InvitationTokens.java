@@ -2,9 +2,12 @@ package io.roster.identity.account;
 
 import com.mongodb.client.MongoCollection;
 import com.mongodb.client.MongoDatabase;
+import com.mongodb.client.model.DeleteManyModel;
 import com.mongodb.client.model.Filters;
 import com.mongodb.client.model.IndexOptions;
 import com.mongodb.client.model.Indexes;
+import com.mongodb.client.model.UpdateManyModel;
+import com.mongodb.client.model.UpdateOneModel;
 import com.mongodb.client.model.UpdateOptions;
 import com.mongodb.client.model.Updates;
 import com.mongodb.client.result.UpdateResult;
@@ -17,12 +20,12 @@ import io.roster.events.invitation.InvitationLinkCreated;
 import io.roster.events.invitation.InvitationLinkDisabled;
 import io.roster.events.invitation.InvitationLinkEnabled;
 import io.roster.events.invitation.InvitationLinkUpdated;
-import io.roster.events.invitation.InvitationLinkUsed;
 import io.roster.events.invitation.InvitationResent;
 import io.roster.events.invitation.InvitationDeclined;
 import io.roster.events.invitation.InvitationRevoked;
 import io.roster.events.invitation.InvitationUpdated;
 import io.roster.events.invitation.LinkAudience;
+import io.roster.kit.consumer.HeldWrites;
 import org.bson.Document;
 import org.bson.conversions.Bson;
 import org.springframework.stereotype.Component;
@@ -80,6 +83,7 @@ public class InvitationTokens {
             "$quota"));
 
     private final MongoCollection<Document> tokens;
+    private final HeldWrites writes = new HeldWrites();
     private final Clock clock;
 
     InvitationTokens(MongoDatabase database, Clock clock) {
@@ -120,6 +124,10 @@ public class InvitationTokens {
                 .map(UUID::fromString);
     }
 
+    /**
+     * What the invitation topic's event says of its token, held to the poll's end ({@link #heldWrites}): the sign-ups
+     * read the tokens, the consumer does not while it applies a poll, and the writes go in the events' order.
+     */
     public void apply(EventEnvelope envelope) {
         Object event = envelope.event();
         if (event instanceof InvitationIssued e) {
@@ -127,7 +135,7 @@ public class InvitationTokens {
                     e.expiresAt(), null, e.eventId());
         } else if (event instanceof InvitationResent e) {
             // the old token dies with the resend: only the newest hash of an invitation stays
-            tokens.deleteMany(Filters.and(bySource(e.invitationId()), Filters.ne("_id", e.tokenHash())));
+            writes.add(tokens, new DeleteManyModel<>(Filters.and(bySource(e.invitationId()), Filters.ne("_id", e.tokenHash()))));
             put(e.tokenHash(), INVITATION, e.invitationId(), e.organizationId(), List.of(EmailAddress.normalize(e.email())),
                     e.expiresAt(), null, e.eventId());
         } else if (event instanceof InvitationRevoked e) {
@@ -135,7 +143,7 @@ public class InvitationTokens {
         } else if (event instanceof InvitationDeclined e) {
             status(e.invitationId(), "declined");
         } else if (event instanceof InvitationUpdated e) {
-            tokens.updateMany(bySource(e.invitationId()), Updates.set("expiresAt", Date.from(e.expiresAt())));
+            writes.add(tokens, new UpdateManyModel<>(bySource(e.invitationId()), Updates.set("expiresAt", Date.from(e.expiresAt()))));
         } else if (event instanceof InvitationExpired e) {
             status(e.invitationId(), "expired");
         } else if (event instanceof InvitationAccepted e) {
@@ -143,18 +151,24 @@ public class InvitationTokens {
         } else if (event instanceof InvitationLinkCreated e) {
             put(e.tokenHash(), LINK, e.linkId(), e.organizationId(), audience(e.emails()), e.expiresAt(), e.quota(), null);
         } else if (event instanceof InvitationLinkUpdated e) {
-            tokens.updateMany(bySource(e.linkId()), Updates.combine(
+            writes.add(tokens, new UpdateManyModel<>(bySource(e.linkId()), Updates.combine(
                     Updates.set("audience", audience(e.emails())),
                     Updates.set("expiresAt", e.expiresAt() == null ? null : Date.from(e.expiresAt())),
-                    Updates.set("quota", e.quota())));
+                    Updates.set("quota", e.quota()))));
         } else if (event instanceof InvitationLinkDisabled e) {
             status(e.linkId(), "disabled");
         } else if (event instanceof InvitationLinkEnabled e) {
             status(e.linkId(), "enabled");
-        } else if (event instanceof InvitationLinkUsed e) {
-            used(e.linkId(), e.used(), List.of(e.userId()));
         }
-        // rejections and bulk jobs change no token
+        // rejections and bulk jobs change no token; a link's uses come through LinkUseCounts
+    }
+
+    /**
+     * The scope of the consumer that calls {@link #apply}: the token writes of its poll at the poll's end, before the
+     * poll's link uses are counted ({@link LinkUseCounts}), so a link created and used in one poll is there to count.
+     */
+    public HeldWrites heldWrites() {
+        return writes;
     }
 
     /**
@@ -240,7 +254,7 @@ public class InvitationTokens {
      */
     private void put(String tokenHash, String kind, UUID sourceId, UUID organizationId, List<String> audience,
                      Instant expiresAt, Integer quota, UUID tokenEventId) {
-        tokens.updateOne(Filters.eq("_id", tokenHash), Updates.combine(
+        writes.add(tokens, new UpdateOneModel<>(Filters.eq("_id", tokenHash), Updates.combine(
                 Updates.set("kind", kind),
                 Updates.set("sourceId", sourceId.toString()),
                 Updates.set("organizationId", organizationId.toString()),
@@ -251,11 +265,11 @@ public class InvitationTokens {
                 Updates.setOnInsert("status", kind.equals(LINK) ? "enabled" : "pending"),
                 Updates.setOnInsert("used", 0),
                 Updates.setOnInsert(OPEN_RESERVATIONS, List.of()),
-                Updates.setOnInsert(SIGN_UP_USES, List.of())), new UpdateOptions().upsert(true));
+                Updates.setOnInsert(SIGN_UP_USES, List.of())), new UpdateOptions().upsert(true)));
     }
 
     private void status(UUID sourceId, String status) {
-        tokens.updateMany(bySource(sourceId), Updates.set("status", status));
+        writes.add(tokens, new UpdateManyModel<>(bySource(sourceId), Updates.set("status", status)));
     }
 
     private static Bson bySource(UUID sourceId) {

@@ -58,10 +58,10 @@ class InvitationEventConsumer {
                 .on(InvitationLinkUsed.class, (event, envelope) -> joins.apply(envelope))
                 .build();
         // a poll at a time (one read and one write of sequences per poll): a bulk upload brings a thousand at once, a
-        // crowd through a link its joins in bursts; a link's uses are counted and the joins made at the poll's end, one
-        // update per link and one command per organization
+        // crowd through a link its joins in bursts; at the poll's end the tokens are written (a bulk write), then a link's
+        // uses are counted and the joins made, one update per link and one command per organization
         return ConsumerDefinition.batches(group, List.of(topic), handlers,
-                new AppliedSequences(database, "invitation-applied-sequences-v1"), BatchScope.all(linkUses, joins));
+                new AppliedSequences(database, "invitation-applied-sequences-v1"), BatchScope.all(tokens.heldWrites(), linkUses, joins));
     }
 
     /**
@@ -76,6 +76,6 @@ class InvitationEventConsumer {
                 .on(NotificationSent.class, (event, envelope) -> deliveries.apply(envelope))
                 .build();
         return ConsumerDefinition.batches(group, List.of(Topics.NOTIFICATION), handlers,
-                new AppliedSequences(database, "invitation-delivery-sequences-v1"), BatchScope.NONE);
+                new AppliedSequences(database, "invitation-delivery-sequences-v1"), deliveries.heldWrites());
     }
 }

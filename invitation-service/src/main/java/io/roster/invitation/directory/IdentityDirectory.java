@@ -26,6 +26,7 @@ import io.roster.events.identity.TeamRenamed;
 import io.roster.events.identity.UserDeleted;
 import io.roster.events.identity.UserEmailVerified;
 import io.roster.events.identity.UserRegistered;
+import io.roster.kit.consumer.HeldWrites;
 import org.bson.Document;
 import org.springframework.stereotype.Component;
 
@@ -57,10 +58,14 @@ public class IdentityDirectory {
     private final MongoCollection<Document> memberships;
     private final MongoCollection<Document> users;
     private final MongoCollection<Document> teams;
-    private final DirectoryWrites writes;
+    /**
+     * The writes of a poll, made at its end: an organization setting up its teams, or a crowd registering, is a few
+     * commands. Nothing reads the directory while its consumer applies a poll, and the poll is recorded as applied only
+     * after these writes (so {@link IdentityConsistencyFilter} waits for them); each is by id and absorbs a repeat.
+     */
+    private final HeldWrites writes = new HeldWrites();
 
-    IdentityDirectory(MongoDatabase database, DirectoryWrites writes) {
-        this.writes = writes;
+    IdentityDirectory(MongoDatabase database) {
         this.organizations = database.getCollection("directory-organizations-v2");
         this.memberships = database.getCollection("directory-memberships-v2");
         this.users = database.getCollection("directory-users-v2");
@@ -72,7 +77,7 @@ public class IdentityDirectory {
 
     /**
      * Applies one event of the types {@link IdentityEventConsumer} lists; its consumer runtime applies each once, in order.
-     * The write waits for the poll's end ({@link DirectoryWrites}).
+     * The write waits for the poll's end ({@link #heldWrites}).
      */
     void project(EventEnvelope envelope) {
         Object event = envelope.event();
@@ -120,6 +125,11 @@ public class IdentityDirectory {
             writes.add(users, new DeleteOneModel<>(Filters.eq("_id", e.userId().toString())));
         }
         // the other identity events change nothing the invitation rules look at
+    }
+
+    /** The scope of the directory's consumer, which makes the writes of its poll at the poll's end. */
+    HeldWrites heldWrites() {
+        return writes;
     }
 
     public Optional<String> organizationName(UUID organizationId) {

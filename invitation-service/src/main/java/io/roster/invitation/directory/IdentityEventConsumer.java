@@ -41,14 +41,13 @@ class IdentityEventConsumer {
     }
 
     @Bean
-    ConsumerDefinition identityDirectoryConsumer(IdentityDirectory directory, DirectoryWrites writes,
-                                                  AppliedSequences directoryAppliedSequences) {
+    ConsumerDefinition identityDirectoryConsumer(IdentityDirectory directory, AppliedSequences directoryAppliedSequences) {
         EventHandlers handlers = EventHandlers.builder()
                 .onEach(List.of(OrganizationCreated.class, OrganizationRenamed.class, MemberAdded.class, MemberRolesChanged.class,
                         MemberRemoved.class, MemberExpired.class, TeamCreated.class, TeamRenamed.class, TeamDeleted.class, UserRegistered.class,
                         UserEmailVerified.class, UserDeleted.class), (event, envelope) -> directory.project(envelope))
                 .build();
         // a poll at a time: one read and one write of applied sequences per poll, and the directory's writes in bulk
-        return ConsumerDefinition.batches(GROUP, List.of(Topics.IDENTITY), handlers, directoryAppliedSequences, writes);
+        return ConsumerDefinition.batches(GROUP, List.of(Topics.IDENTITY), handlers, directoryAppliedSequences, directory.heldWrites());
     }
 }

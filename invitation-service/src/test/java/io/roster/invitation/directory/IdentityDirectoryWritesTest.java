@@ -8,6 +8,7 @@ import io.roster.events.identity.OrganizationCreated;
 import io.roster.events.identity.TeamCreated;
 import io.roster.events.identity.TeamDeleted;
 import io.roster.events.identity.TeamRenamed;
+import io.roster.kit.consumer.HeldWrites;
 import io.roster.testsupport.mongo.SentCommands;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
@@ -22,18 +23,19 @@ import java.util.UUID;
 import static org.assertj.core.api.Assertions.assertThat;
 
 /** The directory as its consumer applies a poll: the writes wait for the poll's end and go out in bulk, in order. */
-class DirectoryWritesTest {
+class IdentityDirectoryWritesTest {
 
     private final MongoServer server = new MongoServer(new MemoryBackend());
     private final SentCommands commands = new SentCommands();
     private final MongoClient client;
-    private final DirectoryWrites writes = new DirectoryWrites();
     private final IdentityDirectory directory;
+    private final HeldWrites writes;
 
-    DirectoryWritesTest() {
+    IdentityDirectoryWritesTest() {
         InetSocketAddress address = server.bind();
         client = commands.client("mongodb://127.0.0.1:" + address.getPort());
-        directory = new IdentityDirectory(client.getDatabase("invitation"), writes);
+        directory = new IdentityDirectory(client.getDatabase("invitation"));
+        writes = directory.heldWrites();
     }
 
     @AfterEach
