@@ -17,6 +17,7 @@ import de.bwaldvogel.mongo.bson.Document;
 import io.roster.embeddedmongo.CollectionIndexes;
 import io.roster.embeddedmongo.InMemoryUniqueIndex;
 import io.roster.embeddedmongo.SnapshotReads;
+import io.roster.embeddedmongo.ValueListPrefilter;
 import org.h2.mvstore.MVMap;
 import org.h2.mvstore.MVStore;
 
@@ -91,6 +92,9 @@ public final class IndexedH2Backend extends H2Backend {
 
         private final CollectionIndexes<Object> indexes;
         private final SnapshotReads snapshots = new SnapshotReads();
+        /** The prefilter of the query last matched: the matcher is called once per candidate with the same query. */
+        private Document prefilteredQuery;
+        private ValueListPrefilter prefilter;
 
         Collection(MongoDatabase database, String collectionName, CollectionOptions options,
                    MVMap<Object, Document> dataMap, MVMap<String, Object> metaMap,
@@ -144,6 +148,16 @@ public final class IndexedH2Backend extends H2Backend {
             }
             return matchDocumentsFromStream(candidates.documents(this::getDocument), query, candidates.sortLeft(orderBy),
                     numberToSkip, limit, batchSize, fieldSelector);
+        }
+
+        /** A candidate that a long {@code $in}/{@code $nin} list turns away is not handed to the matcher: see {@link ValueListPrefilter}. */
+        @Override
+        protected synchronized boolean documentMatchesQuery(Document document, Document query) {
+            if (query != prefilteredQuery) {
+                prefilteredQuery = query;
+                prefilter = ValueListPrefilter.of(query);
+            }
+            return prefilter.mayMatch(document) && super.documentMatchesQuery(document, query);
         }
 
         // Reads answer copies made under the lock: see SnapshotReads.

@@ -84,6 +84,21 @@ class IndexedH2BackendTest {
                 expected.add("d" + i);
             }
             assertThat(found).containsExactlyElementsOf(expected);
+
+            // and the same list in $in (with one more value): a string absent from it is turned away, an array matches
+            // by any element
+            List<String> wanted = new ArrayList<>(seen);
+            wanted.add("z");
+            List<String> in = ids(events.find(Filters.and(Filters.gte("timestamp", 10), Filters.in("eventIdentifier", wanted)))
+                    .sort(new Document("timestamp", 1).append("sequenceNumber", 1)));
+            List<String> expectedIn = new ArrayList<>();
+            for (int i = 10; i < 60; i++) {
+                expectedIn.add("d" + i);
+                if (i == 50) {
+                    expectedIn.addAll(List.of("array-seen", "array-new"));
+                }
+            }
+            assertThat(in).containsExactlyElementsOf(expectedIn);
         });
     }
 
