@@ -15,9 +15,10 @@ import java.util.Set;
  * every event of its look-back in {@code $nin}, so under load each of its candidates was compared with hundreds of ids
  * (a fifth of the local stack's Mongo-wire server CPU at 100 commands/s).
  *
- * <p>It only ever says "no": a top-level field (of the query or of its {@code $and}) whose stored value is a string found in a {@code $nin} set, or absent
- * from an {@code $in} set, cannot match (MongoDB compares a string with list elements by equality; an array or a
- * missing value is left to the matcher). A candidate it lets through is judged by the full matcher, as before.
+ * <p>It only ever says "no": a top-level field (of the query or of its {@code $and}) whose stored value is a string
+ * found in a {@code $nin} set, or absent from an {@code $in} set, cannot match (MongoDB compares a string with list
+ * elements by equality; an array or a missing value is left to the matcher). A candidate it lets through is judged by
+ * the full matcher, as before.
  */
 public final class ValueListPrefilter {
 
