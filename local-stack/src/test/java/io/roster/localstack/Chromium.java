@@ -1,6 +1,8 @@
 package io.roster.localstack;
 
 import java.io.IOException;
+import java.net.InetAddress;
+import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -44,11 +46,22 @@ final class Chromium {
                 "--user-data-dir=" + Files.createDirectories(dataDir.resolve("chromium-profile")));
         ChromeDriverService driver = new ChromeDriverService.Builder()
                 .usingDriverExecutable(DRIVER.toFile())
-                .usingAnyFreePort()
+                .usingPort(ephemeralPort())
                 .withLogFile(dataDir.resolve("chromedriver.log").toFile())
                 .build();
         ChromeDriver chromium = new ChromeDriver(driver, options);
         chromium.manage().timeouts().pageLoadTimeout(pageLoadTimeout);
         return chromium;
+    }
+
+    /**
+     * A port the system hands out for its own sockets. Selenium's "any free port" draws at random below the system's
+     * range, where the stacks' fixed port blocks are ({@link TestPorts}): a chromedriver there once took a port of a
+     * stack another test class was about to start ("port(s) already in use").
+     */
+    private static int ephemeralPort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
     }
 }
